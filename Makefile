@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# swapscope: top-level dispatch; the kernel build itself is described in Kbuild.
+
+# Headers to build the module against: the running kernel's when it has
+# them, else the newest Debian headers installed (the VM case).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+ifeq ($(strip $(KDIR)),)
+KDIR = $(error no kernel headers found: apt-get install linux-headers-amd64, or pass KDIR=/path/to/kernel/build)
+endif
+
+PREFIX ?= /usr/local
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+.PHONY: all module cli scenarios check unit vm demo lint install uninstall clean help
+
+all: module cli
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+cli:
+	$(MAKE) -C userspace
+
+scenarios:
+	$(MAKE) -C tests/scenarios
+
+# Unit tests on the host, then the VM integration tests; last line of the
+# output is "N passed, M failed".
+check:
+	tests/run-check.sh
+
+unit:
+	tests/unit/run.sh
+
+demo:
+	tests/demo.sh
+
+lint:
+	tests/lint.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/updates/swapscope.ko
+	depmod -a $(KVER)
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/scenarios clean || true
+	rm -rf build
+
+help:
+	@echo "make [KDIR=...]   build swapscope.ko and the CLI"
+	@echo "make check        unit tests + VM integration tests (QEMU)"
+	@echo "make demo         boot Debian's kernel in QEMU and show what swapscope sees"
+	@echo "make lint         checkpatch.pl --no-tree on module/ and a W=1 build"
+	@echo "make install      module under /lib/modules/\$$KVER/updates, CLI under \$$PREFIX"

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: module init/exit and parameters.
+ *
+ * Watches how the kernel handles swap entries on the zap, fork, swap-in
+ * and reclaim-unmap paths; see SPEC.md of the project for the semantics.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/kernel.h>
+#include "swapscope.h"
+
+/* Module parameters are range-checked so a bad value refuses the load. */
+struct ss_uint_param {
+	unsigned int *val;
+	unsigned int min, max;
+	const char *name;
+};
+
+static int ss_param_set(const char *arg, const struct kernel_param *kp)
+{
+	const struct ss_uint_param *p = kp->arg;
+	unsigned int v;
+
+	if (kstrtouint(arg, 0, &v) || v < p->min || v > p->max) {
+		pr_err("invalid %s=%s: expected an integer in [%u, %u]\n",
+		       p->name, arg, p->min, p->max);
+		return -EINVAL;
+	}
+	*p->val = v;
+	return 0;
+}
+
+static int ss_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct ss_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", *p->val);
+}
+
+static const struct kernel_param_ops ss_uint_ops = {
+	.set = ss_param_set,
+	.get = ss_param_get,
+};
+
+static struct ss_uint_param ss_maxactive_param = {
+	&ss_maxactive, 1, 4096, "maxactive"
+};
+module_param_cb(maxactive, &ss_uint_ops, &ss_maxactive_param, 0444);
+MODULE_PARM_DESC(maxactive,
+		 "kretprobe instances per probe, 1..4096 (default 128); too few shows as nmissed");
+
+static struct ss_uint_param ss_walk_budget_param = {
+	&ss_walk_budget, 512, 1U << 24, "walk_budget"
+};
+module_param_cb(walk_budget, &ss_uint_ops, &ss_walk_budget_param, 0644);
+MODULE_PARM_DESC(walk_budget,
+		 "page-table entries one probe hit may read, 512..16777216 (default 262144); a cut walk counts as truncated");
+
+static int __init swapscope_init(void)
+{
+	int err;
+
+	err = ss_stats_init();
+	if (err)
+		goto out;
+	err = ss_debugfs_init();
+	if (err)
+		goto free_stats;
+	ss_probes_register();
+	if (!ss_probes_active())
+		pr_warn("no probe could be registered: nothing will be observed\n");
+	pr_info("loaded, %u of %d probes active\n", ss_probes_active(),
+		SS_NR_PROBES);
+	return 0;
+
+free_stats:
+	ss_stats_exit();
+out:
+	pr_err("load failed: %d\n", err);
+	return err;
+}
+
+static void __exit swapscope_exit(void)
+{
+	ss_probes_unregister();
+	ss_debugfs_exit();
+	ss_stats_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(swapscope_init);
+module_exit(swapscope_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("swapscope developers");
+MODULE_DESCRIPTION("Observe how the kernel handles swap entries on zap, fork, swap-in and reclaim");
+MODULE_VERSION(SWAPSCOPE_VERSION);

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: per-cpu observation counters per (path, phase).
+ *
+ * Probe handlers only add to their own CPU's counters; readers sum over
+ * all CPUs.  No cache line is written by two CPUs, and the footprint is
+ * fixed at load time.
+ */
+#include <linux/percpu.h>
+#include <linux/build_bug.h>
+#include <linux/kernel.h>
+#include "swapscope.h"
+
+/* The name tables below follow the X-macro order of uapi/swapscope.h. */
+
+struct ss_stats {
+	u64 c[SS_NR_PATHS][SS_NR_PHASES][SS_NR_COUNTERS];
+};
+
+static struct ss_stats __percpu *ss_stats;
+
+#define SS_X_NAME2(id, name) name,
+const char * const ss_counter_names[] = {
+	SS_COUNTERS(SS_X_NAME2)
+};
+static_assert(ARRAY_SIZE(ss_counter_names) == SS_NR_COUNTERS);
+#undef SS_X_NAME2
+
+#define SS_X_NAME3(id, name, what) name,
+const char * const ss_path_names[] = {
+	SS_PATHS(SS_X_NAME3)
+};
+static_assert(ARRAY_SIZE(ss_path_names) == SS_NR_PATHS);
+#undef SS_X_NAME3
+
+#define SS_X_NAME2(id, name) name,
+const char * const ss_phase_names[] = {
+	SS_PHASES(SS_X_NAME2)
+};
+static_assert(ARRAY_SIZE(ss_phase_names) == SS_NR_PHASES);
+#undef SS_X_NAME2
+
+int ss_stats_init(void)
+{
+	ss_stats = alloc_percpu(struct ss_stats);
+	return ss_stats ? 0 : -ENOMEM;
+}
+
+void ss_stats_exit(void)
+{
+	free_percpu(ss_stats);
+	ss_stats = NULL;
+}
+
+/* Probe context: add one walk's non-zero counters to this CPU's totals. */
+void ss_stats_add(enum ss_path path, enum ss_phase phase,
+		  const struct ss_tally *t)
+{
+	int i;
+
+	/* this_cpu_add is one irq-safe instruction on x86: no lock needed. */
+	for (i = 0; i < SS_NR_COUNTERS; i++)
+		if (t->c[i])
+			this_cpu_add(ss_stats->c[path][phase][i], t->c[i]);
+}
+
+u64 ss_stats_sum(enum ss_path path, enum ss_phase phase, enum ss_counter cnt)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(ss_stats, cpu)->c[path][phase][cnt];
+	return sum;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * swapscope interface: ids, names and debugfs record layouts shared by the
+ * module (module/), the CLI (userspace/) and the tests (tests/).
+ *
+ * Everything here is plain C with no kernel or libc dependency, so the same
+ * tables compile into the kernel module and into userspace.
+ *
+ * debugfs layout (/sys/kernel/debug/swapscope/), one record per line,
+ * every record a list of space-separated key=value pairs:
+ *
+ *   version  key=value lines: module=, abi=, kernel=, kernel_version=, build=
+ *   probes   one line per probe:
+ *              probe=zap symbol=unmap_page_range type=kprobe state=active
+ *              hits=12 nmissed=0 maxactive=0 reason=-
+ *            state is one of active, unavailable; reason is "-" when
+ *            active, otherwise a single word (e.g. not-in-kallsyms, ENOENT).
+ *   stats    one line per (path, phase):
+ *              path=swapin phase=before calls=3 present=0 swap=3 ...
+ *            with one key per SS_COUNTERS entry below, in that order.
+ *
+ * Values are unsigned decimal.  New keys may be appended to a line; readers
+ * must look keys up by name and ignore keys they do not know.
+ */
+#ifndef SWAPSCOPE_UAPI_H
+#define SWAPSCOPE_UAPI_H
+
+#define SWAPSCOPE_NAME		"swapscope"
+#define SWAPSCOPE_VERSION	"0.1.0"
+/* Bumped whenever a debugfs record changes incompatibly. */
+#define SWAPSCOPE_ABI		1
+#define SWAPSCOPE_DEBUGFS_DIR	"/sys/kernel/debug/swapscope"
+
+/*
+ * Paths: the kernel paths swapscope watches.  A zap is split by its
+ * zap_details because seed 000 gives the two cases different semantics:
+ * a full zap (no details, or even_cows set) clears everything, a mapping
+ * zap (details with even_cows clear) keeps private COW swap entries.
+ */
+#define SS_PATHS(X)							\
+	X(ZAP_FULL,	"zap_full",	"unmap_page_range, no details or even_cows") \
+	X(ZAP_MAPPING,	"zap_mapping",	"unmap_page_range with details, even_cows clear") \
+	X(FORK,		"fork",		"copy_page_range") \
+	X(SWAPIN,	"swapin",	"do_swap_page") \
+	X(RECLAIM,	"reclaim",	"try_to_unmap_one")
+
+enum ss_path {
+#define SS_X_ENUM(id, name, what) SS_PATH_##id,
+	SS_PATHS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_PATHS
+};
+
+/*
+ * Phases: "before" is what a path found when it was entered (the range it
+ * was asked to zap, the PTE a fault found), "after" what it left behind
+ * when it returned (the child's PTEs after fork, the PTE after swap-in or
+ * reclaim unmap).  zap_* have no after phase: what is left is nothing.
+ */
+#define SS_PHASES(X)		\
+	X(BEFORE,	"before")	\
+	X(AFTER,	"after")
+
+enum ss_phase {
+#define SS_X_ENUM(id, name) SS_PHASE_##id,
+	SS_PHASES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_PHASES
+};
+
+/*
+ * Counters kept per (path, phase).  The entry kinds come first and
+ * partition every PTE examined that was not pte_none; the tallies after
+ * them refine a kind (e.g. swap_exclusive counts swap entries with the
+ * exclusive bit of seed 001) and are not part of the partition:
+ *   none		pte_none entries inside populated page tables
+ *   huge		PMD/PUD-level entries and hugetlb VMAs, not classified
+ *   truncated	walks cut short by the walk budget (figures are a floor)
+ *   failed	(after phase) calls that returned failure: try_to_unmap_one
+ *		false, copy_page_range non-zero, do_swap_page VM_FAULT_ERROR
+ */
+#define SS_COUNTERS(X)							\
+	X(CALLS,		"calls")				\
+	/* entry kinds */						\
+	X(PRESENT,		"present")				\
+	X(SWAP,			"swap")					\
+	X(MIGRATION_READ,	"migration_read")			\
+	X(MIGRATION_READ_EXCL,	"migration_read_exclusive")		\
+	X(MIGRATION_WRITE,	"migration_write")			\
+	X(DEVICE_PRIVATE,	"device_private")			\
+	X(DEVICE_EXCLUSIVE,	"device_exclusive")			\
+	X(UFFD_WP_MARKER,	"uffd_wp_marker")			\
+	X(HWPOISON,		"hwpoison")				\
+	X(SWAPIN_ERROR,		"swapin_error")				\
+	X(UNKNOWN,		"unknown")				\
+	/* tallies */							\
+	X(NONE,			"none")					\
+	X(PRESENT_WRITABLE,	"present_writable")			\
+	X(PRESENT_ANON,		"present_anon")				\
+	X(PRESENT_ANON_EXCL,	"present_anon_exclusive")		\
+	X(SWAP_EXCLUSIVE,	"swap_exclusive")			\
+	X(HUGE,			"huge")					\
+	X(TRUNCATED,		"truncated")				\
+	X(FAILED,		"failed")
+
+enum ss_counter {
+#define SS_X_ENUM(id, name) SS_CNT_##id,
+	SS_COUNTERS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_COUNTERS
+};
+
+/* First and one-past-last entry kind inside enum ss_counter. */
+#define SS_KIND_FIRST	SS_CNT_PRESENT
+#define SS_KIND_END	SS_CNT_NONE
+
+/* Probes the module registers; one line each in the "probes" file. */
+#define SS_PROBES(X)							\
+	X(ZAP,		"zap",		"unmap_page_range",	0)	\
+	X(ZAP_SINGLE,	"zap_single",	"zap_page_range_single", 0)	\
+	X(ZAP_MAPPING,	"zap_mapping",	"unmap_mapping_range",	0)	\
+	X(FORK,		"fork",		"copy_page_range",	1)	\
+	X(SWAPIN,	"swapin",	"do_swap_page",		1)	\
+	X(RECLAIM,	"reclaim",	"try_to_unmap_one",	1)
+
+enum ss_probe {
+#define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,
+	SS_PROBES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_PROBES
+};
+
+/* Rule ids of SPEC.md, with the seed thread each one comes from. */
+#define SS_RULES(X)				\
+	X(Z1, "000")	X(Z2, "000")	X(Z3, "000")	X(Z4, "000")	\
+	X(F1, "001")	X(F2, "001")				\
+	X(S1, "001")	X(S2, "001")	X(S3, "001")	X(S4, "001")	\
+	X(U1, "001")	X(U2, "003")	X(U3, "002")		\
+	X(P1, "002")	X(P2, "002")	X(P3, "002")		\
+	X(C1, "004")	X(C2, "004")	X(C3, "004")
+
+enum ss_rule {
+#define SS_X_ENUM(id, seed) SS_RULE_##id,
+	SS_RULES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_RULES
+};
+
+#endif /* SWAPSCOPE_UAPI_H */

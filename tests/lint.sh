@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# swapscope: kernel style check (checkpatch.pl --no-tree) and a W=1 build.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$top/build/lint
+src=/usr/src/linux-source-6.1.tar.xz
+
+if [ ! -f "$src" ]; then
+	echo "lint: installing linux-source-6.1 for checkpatch.pl" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq --no-install-recommends linux-source-6.1 >&2
+fi
+if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
+	mkdir -p "$cache"
+	tar xJf "$src" -C "$cache" --strip-components=1 \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+fi
+
+rc=0
+echo "== checkpatch.pl --no-tree"
+cp="$cache/scripts/checkpatch.pl --no-tree --terse --show-types"
+# shellcheck disable=SC2086
+$cp -f "$top"/module/*.c "$top"/module/swapscope.h || rc=1
+# The compat header exists to hold the version tests checkpatch discourages
+# (the lttng-modules pattern).
+# shellcheck disable=SC2086
+$cp --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$top"/module/compat.h || rc=1
+# X-macro tables are lists, not expressions: parentheses would break them.
+# shellcheck disable=SC2086
+$cp --ignore COMPLEX_MACRO -f "$top"/module/uapi/swapscope.h || rc=1
+
+echo "== W=1 build"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+make -C "$top" module W=1 >"$log" 2>&1 || { cat "$log"; exit 1; }
+if grep -E "warning:|error:" "$log"; then
+	rc=1
+else
+	echo "W=1: no warnings"
+fi
+exit $rc

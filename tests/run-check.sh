@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# swapscope: `make check` — host unit tests, then the VM integration tests
+# with Debian's kernel; the last line of output is "N passed, M failed[, K skipped]".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check
+mkdir -p "$out"
+: >"$out/results.txt"
+
+# Every test line of every stage lands in results.txt; the summary counts them.
+stage() {
+	local name=$1; shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$out/$name.log" | grep -E '^(ok|not ok|skip)\b' >>"$out/results.txt"
+	local rc=${PIPESTATUS[0]}
+	grep -E '^(ok|not ok|skip|#)' "$out/$name.log" || true
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out/$name.log"; then
+		echo "not ok - $name stage failed with exit $rc (see build/check/$name.log)" |
+			tee -a "$out/results.txt"
+	fi
+}
+
+build() {
+	set -e
+	"$top/tests/vm/setup.sh" >/dev/null
+	make -C "$top" module
+	make -C "$top/userspace" STATIC=1
+	make -C "$top/tests/scenarios"
+	echo "ok - build: module, static CLI and scenarios"
+}
+
+stage build build
+stage unit "$top/tests/unit/run.sh"
+if grep -q '^ok - build' "$out/results.txt"; then
+	stage vm "$top/tests/vm/run.sh" --ko "$top/swapscope.ko" \
+		--cli "$top/userspace/swapscope" \
+		--scenarios "$top/tests/scenarios/bin"
+else
+	echo "not ok - vm tests not run: the build failed" | tee -a "$out/results.txt"
+fi
+
+pass=$(grep -c '^ok' "$out/results.txt")
+fail=$(grep -c '^not ok' "$out/results.txt")
+skip=$(grep -c '^skip' "$out/results.txt")
+echo "guest logs: build/vm/console.log build/vm/dmesg.log"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# Build the guest's busybox initramfs with zram modules and the swapscope payload.
+#
+# Usage: tests/vm/mkinitramfs.sh OUT.cpio.gz
+# Payload (each optional):
+#   SWAPSCOPE_KO   swapscope.ko            -> /swapscope/swapscope.ko
+#   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
+#   SCENARIO_DIR   dir of static programs  -> /scenarios/
+#   GUEST_SCRIPT   shell script            -> /run.sh
+# KVER and MODROOT come from setup.sh (run here when they are not set).
+# VM_MODULES lists the modules copied in with their dependencies.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+die() { echo "mkinitramfs.sh: error: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: $0 OUT.cpio.gz"
+out=$1
+if [ -z "${KVER:-}" ] || [ -z "${MODROOT:-}" ]; then
+	eval "$("$here/setup.sh")"
+fi
+# zram swap is what init sets up; virtio_blk (+ virtio_pci) is there for a
+# disk-backed swap device, loaded only on demand.
+modules=${VM_MODULES:-zram virtio_blk virtio_pci}
+busybox=$(command -v busybox) || die "busybox not found (setup.sh installs busybox-static)"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,root}
+
+# --- busybox -------------------------------------------------------------
+cp "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list-full); do
+	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+done
+install -m 0755 "$here/init" "$stage/init"
+# Only root can make device nodes; init re-opens the console after
+# mounting devtmpfs, so without this node only the very first lines are lost.
+if [ "$(id -u)" -eq 0 ]; then
+	mknod -m 0600 "$stage/dev/console" c 5 1
+fi
+
+# --- kernel modules ------------------------------------------------------
+moddir=lib/modules/$KVER
+order=()
+# Depth-first, dependencies before dependents, each module once.
+add_module() {
+	local m=$1 dep
+	for dep in "${order[@]}"; do [ "$dep" = "$m" ] && return 0; done
+	for dep in $(modinfo -b "$MODROOT" -k "$KVER" -F depends "$m" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	order+=("$m")
+}
+for m in $modules; do
+	add_module "$m"
+done
+mkdir -p "$stage/$moddir"
+for m in "${order[@]}"; do
+	path=$(modinfo -b "$MODROOT" -k "$KVER" -n "$m") ||
+		die "module $m not found under $MODROOT"
+	rel=${path#"$MODROOT/"}
+	mkdir -p "$stage/$(dirname "$rel")"
+	cp "$path" "$stage/$rel"
+done
+cp "$MODROOT/$moddir"/modules.{order,builtin,builtin.modinfo} "$stage/$moddir/"
+depmod -b "$stage" "$KVER"
+
+# --- payload -------------------------------------------------------------
+if [ -n "${SWAPSCOPE_KO:-}" ]; then
+	[ -f "$SWAPSCOPE_KO" ] || die "SWAPSCOPE_KO=$SWAPSCOPE_KO not found"
+	install -D -m 0644 "$SWAPSCOPE_KO" "$stage/swapscope/swapscope.ko"
+fi
+# The oracle probes of guest-check.sh come from the shared header, so
+# adding a probe to SS_PROBES adds it to the oracle too.
+header=$top/module/uapi/swapscope.h
+if [ -r "$header" ]; then
+	mkdir -p "$stage/swapscope"
+	sed -n '/^#define SS_PROBES(X)/,/[^\\]$/p' "$header" |
+		sed -n 's/.*X([A-Z_]*,[[:space:]]*"\([a-z_]*\)",[[:space:]]*"\([a-z_0-9]*\)".*/\1 \2/p' \
+		> "$stage/swapscope/probes.list"
+	[ -s "$stage/swapscope/probes.list" ] || die "no SS_PROBES entries parsed from $header"
+fi
+if [ -n "${SWAPSCOPE_CLI:-}" ]; then
+	[ -f "$SWAPSCOPE_CLI" ] || die "SWAPSCOPE_CLI=$SWAPSCOPE_CLI not found"
+	install -m 0755 "$SWAPSCOPE_CLI" "$stage/bin/swapscope"
+fi
+if [ -n "${SCENARIO_DIR:-}" ]; then
+	[ -d "$SCENARIO_DIR" ] || die "SCENARIO_DIR=$SCENARIO_DIR is not a directory"
+	mkdir -p "$stage/scenarios"
+	for f in "$SCENARIO_DIR"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && install -m 0755 "$f" "$stage/scenarios/"
+	done
+fi
+if [ -n "${GUEST_SCRIPT:-}" ]; then
+	[ -f "$GUEST_SCRIPT" ] || die "GUEST_SCRIPT=$GUEST_SCRIPT not found"
+	install -m 0755 "$GUEST_SCRIPT" "$stage/run.sh"
+fi
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs.sh: $out (modules: ${order[*]})" >&2

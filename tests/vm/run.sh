@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# Boot Debian's kernel in QEMU with the swapscope payload, relay the guest's test lines, check its kernel log.
+#
+# Usage: tests/vm/run.sh [--ko FILE] [--cli FILE] [--scenarios DIR] [--script FILE]
+#   The options set SWAPSCOPE_KO, SWAPSCOPE_CLI, SCENARIO_DIR and GUEST_SCRIPT,
+#   which may be given as env vars instead (see mkinitramfs.sh).  GUEST_SCRIPT
+#   defaults to tests/vm/guest-check.sh; set it empty to boot without one.
+# Env: KERNEL, KDIR        guest bzImage / module build dir (see setup.sh)
+#      QEMU_ACCEL          tcg (default) or kvm;  QEMU_CPU overrides -cpu
+#      VM_TIMEOUT          seconds for the whole VM run (default 900)
+#      SS_SCENARIO_TIMEOUT seconds per scenario (default 120)
+#      VM_APPEND           extra kernel command line
+#      VM_VERBOSE=1        copy the whole serial console to stderr
+#      VM_BUILD            output directory (default <repo>/build/vm)
+# Prints the guest's "ok"/"not ok"/"skip"/"#" lines and its own verdicts;
+# writes VM_BUILD/console.log and VM_BUILD/dmesg.log.  Exit 0 iff no "not ok".
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+die() { echo "run.sh: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--ko)		SWAPSCOPE_KO=$2 ;;
+	--cli)		SWAPSCOPE_CLI=$2 ;;
+	--scenarios)	SCENARIO_DIR=$2 ;;
+	--script)	GUEST_SCRIPT=$2 ;;
+	*)		die "unknown argument '$1' (see the header of $0)" ;;
+	esac
+	[ $# -ge 2 ] || die "$1 needs a value"
+	shift 2
+done
+GUEST_SCRIPT=${GUEST_SCRIPT-$here/guest-check.sh}
+export SWAPSCOPE_KO=${SWAPSCOPE_KO:-} SWAPSCOPE_CLI=${SWAPSCOPE_CLI:-}
+export SCENARIO_DIR=${SCENARIO_DIR:-} GUEST_SCRIPT
+
+t0=$(date +%s.%N)
+eval "$("$here/setup.sh")"
+export KVER MODROOT VM_BUILD
+initrd=$VM_BUILD/initramfs.cpio.gz
+console=$VM_BUILD/console.log
+dmesg=$VM_BUILD/dmesg.log
+"$here/mkinitramfs.sh" "$initrd"
+
+# --- QEMU ----------------------------------------------------------------
+vm_timeout=${VM_TIMEOUT:-900}
+# The guest stops /run.sh early enough to still dump dmesg and power off.
+margin=60
+[ "$vm_timeout" -ge 180 ] || margin=$((vm_timeout / 3))
+accel=${QEMU_ACCEL:-tcg}
+cpu=()
+if [ -n "${QEMU_CPU:-}" ]; then
+	cpu=(-cpu "$QEMU_CPU")
+elif [ "$accel" = tcg ]; then
+	cpu=(-cpu max)
+fi
+# loglevel=4 keeps the console to errors and worse (oopses, BUG) so test
+# lines stay readable; everything is still in the ring buffer, sized so a
+# long run does not overwrite its beginning before the dump.
+append="console=ttyS0 panic=-1 panic_on_warn=0 loglevel=4 log_buf_len=4M"
+append+=" SS_RUN_TIMEOUT=$((vm_timeout - margin))"
+append+=" SS_SCENARIO_TIMEOUT=${SS_SCENARIO_TIMEOUT:-120}"
+append+=" ${VM_APPEND:-}"
+# Two nodes with one single-core socket each: NUMA makes migration (and so
+# migration entries) testable; one socket per node avoids the
+# topology_sane WARNING that "-smp 2" alone triggers.
+qemu=(qemu-system-x86_64 -accel "$accel" "${cpu[@]}"
+	-m 2048 -smp 2,sockets=2,cores=1,threads=1
+	-object memory-backend-ram,id=m0,size=1024M
+	-object memory-backend-ram,id=m1,size=1024M
+	-numa node,nodeid=0,cpus=0,memdev=m0
+	-numa node,nodeid=1,cpus=1,memdev=m1
+	-kernel "$KERNEL" -initrd "$initrd" -append "$append"
+	-nographic -no-reboot -nic none)
+
+# Relay test lines (but not the dmesg dump) and note when the guest's
+# tests start, for the boot time.
+relay() {
+	local line in_dmesg=0
+	while IFS= read -r line; do
+		[ "${VM_VERBOSE:-0}" = 1 ] && printf '%s\n' "$line" >&2
+		case $line in
+		=====SWAPSCOPE-START=====) date +%s.%N > "$VM_BUILD/.started" ;;
+		=====DMESG-BEGIN=====) in_dmesg=1 ;;
+		=====DMESG-END=====) in_dmesg=0 ;;
+		"ok "*|"not ok"*|"skip "*|"#"*) [ $in_dmesg = 1 ] || printf '%s\n' "$line" ;;
+		esac
+	done
+}
+
+rm -f "$VM_BUILD/.started"
+t1=$(date +%s.%N)
+set +e
+timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 |
+	tr -d '\r' | tee "$console" | relay
+qemu_rc=${PIPESTATUS[0]}
+set -e
+t2=$(date +%s.%N)
+
+# --- verdicts ------------------------------------------------------------
+failed=0
+notok() { echo "not ok - $*"; failed=1; }
+
+case $qemu_rc in
+0) ;;
+124|137) notok "VM timed out after ${vm_timeout}s" ;;
+*) notok "qemu exited $qemu_rc (see $console)" ;;
+esac
+
+sed -n '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/p' "$console" |
+	sed '1d;/^=====DMESG-END=====$/d' > "$dmesg"
+if ! grep -qx '=====DMESG-BEGIN=====' "$console" ||
+   ! grep -qx '=====DMESG-END=====' "$console"; then
+	notok "guest dmesg markers missing: guest crashed or timed out (see $console)"
+fi
+
+guest_rc=$(sed -n 's/^SWAPSCOPE-RC=\([0-9]*\)$/\1/p' "$console" | head -n 1)
+if [ -z "$guest_rc" ]; then
+	notok "guest printed no SWAPSCOPE-RC: /run.sh did not finish"
+elif [ "$guest_rc" -ne 0 ] && ! grep -q '^not ok' "$console"; then
+	notok "guest script exited $guest_rc without a failing test"
+fi
+
+# The dmesg dump, plus console lines that are not the guest's test output
+# (the console holds the only trace of a guest that died before the dump).
+bad='BUG:|WARNING:|Oops|general protection|Bad rss-counter|swap_info_get|swapscope: ERROR|Call Trace|hung_task|lockdep'
+# Expected for an out-of-tree, unsigned module; not a kernel problem.
+benign='loading out-of-tree module taints kernel|module verification failed|Kernel command line:'
+offending=$({ cat "$dmesg"
+	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |
+		grep -vE '^(ok |not ok|skip |#)' ; } |
+	grep -vE "$benign" | grep -m 1 -E "$bad" || true)
+if [ -n "$offending" ]; then
+	notok "guest kernel log: $offending"
+else
+	echo "ok - guest kernel log is clean"
+fi
+
+started=$(cat "$VM_BUILD/.started" 2>/dev/null || true)
+awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v ts="$started" 'BEGIN {
+	boot = ts == "" ? "-" : sprintf("%.1f", ts - t1)
+	printf "# vm: boot %s s, VM %.1f s, total with setup %.1f s\n",
+		boot, t2 - t1, t2 - t0 }'
+
+grep -q '^not ok' "$console" && failed=1
+exit $failed

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# Install the VM test dependencies and unpack the guest kernel; prints KEY=value lines for eval.
+#
+# Usage: eval "$(tests/vm/setup.sh)"
+# Env:   KDIR    kernel build dir the module is built against (default: newest
+#                /usr/src/linux-headers-*-amd64)
+#        KERNEL  bzImage to boot instead of Debian's (its modules must match KDIR)
+#        VM_BUILD  output directory (default: <repo>/build/vm)
+# Everything but the KEY=value lines goes to stderr.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${VM_BUILD:-$top/build/vm}
+cache=$build/cache
+
+die() { echo "setup.sh: error: $*" >&2; exit 1; }
+log() { echo "setup.sh: $*" >&2; }
+
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || die "not root and no sudo: cannot install packages"
+	sudo=sudo
+fi
+apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
+
+# --- host packages -------------------------------------------------------
+pkgs=(qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool
+      linux-source-6.1)
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+updated=0
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	apt update
+	updated=1
+	apt install -y --no-install-recommends "${missing[@]}"
+fi
+
+# --- kernel release ------------------------------------------------------
+# Debian's headers put the upstream version (6.1.x) in kernel.release; the
+# release modules are stamped with (vermagic) is UTS_RELEASE, so prefer it.
+if [ -n "${KDIR:-}" ]; then
+	uts=$KDIR/include/generated/utsrelease.h
+	if [ -r "$uts" ]; then
+		KVER=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$uts")
+	else
+		KVER=$(cat "$KDIR/include/config/kernel.release")
+	fi
+else
+	hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$hdr" ] || die "no /usr/src/linux-headers-*-amd64 installed"
+	KVER=${hdr#/usr/src/linux-headers-}
+	KDIR=/lib/modules/$KVER/build
+fi
+[ -n "$KVER" ] || die "cannot determine the kernel release from KDIR=$KDIR"
+
+# --- guest kernel image --------------------------------------------------
+# Unpacked into the cache, never installed: the host kernel stays untouched.
+root=$cache/$KVER
+if [ ! -e "$root/boot/vmlinuz-$KVER" ]; then
+	mkdir -p "$cache"
+	pkg=linux-image-$KVER
+	log "fetching $pkg"
+	rm -f "$cache/${pkg}"_*.deb
+	# apt-get download runs as the _apt user where it can; a root-owned
+	# cache is fine, the warning about sandboxing is harmless.
+	if ! (cd "$cache" && apt download "$pkg"); then
+		[ $updated -eq 1 ] && die "apt-get download $pkg failed"
+		apt update
+		(cd "$cache" && apt download "$pkg") || die "apt-get download $pkg failed"
+	fi
+	tmp=$(mktemp -d "$cache/.x.XXXXXX")
+	dpkg -x "$cache/${pkg}"_*.deb "$tmp"
+	# The package ships no modules.dep (postinst makes it); modprobe and
+	# mkinitramfs.sh's dependency walk need one.
+	depmod -b "$tmp" "$KVER"
+	rm -rf "$root"
+	mv "$tmp" "$root"
+	rm -f "$cache/${pkg}"_*.deb
+fi
+
+# The release string a bzImage carries: setup header field kernel_version
+# (offset 0x20e) points at it, relative to 0x200.
+bzimage_release() {
+	local off
+	off=$(od -An -t u2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
+	dd if="$1" bs=1 skip=$((off + 0x200)) count=128 status=none |
+		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+
+if [ -n "${KERNEL:-}" ]; then
+	[ -r "$KERNEL" ] || die "KERNEL=$KERNEL is not readable"
+	krel=$(bzimage_release "$KERNEL")
+	[ "$krel" = "$KVER" ] ||
+		log "warning: $KERNEL is release '$krel' but modules are for $KVER; zram may not load"
+else
+	KERNEL=$root/boot/vmlinuz-$KVER
+fi
+
+printf 'KVER=%q\nKDIR=%q\nKERNEL=%q\nMODROOT=%q\nVM_BUILD=%q\n' \
+	"$KVER" "$KDIR" "$KERNEL" "$root" "$build"

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* main.h: private interface between the files of the swapscope CLI. */
+#ifndef SWAPSCOPE_CLI_H
+#define SWAPSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "swapscope.h"	/* module/uapi: names, ids and record layouts */
+#include "json.h"
+#include "records.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum ss_exit {
+	SS_EXIT_OK	= 0,
+	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (reserved) */
+	SS_EXIT_USAGE	= 2,	/* usage or environment error */
+};
+
+/* main.c: options and error reporting */
+extern bool json_output;
+extern bool pretty_output;
+extern bool show_all;
+extern const char *debugfs_dir;
+extern struct json_writer json_wtr;
+
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xcalloc(size_t n, size_t size);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* debugfs.c: the swapscope directory and its files */
+struct ss_version {
+	struct ss_file file;
+	const char *module;
+	uint64_t abi;
+	const char *kernel;
+	const char *kernel_version;
+	const char *build;
+};
+
+int ss_load(struct ss_file *f, const char *name, enum ss_rec_mode mode);
+int ss_load_version(struct ss_version *v);
+void ss_unload(struct ss_file *f);
+int ss_bad_record(const struct ss_file *f);
+
+/* table.c: fixed-column text tables */
+enum { TABLE_LEFT, TABLE_RIGHT };
+
+struct table {
+	size_t cols;
+	size_t rows;
+	char **cell;		/* rows * cols, row-major */
+	const unsigned char *align;	/* TABLE_LEFT or TABLE_RIGHT per column */
+};
+
+void table_init(struct table *t, size_t cols, const unsigned char *align);
+void table_add_row(struct table *t);
+void table_set(struct table *t, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void table_print(const struct table *t);
+void table_free(struct table *t);
+
+/* commands */
+int do_status(int argc, char **argv);
+int do_stats(int argc, char **argv);
+
+#endif /* SWAPSCOPE_CLI_H */
