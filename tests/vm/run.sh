@@ -75,11 +75,15 @@ qemu=(qemu-system-x86_64 -accel "$accel" "${cpu[@]}"
 	-kernel "$KERNEL" -initrd "$initrd" -append "$append"
 	-nographic -no-reboot -nic none)
 
-# Relay test lines (but not the dmesg dump) and note when the guest's
-# tests start, for the boot time.
+# Save the console, relay test lines (but not the dmesg dump) as they come
+# and note when the guest's tests start, for the boot time.  Done line by
+# line here: a filter like tr would buffer and delay everything.
 relay() {
 	local line in_dmesg=0
+	exec 3>"$console"
 	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >&3
 		[ "${VM_VERBOSE:-0}" = 1 ] && printf '%s\n' "$line" >&2
 		case $line in
 		=====SWAPSCOPE-START=====) date +%s.%N > "$VM_BUILD/.started" ;;
@@ -93,8 +97,7 @@ relay() {
 rm -f "$VM_BUILD/.started"
 t1=$(date +%s.%N)
 set +e
-timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 |
-	tr -d '\r' | tee "$console" | relay
+timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | relay
 qemu_rc=${PIPESTATUS[0]}
 set -e
 t2=$(date +%s.%N)
@@ -127,7 +130,7 @@ fi
 # (the console holds the only trace of a guest that died before the dump).
 bad='BUG:|WARNING:|Oops|general protection|Bad rss-counter|swap_info_get|swapscope: ERROR|Call Trace|hung_task|lockdep'
 # Expected for an out-of-tree, unsigned module; not a kernel problem.
-benign='loading out-of-tree module taints kernel|module verification failed|Kernel command line:'
+benign='loading out-of-tree module taints kernel|module verification failed|Command line:'
 offending=$({ cat "$dmesg"
 	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |
 		grep -vE '^(ok |not ok|skip |#)' ; } |

@@ -84,20 +84,25 @@ if [ ! -e "$root/boot/vmlinuz-$KVER" ]; then
 	rm -f "$cache/${pkg}"_*.deb
 fi
 
-# The release string a bzImage carries: setup header field kernel_version
-# (offset 0x20e) points at it, relative to 0x200.
-bzimage_release() {
+# The release a kernel image was built as.  A bzImage says so in its setup
+# header (kernel_version at 0x20e points at the string, relative to 0x200);
+# an uncompressed vmlinux (PVH boot) carries linux_banner in plain text.
+kernel_release() {
 	local off
-	off=$(od -An -t u2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
-	dd if="$1" bs=1 skip=$((off + 0x200)) count=128 status=none |
-		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+	if [ "$(od -An -c -j $((0x202)) -N 4 "$1" | tr -d ' ')" = HdrS ]; then
+		off=$(od -An -t u2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
+		dd if="$1" bs=1 skip=$((off + 0x200)) count=128 status=none |
+			tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+	else
+		grep -a -o -m 1 'Linux version [^ ]*' "$1" | head -n 1 | cut -d' ' -f3
+	fi
 }
 
 if [ -n "${KERNEL:-}" ]; then
 	[ -r "$KERNEL" ] || die "KERNEL=$KERNEL is not readable"
-	krel=$(bzimage_release "$KERNEL")
+	krel=$(kernel_release "$KERNEL" || true)
 	[ "$krel" = "$KVER" ] ||
-		log "warning: $KERNEL is release '$krel' but modules are for $KVER; zram may not load"
+		log "warning: $KERNEL is release '${krel:-unknown}' but modules are for $KVER; zram may not load"
 else
 	KERNEL=$root/boot/vmlinuz-$KVER
 fi

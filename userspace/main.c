@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* main.c: swapscope command line: options, command dispatch and errors. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "main.h"
+
+bool json_output;		/* -j: JSON on stdout instead of tables */
+bool pretty_output;		/* -p: indented JSON, implies -j */
+bool show_all;			/* stats -a: every counter, not only non-zero */
+const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
+struct json_writer json_wtr;	/* stdout, when json_output */
+
+static const char *bin_name = SWAPSCOPE_NAME;
+static bool error_reported;	/* stdout gets one error object at most */
+
+/* ------------------------------------------------------------------ */
+/* errors and allocation                                               */
+/* ------------------------------------------------------------------ */
+
+/* Like bpftool: the message on stderr, and as {"error": ...} on stdout. */
+void p_err(const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	fprintf(stderr, "%s: error: %s\n", bin_name, msg ? msg : fmt);
+	if (json_output && !error_reported) {
+		struct json_writer w;
+
+		jsonw_init(&w, stdout, pretty_output);
+		jsonw_start_object(&w);
+		jsonw_string_field(&w, "error", msg ? msg : fmt);
+		jsonw_end_object(&w);
+		jsonw_finish(&w);
+	}
+	error_reported = true;
+	free(msg);
+}
+
+static void __attribute__((noreturn)) out_of_memory(void)
+{
+	p_err("out of memory");
+	exit(SS_EXIT_PROBLEM);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out_of_memory();
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* commands                                                            */
+/* ------------------------------------------------------------------ */
+
+static int do_help(int argc, char **argv);
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	bool takes_all;		/* accepts -a/--all */
+	const char *args;	/* synopsis after the command name */
+	const char *summary;	/* one line, for the command list */
+	const char *help;	/* paragraph for "COMMAND --help" */
+};
+
+static const struct cmd cmds[] = {
+	{ "status", do_status, false, "",
+	  "module version, abi and the state of every probe",
+	  "Show the module's version, abi, kernel and build, then one row per\n"
+	  "probe: its name, the kernel symbol it is attached to, kprobe or\n"
+	  "kretprobe, its state (active or unavailable), hits, nmissed (hits\n"
+	  "lost because no kretprobe instance was free or a probe was already\n"
+	  "running) and why an unavailable probe could not be registered.\n"
+	  "A last line counts the unavailable probes and the missed hits.\n" },
+	{ "stats", do_stats, true, "[-a|--all]",
+	  "counters per watched path and phase",
+	  "Show one row per path and phase (before: what the path found,\n"
+	  "after: what it left) with what the module counted there: calls,\n"
+	  "the kind of every entry met, and tallies refining those kinds.\n"
+	  "Only calls and the counters non-zero somewhere are shown unless\n"
+	  "--all is given; JSON output always carries every counter.\n"
+	  "\n"
+	  "  -a, --all    show every counter\n" },
+	{ "help", do_help, false, "[COMMAND]",
+	  "this text, or the help of COMMAND",
+	  "Show the list of commands and options, or the help of COMMAND.\n" },
+};
+
+/* Exact name, else a unique prefix, as bpftool matches its commands. */
+static const struct cmd *find_cmd(const char *name)
+{
+	const struct cmd *match = NULL;
+	size_t i, n = 0, len = strlen(name);
+	char list[256] = "";
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+		if (len && !strncmp(name, cmds[i].name, len)) {
+			match = &cmds[i];
+			n++;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%s", n > 1 ? ", " : "", cmds[i].name);
+		}
+	}
+	if (n == 1)
+		return match;
+	if (n)
+		p_err("ambiguous command '%s', it could be: %s", name, list);
+	else
+		p_err("unknown command '%s': try '%s help'", name, bin_name);
+	return NULL;
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	printf("Usage: %s [OPTIONS] COMMAND\n"
+	       "       %s COMMAND --help\n"
+	       "\n"
+	       "Commands (any unique prefix will do):\n", bin_name, bin_name);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		printf("  %-8s  %s\n", cmds[i].name, cmds[i].summary);
+	printf("\n"
+	       "Options:\n"
+	       "  -j, --json           JSON on stdout\n"
+	       "  -p, --pretty         indented JSON, implies --json\n"
+	       "      --debugfs DIR    the swapscope debugfs directory (default\n"
+	       "                       $SWAPSCOPE_DEBUGFS, else %s)\n"
+	       "  -h, --help           help; after a command, that command's help\n"
+	       "  -V, --version        version and abi of this swapscope\n"
+	       "\n"
+	       "Exit status: 0 success, 1 a problem was found,\n"
+	       "2 usage or environment error (module not loaded, debugfs not\n"
+	       "mounted, permission denied, abi mismatch, malformed records).\n",
+	       SWAPSCOPE_DEBUGFS_DIR);
+}
+
+static int cmd_help(const struct cmd *cmd)
+{
+	/* bpftool prints null for help in JSON mode: the text is for people. */
+	if (json_output) {
+		jsonw_null(&json_wtr);
+		jsonw_finish(&json_wtr);
+		return SS_EXIT_OK;
+	}
+	if (!cmd) {
+		usage();
+		return SS_EXIT_OK;
+	}
+	printf("Usage: %s %s%s%s\n\n%s", bin_name, cmd->name,
+	       *cmd->args ? " " : "", cmd->args, cmd->help);
+	return SS_EXIT_OK;
+}
+
+static int do_help(int argc, char **argv)
+{
+	const struct cmd *cmd = NULL;
+
+	if (argc > 1) {
+		p_err("help takes at most one command");
+		return SS_EXIT_USAGE;
+	}
+	if (argc == 1) {
+		cmd = find_cmd(argv[0]);
+		if (!cmd)
+			return SS_EXIT_USAGE;
+	}
+	return cmd_help(cmd);
+}
+
+static int do_version(void)
+{
+	if (json_output) {
+		jsonw_start_object(&json_wtr);
+		jsonw_string_field(&json_wtr, "version", SWAPSCOPE_VERSION);
+		jsonw_u64_field(&json_wtr, "abi", SWAPSCOPE_ABI);
+		jsonw_end_object(&json_wtr);
+		jsonw_finish(&json_wtr);
+	} else {
+		printf("%s %s (abi %d)\n", bin_name, SWAPSCOPE_VERSION,
+		       SWAPSCOPE_ABI);
+	}
+	return SS_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* options                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Long options get values above any char, so that an error can tell
+ * "-x" (optopt is the char) from "--xyz" or "--json=1" (it is not).
+ */
+enum {
+	OPT_ALL = 256,
+	OPT_DEBUGFS,
+	OPT_HELP,
+	OPT_JSON,
+	OPT_PRETTY,
+	OPT_VERSION,
+};
+
+static const struct option options[] = {
+	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
+	{ "help",	no_argument,		NULL, OPT_HELP },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "pretty",	no_argument,		NULL, OPT_PRETTY },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ 0 }
+};
+
+static const char short_options[] = ":ahjpV";
+
+static bool is_long_prefix(const char *arg, const char *opt)
+{
+	size_t len = strcspn(arg, "=");
+
+	return len > 2 && !strncmp(arg, opt, len);
+}
+
+/*
+ * An option error may come before -j on the command line, yet must be
+ * reported as JSON too: look for -j/-p before getopt runs.
+ */
+static void prescan_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--"))
+			return;
+		if (is_long_prefix(arg, "--json") ||
+		    is_long_prefix(arg, "--pretty"))
+			json_output = true;
+		else if (is_long_prefix(arg, "--debugfs") && !strchr(arg, '='))
+			i++;	/* skip its argument */
+		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
+			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
+			 strpbrk(arg, "jp"))
+			json_output = true;
+	}
+}
+
+static void bad_option(char **argv)
+{
+	if (optopt > 0 && optopt < 256)
+		p_err("unknown option '-%c': try '%s help'", optopt, bin_name);
+	else
+		p_err("invalid option '%s': try '%s help'", argv[optind - 1],
+		      bin_name);
+}
+
+/* Returns -1 when the options are fine, else the exit code. */
+static int parse_options(int argc, char **argv, bool *help, bool *version)
+{
+	const char *env = getenv("SWAPSCOPE_DEBUGFS");
+	int opt;
+
+	if (env && *env)
+		debugfs_dir = env;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, short_options, options,
+				  NULL)) >= 0) {
+		switch (opt) {
+		case 'a': case OPT_ALL:
+			show_all = true;
+			break;
+		case 'h': case OPT_HELP:
+			*help = true;
+			break;
+		case 'j': case OPT_JSON:
+			json_output = true;
+			break;
+		case 'p': case OPT_PRETTY:
+			json_output = pretty_output = true;
+			break;
+		case 'V': case OPT_VERSION:
+			*version = true;
+			break;
+		case OPT_DEBUGFS:
+			debugfs_dir = optarg;
+			if (!*debugfs_dir) {
+				p_err("--debugfs needs a directory");
+				return SS_EXIT_USAGE;
+			}
+			break;
+		case ':':
+			p_err("option '%s' needs an argument", argv[optind - 1]);
+			return SS_EXIT_USAGE;
+		default:
+			bad_option(argv);
+			return SS_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static int run(int argc, char **argv)
+{
+	bool help = false, version = false;
+	const struct cmd *cmd;
+	int ret;
+
+	prescan_json(argc, argv);
+	ret = parse_options(argc, argv, &help, &version);
+	if (ret >= 0)
+		return ret;
+	jsonw_init(&json_wtr, stdout, pretty_output);
+	if (version)
+		return do_version();
+	argc -= optind;
+	argv += optind;
+	if (!argc) {
+		if (help)
+			return cmd_help(NULL);
+		p_err("no command given: try '%s help'", bin_name);
+		return SS_EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[0]);
+	if (!cmd)
+		return SS_EXIT_USAGE;
+	if (show_all && !cmd->takes_all) {
+		p_err("--all is not an option of '%s'", cmd->name);
+		return SS_EXIT_USAGE;
+	}
+	if (help)
+		return cmd_help(cmd);
+	return cmd->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = run(argc, argv);
+
+	/* A full disk or a closed pipe must not pass for success. */
+	if (fflush(stdout) || ferror(stdout)) {
+		json_output = false;
+		p_err("writing standard output: %s", strerror(errno));
+		return SS_EXIT_USAGE;
+	}
+	return ret;
+}
