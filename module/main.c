@@ -59,6 +59,18 @@ module_param_cb(walk_budget, &ss_uint_ops, &ss_walk_budget_param, 0644);
 MODULE_PARM_DESC(walk_budget,
 		 "page-table entries one probe hit may read, 512..16777216 (default 262144); a cut walk counts as truncated");
 
+static int ss_symbols_set(const char *arg, const struct kernel_param *kp)
+{
+	return ss_probes_set_symbols(arg);
+}
+
+static const struct kernel_param_ops ss_symbols_ops = {
+	.set = ss_symbols_set,
+};
+module_param_cb(symbols, &ss_symbols_ops, NULL, 0);
+MODULE_PARM_DESC(symbols,
+		 "probe=symbol[,...]: probe another symbol, e.g. where the kernel renamed a function");
+
 static int __init swapscope_init(void)
 {
 	int err;

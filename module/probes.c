@@ -13,9 +13,15 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/kallsyms.h>
+#include <linux/string.h>
+#include <linux/ctype.h>
 #include "swapscope.h"
 
 unsigned int ss_maxactive = 128;
+
+/* symbols= overrides, e.g. for a kernel where a function was renamed. */
+static char ss_symbol_override[SS_NR_PROBES][KSYM_NAME_LEN];
 
 /* What a kretprobe instance carries from entry to return. */
 struct ss_call {
@@ -254,7 +260,8 @@ void ss_probes_register(void)
 		struct ss_probe_slot *p = &ss_probes[i];
 
 		p->name = ss_probe_desc[i].name;
-		p->symbol = ss_probe_desc[i].symbol;
+		p->symbol = ss_symbol_override[i][0] ? ss_symbol_override[i] :
+			    ss_probe_desc[i].symbol;
 		if (WARN_ON_ONCE(p->is_ret != ss_probe_desc[i].is_ret)) {
 			p->state = SS_PROBE_UNAVAILABLE;
 			p->reason = "internal-mismatch";
@@ -312,7 +319,7 @@ void ss_probe_info(enum ss_probe id, struct ss_probe_info *info)
 	int cpu;
 
 	info->name = ss_probe_desc[id].name;
-	info->symbol = ss_probe_desc[id].symbol;
+	info->symbol = p->symbol ? p->symbol : ss_probe_desc[id].symbol;
 	info->is_ret = p->is_ret;
 	info->state = p->state;
 	info->reason = p->reason ? p->reason : "not-registered";
@@ -326,4 +333,85 @@ void ss_probe_info(enum ss_probe id, struct ss_probe_info *info)
 		info->nmissed = p->kp.nmissed;
 		info->maxactive = 0;
 	}
+}
+
+static int ss_probe_by_name(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < SS_NR_PROBES; i++)
+		if (strlen(ss_probe_desc[i].name) == len &&
+		    !strncmp(ss_probe_desc[i].name, name, len))
+			return i;
+	return -1;
+}
+
+static bool ss_symbol_valid(const char *sym, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= KSYM_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(sym[i]) && sym[i] != '_' && sym[i] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * One item "probe=symbol" of the symbols= parameter: check it and, when
+ * @apply, store it.  Returns the length consumed or -EINVAL.
+ */
+static int ss_symbol_item(const char *arg, const char *item, bool apply)
+{
+	size_t len = strcspn(item, ",\n");
+	const char *eq = memchr(item, '=', len);
+	size_t symlen;
+	int id;
+
+	if (!eq) {
+		pr_err("invalid symbols=%s: expected probe=symbol\n", arg);
+		return -EINVAL;
+	}
+	id = ss_probe_by_name(item, eq - item);
+	if (id < 0) {
+		pr_err("invalid symbols=%s: unknown probe '%.*s'\n", arg,
+		       (int)(eq - item), item);
+		return -EINVAL;
+	}
+	symlen = len - (eq + 1 - item);
+	if (!ss_symbol_valid(eq + 1, symlen)) {
+		pr_err("invalid symbols=%s: bad symbol for probe %s\n", arg,
+		       ss_probe_desc[id].name);
+		return -EINVAL;
+	}
+	if (apply) {
+		memcpy(ss_symbol_override[id], eq + 1, symlen);
+		ss_symbol_override[id][symlen] = '\0';
+	}
+	return len;
+}
+
+/*
+ * Parse "probe=symbol[,probe=symbol...]" (the symbols= parameter) before
+ * any probe is registered.  All or nothing: the whole list is checked
+ * before anything is stored.
+ */
+int ss_probes_set_symbols(const char *arg)
+{
+	int pass, len;
+
+	for (pass = 0; pass < 2; pass++) {
+		const char *item = arg;
+
+		while (*item && *item != '\n') {
+			len = ss_symbol_item(arg, item, pass);
+			if (len < 0)
+				return len;
+			item += len;
+			if (*item == ',')
+				item++;
+		}
+	}
+	return 0;
 }

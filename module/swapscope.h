@@ -55,6 +55,7 @@ struct ss_probe_info {
 
 extern unsigned int ss_maxactive;
 
+int ss_probes_set_symbols(const char *arg);
 void ss_probes_register(void);
 void ss_probes_unregister(void);
 unsigned int ss_probes_active(void);

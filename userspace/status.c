@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* status.c: "swapscope status": module version and the state of each probe. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "main.h"
+
+struct probe_row {
+	const char *probe;
+	const char *symbol;
+	const char *type;
+	const char *state;
+	const char *reason;	/* "-" while active */
+	uint64_t hits;
+	uint64_t nmissed;
+	uint64_t maxactive;
+};
+
+struct probe_summary {
+	size_t probes;
+	size_t active;
+	size_t unavailable;
+	uint64_t nmissed;
+};
+
+static int probe_parse(struct ss_file *f, const struct ss_record *r,
+		       struct probe_row *p)
+{
+	if (ss_rec_str(f, r, "probe", &p->probe) ||
+	    ss_rec_str(f, r, "symbol", &p->symbol) ||
+	    ss_rec_str(f, r, "type", &p->type) ||
+	    ss_rec_str(f, r, "state", &p->state) ||
+	    ss_rec_u64(f, r, "hits", &p->hits) ||
+	    ss_rec_u64(f, r, "nmissed", &p->nmissed) ||
+	    ss_rec_u64(f, r, "maxactive", &p->maxactive) ||
+	    ss_rec_str(f, r, "reason", &p->reason))
+		return ss_bad_record(f);
+	return 0;
+}
+
+static void probe_summarize(const struct probe_row *p, size_t n,
+			    struct probe_summary *sum)
+{
+	size_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->probes = n;
+	for (i = 0; i < n; i++) {
+		/* Other states may come; they are neither of these two. */
+		if (!strcmp(p[i].state, "active"))
+			sum->active++;
+		else if (!strcmp(p[i].state, "unavailable"))
+			sum->unavailable++;
+		sum->nmissed += p[i].nmissed;
+	}
+}
+
+static void status_json_module(const struct ss_version *v)
+{
+	struct json_writer *w = &json_wtr;
+
+	jsonw_name(w, "module");
+	jsonw_start_object(w);
+	jsonw_string_field(w, "version", v->module);
+	jsonw_u64_field(w, "abi", v->abi);
+	jsonw_string_field(w, "kernel", v->kernel);
+	jsonw_string_field(w, "kernel_version", v->kernel_version);
+	jsonw_string_field(w, "build", v->build);
+	jsonw_end_object(w);
+
+	jsonw_name(w, "cli");
+	jsonw_start_object(w);
+	jsonw_string_field(w, "version", SWAPSCOPE_VERSION);
+	jsonw_u64_field(w, "abi", SWAPSCOPE_ABI);
+	jsonw_end_object(w);
+}
+
+static void status_json_probe(const struct probe_row *p)
+{
+	struct json_writer *w = &json_wtr;
+
+	jsonw_start_object(w);
+	jsonw_string_field(w, "probe", p->probe);
+	jsonw_string_field(w, "symbol", p->symbol);
+	jsonw_string_field(w, "type", p->type);
+	jsonw_string_field(w, "state", p->state);
+	jsonw_u64_field(w, "hits", p->hits);
+	jsonw_u64_field(w, "nmissed", p->nmissed);
+	jsonw_u64_field(w, "maxactive", p->maxactive);
+	if (strcmp(p->reason, "-"))
+		jsonw_string_field(w, "reason", p->reason);
+	else
+		jsonw_null_field(w, "reason");
+	jsonw_end_object(w);
+}
+
+static void status_json(const struct ss_version *v, const struct probe_row *p,
+			const struct probe_summary *sum)
+{
+	struct json_writer *w = &json_wtr;
+	size_t i;
+
+	jsonw_start_object(w);
+	status_json_module(v);
+	jsonw_name(w, "probes");
+	jsonw_start_array(w);
+	for (i = 0; i < sum->probes; i++)
+		status_json_probe(&p[i]);
+	jsonw_end_array(w);
+	jsonw_name(w, "summary");
+	jsonw_start_object(w);
+	jsonw_u64_field(w, "probes", sum->probes);
+	jsonw_u64_field(w, "active", sum->active);
+	jsonw_u64_field(w, "unavailable", sum->unavailable);
+	jsonw_u64_field(w, "nmissed", sum->nmissed);
+	jsonw_end_object(w);
+	jsonw_end_object(w);
+	jsonw_finish(w);
+}
+
+static const unsigned char probe_align[] = {
+	TABLE_LEFT, TABLE_LEFT, TABLE_LEFT, TABLE_LEFT,
+	TABLE_RIGHT, TABLE_RIGHT, TABLE_LEFT,
+};
+
+static void status_plain(const struct ss_version *v, const struct probe_row *p,
+			 const struct probe_summary *sum)
+{
+	struct table t;
+	size_t i;
+
+	printf("module  %s (abi %" PRIu64 ", build %s)\n", v->module, v->abi,
+	       v->build);
+	printf("kernel  %s %s\n\n", v->kernel, v->kernel_version);
+
+	table_init(&t, ARRAY_SIZE(probe_align), probe_align);
+	table_add_row(&t);
+	table_set(&t, 0, "probe");
+	table_set(&t, 1, "symbol");
+	table_set(&t, 2, "type");
+	table_set(&t, 3, "state");
+	table_set(&t, 4, "hits");
+	table_set(&t, 5, "nmissed");
+	table_set(&t, 6, "reason");
+	for (i = 0; i < sum->probes; i++) {
+		table_add_row(&t);
+		table_set(&t, 0, "%s", p[i].probe);
+		table_set(&t, 1, "%s", p[i].symbol);
+		table_set(&t, 2, "%s", p[i].type);
+		table_set(&t, 3, "%s", p[i].state);
+		table_set(&t, 4, "%" PRIu64, p[i].hits);
+		table_set(&t, 5, "%" PRIu64, p[i].nmissed);
+		table_set(&t, 6, "%s", p[i].reason);
+	}
+	table_print(&t);
+	table_free(&t);
+	printf("\n%zu of %zu probes unavailable, nmissed total %" PRIu64 "\n",
+	       sum->unavailable, sum->probes, sum->nmissed);
+}
+
+int do_status(int argc, char **argv)
+{
+	struct probe_summary sum;
+	struct probe_row *rows = NULL;
+	struct ss_version v;
+	struct ss_file f;
+	int ret = SS_EXIT_USAGE;
+	size_t i;
+
+	if (argc) {
+		p_err("status takes no arguments, got '%s'", argv[0]);
+		return SS_EXIT_USAGE;
+	}
+	if (ss_load_version(&v))
+		return SS_EXIT_USAGE;
+	if (ss_load(&f, "probes", SS_REC_WORDS))
+		goto out_version;
+	rows = xcalloc(f.nr, sizeof(*rows));
+	for (i = 0; i < f.nr; i++)
+		if (probe_parse(&f, &f.rec[i], &rows[i]))
+			goto out_probes;
+	probe_summarize(rows, f.nr, &sum);
+	if (json_output)
+		status_json(&v, rows, &sum);
+	else
+		status_plain(&v, rows, &sum);
+	ret = SS_EXIT_OK;
+out_probes:
+	free(rows);
+	ss_unload(&f);
+out_version:
+	ss_unload(&v.file);
+	return ret;
+}
