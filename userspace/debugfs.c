@@ -59,7 +59,7 @@ static int ss_explain_missing(void)
 	char *copy = xasprintf("%s", debugfs_dir);
 	const char *parent = dirname(copy);
 
-	if (ss_debugfs_mounted(parent))
+	if (!ss_debugfs_mounted(parent))
 		p_err("the swapscope module is not loaded (no %s): load it with 'modprobe swapscope' or 'insmod swapscope.ko'",
 		      debugfs_dir);
 	else
@@ -143,7 +143,7 @@ static int ss_check_abi(struct ss_version *v)
 	if (ss_rec_u64(f, ss_file_find(f, "abi"), "abi", &v->abi))
 		return ss_bad_record(f);
 	if (v->abi != SWAPSCOPE_ABI) {
-		p_err("the module speaks abi %" PRIu64 " (%s), this swapscope abi %d: %s",
+		p_err("module abi %" PRIu64 " (in %s) is not the abi %d of this swapscope: %s",
 		      v->abi, f->name, SWAPSCOPE_ABI, hint_rebuild);
 		return -1;
 	}

@@ -276,11 +276,15 @@ static void prescan_json(int argc, char **argv)
 
 static void bad_option(char **argv)
 {
+	const char *arg = argv[optind - 1];
+
 	if (optopt > 0 && optopt < 256)
 		p_err("unknown option '-%c': try '%s help'", optopt, bin_name);
+	else if (optopt)	/* a known long option, given "=value" */
+		p_err("option '%.*s' takes no argument", (int)strcspn(arg, "="),
+		      arg);
 	else
-		p_err("invalid option '%s': try '%s help'", argv[optind - 1],
-		      bin_name);
+		p_err("unknown option '%s': try '%s help'", arg, bin_name);
 }
 
 /* Returns -1 when the options are fine, else the exit code. */

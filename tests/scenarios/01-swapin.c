@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * 01-swapin: anonymous pages swapped out with MADV_PAGEOUT, then faulted
+ * back, half by reads and half by writes.
+ *
+ * Expected figures, from Debian's 6.1 source:
+ * - MADV_PAGEOUT (mm/madvise.c) isolates each PTE-mapped page with
+ *   mapcount 1 and shrink_folio_list() swaps it out: try_to_unmap_one() runs
+ *   once per page (one VMA maps it).  Each page was written, so its PTE is
+ *   present, writable, anon and PageAnonExclusive; try_to_unmap_one() leaves
+ *   a swap PTE with the exclusive bit (seed 001), MM_SWAPENTS +1 (VmSwap),
+ *   and zram's synchronous write counts one pswpout per page.
+ * - zram is SWP_SYNCHRONOUS_IO and each entry has swap count 1, so
+ *   do_swap_page() reads into a fresh folio that skips the swap cache:
+ *   exclusive = true, one pswpin per fault.  A read fault maps it with
+ *   vm_page_prot (read-only in a private mapping) and RMAP_EXCLUSIVE; a
+ *   write fault maps it writable (maybe_mkwrite) and exclusive.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "scenario.h"
+
+#define N	256UL
+#define HALF	(N / 2)
+#define SEED	0x0101
+
+int main(void)
+{
+	struct sc_snap s0, s1, s2, s3;
+	uint64_t out0, out1, in0, in1, in2;
+	long swap0, swap1, swap3;
+	struct sc_pm pm;
+	char *p;
+	int err;
+
+	sc_begin("01-swapin", 0);
+	p = sc_map_anon(N);
+	sc_fill(p, N, SEED);
+	swap0 = sc_status_kb(0, "VmSwap");
+
+	/* ---- swap out ---- */
+	out0 = sc_vmstat("pswpout");
+	sc_snap(&s0);
+	err = sc_pageout(p, N);
+	sc_snap(&s1);
+	out1 = sc_vmstat("pswpout");
+	if (err)
+		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(-err));
+
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
+	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, N, "pageout");
+	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, 0, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON_EXCL, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_SWAP, 0, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_CALLS, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_SWAP, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_SWAP_EXCLUSIVE, N, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_PRESENT, 0, "pageout");
+	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "pageout");
+	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
+	EXPECT_EQ(N, out1 - out0, "pageout: pswpout delta");
+	if (!sc_pagemap(0, p, N, &pm)) {
+		EXPECT_EQ(N, pm.swapped, "pageout: pagemap PM_SWAP pages");
+		EXPECT_EQ(0, pm.present, "pageout: pagemap PM_PRESENT pages");
+	} else {
+		sc_fail("pageout: read /proc/self/pagemap");
+	}
+	swap1 = sc_status_kb(0, "VmSwap");
+	EXPECT_EQ_I(N * 4, swap1 - swap0, "pageout: VmSwap delta (kB)");
+	EXPECT_EQ_I(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		    "pageout: smaps Swap of the range (kB)");
+
+	/* ---- read faults on the first half ---- */
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s1);
+	sc_touch_read(p, 0, HALF);
+	sc_snap(&s2);
+	in1 = sc_vmstat("pswpin");
+
+	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, "read half");
+	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, HALF, "read half");
+	sc_expect_hits(&s1, &s2, SS_PROBE_RECLAIM, 0, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, 0, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_SWAP, 0, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "read half");
+	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, "read half");
+	EXPECT_EQ(HALF, in1 - in0, "read half: pswpin delta");
+
+	/* ---- write faults on the second half ---- */
+	sc_touch_write(p, HALF, N - HALF, SEED);
+	sc_snap(&s3);
+	in2 = sc_vmstat("pswpin");
+
+	sc_expect_hits_match(&s2, &s3, SC_ALL_PROBES, "write half");
+	sc_expect_hits(&s2, &s3, SS_PROBE_SWAPIN, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, N - HALF, "write half");
+	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "write half");
+	sc_diag_path(&s2, &s3, SS_PATH_SWAPIN, "write half");
+	/* in1 was read after s2: nothing swapped in between. */
+	EXPECT_EQ(N - HALF, in2 - in1, "write half: pswpin delta");
+
+	/* ---- end state ---- */
+	if (!sc_pagemap(0, p, N, &pm)) {
+		EXPECT_EQ(N, pm.present, "end: pagemap PM_PRESENT pages");
+		EXPECT_EQ(0, pm.swapped, "end: pagemap PM_SWAP pages");
+	} else {
+		sc_fail("end: read /proc/self/pagemap");
+	}
+	swap3 = sc_status_kb(0, "VmSwap");
+	EXPECT_EQ_I(swap0, swap3, "end: VmSwap back to its start value (kB)");
+	EXPECT_EQ(0, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "end: smaps Swap of the range (kB)");
+	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "end: pages with wrong data");
+	munmap(p, N * SC_PAGE);
+	return sc_end();
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * 02-fork: fork with N swapped-out anonymous pages, then both sides fault
+ * them back in (the child first, then the parent).
+ *
+ * Expected figures, from Debian's 6.1 source (mm/memory.c):
+ * - copy_page_range() runs once per VMA of the parent (dup_mmap(): no
+ *   VM_DONTCOPY or VM_WIPEONFORK here).  The parent's walk finds the N swap
+ *   PTEs still exclusive (MADV_PAGEOUT of exclusive pages, seed 001);
+ *   copy_nonpresent_pte() duplicates each entry (swap count 2), clears the
+ *   exclusive bit in the parent and copies the cleared PTE to the child:
+ *   the child's walk finds N swap PTEs, none exclusive (rule F1), and the
+ *   child's MM_SWAPENTS is N (VmSwap).
+ * - Child faults: swap count 2, so do_swap_page() goes through
+ *   swapin_readahead() (page-cluster 0: one page) and the swap cache, one
+ *   pswpin each.  The swap PTE is not exclusive and the swap cache holds a
+ *   reference, so the page is mapped shared: a read leaves it read-only and
+ *   not exclusive; a write cannot free the swap cache (the parent still
+ *   references the entry), so do_wp_page() copies: writable, exclusive.
+ * - Parent faults, after the child exited: each folio is still in the swap
+ *   cache (free_swap_cache() at the child's zap keeps it, the parent's
+ *   entry is swapped), so no pswpin.  A read maps it read-only, not
+ *   exclusive (pte not exclusive since fork, refcount 2).  A write frees the
+ *   swap cache (should_try_to_free_swap: refcount 2, count now 0) and maps
+ *   the page writable and exclusive.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define N	256UL
+#define HALF	(N / 2)
+#define SEED	0x0202
+
+/* Fault the first half by reads, the second by writes; check each. */
+static void touch_both_halves(char *p, const char *who, bool from_cache)
+{
+	struct sc_snap s0, s1, s2;
+	uint64_t in0, in1, in2;
+	char ctx[64];
+
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s0);
+	sc_touch_read(p, 0, HALF);
+	sc_snap(&s1);
+	in1 = sc_vmstat("pswpin");
+	sc_touch_write(p, HALF, N - HALF, SEED);
+	sc_snap(&s2);
+	in2 = sc_vmstat("pswpin");
+
+	snprintf(ctx, sizeof(ctx), "%s read half", who);
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
+	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, HALF, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, HALF, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, 0, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, HALF, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, HALF, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, 0, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, HALF, ctx);
+	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, 0, ctx);
+	sc_diag_path(&s0, &s1, SS_PATH_SWAPIN, ctx);
+	EXPECT_EQ(from_cache ? 0 : HALF, in1 - in0, "%s: pswpin delta", ctx);
+
+	snprintf(ctx, sizeof(ctx), "%s write half", who);
+	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, ctx);
+	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, 0, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, N - HALF, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, N - HALF, ctx);
+	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, ctx);
+	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta", ctx);
+
+	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "%s: pages with wrong data", who);
+}
+
+static void child(char *p, int go_fd)
+{
+	char c;
+
+	sc_child("02-fork child");
+	/* Wait until the parent took its after-fork snapshot. */
+	if (read(go_fd, &c, 1) != 1)
+		sc_bail("child: read go pipe");
+	EXPECT_EQ_I(N * 4, sc_status_kb(0, "VmSwap"), "child: VmSwap after fork (kB)");
+	touch_both_halves(p, "child", false);
+	_exit(sc_end());
+}
+
+int main(void)
+{
+	struct sc_snap s0, s1;
+	long swap0, swap1;
+	int go[2], status, nvma;
+	struct sc_pm pm;
+	pid_t pid;
+	char *p;
+
+	sc_begin("02-fork", 0);
+	p = sc_map_anon(N);
+	sc_fill(p, N, SEED);
+	swap0 = sc_status_kb(0, "VmSwap");
+	if (sc_pageout(p, N))
+		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
+		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
+	if (pipe(go))
+		sc_bail("pipe: %s", strerror(errno));
+
+	/* ---- fork ---- */
+	nvma = sc_vma_count(0);
+	fflush(stdout);
+	sc_snap(&s0);
+	pid = fork();
+	if (pid < 0)
+		sc_bail("fork: %s", strerror(errno));
+	if (pid == 0)
+		child(p, go[0]);
+	sc_snap(&s1);
+
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "fork");
+	sc_expect_hits(&s0, &s1, SS_PROBE_FORK, nvma, "fork (one per VMA)");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "fork");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "fork");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_CALLS, nvma, "fork");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_SWAP, N, "fork");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_SWAP_EXCLUSIVE, 0, "fork");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "fork");
+	sc_diag_path(&s0, &s1, SS_PATH_FORK, "fork");
+	swap1 = sc_status_kb(0, "VmSwap");
+	EXPECT_EQ_I(swap0 + N * 4, swap1, "parent: VmSwap after fork (kB)");
+
+	/* ---- the child faults its copies in, then exits ---- */
+	fflush(stdout);
+	if (write(go[1], "g", 1) != 1)
+		sc_bail("write go pipe");
+	if (waitpid(pid, &status, 0) != pid)
+		sc_bail("waitpid: %s", strerror(errno));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "child checks passed (status 0x%x)", status);
+
+	/* ---- then the parent ---- */
+	touch_both_halves(p, "parent", true);
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "parent: VmSwap back to its start value (kB)");
+	if (!sc_pagemap(0, p, N, &pm))
+		EXPECT_EQ(N, pm.present, "parent: pagemap PM_PRESENT pages");
+	munmap(p, N * SC_PAGE);
+	return sc_end();
+}

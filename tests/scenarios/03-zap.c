@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * 03-zap: full zaps of swapped-out anonymous pages: MADV_DONTNEED, munmap
+ * and exit.
+ *
+ * Expected figures, from Debian's 6.1 source (mm/memory.c, mm/madvise.c):
+ * - MADV_DONTNEED: madvise_dontneed_single_vma() calls
+ *   zap_page_range_single(vma, ..., NULL): one unmap_page_range() with no
+ *   zap_details, a zap_full.  It finds the N swap PTEs, each exclusive
+ *   (MADV_PAGEOUT of exclusive pages, seed 001), frees them
+ *   (free_swap_and_cache, MM_SWAPENTS -N); nothing is read back (pswpin
+ *   unchanged) and the range reads as zeroes afterwards.
+ * - munmap of one whole VMA: unmap_region() -> unmap_vmas() with
+ *   details.even_cows = true, one unmap_single_vma() for the one VMA: a
+ *   single zap_full call that finds the N swap PTEs (exclusive) and the N
+ *   written, still present pages (writable, anon, exclusive).
+ * - exit: exit_mmap() -> unmap_vmas() over every VMA of the child: one
+ *   zap_full call per VMA (/proc/PID/maps minus the [vsyscall] gate area),
+ *   together finding the child's N swapped pages (exclusive).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define N	256UL
+#define SEED	0x0303
+
+static void expect_quiet(const struct sc_snap *a, const struct sc_snap *b,
+			 const char *ctx)
+{
+	sc_expect_hits(a, b, SS_PROBE_FORK, 0, ctx);
+	sc_expect_hits(a, b, SS_PROBE_SWAPIN, 0, ctx);
+	sc_expect_hits(a, b, SS_PROBE_RECLAIM, 0, ctx);
+	sc_expect_stat(a, b, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_CALLS, 0, ctx);
+}
+
+static void swap_out(char *p, size_t n, const char *ctx)
+{
+	struct sc_pm pm;
+
+	if (sc_pageout(p, n))
+		sc_bail("%s: madvise(MADV_PAGEOUT): %s", ctx, strerror(errno));
+	if (sc_pagemap(0, p, n, &pm) || pm.swapped != n)
+		sc_bail("%s: %zu of %zu pages swapped out", ctx, pm.swapped, n);
+}
+
+static void dontneed(void)
+{
+	struct sc_snap s0, s1;
+	uint64_t in0, in1;
+	long swap0;
+	struct sc_pm pm;
+	char *p;
+	size_t i;
+
+	p = sc_map_anon(N);
+	sc_fill(p, N, SEED);
+	swap0 = sc_status_kb(0, "VmSwap");
+	swap_out(p, N, "dontneed");
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "dontneed: VmSwap after pageout (kB)");
+
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s0);
+	if (madvise(p, N * SC_PAGE, MADV_DONTNEED))
+		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+	sc_snap(&s1);
+	in1 = sc_vmstat("pswpin");
+
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "dontneed");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "dontneed");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 1, "dontneed");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "dontneed");
+	expect_quiet(&s0, &s1, "dontneed");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "dontneed");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "dontneed");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "dontneed");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT, 0, "dontneed");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "dontneed");
+	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "dontneed");
+	EXPECT_EQ(0, in1 - in0, "dontneed: pswpin delta");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "dontneed: VmSwap back (kB)");
+	if (!sc_pagemap(0, p, N, &pm))
+		EXPECT_EQ(0, pm.swapped + pm.present,
+			  "dontneed: pagemap pages present or swapped");
+	for (i = 0; i < N * SC_PAGE; i += SC_PAGE / 2)
+		if (p[i])
+			break;
+	EXPECT_TRUE(i == N * SC_PAGE, "dontneed: the range reads as zeroes");
+	munmap(p, N * SC_PAGE);
+}
+
+static void do_munmap(void)
+{
+	struct sc_snap s0, s1;
+	uint64_t in0, in1;
+	long swap0;
+	char *p;
+
+	/* N pages swapped out, N present. */
+	p = sc_map_anon(2 * N);
+	sc_fill(p, 2 * N, SEED);
+	swap0 = sc_status_kb(0, "VmSwap");
+	swap_out(p, N, "munmap");
+
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s0);
+	if (munmap(p, 2 * N * SC_PAGE))
+		sc_bail("munmap: %s", strerror(errno));
+	sc_snap(&s1);
+	in1 = sc_vmstat("pswpin");
+
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "munmap");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "munmap");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 0, "munmap");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "munmap");
+	expect_quiet(&s0, &s1, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON_EXCL, N, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_UNKNOWN, 0, "munmap");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "munmap");
+	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
+	EXPECT_EQ(0, in1 - in0, "munmap: pswpin delta");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "munmap: VmSwap back (kB)");
+}
+
+static void child(int to_parent, int go_fd)
+{
+	char *p, c;
+	int nvma;
+
+	sc_child("03-zap exit child");
+	p = sc_map_anon(N);
+	sc_fill(p, N, SEED);
+	swap_out(p, N, "exit child");
+	nvma = sc_vma_count(0);
+	if (write(to_parent, &nvma, sizeof(nvma)) != sizeof(nvma))
+		_exit(1);
+	if (read(go_fd, &c, 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
+static void do_exit_zap(void)
+{
+	int up[2], go[2], nvma, status;
+	struct sc_snap s0, s1;
+	uint64_t in0, in1;
+	long swap0;
+	pid_t pid;
+
+	if (pipe(up) || pipe(go))
+		sc_bail("pipe: %s", strerror(errno));
+	swap0 = sc_status_kb(0, "VmSwap");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		sc_bail("fork: %s", strerror(errno));
+	if (pid == 0)
+		child(up[1], go[0]);
+	if (read(up[0], &nvma, sizeof(nvma)) != sizeof(nvma))
+		sc_bail("exit: child did not set up (see its output)");
+	sc_diag("exit: child %d has %d VMAs", (int)pid, nvma);
+	EXPECT_EQ_I(N * 4, sc_status_kb(pid, "VmSwap"), "exit: child VmSwap (kB)");
+
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s0);
+	if (write(go[1], "g", 1) != 1)
+		sc_bail("write go pipe");
+	if (waitpid(pid, &status, 0) != pid)
+		sc_bail("waitpid: %s", strerror(errno));
+	sc_snap(&s1);
+	in1 = sc_vmstat("pswpin");
+
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "exit: child exited 0 (status 0x%x)", status);
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "exit");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, nvma, "exit (one per VMA)");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 0, "exit");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "exit");
+	expect_quiet(&s0, &s1, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, nvma, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_UNKNOWN, 0, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "exit");
+	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "exit");
+	EXPECT_EQ(0, in1 - in0, "exit: pswpin delta");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "exit: parent VmSwap unchanged (kB)");
+	close(up[0]);
+	close(up[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+int main(void)
+{
+	sc_begin("03-zap", 0);
+	dontneed();
+	do_munmap();
+	do_exit_zap();
+	return sc_end();
+}

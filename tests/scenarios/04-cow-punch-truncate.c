@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * 04-cow-punch-truncate: seed 000's reproducer.  A MAP_PRIVATE mapping of a
+ * memfd whose pages were all COWed, the COW copies swapped out, then a hole
+ * punched in the file and finally the file truncated.
+ *
+ * Expected figures, from Debian's 6.1 source:
+ * - The COW copies are anon pages (do_cow_fault), exclusive; MADV_PAGEOUT
+ *   swaps them out (exclusive swap PTEs, seed 001).  The shmem page cache
+ *   pages they were copied from are mapped by nobody.
+ * - fallocate(PUNCH_HOLE) (shmem_fallocate) calls
+ *   unmap_mapping_range(mapping, start, len, 0): even_cows = 0, so one
+ *   zap_page_range_single() for the one VMA, one unmap_page_range() with
+ *   details and even_cows clear: a zap_mapping that finds the N swap PTEs
+ *   and, by zap_pte_range()'s !should_zap_cows() check, keeps them (rule
+ *   Z2): pagemap still shows N swapped, VmSwap unchanged, and the COWed
+ *   data reads back (the file's now-zero content would not).
+ *   shmem_truncate_range() finds no mapped folio to unmap (no more zaps).
+ * - Reading the first half swaps it back in (N/2 present, N/2 swapped).
+ * - ftruncate(fd, 0) (shmem_setattr) calls unmap_mapping_range(mapping, 0,
+ *   0, 1) twice, around shmem_truncate_range(): even_cows = 1, two zap_full
+ *   calls; the first finds N/2 present anon pages and N/2 swap PTEs and
+ *   clears them all (COW copies dropped), the second finds nothing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define N	256UL
+#define HALF	(N / 2)
+#define FILE_SEED 0x0400
+#define COW_SEED  0x0404
+
+int main(void)
+{
+	struct sc_snap s0, s1, s2, s3;
+	uint64_t in0, in1, in2;
+	long swap0;
+	struct sc_pm pm;
+	size_t i;
+	char *p;
+	int fd;
+
+	sc_begin("04-cow-punch-truncate", 0);
+	fd = syscall(SYS_memfd_create, "swapscope-04", MFD_CLOEXEC);
+	if (fd < 0)
+		sc_bail("memfd_create: %s", strerror(errno));
+	if (ftruncate(fd, N * SC_PAGE))
+		sc_bail("ftruncate: %s", strerror(errno));
+	/* File content first, so a dropped COW copy would show the file's. */
+	p = sc_map_anon(N);
+	sc_fill(p, N, FILE_SEED);
+	if (pwrite(fd, p, N * SC_PAGE, 0) != (ssize_t)(N * SC_PAGE))
+		sc_bail("pwrite: %s", strerror(errno));
+	munmap(p, N * SC_PAGE);
+
+	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		sc_bail("mmap MAP_PRIVATE memfd: %s", strerror(errno));
+	madvise(p, N * SC_PAGE, MADV_NOHUGEPAGE);
+	EXPECT_EQ(0, sc_verify(p, 0, N, FILE_SEED), "setup: private mapping shows the file");
+	sc_fill(p, N, COW_SEED);	/* every page COWed */
+	swap0 = sc_status_kb(0, "VmSwap");
+	if (sc_pageout(p, N))
+		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
+		sc_bail("setup: %zu of %lu COW pages swapped out", pm.swapped, N);
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "setup: VmSwap (kB)");
+
+	/* ---- punch a hole over the whole file: a mapping zap ---- */
+	in0 = sc_vmstat("pswpin");
+	sc_snap(&s0);
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		      N * SC_PAGE))
+		sc_bail("fallocate(PUNCH_HOLE): %s", strerror(errno));
+	sc_snap(&s1);
+	in1 = sc_vmstat("pswpin");
+
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "punch");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 1, "punch");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 1, "punch");
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "punch");
+	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, 0, "punch");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 0, "punch");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "punch");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "punch");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "punch");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_PRESENT, 0, "punch");
+	sc_diag_path(&s0, &s1, SS_PATH_ZAP_MAPPING, "punch");
+	EXPECT_EQ(0, in1 - in0, "punch: pswpin delta");
+	if (!sc_pagemap(0, p, N, &pm))
+		EXPECT_EQ(N, pm.swapped, "punch: pagemap PM_SWAP pages (COW copies kept)");
+	else
+		sc_fail("punch: read pagemap");
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "punch: VmSwap unchanged (kB)");
+	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"), "punch: smaps Swap (kB)");
+
+	/* ---- read the first half back: COW data, not the hole's zeroes ---- */
+	sc_touch_read(p, 0, HALF);
+	sc_snap(&s2);
+	in2 = sc_vmstat("pswpin");
+	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, HALF, "read half");
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, HALF, "read half");
+	EXPECT_EQ(HALF, in2 - in1, "read half: pswpin delta");
+	EXPECT_EQ(0, sc_verify(p, 0, HALF, COW_SEED), "read half: pages without their COW data");
+
+	/* ---- truncate the file: full zaps drop the COW copies ---- */
+	sc_snap(&s2);
+	if (ftruncate(fd, 0))
+		sc_bail("ftruncate(0): %s", strerror(errno));
+	sc_snap(&s3);
+
+	sc_expect_hits_match(&s2, &s3, SC_ALL_PROBES, "truncate");
+	sc_expect_hits(&s2, &s3, SS_PROBE_ZAP_MAPPING, 2, "truncate");
+	sc_expect_hits(&s2, &s3, SS_PROBE_ZAP_SINGLE, 2, "truncate");
+	sc_expect_hits(&s2, &s3, SS_PROBE_ZAP, 2, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_CALLS, 0, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 2, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N - HALF, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N - HALF, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT, HALF, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, HALF, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON_EXCL, HALF, "truncate");
+	sc_expect_stat(&s2, &s3, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, 0, "truncate");
+	sc_diag_path(&s2, &s3, SS_PATH_ZAP_FULL, "truncate");
+	if (!sc_pagemap(0, p, N, &pm)) {
+		EXPECT_EQ(0, pm.swapped, "truncate: pagemap PM_SWAP pages");
+		EXPECT_EQ(0, pm.present, "truncate: pagemap PM_PRESENT pages");
+	} else {
+		sc_fail("truncate: read pagemap");
+	}
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "truncate: VmSwap back (kB)");
+
+	/* Beyond EOF now: the mapping would SIGBUS.  Unmap: nothing left. */
+	sc_snap(&s0);
+	munmap(p, N * SC_PAGE);
+	sc_snap(&s1);
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "munmap");
+	i = sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP) +
+	    sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT);
+	EXPECT_EQ(0, i, "munmap: zap_full entries left after truncate");
+	close(fd);
+	return sc_end();
+}

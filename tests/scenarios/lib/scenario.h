@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* scenario.h: TAP output, swapscope/oracle snapshots and /proc readers for the scenario programs. */
+#ifndef SWAPSCOPE_SCENARIO_H
+#define SWAPSCOPE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "swapscope.h"
+
+#define SC_PAGE		4096UL
+#define SC_ORACLE_GROUP	"ssoracle"
+
+#ifndef MADV_COLD
+#define MADV_COLD	20
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+/* pagemap bits, Documentation/admin-guide/mm/pagemap.rst */
+#define SC_PM_SOFT_DIRTY	(1ULL << 55)
+#define SC_PM_MMAP_EXCLUSIVE	(1ULL << 56)
+#define SC_PM_UFFD_WP		(1ULL << 57)
+#define SC_PM_FILE		(1ULL << 61)
+#define SC_PM_SWAP		(1ULL << 62)
+#define SC_PM_PRESENT		(1ULL << 63)
+
+/* ---- TAP-like output ------------------------------------------------- */
+
+/* sc_begin() flags */
+#define SC_NO_PIN	(1U << 0)	/* do not pin the process to CPU 0 */
+
+/*
+ * Start a scenario: line-buffered stdout on a static buffer (no malloc
+ * later), check the module is loaded (bail out if not), pin to CPU 0 so
+ * per-cpu LRU batches are drained by MADV_PAGEOUT's lru_add_drain(), and
+ * turn NUMA balancing off (its hinting faults and PROT_NONE PTEs would
+ * change the figures) until exit.
+ */
+void sc_begin(const char *name, unsigned int flags);
+/* Print the summary; the exit code: 0 if nothing failed, else 1. */
+int sc_end(void);
+/* In a forked child: forget the parent's tallies (children _exit(sc_end())). */
+void sc_child(const char *name);
+
+void sc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_pass(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "not ok", "Bail out!" and exit 1. */
+void sc_bail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+bool sc_check(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool sc_expect_eq(uint64_t expected, uint64_t got, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool sc_expect_eq_i(int64_t expected, int64_t got, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool sc_expect_ge(uint64_t min, uint64_t got, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define EXPECT_EQ(exp, got, ...) \
+	sc_expect_eq((uint64_t)(exp), (uint64_t)(got), __VA_ARGS__)
+#define EXPECT_EQ_I(exp, got, ...) \
+	sc_expect_eq_i((int64_t)(exp), (int64_t)(got), __VA_ARGS__)
+#define EXPECT_GE(min, got, ...) \
+	sc_expect_ge((uint64_t)(min), (uint64_t)(got), __VA_ARGS__)
+#define EXPECT_TRUE(cond, ...) sc_check(!!(cond), __VA_ARGS__)
+
+unsigned int sc_failures(void);
+
+/* ---- names from the shared header ------------------------------------ */
+
+extern const char *const sc_path_names[SS_NR_PATHS];
+extern const char *const sc_phase_names[SS_NR_PHASES];
+extern const char *const sc_counter_names[SS_NR_COUNTERS];
+extern const char *const sc_probe_names[SS_NR_PROBES];
+
+/* ---- snapshots -------------------------------------------------------- */
+
+struct sc_snap {
+	/* module: probes file */
+	uint64_t hits[SS_NR_PROBES];
+	uint64_t nmissed[SS_NR_PROBES];
+	bool active[SS_NR_PROBES];
+	/* module: stats file */
+	uint64_t st[SS_NR_PATHS][SS_NR_PHASES][SS_NR_COUNTERS];
+	bool st_seen[SS_NR_PATHS][SS_NR_PHASES];
+	/* oracle: tracefs kprobe_profile */
+	uint64_t ohits[SS_NR_PROBES];
+	uint64_t omissed[SS_NR_PROBES];
+	bool oseen[SS_NR_PROBES];
+	unsigned int tries;	/* reads needed for a consistent snapshot */
+	bool consistent;
+};
+
+/*
+ * Consistent snapshot of the module's probes and stats and the oracle:
+ * module, oracle, module again, retried until both module reads agree, so
+ * no probed function ran in between.  No malloc or mmap on this path
+ * (munmap would itself be a zap): static buffers and plain read(2).
+ */
+void sc_snap(struct sc_snap *s);
+
+uint64_t sc_d_stat(const struct sc_snap *a, const struct sc_snap *b,
+		   enum ss_path path, enum ss_phase phase, enum ss_counter cnt);
+uint64_t sc_d_hits(const struct sc_snap *a, const struct sc_snap *b,
+		   enum ss_probe probe);
+uint64_t sc_d_ohits(const struct sc_snap *a, const struct sc_snap *b,
+		    enum ss_probe probe);
+bool sc_oracle_available(void);
+
+#define SC_PROBE_BIT(p)	(1U << SS_PROBE_##p)
+#define SC_ALL_PROBES	((1U << SS_NR_PROBES) - 1)
+
+/*
+ * For each probe in @mask: module hits delta == oracle hits delta, no
+ * misses on either side, and the module's own books agree (unmap_page_range
+ * hits == zap_full + zap_mapping calls, fork/swapin/reclaim hits == their
+ * before calls).
+ */
+void sc_expect_hits_match(const struct sc_snap *a, const struct sc_snap *b,
+			  unsigned int mask, const char *ctx);
+/* Module hits delta of @probe is exactly @n (oracle checked by the above). */
+void sc_expect_hits(const struct sc_snap *a, const struct sc_snap *b,
+		    enum ss_probe probe, uint64_t n, const char *ctx);
+/* "ok - ctx: path phase.counter = n" */
+bool sc_expect_stat(const struct sc_snap *a, const struct sc_snap *b,
+		    enum ss_path path, enum ss_phase phase, enum ss_counter cnt,
+		    uint64_t expected, const char *ctx);
+/* Print every non-zero counter delta of @path as "# ctx: path phase k=v ...". */
+void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
+		  enum ss_path path, const char *ctx);
+/* Sum of the three migration kinds of (path, phase). */
+uint64_t sc_d_migration(const struct sc_snap *a, const struct sc_snap *b,
+			enum ss_path path, enum ss_phase phase);
+
+/* ---- /proc readers (static buffers, no malloc) ------------------------ */
+
+/* A /proc/vmstat counter, UINT64_MAX if absent. */
+uint64_t sc_vmstat(const char *key);
+/* A "Key:   N kB" line of /proc/PID/status (pid 0: self), -1 if absent. */
+long sc_status_kb(pid_t pid, const char *key);
+/* Sum of a "Key: N kB" smaps field over the VMAs overlapping [start,end). */
+long sc_smaps_kb(pid_t pid, const void *start, size_t len, const char *key);
+/* VMAs in the mm (maps lines, without the [vsyscall] gate area). */
+int sc_vma_count(pid_t pid);
+
+struct sc_pm {
+	size_t pages;
+	size_t present;
+	size_t swapped;		/* PM_SWAP */
+	size_t none;		/* neither PRESENT nor SWAP */
+	size_t uffd_wp;
+	size_t file;
+	size_t exclusive;
+};
+/* Count pagemap flags of npages pages from addr; 0 or -errno. */
+int sc_pagemap(pid_t pid, const void *addr, size_t npages, struct sc_pm *pm);
+/* Raw pagemap entry of one page, 0 on error. */
+uint64_t sc_pagemap_entry(pid_t pid, const void *addr);
+
+/* ---- memory helpers -------------------------------------------------- */
+
+/* Anonymous private mapping of npages, MADV_NOHUGEPAGE; bails on failure. */
+void *sc_map_anon(size_t npages);
+/* Word j of page i for a given seed: distinct per page and per word. */
+uint64_t sc_pattern(uint64_t seed, size_t page, size_t word);
+void sc_fill(void *p, size_t npages, uint64_t seed);
+/* Pages in [first, first+count) whose content is not the pattern. */
+size_t sc_verify(const void *p, size_t first, size_t count, uint64_t seed);
+/* First access to each page a read of word 0. */
+void sc_touch_read(const void *p, size_t first, size_t count);
+/* First access to each page a store of its own pattern word 0. */
+void sc_touch_write(void *p, size_t first, size_t count, uint64_t seed);
+/* madvise(MADV_PAGEOUT); 0 or -errno. */
+int sc_pageout(void *p, size_t npages);
+/* Whether NUMA node @node has memory. */
+bool sc_node_exists(int node);
+/* Write a string to a file; 0 or -errno. */
+int sc_write_file(const char *path, const char *s);
+/* Read a whole small file into buf (NUL-terminated); length or -errno. */
+ssize_t sc_read_file(const char *path, char *buf, size_t size);
+
+#endif /* SWAPSCOPE_SCENARIO_H */
