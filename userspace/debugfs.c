@@ -59,7 +59,7 @@ static int ss_explain_missing(void)
 	char *copy = xasprintf("%s", debugfs_dir);
 	const char *parent = dirname(copy);
 
-	if (!ss_debugfs_mounted(parent))
+	if (ss_debugfs_mounted(parent))
 		p_err("the swapscope module is not loaded (no %s): load it with 'modprobe swapscope' or 'insmod swapscope.ko'",
 		      debugfs_dir);
 	else

@@ -85,14 +85,18 @@ static unsigned int utf8_len(const unsigned char *s)
 
 	if (c < 0x80)
 		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
 		return 0;
+	}
 	for (i = 1; i < n; i++) {
 		/* Also stops at the terminating NUL. */
 		if ((s[i] & 0xc0) != 0x80)
@@ -116,12 +120,13 @@ static void jsonw_quote(struct json_writer *w, const char *str)
 
 	fputc('"', w->out);
 	while (*s) {
+		n = utf8_len(s);
 		if (*s == '"' || *s == '\\') {
 			fputc('\\', w->out);
 			fputc(*s++, w->out);
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(w->out, "\\u%04x", *s++);
-		} else if ((n = utf8_len(s)) != 0) {
+		} else if (n) {
 			fwrite(s, 1, n, w->out);
 			s += n;
 		} else {

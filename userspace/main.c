@@ -47,7 +47,7 @@ void p_err(const char *fmt, ...)
 	free(msg);
 }
 
-static void __attribute__((noreturn)) out_of_memory(void)
+static __noreturn void out_of_memory(void)
 {
 	p_err("out of memory");
 	exit(SS_EXIT_PROBLEM);
@@ -140,7 +140,7 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-static void usage(void)
+static void print_help(void)
 {
 	size_t i;
 
@@ -174,7 +174,7 @@ static int cmd_help(const struct cmd *cmd)
 		return SS_EXIT_OK;
 	}
 	if (!cmd) {
-		usage();
+		print_help();
 		return SS_EXIT_OK;
 	}
 	printf("Usage: %s %s%s%s\n\n%s", bin_name, cmd->name,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compiler.h"
 #include "swapscope.h"	/* module/uapi: names, ids and record layouts */
 #include "json.h"
 #include "records.h"
@@ -26,9 +27,9 @@ extern bool show_all;
 extern const char *debugfs_dir;
 extern struct json_writer json_wtr;
 
-void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void p_err(const char *fmt, ...);
 void *xcalloc(size_t n, size_t size);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) char *xasprintf(const char *fmt, ...);
 
 /* debugfs.c: the swapscope directory and its files */
 struct ss_version {
@@ -57,8 +58,8 @@ struct table {
 
 void table_init(struct table *t, size_t cols, const unsigned char *align);
 void table_add_row(struct table *t);
-void table_set(struct table *t, size_t col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4) void table_set(struct table *t, size_t col, const char *fmt,
+			      ...);
 void table_print(const struct table *t);
 void table_free(struct table *t);
 

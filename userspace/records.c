@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "records.h"
 
 #define SS_BLANKS	" \t\r"
 
-static int ss_set_err(struct ss_file *f, unsigned int line, int err,
-		      const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static __printf(4, 5) int ss_set_err(struct ss_file *f, unsigned int line,
+				      int err, const char *fmt, ...);
 
 static int ss_set_err(struct ss_file *f, unsigned int line, int err,
 		      const char *fmt, ...)

@@ -6,20 +6,21 @@
 
 #include "main.h"
 
+/* In enum order: the tables build both, and the sizes are checked below. */
 static const char *const path_names[] = {
-#define X(id, name, what) [SS_PATH_##id] = name,
+#define X(id, name, what) name,
 	SS_PATHS(X)
 #undef X
 };
 
 static const char *const phase_names[] = {
-#define X(id, name) [SS_PHASE_##id] = name,
+#define X(id, name) name,
 	SS_PHASES(X)
 #undef X
 };
 
 static const char *const counter_names[] = {
-#define X(id, name) [SS_CNT_##id] = name,
+#define X(id, name) name,
 	SS_COUNTERS(X)
 #undef X
 };

@@ -26,6 +26,46 @@
 #define HALF	(N / 2)
 #define SEED	0x0101
 
+/* try_to_unmap_one() of N written, exclusive anon pages. */
+static const struct sc_want want_pageout[] = {
+	SC_WANT(RECLAIM, BEFORE, CALLS, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT_WRITABLE, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT_ANON, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT_ANON_EXCL, N),
+	SC_WANT(RECLAIM, BEFORE, SWAP, 0),
+	SC_WANT(RECLAIM, AFTER, CALLS, N),
+	SC_WANT(RECLAIM, AFTER, SWAP, N),
+	SC_WANT(RECLAIM, AFTER, SWAP_EXCLUSIVE, N),
+	SC_WANT(RECLAIM, AFTER, PRESENT, 0),
+	SC_WANT(RECLAIM, AFTER, FAILED, 0),
+};
+
+/* do_swap_page() read faults: fresh folio, read-only, exclusive. */
+static const struct sc_want want_read[] = {
+	SC_WANT(SWAPIN, BEFORE, SWAP, HALF),
+	SC_WANT(SWAPIN, BEFORE, SWAP_EXCLUSIVE, HALF),
+	SC_WANT(SWAPIN, AFTER, CALLS, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_WRITABLE, 0),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON_EXCL, HALF),
+	SC_WANT(SWAPIN, AFTER, SWAP, 0),
+	SC_WANT(SWAPIN, AFTER, FAILED, 0),
+};
+
+/* do_swap_page() write faults: fresh folio, writable, exclusive. */
+static const struct sc_want want_write[] = {
+	SC_WANT(SWAPIN, BEFORE, SWAP, N - HALF),
+	SC_WANT(SWAPIN, BEFORE, SWAP_EXCLUSIVE, N - HALF),
+	SC_WANT(SWAPIN, AFTER, CALLS, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_WRITABLE, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON_EXCL, N - HALF),
+	SC_WANT(SWAPIN, AFTER, FAILED, 0),
+};
+
 int main(void)
 {
 	struct sc_snap s0, s1, s2, s3;
@@ -52,16 +92,7 @@ int main(void)
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
 	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, N, "pageout");
 	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, 0, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON_EXCL, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_SWAP, 0, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_CALLS, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_SWAP, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_SWAP_EXCLUSIVE, N, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_PRESENT, 0, "pageout");
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "pageout");
+	SC_EXPECT_STATS(&s0, &s1, want_pageout, "pageout");
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
 	EXPECT_EQ(N, out1 - out0, "pageout: pswpout delta");
 	if (!sc_pagemap(0, p, N, &pm)) {
@@ -85,15 +116,7 @@ int main(void)
 	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, "read half");
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, HALF, "read half");
 	sc_expect_hits(&s1, &s2, SS_PROBE_RECLAIM, 0, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, 0, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, HALF, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_SWAP, 0, "read half");
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "read half");
+	SC_EXPECT_STATS(&s1, &s2, want_read, "read half");
 	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, "read half");
 	EXPECT_EQ(HALF, in1 - in0, "read half: pswpin delta");
 
@@ -104,14 +127,7 @@ int main(void)
 
 	sc_expect_hits_match(&s2, &s3, SC_ALL_PROBES, "write half");
 	sc_expect_hits(&s2, &s3, SS_PROBE_SWAPIN, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, N - HALF, "write half");
-	sc_expect_stat(&s2, &s3, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "write half");
+	SC_EXPECT_STATS(&s2, &s3, want_write, "write half");
 	sc_diag_path(&s2, &s3, SS_PATH_SWAPIN, "write half");
 	/* in1 was read after s2: nothing swapped in between. */
 	EXPECT_EQ(N - HALF, in2 - in1, "write half: pswpin delta");
@@ -123,6 +139,8 @@ int main(void)
 	} else {
 		sc_fail("end: read /proc/self/pagemap");
 	}
+	/* do_swap_page's MM_SWAPENTS -1 sit in the per-task RSS cache. */
+	sc_sync_rss();
 	swap3 = sc_status_kb(0, "VmSwap");
 	EXPECT_EQ_I(swap0, swap3, "end: VmSwap back to its start value (kB)");
 	EXPECT_EQ(0, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),

@@ -36,6 +36,30 @@
 #define HALF	(N / 2)
 #define SEED	0x0202
 
+/* Read faults on swap PTEs shared by fork: mapped read-only, shared. */
+static const struct sc_want want_read[] = {
+	SC_WANT(SWAPIN, BEFORE, SWAP, HALF),
+	SC_WANT(SWAPIN, BEFORE, SWAP_EXCLUSIVE, 0),
+	SC_WANT(SWAPIN, AFTER, CALLS, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_WRITABLE, 0),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON, HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON_EXCL, 0),
+	SC_WANT(SWAPIN, AFTER, FAILED, 0),
+};
+
+/* Write faults on them: writable and exclusive (reused or copied). */
+static const struct sc_want want_write[] = {
+	SC_WANT(SWAPIN, BEFORE, SWAP, N - HALF),
+	SC_WANT(SWAPIN, BEFORE, SWAP_EXCLUSIVE, 0),
+	SC_WANT(SWAPIN, AFTER, CALLS, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_WRITABLE, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON, N - HALF),
+	SC_WANT(SWAPIN, AFTER, PRESENT_ANON_EXCL, N - HALF),
+	SC_WANT(SWAPIN, AFTER, FAILED, 0),
+};
+
 /* Fault the first half by reads, the second by writes; check each. */
 static void touch_both_halves(char *p, const char *who, bool from_cache)
 {
@@ -55,26 +79,14 @@ static void touch_both_halves(char *p, const char *who, bool from_cache)
 	snprintf(ctx, sizeof(ctx), "%s read half", who);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
 	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, HALF, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, HALF, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, HALF, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, HALF, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, HALF, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, 0, ctx);
+	SC_EXPECT_STATS(&s0, &s1, want_read, ctx);
 	sc_diag_path(&s0, &s1, SS_PATH_SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : HALF, in1 - in0, "%s: pswpin delta", ctx);
 
 	snprintf(ctx, sizeof(ctx), "%s write half", who);
 	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, ctx);
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, 0, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_CALLS, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_WRITABLE, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON, N - HALF, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_AFTER, SS_CNT_PRESENT_ANON_EXCL, N - HALF, ctx);
+	SC_EXPECT_STATS(&s1, &s2, want_write, ctx);
 	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta", ctx);
 
@@ -125,14 +137,19 @@ int main(void)
 		child(p, go[0]);
 	sc_snap(&s1);
 
+	/* The parent's N exclusive swap PTEs; the child's copies, shared. */
+	const struct sc_want want_fork[] = {
+		SC_WANT(FORK, BEFORE, SWAP, N),
+		SC_WANT(FORK, BEFORE, SWAP_EXCLUSIVE, N),
+		SC_WANT(FORK, AFTER, CALLS, nvma),
+		SC_WANT(FORK, AFTER, SWAP, N),
+		SC_WANT(FORK, AFTER, SWAP_EXCLUSIVE, 0),
+		SC_WANT(FORK, AFTER, FAILED, 0),
+	};
+
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "fork");
 	sc_expect_hits(&s0, &s1, SS_PROBE_FORK, nvma, "fork (one per VMA)");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "fork");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "fork");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_CALLS, nvma, "fork");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_SWAP, N, "fork");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_SWAP_EXCLUSIVE, 0, "fork");
-	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_FAILED, 0, "fork");
+	SC_EXPECT_STATS(&s0, &s1, want_fork, "fork");
 	sc_diag_path(&s0, &s1, SS_PATH_FORK, "fork");
 	swap1 = sc_status_kb(0, "VmSwap");
 	EXPECT_EQ_I(swap0 + N * 4, swap1, "parent: VmSwap after fork (kB)");
@@ -148,6 +165,7 @@ int main(void)
 
 	/* ---- then the parent ---- */
 	touch_both_halves(p, "parent", true);
+	sc_sync_rss();	/* the swap-ins' MM_SWAPENTS -1 are cached per task */
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
 		    "parent: VmSwap back to its start value (kB)");
 	if (!sc_pagemap(0, p, N, &pm))

@@ -29,13 +29,38 @@
 #define N	256UL
 #define SEED	0x0303
 
+/* MADV_DONTNEED: one zap without details over N exclusive swap PTEs. */
+static const struct sc_want want_dontneed[] = {
+	SC_WANT(ZAP_FULL, BEFORE, CALLS, 1),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP, N),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP_EXCLUSIVE, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT, 0),
+	SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
+	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
+};
+
+/* munmap: one zap (even_cows) over N swap PTEs and N present pages. */
+static const struct sc_want want_munmap[] = {
+	SC_WANT(ZAP_FULL, BEFORE, CALLS, 1),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP, N),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP_EXCLUSIVE, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT_WRITABLE, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT_ANON, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT_ANON_EXCL, N),
+	SC_WANT(ZAP_FULL, BEFORE, UNKNOWN, 0),
+	SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
+	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
+};
+
+/* Nothing but zaps, and no mapping zap. */
 static void expect_quiet(const struct sc_snap *a, const struct sc_snap *b,
 			 const char *ctx)
 {
+	sc_expect_hits(a, b, SS_PROBE_ZAP_MAPPING, 0, ctx);
 	sc_expect_hits(a, b, SS_PROBE_FORK, 0, ctx);
 	sc_expect_hits(a, b, SS_PROBE_SWAPIN, 0, ctx);
 	sc_expect_hits(a, b, SS_PROBE_RECLAIM, 0, ctx);
-	sc_expect_stat(a, b, SS_PATH_ZAP_MAPPING, SS_PHASE_BEFORE, SS_CNT_CALLS, 0, ctx);
 }
 
 static void swap_out(char *p, size_t n, const char *ctx)
@@ -73,13 +98,8 @@ static void dontneed(void)
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "dontneed");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "dontneed");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 1, "dontneed");
-	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "dontneed");
 	expect_quiet(&s0, &s1, "dontneed");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "dontneed");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "dontneed");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "dontneed");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT, 0, "dontneed");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "dontneed");
+	SC_EXPECT_STATS(&s0, &s1, want_dontneed, "dontneed");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "dontneed");
 	EXPECT_EQ(0, in1 - in0, "dontneed: pswpin delta");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "dontneed: VmSwap back (kB)");
@@ -116,17 +136,8 @@ static void do_munmap(void)
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "munmap");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "munmap");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 0, "munmap");
-	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "munmap");
 	expect_quiet(&s0, &s1, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, 1, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON_EXCL, N, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_UNKNOWN, 0, "munmap");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "munmap");
+	SC_EXPECT_STATS(&s0, &s1, want_munmap, "munmap");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
 	EXPECT_EQ(0, in1 - in0, "munmap: pswpin delta");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "munmap: VmSwap back (kB)");
@@ -180,18 +191,23 @@ static void do_exit_zap(void)
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
+	/* exit_mmap(): one zap per VMA, the child's N exclusive swap PTEs. */
+	const struct sc_want want_exit[] = {
+		SC_WANT(ZAP_FULL, BEFORE, CALLS, nvma),
+		SC_WANT(ZAP_FULL, BEFORE, SWAP, N),
+		SC_WANT(ZAP_FULL, BEFORE, SWAP_EXCLUSIVE, N),
+		SC_WANT(ZAP_FULL, BEFORE, UNKNOWN, 0),
+		SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
+		SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
+	};
+
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "exit: child exited 0 (status 0x%x)", status);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "exit");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, nvma, "exit (one per VMA)");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 0, "exit");
-	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_MAPPING, 0, "exit");
 	expect_quiet(&s0, &s1, "exit");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_CALLS, nvma, "exit");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP, N, "exit");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP_EXCLUSIVE, N, "exit");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_UNKNOWN, 0, "exit");
-	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_TRUNCATED, 0, "exit");
+	SC_EXPECT_STATS(&s0, &s1, want_exit, "exit");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "exit");
 	EXPECT_EQ(0, in1 - in0, "exit: pswpin delta");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "exit: parent VmSwap unchanged (kB)");

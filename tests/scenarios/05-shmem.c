@@ -30,6 +30,20 @@
 #define N	256UL
 #define HALF	(N / 2)
 
+/* try_to_unmap_one() of N written shmem pages: PTE left none. */
+static const struct sc_want want_pageout[] = {
+	SC_WANT(RECLAIM, BEFORE, CALLS, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT_WRITABLE, N),
+	SC_WANT(RECLAIM, BEFORE, PRESENT_ANON, 0),
+	SC_WANT(RECLAIM, AFTER, CALLS, N),
+	SC_WANT(RECLAIM, AFTER, NONE, N),
+	SC_WANT(RECLAIM, AFTER, PRESENT, 0),
+	SC_WANT(RECLAIM, AFTER, SWAP, 0),
+	SC_WANT(RECLAIM, AFTER, UFFD_WP_MARKER, 0),
+	SC_WANT(RECLAIM, AFTER, FAILED, 0),
+};
+
 static void run(const char *kind, char *p, uint64_t seed)
 {
 	struct sc_snap s0, s1, s2;
@@ -54,15 +68,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 	snprintf(ctx, sizeof(ctx), "%s pageout", kind);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
 	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, N, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT, N, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_WRITABLE, N, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_BEFORE, SS_CNT_PRESENT_ANON, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_CALLS, N, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_NONE, N, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_PRESENT, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_SWAP, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_UFFD_WP_MARKER, 0, ctx);
-	sc_expect_stat(&s0, &s1, SS_PATH_RECLAIM, SS_PHASE_AFTER, SS_CNT_FAILED, 0, ctx);
+	SC_EXPECT_STATS(&s0, &s1, want_pageout, ctx);
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, ctx);
 	EXPECT_EQ(N, out1 - out0, "%s: pswpout delta", ctx);
 	if (!sc_pagemap(0, p, N, &pm)) {
@@ -86,7 +92,8 @@ static void run(const char *kind, char *p, uint64_t seed)
 	snprintf(ctx, sizeof(ctx), "%s touch", kind);
 	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, ctx);
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, 0, ctx);
-	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_CALLS, 0, ctx);
+	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_CALLS,
+		       0, ctx);
 	EXPECT_EQ(N, in1 - in0, "%s: pswpin delta", ctx);
 	EXPECT_EQ(0, sc_verify(p, 0, N, seed), "%s: pages with wrong data", ctx);
 	if (!sc_pagemap(0, p, N, &pm))

@@ -58,7 +58,7 @@ static int t_blanks(void)
 {
 	struct ss_file f;
 
-	CHECK(!parse(&f, "probes", "  probe=a\t\tsymbol=b  \n\n \t \nprobe=c\n",
+	CHECK(!parse(&f, "probes", "  probe=a\t\tsymbol=b \t\n\n \t\nprobe=c\n",
 		     SS_REC_WORDS));
 	CHECK(f.nr == 2);
 	CHECK(f.rec[0].line == 1 && f.rec[0].nr_kv == 2);
@@ -127,7 +127,7 @@ static int t_version_lines(void)
 	const struct ss_record *r;
 
 	CHECK(!parse(&f, "version",
-		     "module=0.1.0\nabi=1\n\nkernel_version=#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2  \nbuild=a=b\n",
+		     "module=0.1.0\nabi=1\n\nkernel_version=#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 \t\nbuild=a=b\n",
 		     SS_REC_LINE));
 	CHECK(f.nr == 4);
 	r = ss_file_find(&f, "abi");

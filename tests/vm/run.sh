@@ -95,9 +95,11 @@ relay() {
 }
 
 rm -f "$VM_BUILD/.started"
+# --foreground keeps QEMU in our process group, so killing run.sh's group
+# (Ctrl-C, a CI cancel) takes the VM down too.
 t1=$(date +%s.%N)
 set +e
-timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | relay
+timeout --foreground -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | relay
 qemu_rc=${PIPESTATUS[0]}
 set -e
 t2=$(date +%s.%N)
@@ -128,7 +130,7 @@ fi
 
 # The dmesg dump, plus console lines that are not the guest's test output
 # (the console holds the only trace of a guest that died before the dump).
-bad='BUG:|WARNING:|Oops|general protection|Bad rss-counter|swap_info_get|swapscope: ERROR|Call Trace|hung_task|lockdep'
+bad='BUG:|WARNING:|Oops|Kernel panic|general protection|Bad rss-counter|swap_info_get|swapscope: ERROR|Call Trace|hung_task|lockdep'
 # Expected for an out-of-tree, unsigned module; not a kernel problem.
 benign='loading out-of-tree module taints kernel|module verification failed|Command line:'
 offending=$({ cat "$dmesg"

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "swapscope.h"
@@ -116,10 +117,10 @@ bool sc_oracle_available(void);
 #define SC_ALL_PROBES	((1U << SS_NR_PROBES) - 1)
 
 /*
- * For each probe in @mask: module hits delta == oracle hits delta, no
- * misses on either side, and the module's own books agree (unmap_page_range
- * hits == zap_full + zap_mapping calls, fork/swapin/reclaim hits == their
- * before calls).
+ * For each probe in @mask, one check: module hits delta == oracle hits
+ * delta, no misses on either side, and the module's own books agree
+ * (unmap_page_range hits == zap_full + zap_mapping calls, fork/swapin/
+ * reclaim hits == their before calls).
  */
 void sc_expect_hits_match(const struct sc_snap *a, const struct sc_snap *b,
 			  unsigned int mask, const char *ctx);
@@ -130,6 +131,20 @@ void sc_expect_hits(const struct sc_snap *a, const struct sc_snap *b,
 bool sc_expect_stat(const struct sc_snap *a, const struct sc_snap *b,
 		    enum ss_path path, enum ss_phase phase, enum ss_counter cnt,
 		    uint64_t expected, const char *ctx);
+/* One expected counter delta, for tables of them. */
+struct sc_want {
+	enum ss_path path;
+	enum ss_phase phase;
+	enum ss_counter cnt;
+	uint64_t val;
+};
+#define SC_WANT(path, phase, cnt, val) \
+	{ SS_PATH_##path, SS_PHASE_##phase, SS_CNT_##cnt, (val) }
+void sc_expect_stats(const struct sc_snap *a, const struct sc_snap *b,
+		     const struct sc_want *want, size_t n, const char *ctx);
+#define SC_EXPECT_STATS(a, b, want, ctx) \
+	sc_expect_stats(a, b, want, sizeof(want) / sizeof((want)[0]), ctx)
+
 /* Print every non-zero counter delta of @path as "# ctx: path phase k=v ...". */
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
 		  enum ss_path path, const char *ctx);
@@ -175,6 +190,12 @@ size_t sc_verify(const void *p, size_t first, size_t count, uint64_t seed);
 void sc_touch_read(const void *p, size_t first, size_t count);
 /* First access to each page a store of its own pattern word 0. */
 void sc_touch_write(void *p, size_t first, size_t count, uint64_t seed);
+/*
+ * Flush this task's cached RSS deltas (faults count MM_SWAPENTS etc. in a
+ * per-task cache synced every 64 faults) into the mm, so VmSwap/VmRSS are
+ * exact.  It zaps a scratch page: never call it between two snapshots.
+ */
+void sc_sync_rss(void);
 /* madvise(MADV_PAGEOUT); 0 or -errno. */
 int sc_pageout(void *p, size_t npages);
 /* Whether NUMA node @node has memory. */
