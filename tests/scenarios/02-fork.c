@@ -36,6 +36,15 @@
 #define HALF	(N / 2)
 #define SEED	0x0202
 
+/* The parent's N exclusive swap PTEs; the child's copies, shared (F1). */
+static const struct sc_want want_fork[] = {
+	SC_WANT(FORK, BEFORE, SWAP, N),
+	SC_WANT(FORK, BEFORE, SWAP_EXCLUSIVE, N),
+	SC_WANT(FORK, AFTER, SWAP, N),
+	SC_WANT(FORK, AFTER, SWAP_EXCLUSIVE, 0),
+	SC_WANT(FORK, AFTER, FAILED, 0),
+};
+
 /* Read faults on swap PTEs shared by fork: mapped read-only, shared. */
 static const struct sc_want want_read[] = {
 	SC_WANT(SWAPIN, BEFORE, SWAP, HALF),
@@ -88,9 +97,11 @@ static void touch_both_halves(char *p, const char *who, bool from_cache)
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, N - HALF, ctx);
 	SC_EXPECT_STATS(&s1, &s2, want_write, ctx);
 	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, ctx);
-	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta", ctx);
+	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta",
+		  ctx);
 
-	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "%s: pages with wrong data", who);
+	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "%s: pages with wrong data",
+		  who);
 }
 
 static void child(char *p, int go_fd)
@@ -101,7 +112,8 @@ static void child(char *p, int go_fd)
 	/* Wait until the parent took its after-fork snapshot. */
 	if (read(go_fd, &c, 1) != 1)
 		sc_bail("child: read go pipe");
-	EXPECT_EQ_I(N * 4, sc_status_kb(0, "VmSwap"), "child: VmSwap after fork (kB)");
+	EXPECT_EQ_I(N * 4, sc_status_kb(0, "VmSwap"),
+		    "child: VmSwap after fork (kB)");
 	touch_both_halves(p, "child", false);
 	_exit(sc_end());
 }
@@ -136,19 +148,12 @@ int main(void)
 	if (pid == 0)
 		child(p, go[0]);
 	sc_snap(&s1);
-
-	/* The parent's N exclusive swap PTEs; the child's copies, shared. */
-	const struct sc_want want_fork[] = {
-		SC_WANT(FORK, BEFORE, SWAP, N),
-		SC_WANT(FORK, BEFORE, SWAP_EXCLUSIVE, N),
-		SC_WANT(FORK, AFTER, CALLS, nvma),
-		SC_WANT(FORK, AFTER, SWAP, N),
-		SC_WANT(FORK, AFTER, SWAP_EXCLUSIVE, 0),
-		SC_WANT(FORK, AFTER, FAILED, 0),
-	};
+	close(go[0]);
 
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "fork");
 	sc_expect_hits(&s0, &s1, SS_PROBE_FORK, nvma, "fork (one per VMA)");
+	sc_expect_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_AFTER, SS_CNT_CALLS,
+		       nvma, "fork");
 	SC_EXPECT_STATS(&s0, &s1, want_fork, "fork");
 	sc_diag_path(&s0, &s1, SS_PATH_FORK, "fork");
 	swap1 = sc_status_kb(0, "VmSwap");
@@ -162,6 +167,7 @@ int main(void)
 		sc_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "child checks passed (status 0x%x)", status);
+	close(go[1]);
 
 	/* ---- then the parent ---- */
 	touch_both_halves(p, "parent", true);

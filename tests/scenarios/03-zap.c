@@ -39,6 +39,15 @@ static const struct sc_want want_dontneed[] = {
 	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
 };
 
+/* exit_mmap(): one zap per VMA, meeting the child's N exclusive swap PTEs. */
+static const struct sc_want want_exit[] = {
+	SC_WANT(ZAP_FULL, BEFORE, SWAP, N),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP_EXCLUSIVE, N),
+	SC_WANT(ZAP_FULL, BEFORE, UNKNOWN, 0),
+	SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
+	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
+};
+
 /* munmap: one zap (even_cows) over N swap PTEs and N present pages. */
 static const struct sc_want want_munmap[] = {
 	SC_WANT(ZAP_FULL, BEFORE, CALLS, 1),
@@ -86,7 +95,8 @@ static void dontneed(void)
 	sc_fill(p, N, SEED);
 	swap0 = sc_status_kb(0, "VmSwap");
 	swap_out(p, N, "dontneed");
-	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "dontneed: VmSwap after pageout (kB)");
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"),
+		    "dontneed: VmSwap after pageout (kB)");
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
@@ -102,7 +112,8 @@ static void dontneed(void)
 	SC_EXPECT_STATS(&s0, &s1, want_dontneed, "dontneed");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "dontneed");
 	EXPECT_EQ(0, in1 - in0, "dontneed: pswpin delta");
-	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "dontneed: VmSwap back (kB)");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "dontneed: VmSwap back (kB)");
 	if (!sc_pagemap(0, p, N, &pm))
 		EXPECT_EQ(0, pm.swapped + pm.present,
 			  "dontneed: pagemap pages present or swapped");
@@ -140,7 +151,8 @@ static void do_munmap(void)
 	SC_EXPECT_STATS(&s0, &s1, want_munmap, "munmap");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
 	EXPECT_EQ(0, in1 - in0, "munmap: pswpin delta");
-	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "munmap: VmSwap back (kB)");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "munmap: VmSwap back (kB)");
 }
 
 static void child(int to_parent, int go_fd)
@@ -177,10 +189,14 @@ static void do_exit_zap(void)
 		sc_bail("fork: %s", strerror(errno));
 	if (pid == 0)
 		child(up[1], go[0]);
+	/* Only the child holds these ends: its death is EOF, not a hang. */
+	close(up[1]);
+	close(go[0]);
 	if (read(up[0], &nvma, sizeof(nvma)) != sizeof(nvma))
 		sc_bail("exit: child did not set up (see its output)");
 	sc_diag("exit: child %d has %d VMAs", (int)pid, nvma);
-	EXPECT_EQ_I(N * 4, sc_status_kb(pid, "VmSwap"), "exit: child VmSwap (kB)");
+	EXPECT_EQ_I(N * 4, sc_status_kb(pid, "VmSwap"),
+		    "exit: child VmSwap (kB)");
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
@@ -191,29 +207,20 @@ static void do_exit_zap(void)
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
-	/* exit_mmap(): one zap per VMA, the child's N exclusive swap PTEs. */
-	const struct sc_want want_exit[] = {
-		SC_WANT(ZAP_FULL, BEFORE, CALLS, nvma),
-		SC_WANT(ZAP_FULL, BEFORE, SWAP, N),
-		SC_WANT(ZAP_FULL, BEFORE, SWAP_EXCLUSIVE, N),
-		SC_WANT(ZAP_FULL, BEFORE, UNKNOWN, 0),
-		SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
-		SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
-	};
-
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "exit: child exited 0 (status 0x%x)", status);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "exit");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, nvma, "exit (one per VMA)");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP_SINGLE, 0, "exit");
 	expect_quiet(&s0, &s1, "exit");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
+		       SS_CNT_CALLS, nvma, "exit (one per VMA)");
 	SC_EXPECT_STATS(&s0, &s1, want_exit, "exit");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "exit");
 	EXPECT_EQ(0, in1 - in0, "exit: pswpin delta");
-	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "exit: parent VmSwap unchanged (kB)");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "exit: parent VmSwap unchanged (kB)");
 	close(up[0]);
-	close(up[1]);
-	close(go[0]);
 	close(go[1]);
 }
 

@@ -95,14 +95,17 @@ int main(void)
 	if (p == MAP_FAILED)
 		sc_bail("mmap MAP_PRIVATE memfd: %s", strerror(errno));
 	madvise(p, N * SC_PAGE, MADV_NOHUGEPAGE);
-	EXPECT_EQ(0, sc_verify(p, 0, N, FILE_SEED), "setup: private mapping shows the file");
+	EXPECT_EQ(0, sc_verify(p, 0, N, FILE_SEED),
+		  "setup: private mapping shows the file");
 	sc_fill(p, N, COW_SEED);	/* every page COWed */
 	swap0 = sc_status_kb(0, "VmSwap");
 	if (sc_pageout(p, N))
 		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu COW pages swapped out", pm.swapped, N);
-	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "setup: VmSwap (kB)");
+		sc_bail("setup: %zu of %lu COW pages swapped out", pm.swapped,
+			N);
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"),
+		    "setup: VmSwap (kB)");
 
 	/* ---- punch a hole over the whole file: a mapping zap ---- */
 	in0 = sc_vmstat("pswpin");
@@ -122,20 +125,24 @@ int main(void)
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_MAPPING, "punch");
 	EXPECT_EQ(0, in1 - in0, "punch: pswpin delta");
 	if (!sc_pagemap(0, p, N, &pm))
-		EXPECT_EQ(N, pm.swapped, "punch: pagemap PM_SWAP pages (COW copies kept)");
+		EXPECT_EQ(N, pm.swapped,
+			  "punch: pagemap PM_SWAP pages (COW copies kept)");
 	else
 		sc_fail("punch: read pagemap");
-	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"), "punch: VmSwap unchanged (kB)");
-	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"), "punch: smaps Swap (kB)");
+	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"),
+		    "punch: VmSwap unchanged (kB)");
+	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "punch: smaps Swap (kB)");
 
-	/* ---- read the first half back: COW data, not the hole's zeroes ---- */
+	/* ---- read the first half back: COW data, not zeroes ---- */
 	sc_touch_read(p, 0, HALF);
 	sc_snap(&s2);
 	in2 = sc_vmstat("pswpin");
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, HALF, "read half");
 	SC_EXPECT_STATS(&s1, &s2, want_read, "read half");
 	EXPECT_EQ(HALF, in2 - in1, "read half: pswpin delta");
-	EXPECT_EQ(0, sc_verify(p, 0, HALF, COW_SEED), "read half: pages without their COW data");
+	EXPECT_EQ(0, sc_verify(p, 0, HALF, COW_SEED),
+		  "read half: pages without their COW data");
 
 	/* ---- truncate the file: full zaps drop the COW copies ---- */
 	sc_snap(&s2);
@@ -156,7 +163,8 @@ int main(void)
 		sc_fail("truncate: read pagemap");
 	}
 	sc_sync_rss();	/* the read half's MM_SWAPENTS -1 are cached per task */
-	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "truncate: VmSwap back (kB)");
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "truncate: VmSwap back (kB)");
 
 	/* Beyond EOF now: the mapping would SIGBUS.  Unmap: nothing left. */
 	sc_snap(&s0);
@@ -164,8 +172,10 @@ int main(void)
 	sc_snap(&s1);
 	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
 		       SS_CNT_CALLS, 1, "munmap");
-	i = sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_SWAP) +
-	    sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE, SS_CNT_PRESENT);
+	i = sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
+		      SS_CNT_SWAP) +
+	    sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
+		      SS_CNT_PRESENT);
 	EXPECT_EQ(0, i, "munmap: zap_full entries left after truncate");
 	close(fd);
 	return sc_end();

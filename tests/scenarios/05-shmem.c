@@ -55,7 +55,8 @@ static void run(const char *kind, char *p, uint64_t seed)
 	sc_fill(p, N, seed);
 	swap0 = sc_status_kb(0, "VmSwap");
 	if (!sc_pagemap(0, p, N, &pm))
-		EXPECT_EQ(N, pm.present, "%s: pagemap PM_PRESENT pages before pageout", kind);
+		EXPECT_EQ(N, pm.present,
+			  "%s: pagemap PM_PRESENT pages before pageout", kind);
 
 	/* ---- swap out while mapped ---- */
 	out0 = sc_vmstat("pswpout");
@@ -73,13 +74,18 @@ static void run(const char *kind, char *p, uint64_t seed)
 	EXPECT_EQ(N, out1 - out0, "%s: pswpout delta", ctx);
 	if (!sc_pagemap(0, p, N, &pm)) {
 		EXPECT_EQ(0, pm.present, "%s: pagemap PM_PRESENT pages", ctx);
-		EXPECT_EQ(0, pm.swapped, "%s: pagemap PM_SWAP pages (P1: swapped shmem not reported)", ctx);
-		EXPECT_EQ(N, pm.none, "%s: pagemap pages neither present nor swapped", ctx);
+		EXPECT_EQ(0, pm.swapped,
+			  "%s: pagemap PM_SWAP pages (P1: swapped shmem unreported)",
+			  ctx);
+		EXPECT_EQ(N, pm.none,
+			  "%s: pagemap pages neither present nor swapped", ctx);
 	} else {
 		sc_fail("%s: read pagemap", ctx);
 	}
-	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"), "%s: smaps Swap (kB)", ctx);
-	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"), "%s: VmSwap unchanged (kB)", ctx);
+	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "%s: smaps Swap (kB)", ctx);
+	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
+		    "%s: VmSwap unchanged (kB)", ctx);
 
 	/* ---- touch back: shmem_fault, not do_swap_page ---- */
 	in0 = sc_vmstat("pswpin");
@@ -95,10 +101,12 @@ static void run(const char *kind, char *p, uint64_t seed)
 	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_CALLS,
 		       0, ctx);
 	EXPECT_EQ(N, in1 - in0, "%s: pswpin delta", ctx);
-	EXPECT_EQ(0, sc_verify(p, 0, N, seed), "%s: pages with wrong data", ctx);
+	EXPECT_EQ(0, sc_verify(p, 0, N, seed), "%s: pages with wrong data",
+		  ctx);
 	if (!sc_pagemap(0, p, N, &pm))
 		EXPECT_EQ(N, pm.present, "%s: pagemap PM_PRESENT pages", ctx);
-	EXPECT_EQ(0, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"), "%s: smaps Swap (kB)", ctx);
+	EXPECT_EQ(0, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "%s: smaps Swap (kB)", ctx);
 }
 
 int main(void)

@@ -38,7 +38,8 @@
 #define N		256UL
 #define N2		64UL
 #define SEED		0x0606
-#define RACE_SECONDS	3
+#define RACE_SECONDS	3	/* at least, and until every thread ran */
+#define RACE_MAX	30	/* seconds, whatever happens */
 
 static char *region;
 static _Atomic(char *) region2;
@@ -63,15 +64,19 @@ static void *mover(void *arg)
 {
 	static void *pages[N], *pages2[N2];
 	static int nodes[N], status[N];
-	double end = now() + RACE_SECONDS;
+	double start = now();
 	unsigned long round;
 	size_t i, moved;
+	int target;
 	char *q;
 
 	(void)arg;
-	for (round = 0; now() < end; round++) {
-		int target = (round & 1) ? 0 : 1;
-
+	for (round = 0; now() < start + RACE_MAX; round++) {
+		if (now() >= start + RACE_SECONDS && round >= 2 &&
+		    atomic_load(&nr_forks) && atomic_load(&nr_zaps) &&
+		    atomic_load(&nr_sweeps))
+			break;
+		target = (round & 1) ? 0 : 1;
 		for (i = 0; i < N; i++) {
 			pages[i] = region + i * SC_PAGE;
 			nodes[i] = target;
@@ -167,7 +172,8 @@ static void move_all(int node)
 	EXPECT_EQ_I(0, ret, "move to node %d: move_pages() returns 0", node);
 	for (on = 0, i = 0; i < N; i++)
 		on += status[i] == node;
-	EXPECT_EQ(N, on, "move to node %d: pages with status == %d", node, node);
+	EXPECT_EQ(N, on, "move to node %d: pages with status == %d", node,
+		  node);
 	for (i = 0; i < N; i++)
 		status[i] = -1000;
 	ret = sys_move_pages(N, pages, NULL, status, 0);
@@ -180,6 +186,7 @@ static void move_all(int node)
 
 int main(void)
 {
+	uint64_t before, after;
 	pthread_t tm, tf, tz, tr;
 	struct sc_snap s0, s1;
 	int p;
@@ -221,17 +228,19 @@ int main(void)
 		       SS_CNT_MIGRATION_WRITE, 0,
 		       "race (F2: no writable migration entry in a child)");
 	for (p = 0; p < SS_NR_PATHS; p++) {
-		sc_diag("race: %s saw migration entries: before %llu, after %llu",
-			sc_path_names[p],
-			(unsigned long long)sc_d_migration(&s0, &s1, p, SS_PHASE_BEFORE),
-			(unsigned long long)sc_d_migration(&s0, &s1, p, SS_PHASE_AFTER));
+		before = sc_d_migration(&s0, &s1, p, SS_PHASE_BEFORE);
+		after = sc_d_migration(&s0, &s1, p, SS_PHASE_AFTER);
+		sc_diag("race: %s met migration entries: before %llu, after %llu",
+			sc_path_names[p], (unsigned long long)before,
+			(unsigned long long)after);
 		sc_diag_path(&s0, &s1, p, "race");
 	}
 
 	/* ---- quiet again: exact placement ---- */
 	move_all(1);
 	move_all(0);
-	EXPECT_EQ(0, sc_verify(region, 0, N, SEED), "end: pages with wrong data");
+	EXPECT_EQ(0, sc_verify(region, 0, N, SEED),
+		  "end: pages with wrong data");
 	munmap(region, N * SC_PAGE);
 	return sc_end();
 }

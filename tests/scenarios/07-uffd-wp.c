@@ -125,13 +125,17 @@ int main(void)
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "writeprotect");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 0, "writeprotect");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
-		sc_diag("pagemap after WP: %zu present, %zu PM_SWAP, %zu PM_UFFD_WP, "
-			"%zu neither, %zu PM_FILE of %zu", pm.present, pm.swapped,
-			pm.uffd_wp, pm.none, pm.file, pm.pages);
-		EXPECT_EQ(M, pm.present, "pagemap: PM_PRESENT pages (populated)");
-		EXPECT_EQ(N, pm.swapped, "pagemap: PM_SWAP pages (P3: markers reported as swap)");
+		sc_diag("pagemap after WP: %zu present, %zu PM_SWAP, "
+			"%zu PM_UFFD_WP, %zu neither, %zu PM_FILE of %zu",
+			pm.present, pm.swapped, pm.uffd_wp, pm.none, pm.file,
+			pm.pages);
+		EXPECT_EQ(M, pm.present,
+			  "pagemap: PM_PRESENT pages (populated)");
+		EXPECT_EQ(N, pm.swapped,
+			  "pagemap: PM_SWAP pages (P3: markers shown as swap)");
 		EXPECT_EQ(M + N, pm.uffd_wp, "pagemap: PM_UFFD_WP pages");
-		EXPECT_EQ(0, pm.none, "pagemap: pages neither present nor swap");
+		EXPECT_EQ(0, pm.none,
+			  "pagemap: pages neither present nor swap");
 	} else {
 		sc_fail("read pagemap");
 	}
@@ -165,10 +169,13 @@ int main(void)
 	SC_EXPECT_STATS(&s0, &s1, want_pageout, "pageout");
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
-		sc_diag("pagemap after pageout: %zu present, %zu PM_SWAP, %zu PM_UFFD_WP of %zu",
+		sc_diag("pagemap after pageout: %zu present, %zu PM_SWAP, "
+			"%zu PM_UFFD_WP of %zu",
 			pm.present, pm.swapped, pm.uffd_wp, pm.pages);
-		EXPECT_EQ(M + N, pm.swapped, "pagemap after pageout: PM_SWAP pages");
-		EXPECT_EQ(M + N, pm.uffd_wp, "pagemap after pageout: PM_UFFD_WP pages");
+		EXPECT_EQ(M + N, pm.swapped,
+			  "pagemap after pageout: PM_SWAP pages");
+		EXPECT_EQ(M + N, pm.uffd_wp,
+			  "pagemap after pageout: PM_UFFD_WP pages");
 	}
 	EXPECT_EQ(M * 4, sc_smaps_kb(0, p, (M + N) * SC_PAGE, "Swap"),
 		  "smaps Swap after pageout (kB)");

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: GPL-2.0 OR MIT
+# SPDX-License-Identifier: GPL-2.0
 # Guest test runner (/run.sh): load swapscope, arm the tracefs oracle, run /scenarios/*, unload.
 #
 # Output is TAP-like: "ok - ", "not ok - ", "skip - " and "# " lines; run.sh
@@ -29,7 +29,7 @@ if err=$(insmod "$ko" 2>&1); then
 	echo "ok - load $mod"
 else
 	notok "load $mod: insmod failed: $err"
-	dmesg | tail -n 20 | diag
+	dmesg | tail -n 5 | diag
 	exit 1
 fi
 [ -r "$dbg/version" ] && diag < "$dbg/version"
@@ -79,7 +79,7 @@ run_bounded() {
 }
 
 for s in /scenarios/*; do
-	[ -f "$s" ] && [ -x "$s" ] || continue
+	if [ ! -f "$s" ] || [ ! -x "$s" ]; then continue; fi
 	name=${s##*/}
 	out=/tmp/.scenario.out
 	rm -f /tmp/.scenario.timeout

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0 OR MIT
+# SPDX-License-Identifier: GPL-2.0
 # Build the guest's busybox initramfs with zram modules and the swapscope payload.
 #
 # Usage: tests/vm/mkinitramfs.sh OUT.cpio.gz

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0 OR MIT
+# SPDX-License-Identifier: GPL-2.0
 # Boot Debian's kernel in QEMU with the swapscope payload, relay the guest's test lines, check its kernel log.
 #
 # Usage: tests/vm/run.sh [--ko FILE] [--cli FILE] [--scenarios DIR] [--script FILE]
@@ -66,6 +66,7 @@ append+=" ${VM_APPEND:-}"
 # Two nodes with one single-core socket each: NUMA makes migration (and so
 # migration entries) testable; one socket per node avoids the
 # topology_sane WARNING that "-smp 2" alone triggers.
+# shellcheck disable=SC2054 # the commas are QEMU's, not array separators
 qemu=(qemu-system-x86_64 -accel "$accel" "${cpu[@]}"
 	-m 2048 -smp 2,sockets=2,cores=1,threads=1
 	-object memory-backend-ram,id=m0,size=1024M

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0 OR MIT
+# SPDX-License-Identifier: GPL-2.0
 # Install the VM test dependencies and unpack the guest kernel; prints KEY=value lines for eval.
 #
 # Usage: eval "$(tests/vm/setup.sh)"
@@ -23,7 +23,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null || die "not root and no sudo: cannot install packages"
 	sudo=sudo
 fi
-apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
+apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
 
 # --- host packages -------------------------------------------------------
 pkgs=(qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool
@@ -36,9 +36,9 @@ done
 updated=0
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]}"
-	apt update
+	apt_get update
 	updated=1
-	apt install -y --no-install-recommends "${missing[@]}"
+	apt_get install -y --no-install-recommends "${missing[@]}"
 fi
 
 # --- kernel release ------------------------------------------------------
@@ -52,8 +52,8 @@ if [ -n "${KDIR:-}" ]; then
 		KVER=$(cat "$KDIR/include/config/kernel.release")
 	fi
 else
-	hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$hdr" ] || die "no /usr/src/linux-headers-*-amd64 installed"
+	hdr=$(printf '%s\n' /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)
+	[ -d "$hdr" ] || die "no /usr/src/linux-headers-*-amd64 installed"
 	KVER=${hdr#/usr/src/linux-headers-}
 	KDIR=/lib/modules/$KVER/build
 fi
@@ -69,10 +69,10 @@ if [ ! -e "$root/boot/vmlinuz-$KVER" ]; then
 	rm -f "$cache/${pkg}"_*.deb
 	# apt-get download runs as the _apt user where it can; a root-owned
 	# cache is fine, the warning about sandboxing is harmless.
-	if ! (cd "$cache" && apt download "$pkg"); then
+	if ! (cd "$cache" && apt_get download "$pkg"); then
 		[ $updated -eq 1 ] && die "apt-get download $pkg failed"
-		apt update
-		(cd "$cache" && apt download "$pkg") || die "apt-get download $pkg failed"
+		apt_get update
+		(cd "$cache" && apt_get download "$pkg") || die "apt-get download $pkg failed"
 	fi
 	tmp=$(mktemp -d "$cache/.x.XXXXXX")
 	dpkg -x "$cache/${pkg}"_*.deb "$tmp"
