@@ -102,6 +102,67 @@ for s in /scenarios/*; do
 	fi
 done
 
+# --- the CLI against the real module ----------------------------------------
+# Exit codes and content, not just "it ran"; the "# demo:" lines are what
+# `make demo` shows.
+cli_expect() {	# cli_expect RC DESC PATTERN CMD...: exit RC and PATTERN in output
+	want=$1 desc=$2 pat=$3
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$want" ] && printf '%s\n' "$out" | grep -qE -- "$pat"; then
+		echo "ok - cli: $desc"
+	else
+		notok "cli: $desc: exit $rc (want $want), output: $(printf '%s' "$out" | head -c 300)"
+	fi
+}
+if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
+	while read -r name sym; do
+		cli_expect 0 "status shows probe $name active" \
+			"^ *$name +$sym +k(ret)?probe +active" swapscope status
+	done < "$probes"
+	cli_expect 0 "status --json has every probe" \
+		"\"active\": *$(wc -l < "$probes")," swapscope --json status
+	for p in zap_full zap_mapping fork swapin reclaim; do
+		cli_expect 0 "stats has path $p" "^ *$p +(before|after) " swapscope stats
+	done
+	cli_expect 0 "stats --json is an array of records" \
+		'^\[\{"path": *"zap_full", *"phase": *"before", *"calls": *[0-9]+' \
+		swapscope --json stats
+	{ echo '$ swapscope status'; swapscope status 2>&1
+	  echo; echo '$ swapscope stats'; swapscope stats 2>&1; } |
+		sed 's/^/# demo: /'
+fi
+
+# --- unload and reload while workloads run --------------------------------
+# Probes are removed while faults sleep in do_swap_page, forks copy and
+# reclaim unmaps on both vCPUs; the kernel log check catches any fallout.
+if [ -d "$dbg" ]; then
+	rm -f /tmp/.stop
+	for s in /scenarios/01-* /scenarios/02-* /scenarios/06-*; do
+		[ -x "$s" ] || continue
+		(cd /tmp && while [ ! -e /tmp/.stop ]; do
+			"$s" >/dev/null 2>&1
+		done) &
+	done
+	sleep 2
+	cycles=0
+	for i in 1 2 3 4 5; do
+		rmmod "$mod" || break
+		sleep 0.5
+		insmod "$ko" || break
+		sleep 1
+		cycles=$i
+	done
+	touch /tmp/.stop
+	wait
+	if [ "$cycles" -eq 5 ] && [ -d "$dbg" ]; then
+		echo "ok - module unloads and reloads 5 times under load"
+	else
+		notok "module reload under load: stopped after $cycles cycles"
+	fi
+fi
+
 # --- module state, unload, oracle off ------------------------------------
 if [ -d "$dbg" ]; then
 	for f in "$dbg"/*; do
@@ -120,6 +181,37 @@ if err=$(rmmod "$mod" 2>&1) && [ ! -e "$dbg" ] && [ ! -e "/sys/module/$mod" ]; t
 else
 	notok "module unloads cleanly: ${err:-$dbg or /sys/module/$mod still present}"
 fi
+
+# --- without the module, and with bad or unusual parameters ----------------
+if [ -x /bin/swapscope ]; then
+	cli_expect 2 "status without the module says how to load it" \
+		"insmod|modprobe" swapscope status
+fi
+kmsg "expect-errors-begin"
+for arg in maxactive=0 maxactive=abc walk_budget=1 symbols=nosuch=foo \
+	   'symbols=zap' 'symbols=zap=bad;sym'; do
+	if insmod "$ko" "$arg" 2>/dev/null; then
+		notok "insmod $arg was accepted"
+		rmmod "$mod"
+	elif dmesg | tail -n 5 | grep -q "swapscope: invalid ${arg%%=*}="; then
+		echo "ok - insmod $arg refused, naming the parameter"
+	else
+		notok "insmod $arg refused without naming the parameter"
+	fi
+done
+# A symbol the kernel lacks leaves that probe unavailable, the rest working.
+if insmod "$ko" symbols=reclaim=swapscope_no_such_function; then
+	if grep -q '^probe=reclaim .*state=unavailable .*reason=not-in-kallsyms' "$dbg/probes" &&
+	   [ "$(grep -c 'state=active' "$dbg/probes")" -eq $(( $(wc -l < "$probes") - 1 )) ]; then
+		echo "ok - a missing symbol leaves only its probe unavailable"
+	else
+		notok "missing symbol: $(cat "$dbg/probes")"
+	fi
+	rmmod "$mod"
+else
+	notok "insmod with a missing probe symbol failed to load"
+fi
+kmsg "expect-errors-end"
 
 if [ $oracle -eq 1 ]; then
 	echo 0 > "$tr/events/ssoracle/enable"
