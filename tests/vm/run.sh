@@ -140,11 +140,11 @@ benign='loading out-of-tree module taints kernel|module verification failed|Comm
 expected_errors() {
 	awk '/swapscope-test: expect-errors-begin/ { skip = 1 }
 	     /swapscope-test: expect-errors-end/ { skip = 0 }
-	     !(skip && /swapscope: /)' "$1"
+	     !(skip && /swapscope: /)' "${1:--}"
 }
 offending=$({ expected_errors "$dmesg"
 	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |
-		grep -vE '^(ok |not ok|skip |#)' ; } |
+		grep -vE '^(ok |not ok|skip |#)' | expected_errors ; } |
 	grep -vE "$benign" | grep -m 1 -E "$bad" || true)
 if [ -n "$offending" ]; then
 	notok "guest kernel log: $offending"
