@@ -4,13 +4,15 @@
 # Headers to build the module against: the running kernel's when it has
 # them, else the newest Debian headers installed (the VM case).
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+	$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
 ifeq ($(strip $(KDIR)),)
 KDIR = $(error no kernel headers found: apt-get install linux-headers-amd64, or pass KDIR=/path/to/kernel/build)
 endif
 
 PREFIX ?= /usr/local
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release modules are stamped with; Debian's kernel.release holds the
+# upstream version instead, so read UTS_RELEASE.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 .PHONY: all module cli scenarios check unit vm demo lint install uninstall clean help
 
@@ -40,7 +42,7 @@ lint:
 	tests/lint.sh
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	install -D -m 0644 swapscope.ko $(DESTDIR)/lib/modules/$(KVER)/updates/swapscope.ko
 	depmod -a $(KVER)
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
 
