@@ -34,6 +34,17 @@ else
 fi
 [ -r "$dbg/version" ] && diag < "$dbg/version"
 
+# Entry probes should sit on the function's ftrace site (KPROBES_ON_FTRACE):
+# no int3, no single-stepping, the cheapest kind of kprobe.
+klist=/sys/kernel/debug/kprobes/list
+while read -r name sym; do
+	if grep -qE "^[0-9a-f]+ +[kr] +$sym\+0x0 +.*\[FTRACE\]" "$klist"; then
+		echo "ok - probe $name on $sym uses the ftrace site"
+	else
+		notok "probe $name on $sym is not on the ftrace site: $(grep " $sym+" "$klist")"
+	fi
+done < "$probes"
+
 # --- oracle --------------------------------------------------------------
 # Independent of the module: tracefs kprobes on the same symbols.  With
 # tracing_on=0 nothing is written to the ring buffer, but every hit is
