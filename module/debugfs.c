@@ -6,6 +6,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
+#include <linux/fs.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <generated/utsrelease.h>
 #include "swapscope.h"
 
@@ -64,6 +67,64 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+static int rules_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ss_rules_show, NULL);
+}
+
+static const struct file_operations rules_fops = {
+	.owner = THIS_MODULE,
+	.open = rules_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int samples_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ss_samples_show, NULL);
+}
+
+static const struct file_operations samples_fops = {
+	.owner = THIS_MODULE,
+	.open = samples_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+#define SS_CONTROL_MAX	64
+
+/*
+ * One command per write (see ss_control).  Empty, over-long and binary
+ * writes fail with -EINVAL or -E2BIG before anything is parsed.
+ */
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	char buf[SS_CONTROL_MAX];
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (len >= sizeof(buf))
+		return -E2BIG;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (strlen(buf) != len)
+		return -EINVAL;
+	ret = ss_control(strim(buf));
+	return ret ? ret : len;
+}
+
+static const struct file_operations control_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = control_write,
+	.llseek = noop_llseek,
+};
+
 int ss_debugfs_init(void)
 {
 	ss_dir = debugfs_create_dir(SWAPSCOPE_NAME, NULL);
@@ -72,6 +133,10 @@ int ss_debugfs_init(void)
 	debugfs_create_file("version", 0444, ss_dir, NULL, &version_fops);
 	debugfs_create_file("probes", 0444, ss_dir, NULL, &probes_fops);
 	debugfs_create_file("stats", 0444, ss_dir, NULL, &stats_fops);
+	debugfs_create_file("rules", 0444, ss_dir, NULL, &rules_fops);
+	/* Samples hold user addresses and PTEs: root only. */
+	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
+	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
 	return 0;
 }
 

@@ -78,9 +78,13 @@ static int __init swapscope_init(void)
 	err = ss_stats_init();
 	if (err)
 		goto out;
-	err = ss_debugfs_init();
+	ss_swapinfo_init();
+	err = ss_verdicts_init();
 	if (err)
 		goto free_stats;
+	err = ss_debugfs_init();
+	if (err)
+		goto free_verdicts;
 	ss_probes_register();
 	if (!ss_probes_active())
 		pr_warn("no probe could be registered: nothing will be observed\n");
@@ -88,6 +92,8 @@ static int __init swapscope_init(void)
 		SS_NR_PROBES);
 	return 0;
 
+free_verdicts:
+	ss_verdicts_exit();
 free_stats:
 	ss_stats_exit();
 out:
@@ -99,6 +105,7 @@ static void __exit swapscope_exit(void)
 {
 	ss_probes_unregister();
 	ss_debugfs_exit();
+	ss_verdicts_exit();
 	ss_stats_exit();
 	pr_info("unloaded\n");
 }

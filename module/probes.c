@@ -16,6 +16,10 @@
 #include <linux/kallsyms.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
+#include <linux/rmap.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/userfaultfd_k.h>
 #include "swapscope.h"
 
 unsigned int ss_maxactive = 128;
@@ -23,11 +27,52 @@ unsigned int ss_maxactive = 128;
 /* symbols= overrides, e.g. for a kernel where a function was renamed. */
 static char ss_symbol_override[SS_NR_PROBES][KSYM_NAME_LEN];
 
-/* What a kretprobe instance carries from entry to return. */
-struct ss_call {
+/* Largest folio whose pages the reclaim rules judge one by one. */
+#define SS_MAX_FOLIO_PAGES	512
+
+/* Per-page facts kept from try_to_unmap_one's entry to its return. */
+#define SS_PG_PRESENT	BIT(0)
+#define SS_PG_ANON	BIT(1)
+#define SS_PG_EXCL	BIT(2)
+#define SS_PG_SHMEM	BIT(3)
+#define SS_PG_YOUNG	BIT(4)
+
+/* What a kretprobe instance carries from entry to return, per path. */
+struct ss_zap_call {
+	struct vm_area_struct *vma;
+	unsigned long addr, end;
+	struct ss_zap_obs obs;
+};
+
+struct ss_fork_call {
+	struct vm_area_struct *dst, *src;
+	long swapents;
+	struct ss_fork_obs obs;
+};
+
+struct ss_swapin_call {
 	struct vm_area_struct *vma;
 	unsigned long addr;
-	unsigned long end;
+	u64 orig_pte;
+	struct ss_swapin_obs obs;
+};
+
+struct ss_reclaim_call {
+	struct folio *folio;
+	struct vm_area_struct *vma;
+	unsigned long addr;
+	unsigned int nr;
+	bool for_swapout;
+	u8 page[SS_MAX_FOLIO_PAGES];
+	u64 first_pte;
+};
+
+struct ss_teardown_call {
+	struct mm_struct *mm;
+};
+
+struct ss_shmem_call {
+	swp_entry_t entry;
 };
 
 struct ss_probe_slot {
@@ -54,6 +99,34 @@ static unsigned long ss_arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
+/* A sample for @rule at the first entry of a walk that matched @which. */
+static void ss_sample_first(enum ss_rule rule, enum ss_probe probe,
+			    const struct ss_tally *t, enum ss_first which)
+{
+	const struct ss_first_entry *f = &t->first[which];
+	struct ss_pte_view v;
+
+	ss_view_pte(__pte(f->pte), &v, NULL);
+	ss_sample(rule, probe, f->addr, f->pte, f->pte, &v);
+}
+
+static u32 ss_nonpresent(const struct ss_tally *t)
+{
+	unsigned long n = 0;
+	int k;
+
+	for (k = SS_KIND_FIRST; k < SS_KIND_END; k++)
+		if (k != SS_CNT_PRESENT)
+			n += t->c[k];
+	return n;
+}
+
+static u32 ss_migrations(const struct ss_tally *t)
+{
+	return t->c[SS_CNT_MIGRATION_READ] + t->c[SS_CNT_MIGRATION_READ_EXCL] +
+	       t->c[SS_CNT_MIGRATION_WRITE];
+}
+
 /* ---- zap: unmap_page_range(tlb, vma, addr, end, details) ---- */
 
 /*
@@ -61,21 +134,63 @@ static unsigned long ss_arg(struct pt_regs *regs, unsigned int n)
  * swap entries; every other zap clears everything.  The two are counted
  * apart so the rules can hold each to its own semantics.
  */
-static int ss_zap_pre(struct kprobe *p, struct pt_regs *regs)
+static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct vm_area_struct *vma = (void *)ss_arg(regs, 1);
+	struct ss_zap_call *call = (void *)ri->data;
 	struct zap_details *details = (void *)ss_arg(regs, 4);
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
-	enum ss_path path = SS_PATH_ZAP_FULL;
+	struct ss_zap_obs *o = &call->obs;
 
 	ss_hit(SS_PROBE_ZAP);
-	if (details && !details->even_cows)
-		path = SS_PATH_ZAP_MAPPING;
-	ss_walk_vma(vma, ss_arg(regs, 2), ss_arg(regs, 3), &t);
-	ss_stats_add(path, SS_PHASE_BEFORE, &t);
+	call->vma = (void *)ss_arg(regs, 1);
+	call->addr = ss_arg(regs, 2);
+	call->end = ss_arg(regs, 3);
+	memset(o, 0, sizeof(*o));
+	o->mapping = details && !details->even_cows;
+	/* unmap_vmas passes details only to drop markers; not the old skip. */
+	o->has_details = details &&
+			 !(details->zap_flags & ZAP_FLAG_DROP_MARKER);
+	o->single_folio = details && details->single_folio;
+	o->markers_allowed = !vma_is_anonymous(call->vma) &&
+			     userfaultfd_wp(call->vma);
+	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	o->nonpresent = ss_nonpresent(&t);
+	o->swap = t.c[SS_CNT_SWAP];
+	o->migration = ss_migrations(&t);
+	o->migration_file = t.c[SS_CNT_MIGRATION_FILE];
+	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
+		     SS_PHASE_BEFORE, &t);
 	return 0;
 }
-NOKPROBE_SYMBOL(ss_zap_pre);
+NOKPROBE_SYMBOL(ss_zap_entry);
+
+static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_zap_call *call = (void *)ri->data;
+	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_zap_obs *o = &call->obs;
+	struct ss_judgement j = { };
+
+	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
+		     SS_PHASE_AFTER, &t);
+	o->nonpresent_after = ss_nonpresent(&t) - t.c[SS_CNT_UFFD_WP_MARKER];
+	o->markers_after = t.c[SS_CNT_UFFD_WP_MARKER];
+	o->swap_after = t.c[SS_CNT_SWAP];
+	o->migration_file_after = t.c[SS_CNT_MIGRATION_FILE];
+	ss_judge_zap(o, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_Z1])
+		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
+				o->nonpresent_after ? SS_FIRST_NONPRESENT :
+						      SS_FIRST_MARKER);
+	if (j.viol[SS_RULE_Z2])
+		ss_sample_first(SS_RULE_Z2, SS_PROBE_ZAP, &t,
+				o->migration_file_after ?
+				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_zap_ret);
 
 static int ss_zap_single_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -95,29 +210,59 @@ NOKPROBE_SYMBOL(ss_zap_mapping_pre);
 
 static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ss_call *call = (void *)ri->data;
-	struct vm_area_struct *src = (void *)ss_arg(regs, 1);
+	struct ss_fork_call *call = (void *)ri->data;
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 
 	ss_hit(SS_PROBE_FORK);
-	call->vma = (void *)ss_arg(regs, 0);
-	ss_walk_vma(src, src->vm_start, src->vm_end, &t);
+	call->dst = (void *)ss_arg(regs, 0);
+	call->src = (void *)ss_arg(regs, 1);
+	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
+	memset(&call->obs, 0, sizeof(call->obs));
+	call->obs.cow = is_cow_mapping(call->src->vm_flags);
+	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t);
+	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_BEFORE, &t);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_fork_entry);
 
-/* The child is not running yet and its mmap_lock is held: tables stable. */
+/*
+ * The child is not running yet and both mmap_locks are held for write:
+ * neither side can fault, so both walks see what fork left.
+ */
 static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ss_call *call = (void *)ri->data;
-	struct vm_area_struct *dst = call->vma;
-	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_fork_call *call = (void *)ri->data;
+	struct ss_tally child = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_tally parent = { };
+	struct ss_fork_obs *o = &call->obs;
+	struct ss_judgement j = { };
 
-	if (regs_return_value(regs))
-		t.c[SS_CNT_FAILED] = 1;
-	ss_walk_vma(dst, dst->vm_start, dst->vm_end, &t);
-	ss_stats_add(SS_PATH_FORK, SS_PHASE_AFTER, &t);
+	if (regs_return_value(regs)) {
+		child.c[SS_CNT_FAILED] = 1;
+		o->failed = true;
+	}
+	ss_walk_vma(call->dst, call->dst->vm_start, call->dst->vm_end, &child);
+	ss_stats_add(SS_PATH_FORK, SS_PHASE_AFTER, &child);
+	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &parent);
+	o->child_swap = child.c[SS_CNT_SWAP];
+	o->child_swap_excl = child.c[SS_CNT_SWAP_EXCLUSIVE];
+	o->child_migration_write = child.c[SS_CNT_MIGRATION_WRITE];
+	o->parent_swap_excl_after = parent.c[SS_CNT_SWAP_EXCLUSIVE];
+	o->parent_migration_write_after = parent.c[SS_CNT_MIGRATION_WRITE];
+	o->child_swapents_delta =
+		atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]) -
+		call->swapents;
+	ss_judge_fork(o, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_F1])
+		ss_sample_first(SS_RULE_F1, SS_PROBE_FORK,
+				o->child_swap_excl ? &child : &parent,
+				SS_FIRST_SWAP_EXCL);
+	if (j.viol[SS_RULE_F2])
+		ss_sample_first(SS_RULE_F2, SS_PROBE_FORK,
+				o->child_migration_write ? &child : &parent,
+				SS_FIRST_MIGRATION_WRITE);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_fork_ret);
@@ -127,23 +272,36 @@ NOKPROBE_SYMBOL(ss_fork_ret);
 static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (void *)ss_arg(regs, 0);
-	struct ss_call *call = (void *)ri->data;
+	struct ss_swapin_call *call = (void *)ri->data;
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_swapin_obs *o = &call->obs;
+	struct ss_slot slot;
 
 	ss_hit(SS_PROBE_SWAPIN);
 	call->vma = vmf->vma;
 	call->addr = vmf->address & PAGE_MASK;
-	ss_classify_pte(vmf->orig_pte, &t);
+	call->orig_pte = pte_val(vmf->orig_pte);
+	ss_classify_pte(vmf->orig_pte, call->addr, &t);
 	ss_stats_add(SS_PATH_SWAPIN, SS_PHASE_BEFORE, &t);
+
+	memset(o, 0, sizeof(*o));
+	ss_view_pte(vmf->orig_pte, &o->before, &slot);
+	/* As do_swap_page decides: not cached, synchronous device, one user. */
+	o->fresh = slot.count_known && !slot.in_cache &&
+		   (slot.flags & SWP_SYNCHRONOUS_IO) && slot.count == 1;
+	o->stable_writes = slot.flags & SWP_STABLE_WRITES;
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_entry);
 
 static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ss_call *call = (void *)ri->data;
+	struct ss_swapin_call *call = (void *)ri->data;
 	vm_fault_t ret = regs_return_value(regs);
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_swapin_obs *o = &call->obs;
+	struct ss_judgement j = { };
+	pte_t pte = __pte(0);
 
 	/*
 	 * RETRY and COMPLETED mean do_swap_page dropped the mmap_lock: the
@@ -153,61 +311,220 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 0;
 	if (ret & VM_FAULT_ERROR)
 		t.c[SS_CNT_FAILED] = 1;
-	ss_walk_vma(call->vma, call->addr, call->addr + PAGE_SIZE, &t);
+	ss_read_pte(call->vma, call->addr, &pte);
+	ss_classify_pte(pte, call->addr, &t);
 	ss_stats_add(SS_PATH_SWAPIN, SS_PHASE_AFTER, &t);
+
+	ss_view_pte(pte, &o->after, NULL);
+	ss_judge_swapin(o, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_F1])
+		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
+			  call->orig_pte, pte_val(pte), &o->before);
+	if (j.viol[SS_RULE_S1])
+		ss_sample(SS_RULE_S1, SS_PROBE_SWAPIN, call->addr,
+			  call->orig_pte, pte_val(pte), &o->after);
+	if (j.viol[SS_RULE_S2])
+		ss_sample(SS_RULE_S2, SS_PROBE_SWAPIN, call->addr,
+			  call->orig_pte, pte_val(pte), &o->after);
+	if (j.viol[SS_RULE_S3])
+		ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, call->addr,
+			  call->orig_pte, pte_val(pte), &o->after);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_ret);
 
 /* ---- reclaim unmap: try_to_unmap_one(folio, vma, address, flags) ---- */
 
+static u8 ss_page_flags(const struct ss_pte_view *v)
+{
+	return (v->kind == SS_CNT_PRESENT ? SS_PG_PRESENT : 0) |
+	       (v->anon ? SS_PG_ANON : 0) | (v->anon_excl ? SS_PG_EXCL : 0) |
+	       (v->shmem ? SS_PG_SHMEM : 0) | (v->young ? SS_PG_YOUNG : 0);
+}
+
+static void ss_page_view(u8 flags, struct ss_pte_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = flags & SS_PG_PRESENT ? SS_CNT_PRESENT : SS_CNT_NONE;
+	v->anon = flags & SS_PG_ANON;
+	v->anon_excl = flags & SS_PG_EXCL;
+	v->shmem = flags & SS_PG_SHMEM;
+	v->young = flags & SS_PG_YOUNG;
+}
+
 /* The rmap walk holds the anon_vma or i_mmap lock: the tables stay. */
 static int ss_reclaim_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
-	struct folio *folio = (void *)ss_arg(regs, 0);
-	struct ss_call *call = (void *)ri->data;
+	struct ss_reclaim_call *call = (void *)ri->data;
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_pte_view v;
+	unsigned int i;
+	pte_t pte;
 
 	ss_hit(SS_PROBE_RECLAIM);
+	call->folio = (void *)ss_arg(regs, 0);
 	call->vma = (void *)ss_arg(regs, 1);
 	call->addr = ss_arg(regs, 2);
-	call->end = call->addr + folio_size(folio);
-	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
+	call->nr = min_t(unsigned long, folio_nr_pages(call->folio),
+			 SS_MAX_FOLIO_PAGES);
+	for (i = 0; i < call->nr; i++) {
+		unsigned long addr = call->addr + i * PAGE_SIZE;
+
+		call->page[i] = 0;
+		if (!ss_read_pte(call->vma, addr, &pte))
+			continue;
+		ss_classify_pte(pte, addr, &t);
+		ss_view_pte(pte, &v, NULL);
+		call->page[i] = ss_page_flags(&v);
+		if (!i)
+			call->first_pte = pte_val(pte);
+	}
 	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_BEFORE, &t);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_reclaim_entry);
 
+static void ss_reclaim_sample(enum ss_rule rule, const struct ss_reclaim_call *call,
+			      unsigned long addr, pte_t after,
+			      const struct ss_pte_view *v)
+{
+	ss_sample(rule, SS_PROBE_RECLAIM, addr,
+		  addr == call->addr ? call->first_pte : 0, pte_val(after), v);
+}
+
 static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ss_call *call = (void *)ri->data;
+	struct ss_reclaim_call *call = (void *)ri->data;
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
+	struct ss_unmap_fail fail = { .failed = !regs_return_value(regs) };
+	struct ss_pte_view before, after;
+	struct ss_judgement j = { };
+	unsigned int i;
+	pte_t pte;
 
-	if (!regs_return_value(regs))
+	if (fail.failed)
 		t.c[SS_CNT_FAILED] = 1;
-	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	for (i = 0; i < call->nr; i++) {
+		unsigned long addr = call->addr + i * PAGE_SIZE;
+		struct ss_judgement pj = { };
+
+		fail.young |= call->page[i] & SS_PG_YOUNG;
+		if (!ss_read_pte(call->vma, addr, &pte))
+			continue;
+		ss_classify_pte(pte, addr, &t);
+		ss_view_pte(pte, &after, NULL);
+		ss_page_view(call->page[i], &before);
+		ss_judge_unmap_page(&before, &after, call->for_swapout, &pj);
+		ss_rules_account(&pj);
+		if (pj.viol[SS_RULE_U1])
+			ss_reclaim_sample(SS_RULE_U1, call, addr, pte, &after);
+		if (pj.viol[SS_RULE_U3])
+			ss_reclaim_sample(SS_RULE_U3, call, addr, pte, &after);
+	}
 	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_AFTER, &t);
+
+	/* Causes other than the access bit (seed 003's list). */
+	fail.known_cause = (call->vma->vm_flags & VM_LOCKED) ||
+			   folio_maybe_dma_pinned(call->folio) ||
+			   (folio_test_anon(call->folio) &&
+			    !folio_test_swapbacked(call->folio)) ||
+			   !call->for_swapout;
+	ss_judge_unmap_call(&fail, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_U2])
+		ss_sample(SS_RULE_U2, SS_PROBE_RECLAIM, call->addr,
+			  call->first_pte, call->first_pte, NULL);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_reclaim_ret);
+
+/* ---- teardown: exit_mmap(mm) ---- */
+
+static int ss_teardown_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ss_teardown_call *call = (void *)ri->data;
+
+	ss_hit(SS_PROBE_TEARDOWN);
+	call->mm = (void *)ss_arg(regs, 0);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_teardown_entry);
+
+/*
+ * Z3: check_mm's "Bad rss-counter state", made visible and attributed.
+ * Raw counters: get_mm_counter() would hide a negative one.
+ */
+static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_teardown_call *call = (void *)ri->data;
+	struct ss_judgement j = { };
+	long rss[NR_MM_COUNTERS];
+	int i;
+
+	BUILD_BUG_ON(NR_MM_COUNTERS != 4);
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		rss[i] = atomic_long_read(&call->mm->rss_stat.count[i]);
+	ss_judge_teardown(rss, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_Z3])
+		ss_sample(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_teardown_ret);
+
+/* ---- shmem swap-out: swap_shmem_alloc(entry) ---- */
+
+static int ss_shmem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_shmem_call *call = (void *)ri->data;
+
+	ss_hit(SS_PROBE_SHMEM_SWAP);
+	call->entry.val = ss_arg(regs, 0);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_shmem_entry);
+
+/* C1, seed 004: the state the slot is left in, as shmem owns it. */
+static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_shmem_call *call = (void *)ri->data;
+	pte_t pte = swp_entry_to_pte(call->entry);
+	struct ss_judgement j = { };
+	struct ss_pte_view v;
+	struct ss_slot slot;
+
+	ss_view_pte(pte, &v, &slot);
+	ss_judge_shmem_swap(&v, &j);
+	ss_rules_account(&j);
+	if (j.viol[SS_RULE_C1])
+		ss_sample(SS_RULE_C1, SS_PROBE_SHMEM_SWAP, 0, pte_val(pte),
+			  pte_val(pte), &v);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_shmem_ret);
 
 /* ---- registration ---- */
 
 #define SS_KP(id, pre)						\
 	[SS_PROBE_##id] = { .kp = { .pre_handler = pre } }
-#define SS_RP(id, entry, ret)						\
+#define SS_RP(id, entry, ret, data)					\
 	[SS_PROBE_##id] = { .is_ret = true, .rp = {			\
 		.entry_handler = entry, .handler = ret,			\
-		.data_size = sizeof(struct ss_call) } }
+		.data_size = sizeof(struct data) } }
 
 static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
-	SS_KP(ZAP, ss_zap_pre),
+	SS_RP(ZAP, ss_zap_entry, ss_zap_ret, ss_zap_call),
 	SS_KP(ZAP_SINGLE, ss_zap_single_pre),
 	SS_KP(ZAP_MAPPING, ss_zap_mapping_pre),
-	SS_RP(FORK, ss_fork_entry, ss_fork_ret),
-	SS_RP(SWAPIN, ss_swapin_entry, ss_swapin_ret),
-	SS_RP(RECLAIM, ss_reclaim_entry, ss_reclaim_ret),
+	SS_RP(FORK, ss_fork_entry, ss_fork_ret, ss_fork_call),
+	SS_RP(SWAPIN, ss_swapin_entry, ss_swapin_ret, ss_swapin_call),
+	SS_RP(RECLAIM, ss_reclaim_entry, ss_reclaim_ret, ss_reclaim_call),
+	SS_RP(TEARDOWN, ss_teardown_entry, ss_teardown_ret, ss_teardown_call),
+	SS_RP(SHMEM_SWAP, ss_shmem_entry, ss_shmem_ret, ss_shmem_call),
 };
 
 #define SS_X_DESC(id, pname, sym, ret) \

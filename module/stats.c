@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include "swapscope.h"
 
 /* The name tables below follow the X-macro order of uapi/swapscope.h. */
@@ -72,4 +73,13 @@ u64 ss_stats_sum(enum ss_path path, enum ss_phase phase, enum ss_counter cnt)
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(ss_stats, cpu)->c[path][phase][cnt];
 	return sum;
+}
+
+/* Process context: zero every counter (racing adds may survive). */
+void ss_stats_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(ss_stats, cpu), 0, sizeof(struct ss_stats));
 }

@@ -5,19 +5,54 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/sched.h>
+#include <linux/swap.h>
+#include <linux/seq_file.h>
 #include "uapi/swapscope.h"
+#include "rules.h"
+
+/* The first entry of a walk that a rule may want as its sample. */
+enum ss_first {
+	SS_FIRST_SWAP_EXCL,	/* swap entry with the exclusive bit */
+	SS_FIRST_MIGRATION_WRITE,
+	SS_FIRST_NONPRESENT,	/* any non-present entry but a marker */
+	SS_FIRST_MARKER,	/* uffd-wp marker */
+	SS_FIRST_MIGRATION_FILE,
+	SS_NR_FIRST
+};
+
+struct ss_first_entry {
+	unsigned long addr;	/* 0: none seen */
+	u64 pte;
+};
 
 /* Counters gathered by one walk, added to the per-cpu totals at once. */
 struct ss_tally {
 	unsigned long c[SS_NR_COUNTERS];
+	struct ss_first_entry first[SS_NR_FIRST];
 };
+
+/* ---- swapinfo.c: swap_map counts, swap cache, device flags ---- */
+
+struct ss_slot {
+	bool count_known;
+	bool in_cache;		/* a folio for the slot is in the swap cache */
+	u8 count;		/* as in struct ss_pte_view */
+	unsigned long flags;	/* swap_info_struct flags (SWP_*) */
+};
+
+void ss_swapinfo_init(void);
+bool ss_kernel_has_symbol(const char *name);
+void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
 
 /* ---- walk.c: bounded, lockless reads of user page tables ---- */
 
 /* Upper bound of page-table entries one probe hit may examine. */
 extern unsigned int ss_walk_budget;
 
-void ss_classify_pte(pte_t pte, struct ss_tally *t);
+void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t);
+void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot);
+bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte);
 void ss_walk_range(struct mm_struct *mm, unsigned long addr,
 		   unsigned long end, struct ss_tally *t);
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
@@ -60,6 +95,34 @@ void ss_probes_register(void);
 void ss_probes_unregister(void);
 unsigned int ss_probes_active(void);
 void ss_probe_info(enum ss_probe id, struct ss_probe_info *info);
+
+/* ---- verdicts.c: per-rule counts, samples, enable/disable ---- */
+
+struct ss_sample {
+	u64 seq;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	unsigned long addr;
+	u64 pte_before;
+	u64 pte_after;
+	u8 kind;		/* enum ss_counter entry kind */
+	u8 probe;		/* enum ss_probe */
+	bool count_known;
+	u8 swap_count;
+	unsigned long stack[6];
+};
+
+int ss_verdicts_init(void);
+void ss_verdicts_exit(void);
+void ss_rules_account(const struct ss_judgement *j);
+bool ss_rule_enabled(enum ss_rule rule);
+void ss_rule_fail(enum ss_rule rule, const char *why);
+void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
+	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v);
+int ss_rules_show(struct seq_file *m, void *v);
+int ss_samples_show(struct seq_file *m, void *v);
+int ss_control(const char *cmd);
+void ss_stats_reset(void);
 
 /* ---- debugfs.c ---- */
 

@@ -18,18 +18,35 @@
 
 unsigned int ss_walk_budget = 1U << 18;
 
-static void ss_classify_present(pte_t pte, struct ss_tally *t)
+/*
+ * The page behind a migration or device entry.  Not pfn_swap_entry_to_page:
+ * it BUG()s on a migration entry whose page is unlocked, which a lockless
+ * reader can see when migration finishes under it.
+ */
+static struct page *ss_entry_page(swp_entry_t entry)
+{
+	unsigned long pfn = swp_offset_pfn(entry);
+
+	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+}
+
+static struct page *ss_present_page(pte_t pte)
 {
 	unsigned long pfn = pte_pfn(pte);
-	struct page *page;
+
+	if (pte_special(pte) || !pfn_valid(pfn))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+static void ss_classify_present(pte_t pte, struct ss_tally *t)
+{
+	struct page *page = ss_present_page(pte);
 
 	t->c[SS_CNT_PRESENT]++;
 	if (pte_write(pte))
 		t->c[SS_CNT_PRESENT_WRITABLE]++;
-	if (pte_special(pte) || !pfn_valid(pfn))
-		return;
-	page = pfn_to_page(pfn);
-	if (!PageAnon(page))
+	if (!page || !PageAnon(page))
 		return;
 	t->c[SS_CNT_PRESENT_ANON]++;
 	/* KSM pages are anon but never exclusive; PageAnonExclusive says so. */
@@ -59,27 +76,117 @@ static enum ss_counter ss_classify_nonswap(swp_entry_t entry)
 	return SS_CNT_UNKNOWN;
 }
 
-/* Add one PTE to @t: none, present (with tallies) or one swap-entry kind. */
-void ss_classify_pte(pte_t pte, struct ss_tally *t)
+/* The entry kind of a PTE: SS_CNT_NONE, SS_CNT_PRESENT or a swap kind. */
+static enum ss_counter ss_kind(pte_t pte)
 {
 	swp_entry_t entry;
 
-	if (pte_none(pte)) {
+	if (pte_none(pte))
+		return SS_CNT_NONE;
+	if (pte_present(pte))
+		return SS_CNT_PRESENT;
+	entry = pte_to_swp_entry(pte);
+	if (!non_swap_entry(entry))
+		return SS_CNT_SWAP;
+	return ss_classify_nonswap(entry);
+}
+
+static bool ss_migration_file(swp_entry_t entry)
+{
+	struct page *page = ss_entry_page(entry);
+
+	return page && !PageAnon(page);
+}
+
+static void ss_first(struct ss_tally *t, enum ss_first which,
+		     unsigned long addr, pte_t pte)
+{
+	if (!t->first[which].addr) {
+		t->first[which].addr = addr;
+		t->first[which].pte = pte_val(pte);
+	}
+}
+
+/* Add one PTE at @addr to @t: its kind, tallies and first sightings. */
+void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t)
+{
+	enum ss_counter kind = ss_kind(pte);
+
+	switch (kind) {
+	case SS_CNT_NONE:
 		t->c[SS_CNT_NONE]++;
 		return;
-	}
-	if (pte_present(pte)) {
+	case SS_CNT_PRESENT:
 		ss_classify_present(pte, t);
 		return;
-	}
-	entry = pte_to_swp_entry(pte);
-	if (!non_swap_entry(entry)) {
-		t->c[SS_CNT_SWAP]++;
-		if (pte_swp_exclusive(pte))
+	case SS_CNT_SWAP:
+		if (pte_swp_exclusive(pte)) {
 			t->c[SS_CNT_SWAP_EXCLUSIVE]++;
+			ss_first(t, SS_FIRST_SWAP_EXCL, addr, pte);
+		}
+		break;
+	case SS_CNT_MIGRATION_WRITE:
+		ss_first(t, SS_FIRST_MIGRATION_WRITE, addr, pte);
+		fallthrough;
+	case SS_CNT_MIGRATION_READ:
+	case SS_CNT_MIGRATION_READ_EXCL:
+		if (ss_migration_file(pte_to_swp_entry(pte))) {
+			t->c[SS_CNT_MIGRATION_FILE]++;
+			ss_first(t, SS_FIRST_MIGRATION_FILE, addr, pte);
+		}
+		break;
+	case SS_CNT_UFFD_WP_MARKER:
+		ss_first(t, SS_FIRST_MARKER, addr, pte);
+		t->c[kind]++;
 		return;
+	default:
+		break;
 	}
-	t->c[ss_classify_nonswap(entry)]++;
+	t->c[kind]++;
+	ss_first(t, SS_FIRST_NONPRESENT, addr, pte);
+}
+
+/*
+ * Decode one PTE for the rules; for a genuine swap entry also read its
+ * slot (count, swap cache, device flags) into @slot when given.
+ */
+void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
+{
+	struct page *page;
+
+	memset(v, 0, sizeof(*v));
+	if (slot)
+		memset(slot, 0, sizeof(*slot));
+	v->kind = ss_kind(pte);
+	switch (v->kind) {
+	case SS_CNT_PRESENT:
+		v->writable = pte_write(pte);
+		v->young = pte_young(pte);
+		page = ss_present_page(pte);
+		if (!page)
+			break;
+		v->anon = PageAnon(page);
+		v->anon_excl = v->anon && PageAnonExclusive(page);
+		v->shmem = !v->anon && PageSwapBacked(page);
+		v->writeback = PageWriteback(page);
+		break;
+	case SS_CNT_SWAP:
+		v->swap_excl = pte_swp_exclusive(pte);
+		if (slot) {
+			ss_swap_slot(pte_to_swp_entry(pte), slot);
+			v->count_known = slot->count_known;
+			v->swap_count = slot->count;
+		}
+		break;
+	case SS_CNT_MIGRATION_READ:
+	case SS_CNT_MIGRATION_READ_EXCL:
+	case SS_CNT_MIGRATION_WRITE:
+		page = ss_entry_page(pte_to_swp_entry(pte));
+		v->anon = page && PageAnon(page);
+		break;
+	default:
+		break;
+	}
 }
 
 /* One walk: where the tally goes and how many entries it may still read. */
@@ -109,7 +216,7 @@ static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 	for (pte = start; addr != end; pte++, addr += PAGE_SIZE) {
 		if (!ss_walk_take(w))
 			break;
-		ss_classify_pte(ptep_get(pte), w->t);
+		ss_classify_pte(ptep_get(pte), addr, w->t);
 	}
 	pte_unmap(start);
 }
@@ -221,4 +328,39 @@ void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		return;
 	}
 	ss_walk_range(vma->vm_mm, addr, end, t);
+}
+
+/*
+ * Read the PTE at @addr of @vma; false when no page table maps it (a
+ * huge mapping or an empty upper level), else *@pte is the entry, which
+ * may be pte_none.  Same locking contract as the walks above.
+ */
+bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte)
+{
+	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudval;
+	pmd_t *pmd, pmdval;
+	pte_t *ptep;
+
+	if (is_vm_hugetlb_page(vma) || addr < vma->vm_start || addr >= vma->vm_end)
+		return false;
+	if (pgd_none(READ_ONCE(*pgd)) || pgd_bad(READ_ONCE(*pgd)))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)) || p4d_bad(READ_ONCE(*p4d)))
+		return false;
+	pud = pud_offset(p4d, addr);
+	pudval = READ_ONCE(*pud);
+	if (pud_none(pudval) || pud_leaf(pudval) || pud_bad(pudval))
+		return false;
+	pmd = pmd_offset(pud, addr);
+	pmdval = READ_ONCE(*pmd);
+	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
+	    pmd_devmap(pmdval) || pmd_bad(pmdval))
+		return false;
+	ptep = pte_offset_map(pmd, addr);
+	*pte = ptep_get(ptep);
+	pte_unmap(ptep);
+	return true;
 }

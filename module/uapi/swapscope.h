@@ -19,6 +19,24 @@
  *              path=swapin phase=before calls=3 present=0 swap=3 ...
  *            with one key per SS_COUNTERS entry below, in that order.
  *
+ *   rules    one line per rule (SS_RULES order):
+ *              rule=F1 seed=001 verdict=conforms observations=256
+ *              violations=0 impact=0 enabled=1 reason=-
+ *            verdict is one of SS_VERDICTS; reason is "-" unless the rule
+ *            is not-applicable or disabled (one word, e.g. no-swap-map-shmem).
+ *   samples  (0400) the kept violations, oldest first, one per line:
+ *              rule=F1 seq=3 pid=123 comm=a.out addr=0x7f..000
+ *              pte_before=0x... pte_after=0x... kind=swap swp_type=0
+ *              swp_offset=4242 swap_count=2 path=do_swap_page
+ *              caller=handle_mm_fault+0x1a5/0x3a0
+ *            plus one line "dropped=N" per rule whose ring wrapped:
+ *              rule=F1 dropped=12
+ *   control  (0200) write one command per write():
+ *              reset            zero every counter, verdict and sample
+ *              enable RULE      (re-)enable a rule
+ *              disable RULE     stop judging a rule (verdict kept, frozen)
+ *            anything else fails with -EINVAL and changes nothing.
+ *
  * Values are unsigned decimal.  New keys may be appended to a line; readers
  * must look keys up by name and ignore keys they do not know.
  */
@@ -74,6 +92,7 @@ enum ss_phase {
  * them refine a kind (e.g. swap_exclusive counts swap entries with the
  * exclusive bit of seed 001) and are not part of the partition:
  *   none		pte_none entries inside populated page tables
+ *   migration_file	migration entries whose page is not anon (file/shmem)
  *   huge		PMD/PUD-level entries and hugetlb VMAs, not classified
  *   truncated	walks cut short by the walk budget (figures are a floor)
  *   failed	(after phase) calls that returned failure: try_to_unmap_one
@@ -99,6 +118,7 @@ enum ss_phase {
 	X(PRESENT_ANON,		"present_anon")				\
 	X(PRESENT_ANON_EXCL,	"present_anon_exclusive")		\
 	X(SWAP_EXCLUSIVE,	"swap_exclusive")			\
+	X(MIGRATION_FILE,	"migration_file")			\
 	X(HUGE,			"huge")					\
 	X(TRUNCATED,		"truncated")				\
 	X(FAILED,		"failed")
@@ -116,12 +136,14 @@ enum ss_counter {
 
 /* Probes the module registers; one line each in the "probes" file. */
 #define SS_PROBES(X)							\
-	X(ZAP,		"zap",		"unmap_page_range",	0)	\
+	X(ZAP,		"zap",		"unmap_page_range",	1)	\
 	X(ZAP_SINGLE,	"zap_single",	"zap_page_range_single", 0)	\
 	X(ZAP_MAPPING,	"zap_mapping",	"unmap_mapping_range",	0)	\
 	X(FORK,		"fork",		"copy_page_range",	1)	\
 	X(SWAPIN,	"swapin",	"do_swap_page",		1)	\
-	X(RECLAIM,	"reclaim",	"try_to_unmap_one",	1)
+	X(RECLAIM,	"reclaim",	"try_to_unmap_one",	1)	\
+	X(TEARDOWN,	"teardown",	"exit_mmap",		1)	\
+	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)
 
 enum ss_probe {
 #define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,
@@ -138,6 +160,20 @@ enum ss_probe {
 	X(U1, "001")	X(U2, "003")	X(U3, "002")		\
 	X(P1, "002")	X(P2, "002")	X(P3, "002")		\
 	X(C1, "004")	X(C2, "004")	X(C3, "004")
+
+/* Verdicts of SPEC.md, in the order a report sorts them. */
+#define SS_VERDICTS(X)				\
+	X(NOT_OBSERVED,		"not-observed")	\
+	X(CONFORMS,		"conforms")	\
+	X(DIVERGES,		"diverges")	\
+	X(NOT_APPLICABLE,	"not-applicable")
+
+enum ss_verdict {
+#define SS_X_ENUM(id, name) SS_VERDICT_##id,
+	SS_VERDICTS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_VERDICTS
+};
 
 enum ss_rule {
 #define SS_X_ENUM(id, seed) SS_RULE_##id,

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * swapscope: the rules of SPEC.md as pure functions (see rules.h).
+ *
+ * Each judge names the seed thread its rules come from.  Nothing here may
+ * call into the kernel: this file is also built into the unit tests.
+ */
+#include "rules.h"
+
+#define SS_X_NAME(id, seed) #id,
+static const char * const ss_rule_names[] = { SS_RULES(SS_X_NAME) };
+#undef SS_X_NAME
+#define SS_X_SEED(id, seed) seed,
+static const char * const ss_rule_seeds[] = { SS_RULES(SS_X_SEED) };
+#undef SS_X_SEED
+#define SS_X_NAME(id, name) name,
+static const char * const ss_verdict_names[] = { SS_VERDICTS(SS_X_NAME) };
+#undef SS_X_NAME
+
+_Static_assert(ARRAY_SIZE(ss_rule_names) == SS_NR_RULES,
+	       "one name per rule");
+_Static_assert(ARRAY_SIZE(ss_verdict_names) ==
+	       SS_NR_VERDICTS, "one name per verdict");
+
+const char *ss_rule_name(enum ss_rule r)
+{
+	return r < SS_NR_RULES ? ss_rule_names[r] : "?";
+}
+
+const char *ss_rule_seed(enum ss_rule r)
+{
+	return r < SS_NR_RULES ? ss_rule_seeds[r] : "?";
+}
+
+const char *ss_verdict_name(enum ss_verdict v)
+{
+	return v < SS_NR_VERDICTS ? ss_verdict_names[v] : "?";
+}
+
+/* SPEC.md "Verdicts": one violation makes a rule diverge. */
+enum ss_verdict ss_verdict_of(u64 obs, u64 viol, bool applicable)
+{
+	if (!applicable)
+		return SS_VERDICT_NOT_APPLICABLE;
+	if (viol)
+		return SS_VERDICT_DIVERGES;
+	if (obs)
+		return SS_VERDICT_CONFORMS;
+	return SS_VERDICT_NOT_OBSERVED;
+}
+
+/*
+ * F1, seed 001: fork clears the exclusive bit of every swap entry it
+ * shares, so an exclusive swap PTE whose slot has more than one user is
+ * the state that let a later swap-in map a shared page exclusive.
+ */
+void ss_judge_swap_sighting(const struct ss_pte_view *v,
+			    struct ss_judgement *j)
+{
+	if (v->kind != SS_CNT_SWAP || !v->swap_excl || !v->count_known)
+		return;
+	j->obs[SS_RULE_F1]++;
+	if (v->swap_count > 1)
+		j->viol[SS_RULE_F1]++;
+}
+
+/*
+ * S1-S3, seed 001: do_swap_page restores PG_anon_exclusive from the swap
+ * PTE, never maps a shared page writable, maps a fresh page exclusive,
+ * and drops exclusivity for a folio under writeback on a device with
+ * SWP_STABLE_WRITES (the review of the series caught an inverted '!'
+ * there: the old test kept exclusivity exactly in that case).
+ */
+void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
+{
+	const struct ss_pte_view *b = &o->before, *a = &o->after;
+
+	ss_judge_swap_sighting(b, j);
+	if (b->kind != SS_CNT_SWAP || a->kind != SS_CNT_PRESENT || !a->anon)
+		return;
+
+	j->obs[SS_RULE_S1]++;
+	if (a->writable && !a->anon_excl)
+		j->viol[SS_RULE_S1]++;
+
+	if (o->fresh) {
+		j->obs[SS_RULE_S3]++;
+		if (!a->anon_excl)
+			j->viol[SS_RULE_S3]++;
+	}
+
+	if (b->swap_excl && !o->fresh && o->stable_writes) {
+		/* Here the inverted check decides the other way round. */
+		j->impact[SS_RULE_S2]++;
+		if (a->writeback) {
+			j->obs[SS_RULE_S2]++;
+			if (a->anon_excl)
+				j->viol[SS_RULE_S2]++;
+		}
+	}
+}
+
+/*
+ * F1 and F2, seed 001: after copy_page_range no swap PTE of parent or
+ * child is exclusive, the child's MM_SWAPENTS grew by the entries copied,
+ * and a writable migration entry of a COW mapping is readable on both
+ * sides.
+ */
+void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
+{
+	j->obs[SS_RULE_F1] += o->child_swap;
+	j->viol[SS_RULE_F1] += o->child_swap_excl + o->parent_swap_excl_after;
+	if (!o->failed && o->child_swapents_delta != (long)o->child_swap)
+		j->viol[SS_RULE_F1]++;
+
+	if (o->cow) {
+		j->obs[SS_RULE_F2] += o->parent_migration_write;
+		j->viol[SS_RULE_F2] += o->child_migration_write +
+				       o->parent_migration_write_after;
+	}
+}
+
+/*
+ * Z1 and Z2, seed 000.  A full zap clears every non-present entry (a
+ * uffd-wp armed file VMA may get its marker back).  A mapping zap keeps
+ * the private COW swap entries but zaps migration entries of file and
+ * shmem pages.  Impact: before the series, any zap given zap_details as
+ * unmap_mapping_range gives them skipped every swap and migration entry.
+ */
+void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
+{
+	if (o->mapping) {
+		j->obs[SS_RULE_Z2] += o->swap + o->migration_file;
+		if (o->swap > o->swap_after)
+			j->viol[SS_RULE_Z2] += o->swap - o->swap_after;
+		/* A single-folio zap leaves other folios' entries alone. */
+		if (!o->single_folio)
+			j->viol[SS_RULE_Z2] += o->migration_file_after;
+		j->impact[SS_RULE_Z2] += o->migration_file;
+		return;
+	}
+	j->obs[SS_RULE_Z1] += o->nonpresent;
+	j->viol[SS_RULE_Z1] += o->nonpresent_after;
+	if (!o->markers_allowed)
+		j->viol[SS_RULE_Z1] += o->markers_after;
+	if (o->has_details)
+		j->impact[SS_RULE_Z1] += o->swap + o->migration;
+}
+
+/*
+ * U1 (seed 001), U2 (seed 003) and U3 (seed 002) for one page of a folio
+ * that try_to_unmap_one handled: the swap PTE carries the page's
+ * exclusivity; a young PTE no longer rescues a page (impact: unmaps the
+ * old TTU_IGNORE_ACCESS-less code would have aborted); a swapped-out
+ * shmem page should leave a marker, not pte_none (informational: the
+ * proposal was not merged).
+ */
+void ss_judge_unmap_page(const struct ss_pte_view *before,
+			 const struct ss_pte_view *after, bool for_swapout,
+			 struct ss_judgement *j)
+{
+	if (before->kind != SS_CNT_PRESENT)
+		return;
+	if (before->anon && after->kind == SS_CNT_SWAP) {
+		j->obs[SS_RULE_U1]++;
+		if (after->swap_excl != before->anon_excl)
+			j->viol[SS_RULE_U1]++;
+		/* Before the series, this exclusivity was forgotten. */
+		if (before->anon_excl)
+			j->impact[SS_RULE_U1]++;
+	}
+	if (for_swapout && before->shmem &&
+	    (after->kind == SS_CNT_NONE || after->kind == SS_CNT_UFFD_WP_MARKER)) {
+		j->obs[SS_RULE_U3]++;
+		if (after->kind == SS_CNT_NONE) {
+			j->viol[SS_RULE_U3]++;
+			j->impact[SS_RULE_U3]++;
+		}
+	}
+	if (before->young && after->kind != SS_CNT_PRESENT)
+		j->impact[SS_RULE_U2]++;
+}
+
+/* U2, seed 003: a failed unmap must have a cause other than the access bit. */
+void ss_judge_unmap_call(const struct ss_unmap_fail *f, struct ss_judgement *j)
+{
+	j->obs[SS_RULE_U2]++;
+	if (f->failed && f->young && !f->known_cause)
+		j->viol[SS_RULE_U2]++;
+}
+
+/* Z3, seed 000: an mm torn down by exit_mmap holds no pages or entries. */
+void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
+{
+	int i;
+
+	j->obs[SS_RULE_Z3]++;
+	for (i = 0; i < 4; i++) {
+		if (rss[i]) {
+			j->viol[SS_RULE_Z3]++;
+			return;
+		}
+	}
+}
+
+/* C1, seed 004: a shmem-owned swap slot is plain count 1. */
+void ss_judge_shmem_swap(const struct ss_pte_view *slot, struct ss_judgement *j)
+{
+	if (!slot->count_known)
+		return;
+	j->obs[SS_RULE_C1]++;
+	if (slot->swap_count != 1) {
+		j->viol[SS_RULE_C1]++;
+		if (slot->swap_count == SS_SWAP_MAP_SHMEM)
+			j->impact[SS_RULE_C1]++;
+	}
+}

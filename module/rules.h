@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * swapscope: the rules of SPEC.md as pure functions over observations.
+ *
+ * No kernel calls here: the module decodes what it saw into the structs
+ * below, and the judges say which rules were observed, violated and how
+ * often the semantics before each proposal would have acted differently
+ * (impact).  The same file compiles into userspace unit tests
+ * (tests/unit/test_rules.c), which feed it synthetic observations.
+ */
+#ifndef SWAPSCOPE_RULES_H
+#define SWAPSCOPE_RULES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/kernel.h>
+#else
+#include <stdbool.h>
+#include <stdint.h>
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+#endif
+#include "uapi/swapscope.h"
+
+/* swap_map value of a shmem-owned slot on kernels that still have it. */
+#define SS_SWAP_MAP_SHMEM	0xbf
+
+/* One PTE as the rules see it, decoded by the module. */
+struct ss_pte_view {
+	u8 kind;		/* an entry kind of enum ss_counter, or SS_CNT_NONE */
+	bool writable;		/* present: pte_write */
+	bool young;		/* present: pte_young */
+	bool anon;		/* present or migration: the page is anon */
+	bool anon_excl;		/* present: PageAnonExclusive */
+	bool shmem;		/* present: a shmem page (swap-backed, not anon) */
+	bool writeback;		/* present: PageWriteback */
+	bool swap_excl;		/* swap: the exclusive bit of seed 001 */
+	bool count_known;	/* swap: swap_count was read */
+	u8 swap_count;		/* swap: swap_map count without SWAP_HAS_CACHE */
+};
+
+/* What one observation adds, rule by rule. */
+struct ss_judgement {
+	u32 obs[SS_NR_RULES];
+	u32 viol[SS_NR_RULES];
+	u32 impact[SS_NR_RULES];
+};
+
+/* do_swap_page: the faulting PTE and what the fault left. */
+struct ss_swapin_obs {
+	struct ss_pte_view before;
+	struct ss_pte_view after;
+	bool fresh;		/* the folio did not come from the swap cache */
+	bool stable_writes;	/* the swap device has SWP_STABLE_WRITES */
+};
+
+/* copy_page_range: counts from the walks of parent and child. */
+struct ss_fork_obs {
+	bool cow;			/* is_cow_mapping(src) */
+	u32 parent_migration_write;	/* parent at entry */
+	u32 child_swap;			/* child at return */
+	u32 child_swap_excl;
+	u32 child_migration_write;
+	u32 parent_swap_excl_after;	/* parent at return */
+	u32 parent_migration_write_after;
+	long child_swapents_delta;	/* child's MM_SWAPENTS change */
+	bool failed;			/* copy_page_range returned an error */
+};
+
+/* unmap_page_range: counts before and after one zap of a range. */
+struct ss_zap_obs {
+	bool mapping;		/* zap_details given with even_cows clear */
+	bool has_details;	/* details as unmap_mapping_range passes them */
+	bool single_folio;	/* details->single_folio: one folio only */
+	bool markers_allowed;	/* a uffd-wp armed file VMA may keep markers */
+	u32 nonpresent;		/* before: non-present, non-none entries */
+	u32 swap;
+	u32 migration;
+	u32 migration_file;
+	u32 nonpresent_after;	/* after: non-present entries left, markers excluded */
+	u32 markers_after;
+	u32 swap_after;
+	u32 migration_file_after;
+};
+
+/* Why a try_to_unmap_one that failed may have failed legitimately. */
+struct ss_unmap_fail {
+	bool failed;
+	bool young;		/* some PTE of the folio was young at entry */
+	bool known_cause;	/* mlock, GUP pin, MADV_FREE redirty, ... */
+};
+
+enum ss_verdict ss_verdict_of(u64 obs, u64 viol, bool applicable);
+const char *ss_verdict_name(enum ss_verdict v);
+const char *ss_rule_name(enum ss_rule r);
+const char *ss_rule_seed(enum ss_rule r);
+
+void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j);
+void ss_judge_swap_sighting(const struct ss_pte_view *v,
+			    struct ss_judgement *j);
+void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j);
+void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j);
+void ss_judge_unmap_page(const struct ss_pte_view *before,
+			 const struct ss_pte_view *after, bool for_swapout,
+			 struct ss_judgement *j);
+void ss_judge_unmap_call(const struct ss_unmap_fail *f,
+			 struct ss_judgement *j);
+void ss_judge_teardown(const long rss[4], struct ss_judgement *j);
+void ss_judge_shmem_swap(const struct ss_pte_view *slot,
+			 struct ss_judgement *j);
+
+#endif /* SWAPSCOPE_RULES_H */

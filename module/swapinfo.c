@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: read-only access to swap state the kernel does not export:
+ * a slot's swap_map count, whether its folio sits in the swap cache, and
+ * the swap device's flags.
+ *
+ * swap_info[] and swapper_spaces[] are not exported; their addresses come
+ * from kallsyms (CONFIG_KALLSYMS_ALL), whose lookup function is itself
+ * found through a kprobe, the usual way for out-of-tree observers.
+ * Without them the rules that need swap counts stay not-observed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/xarray.h>
+#include <linux/percpu-refcount.h>
+#include "swapscope.h"
+#include "compat.h"
+
+static struct swap_info_struct **ss_swap_info;
+static struct address_space **ss_swapper_spaces;
+
+typedef unsigned long (*ss_lookup_fn)(const char *name);
+static ss_lookup_fn ss_lookup;
+
+static ss_lookup_fn ss_find_lookup(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	ss_lookup_fn fn;
+
+	if (register_kprobe(&kp))
+		return NULL;
+	fn = (ss_lookup_fn)kp.addr;
+	unregister_kprobe(&kp);
+	return fn;
+}
+
+/* Process context, at load: resolve what the probes will read. */
+void ss_swapinfo_init(void)
+{
+	ss_lookup_fn lookup = ss_find_lookup();
+
+	if (!lookup) {
+		pr_warn("kallsyms_lookup_name not found: swap counts unavailable\n");
+		return;
+	}
+	ss_swap_info = (void *)lookup("swap_info");
+	ss_swapper_spaces = (void *)lookup("swapper_spaces");
+	if (!ss_swap_info || !ss_swapper_spaces)
+		pr_warn("swap_info/swapper_spaces not in kallsyms: swap counts unavailable\n");
+	ss_lookup = lookup;
+}
+
+/* Process context: does the running kernel have @name (not-applicable)? */
+bool ss_kernel_has_symbol(const char *name)
+{
+	return ss_lookup && ss_lookup(name);
+}
+
+/*
+ * Probe context.  The device reference (what get_swap_device takes) keeps
+ * swap_map from being freed by a concurrent swapoff while it is read.
+ */
+static struct swap_info_struct *ss_swap_get(swp_entry_t entry)
+{
+	struct swap_info_struct *si;
+	unsigned int type = swp_type(entry);
+
+	if (!ss_swap_info || type >= MAX_SWAPFILES)
+		return NULL;
+	si = READ_ONCE(ss_swap_info[type]);
+	if (!si || !percpu_ref_tryget_live(&si->users))
+		return NULL;
+	if (swp_offset(entry) >= si->max) {
+		percpu_ref_put(&si->users);
+		return NULL;
+	}
+	return si;
+}
+
+/*
+ * Fill @slot from swap_map: the count without SWAP_HAS_CACHE;
+ * SS_SWAP_MAP_SHMEM for a shmem-owned slot; 0xfe for counts continued
+ * beyond SWAP_MAP_MAX.  Also tells whether the folio is in the swap
+ * cache and the device's flags, for the swap-in rules.
+ */
+void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
+{
+	struct swap_info_struct *si = ss_swap_get(entry);
+	pgoff_t offset = swp_offset(entry);
+	unsigned char map;
+	void *cached;
+
+	memset(slot, 0, sizeof(*slot));
+	if (!si)
+		return;
+	map = READ_ONCE(si->swap_map[offset]) & ~SWAP_HAS_CACHE;
+	if (map == SWAP_MAP_SHMEM)
+		slot->count = SS_SWAP_MAP_SHMEM;
+	else if (map & COUNT_CONTINUED)
+		slot->count = 0xfe;
+	else
+		slot->count = map;
+	slot->count_known = true;
+	slot->flags = READ_ONCE(si->flags);
+	if (ss_swapper_spaces && READ_ONCE(ss_swapper_spaces[swp_type(entry)])) {
+		struct address_space *space = &ss_swapper_spaces[swp_type(entry)]
+			[offset >> SWAP_ADDRESS_SPACE_SHIFT];
+
+		cached = xa_load(&space->i_pages, offset);
+		slot->in_cache = cached && !xa_is_value(cached);
+	}
+	percpu_ref_put(&si->users);
+}

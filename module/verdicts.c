@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: per-rule observation counts, kept violation samples, and the
+ * control commands (reset, enable, disable).
+ *
+ * Counts are per-cpu, as the path stats are.  Samples go into a small ring
+ * per rule under a raw spinlock: taken only when a rule is violated, held
+ * for a copy, never across anything that sleeps.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/stacktrace.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/kallsyms.h>
+#include <linux/mutex.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/slab.h>
+#include "swapscope.h"
+
+#define SS_SAMPLES_PER_RULE	8
+
+struct ss_rule_counts {
+	u64 obs[SS_NR_RULES];
+	u64 viol[SS_NR_RULES];
+	u64 impact[SS_NR_RULES];
+};
+
+struct ss_ring {
+	struct ss_sample s[SS_SAMPLES_PER_RULE];
+	u64 next;		/* samples ever written; the ring keeps the last */
+};
+
+struct ss_rule_state {
+	bool enabled;
+	const char *reason;	/* not-applicable or disabled: why, else NULL */
+	bool applicable;
+};
+
+static struct ss_rule_counts __percpu *ss_counts;
+static struct ss_rule_state ss_rules[SS_NR_RULES];
+static struct ss_ring ss_rings[SS_NR_RULES];
+static DEFINE_RAW_SPINLOCK(ss_ring_lock);
+static atomic64_t ss_sample_seq;
+static DEFINE_MUTEX(ss_control_lock);	/* one control command at a time */
+
+/*
+ * Rules this version does not judge yet: they stay disabled, and say so,
+ * rather than pretend to be not-observed.
+ */
+static const enum ss_rule ss_unimplemented[] = {
+	SS_RULE_Z4, SS_RULE_S4, SS_RULE_P1, SS_RULE_P2, SS_RULE_P3, SS_RULE_C2,
+};
+
+static void ss_rules_set_applicability(void)
+{
+	int i;
+
+	for (i = 0; i < SS_NR_RULES; i++) {
+		ss_rules[i].enabled = true;
+		ss_rules[i].applicable = true;
+		ss_rules[i].reason = NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(ss_unimplemented); i++) {
+		ss_rules[ss_unimplemented[i]].enabled = false;
+		ss_rules[ss_unimplemented[i]].reason = "not-implemented";
+	}
+	/* Seed 004: upstream removed SWAP_MAP_SHMEM with swap_shmem_alloc. */
+	if (!ss_kernel_has_symbol("swap_shmem_alloc")) {
+		ss_rules[SS_RULE_C1].applicable = false;
+		ss_rules[SS_RULE_C1].reason = "no-swap-map-shmem";
+	}
+	/* Seed 004: the batched duplicate for mTHP shmem came after 6.1. */
+	if (!ss_kernel_has_symbol("swap_duplicate_nr")) {
+		ss_rules[SS_RULE_C3].applicable = false;
+		ss_rules[SS_RULE_C3].reason = "no-batched-swap-duplicate";
+	}
+}
+
+int ss_verdicts_init(void)
+{
+	ss_counts = alloc_percpu(struct ss_rule_counts);
+	if (!ss_counts)
+		return -ENOMEM;
+	ss_rules_set_applicability();
+	return 0;
+}
+
+void ss_verdicts_exit(void)
+{
+	free_percpu(ss_counts);
+	ss_counts = NULL;
+}
+
+bool ss_rule_enabled(enum ss_rule rule)
+{
+	return READ_ONCE(ss_rules[rule].enabled) && ss_rules[rule].applicable;
+}
+
+/* Probe context: add one judgement to this CPU's counts. */
+void ss_rules_account(const struct ss_judgement *j)
+{
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
+		    !ss_rule_enabled(r))
+			continue;
+		this_cpu_add(ss_counts->obs[r], j->obs[r]);
+		this_cpu_add(ss_counts->viol[r], j->viol[r]);
+		this_cpu_add(ss_counts->impact[r], j->impact[r]);
+	}
+}
+
+/*
+ * An internal inconsistency: warn once and stop judging @rule rather than
+ * report verdicts built on state swapscope no longer understands.
+ */
+void ss_rule_fail(enum ss_rule rule, const char *why)
+{
+	WARN_ONCE(1, "swapscope: rule %s disabled: %s\n", ss_rule_name(rule),
+		  why);
+	WRITE_ONCE(ss_rules[rule].reason, why);
+	WRITE_ONCE(ss_rules[rule].enabled, false);
+}
+
+/* Probe context, on a violation: keep it in the rule's ring. */
+void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
+	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v)
+{
+	struct ss_sample s = {
+		.seq = atomic64_inc_return(&ss_sample_seq),
+		.pid = current->pid,
+		.addr = addr,
+		.pte_before = pte_before,
+		.pte_after = pte_after,
+		.kind = v ? v->kind : SS_CNT_NONE,
+		.probe = probe,
+		.count_known = v && v->count_known,
+		.swap_count = v ? v->swap_count : 0,
+	};
+	struct ss_ring *ring = &ss_rings[rule];
+	unsigned long flags;
+
+	if (!ss_rule_enabled(rule))
+		return;
+	get_task_comm(s.comm, current);
+	stack_trace_save(s.stack, ARRAY_SIZE(s.stack), 0);
+	raw_spin_lock_irqsave(&ss_ring_lock, flags);
+	ring->s[ring->next % SS_SAMPLES_PER_RULE] = s;
+	ring->next++;
+	raw_spin_unlock_irqrestore(&ss_ring_lock, flags);
+}
+
+static void ss_counts_sum(int r, u64 *obs, u64 *viol, u64 *impact)
+{
+	int cpu;
+
+	*obs = *viol = *impact = 0;
+	for_each_possible_cpu(cpu) {
+		const struct ss_rule_counts *c = per_cpu_ptr(ss_counts, cpu);
+
+		*obs += c->obs[r];
+		*viol += c->viol[r];
+		*impact += c->impact[r];
+	}
+}
+
+int ss_rules_show(struct seq_file *m, void *v)
+{
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		const char *reason = READ_ONCE(ss_rules[r].reason);
+		u64 obs, viol, impact;
+
+		ss_counts_sum(r, &obs, &viol, &impact);
+		seq_printf(m,
+			   "rule=%s seed=%s verdict=%s observations=%llu violations=%llu impact=%llu enabled=%d reason=%s\n",
+			   ss_rule_name(r), ss_rule_seed(r),
+			   ss_verdict_name(ss_verdict_of(obs, viol,
+							 ss_rules[r].applicable)),
+			   obs, viol, impact,
+			   ss_rule_enabled(r), reason ? reason : "-");
+	}
+	return 0;
+}
+
+/* Frames of the kprobe machinery and of swapscope itself say nothing. */
+static bool ss_frame_is_noise(const char *sym)
+{
+	static const char * const noise[] = {
+		"ss_", "kprobe", "ftrace", "rethook", "arch_rethook",
+		"pre_handler_kretprobe", "__kretprobe", "stack_trace_save",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(noise); i++)
+		if (!strncmp(sym, noise[i], strlen(noise[i])))
+			return true;
+	return false;
+}
+
+static void ss_show_sample(struct seq_file *m, enum ss_rule r,
+			   const struct ss_sample *s)
+{
+	static const char * const probe_syms[] = {
+#define SS_X_SYM(id, name, sym, ret) sym,
+		SS_PROBES(SS_X_SYM)
+#undef SS_X_SYM
+	};
+	char sym[KSYM_SYMBOL_LEN];
+	const char *sep = "";
+	int i;
+
+	seq_printf(m, "rule=%s seq=%llu pid=%d comm=%s addr=0x%lx pte_before=0x%llx pte_after=0x%llx kind=%s",
+		   ss_rule_name(r), s->seq, s->pid, s->comm, s->addr,
+		   s->pte_before, s->pte_after, ss_counter_names[s->kind]);
+	if (s->kind == SS_CNT_SWAP) {
+		swp_entry_t e = pte_to_swp_entry(__pte(s->pte_before));
+
+		seq_printf(m, " swp_type=%u swp_offset=%lu", swp_type(e),
+			   swp_offset(e));
+	}
+	if (s->count_known)
+		seq_printf(m, " swap_count=%u", s->swap_count);
+	seq_printf(m, " path=%s caller=", probe_syms[s->probe]);
+	for (i = 0; i < ARRAY_SIZE(s->stack) && s->stack[i]; i++) {
+		sprint_symbol(sym, s->stack[i]);
+		if (ss_frame_is_noise(sym))
+			continue;
+		seq_printf(m, "%s%s", sep, sym);
+		sep = ",";
+	}
+	seq_puts(m, *sep ? "\n" : "-\n");
+}
+
+int ss_samples_show(struct seq_file *m, void *v)
+{
+	struct ss_ring *ring;
+	struct ss_sample *copy;
+	u64 next, first, i;
+	int r;
+
+	copy = kmalloc(sizeof(*copy) * SS_SAMPLES_PER_RULE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	for (r = 0; r < SS_NR_RULES; r++) {
+		ring = &ss_rings[r];
+		raw_spin_lock_irq(&ss_ring_lock);
+		next = ring->next;
+		memcpy(copy, ring->s, sizeof(*copy) * SS_SAMPLES_PER_RULE);
+		raw_spin_unlock_irq(&ss_ring_lock);
+		first = next > SS_SAMPLES_PER_RULE ? next - SS_SAMPLES_PER_RULE : 0;
+		for (i = first; i < next; i++)
+			ss_show_sample(m, r, &copy[i % SS_SAMPLES_PER_RULE]);
+		if (first)
+			seq_printf(m, "rule=%s dropped=%llu\n", ss_rule_name(r),
+				   first);
+	}
+	kfree(copy);
+	return 0;
+}
+
+static int ss_rule_by_name(const char *name)
+{
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++)
+		if (!strcmp(ss_rule_name(r), name))
+			return r;
+	return -1;
+}
+
+static void ss_reset(void)
+{
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(ss_counts, cpu), 0, sizeof(*ss_counts));
+	raw_spin_lock_irqsave(&ss_ring_lock, flags);
+	memset(ss_rings, 0, sizeof(ss_rings));
+	raw_spin_unlock_irqrestore(&ss_ring_lock, flags);
+	ss_stats_reset();
+}
+
+/*
+ * The control file's language, one command per write:
+ *   reset          zero every count, verdict, sample and path statistic
+ *   enable RULE    judge RULE again (not for rules this kernel lacks)
+ *   disable RULE   stop judging RULE; its counts stay as they were
+ * Returns 0 or -EINVAL / -EOPNOTSUPP, having changed nothing on error.
+ */
+static int ss_control_locked(const char *cmd)
+{
+	char verb[8], name[8], extra;
+	int n, r;
+
+	n = sscanf(cmd, "%7s %7s %c", verb, name, &extra);
+	if (n == 1 && !strcmp(verb, "reset")) {
+		ss_reset();
+		return 0;
+	}
+	if (n != 2 || (strcmp(verb, "enable") && strcmp(verb, "disable"))) {
+		pr_err("control: unknown command '%s' (reset, enable RULE, disable RULE)\n",
+		       cmd);
+		return -EINVAL;
+	}
+	r = ss_rule_by_name(name);
+	if (r < 0) {
+		pr_err("control: unknown rule '%s'\n", name);
+		return -EINVAL;
+	}
+	if (!strcmp(verb, "disable")) {
+		WRITE_ONCE(ss_rules[r].enabled, false);
+		return 0;
+	}
+	if (!ss_rules[r].applicable || ss_rules[r].reason) {
+		pr_err("control: rule %s cannot be enabled: %s\n", name,
+		       ss_rules[r].reason ? ss_rules[r].reason : "not applicable");
+		return -EOPNOTSUPP;
+	}
+	WRITE_ONCE(ss_rules[r].enabled, true);
+	return 0;
+}
+
+int ss_control(const char *cmd)
+{
+	int ret;
+
+	mutex_lock(&ss_control_lock);
+	ret = ss_control_locked(cmd);
+	mutex_unlock(&ss_control_lock);
+	return ret;
+}
