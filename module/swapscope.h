@@ -109,7 +109,7 @@ struct ss_sample {
 	u8 probe;		/* enum ss_probe */
 	bool count_known;
 	u8 swap_count;
-	unsigned long stack[6];
+	unsigned long stack[12];
 };
 
 int ss_verdicts_init(void);

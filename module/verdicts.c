@@ -194,7 +194,7 @@ int ss_rules_show(struct seq_file *m, void *v)
 static bool ss_frame_is_noise(const char *sym)
 {
 	static const char * const noise[] = {
-		"ss_", "kprobe", "ftrace", "rethook", "arch_rethook",
+		"ss_", "kprobe", "kretprobe", "ftrace", "rethook", "arch_rethook",
 		"pre_handler_kretprobe", "__kretprobe", "stack_trace_save",
 	};
 	int i;
