@@ -42,6 +42,9 @@ struct ss_zap_call {
 	struct vm_area_struct *vma;
 	unsigned long addr, end;
 	struct ss_zap_obs obs;
+	struct ss_watch *watch;
+	long rss[SS_NR_RSS];		/* the mm's counters at entry */
+	long worth[SS_NR_RSS];		/* what the range's entries were worth */
 };
 
 struct ss_fork_call {
@@ -55,6 +58,9 @@ struct ss_swapin_call {
 	unsigned long addr;
 	u64 orig_pte;
 	struct ss_swapin_obs obs;
+	struct ss_watch *watch;
+	bool own_mm;			/* faulting in its own mm: task cache */
+	long rss[SS_NR_RSS];
 };
 
 struct ss_reclaim_call {
@@ -153,6 +159,14 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->single_folio = details && details->single_folio;
 	o->markers_allowed = !vma_is_anonymous(call->vma) &&
 			     userfaultfd_wp(call->vma);
+	/*
+	 * Z4 is judged for an mm only this zap can change: torn down, or with
+	 * one user (threads fold their RSS caches in at any time).  The watch
+	 * starts before the walk, so a migration racing with the walk (which
+	 * leaves a PTE briefly none) marks the call too.
+	 */
+	call->watch = atomic_read(&call->vma->vm_mm->mm_users) <= 1 ?
+		      ss_watch_begin(call->vma->vm_mm) : NULL;
 	ss_walk_vma(call->vma, call->addr, call->end, &t);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -160,9 +174,35 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->migration_file = t.c[SS_CNT_MIGRATION_FILE];
 	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
 		     SS_PHASE_BEFORE, &t);
+	memcpy(call->worth, t.rss, sizeof(call->worth));
+	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm,
+		    call->rss);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_zap_entry);
+
+/*
+ * Z4: zap_pte_range adds to mm->rss_stat directly, but add_mm_rss_vec()
+ * first folds the zapping task's own cache in when it zaps its own mm:
+ * count that cache on both sides so the fold cancels out.
+ */
+static void ss_zap_rss(struct ss_zap_call *call, const struct ss_tally *after,
+		       struct ss_judgement *j)
+{
+	long now[SS_NR_RSS], expected[SS_NR_RSS], actual[SS_NR_RSS];
+	int i;
+
+	if (!call->watch)
+		return;
+	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm, now);
+	if (!ss_watch_end(call->watch))
+		return;
+	for (i = 0; i < SS_NR_RSS; i++) {
+		expected[i] = after->rss[i] - call->worth[i];
+		actual[i] = now[i] - call->rss[i];
+	}
+	ss_judge_zap_rss(expected, actual, j);
+}
 
 static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -179,6 +219,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->swap_after = t.c[SS_CNT_SWAP];
 	o->migration_file_after = t.c[SS_CNT_MIGRATION_FILE];
 	ss_judge_zap(o, &j);
+	ss_zap_rss(call, &t, &j);
 	ss_rules_account(&j);
 	if (j.viol[SS_RULE_Z1])
 		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
@@ -188,6 +229,8 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_sample_first(SS_RULE_Z2, SS_PROBE_ZAP, &t,
 				o->migration_file_after ?
 				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
+	if (j.viol[SS_RULE_Z4])
+		ss_sample(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_zap_ret);
@@ -290,9 +333,41 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->fresh = slot.count_known && !slot.in_cache &&
 		   (slot.flags & SWP_SYNCHRONOUS_IO) && slot.count == 1;
 	o->stable_writes = slot.flags & SWP_STABLE_WRITES;
+
+	/* S4 only for a task alone in its mm: no other thread's cache. */
+	call->own_mm = current->mm == call->vma->vm_mm &&
+		       atomic_read(&current->mm->mm_users) == 1;
+	call->watch = call->own_mm ? ss_watch_begin(current->mm) : NULL;
+	if (call->watch)
+		ss_rss_read(current->mm, true, call->rss);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_entry);
+
+/* S4: do_swap_page counts into the faulting task's cache (add_mm_counter_fast). */
+static void ss_swapin_acct(struct ss_swapin_call *call, pte_t orig,
+			   struct ss_judgement *j)
+{
+	struct ss_swapin_acct a = { };
+	long now[SS_NR_RSS];
+	struct ss_slot slot;
+	int i;
+
+	if (!call->watch)
+		return;
+	ss_rss_read(current->mm, true, now);
+	if (!ss_watch_end(call->watch) ||
+	    call->obs.before.kind != SS_CNT_SWAP ||
+	    call->obs.after.kind != SS_CNT_PRESENT)
+		return;
+	for (i = 0; i < SS_NR_RSS; i++)
+		a.delta[i] = now[i] - call->rss[i];
+	ss_swap_slot(pte_to_swp_entry(orig), &slot);
+	a.count_known = call->obs.before.count_known && slot.count_known;
+	a.count_before = call->obs.before.swap_count;
+	a.count_after = slot.count;
+	ss_judge_swapin_acct(&a, j);
+}
 
 static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -307,8 +382,10 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * RETRY and COMPLETED mean do_swap_page dropped the mmap_lock: the
 	 * page tables may be gone, so the result is not read.
 	 */
-	if (ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+	if (ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)) {
+		ss_watch_end(call->watch);
 		return 0;
+	}
 	if (ret & VM_FAULT_ERROR)
 		t.c[SS_CNT_FAILED] = 1;
 	ss_read_pte(call->vma, call->addr, &pte);
@@ -317,6 +394,10 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_view_pte(pte, &o->after, NULL);
 	ss_judge_swapin(o, &j);
+	if (ret & VM_FAULT_ERROR)
+		ss_watch_end(call->watch);
+	else
+		ss_swapin_acct(call, __pte(call->orig_pte), &j);
 	ss_rules_account(&j);
 	if (j.viol[SS_RULE_F1])
 		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
@@ -330,6 +411,9 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (j.viol[SS_RULE_S3])
 		ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, call->addr,
 			  call->orig_pte, pte_val(pte), &o->after);
+	if (j.viol[SS_RULE_S4])
+		ss_sample(SS_RULE_S4, SS_PROBE_SWAPIN, call->addr,
+			  call->orig_pte, pte_val(pte), &o->before);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_ret);
@@ -507,6 +591,54 @@ static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_shmem_ret);
 
+/* ---- rss: mm_trace_rss_stat(mm, member, count) ---- */
+
+static int ss_rss_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	ss_hit(SS_PROBE_RSS);
+	ss_rss_changed((void *)ss_arg(regs, 0));
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_rss_pre);
+
+/*
+ * Migration changes PTEs under the PTL (a PTE is briefly none between
+ * ptep_clear_flush and the migration entry) but no RSS counter, so the
+ * watches learn of it here: try_to_migrate_one(folio, vma, ...) and
+ * remove_migration_pte(folio, vma, ...), at entry and at return.
+ */
+static int ss_migrate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vm_area_struct **vma = (void *)ri->data;
+
+	ss_hit(SS_PROBE_MIGRATE);
+	*vma = (void *)ss_arg(regs, 1);
+	ss_rss_changed((*vma)->vm_mm);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_migrate_entry);
+
+static int ss_unmigrate_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct vm_area_struct **vma = (void *)ri->data;
+
+	ss_hit(SS_PROBE_UNMIGRATE);
+	*vma = (void *)ss_arg(regs, 1);
+	ss_rss_changed((*vma)->vm_mm);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_unmigrate_entry);
+
+static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vm_area_struct **vma = (void *)ri->data;
+
+	ss_rss_changed((*vma)->vm_mm);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_migrate_ret);
+
 /* ---- registration ---- */
 
 #define SS_KP(id, pre)						\
@@ -525,6 +657,13 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 	SS_RP(RECLAIM, ss_reclaim_entry, ss_reclaim_ret, ss_reclaim_call),
 	SS_RP(TEARDOWN, ss_teardown_entry, ss_teardown_ret, ss_teardown_call),
 	SS_RP(SHMEM_SWAP, ss_shmem_entry, ss_shmem_ret, ss_shmem_call),
+	SS_KP(RSS, ss_rss_pre),
+	[SS_PROBE_MIGRATE] = { .is_ret = true, .rp = {
+		.entry_handler = ss_migrate_entry, .handler = ss_migrate_ret,
+		.data_size = sizeof(struct vm_area_struct *) } },
+	[SS_PROBE_UNMIGRATE] = { .is_ret = true, .rp = {
+		.entry_handler = ss_unmigrate_entry, .handler = ss_migrate_ret,
+		.data_size = sizeof(struct vm_area_struct *) } },
 };
 
 #define SS_X_DESC(id, pname, sym, ret) \

@@ -203,6 +203,45 @@ void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
 	}
 }
 
+/*
+ * Z4, seed 000: the RSS change of a zap equals, counter by counter, what
+ * the entries it cleared were worth (a migration entry counts for its
+ * page's type: the shmem migration entries the old code skipped without
+ * dropping MM_SHMEMPAGES are the case in point).
+ */
+void ss_judge_zap_rss(const long expected[SS_NR_RSS],
+		      const long actual[SS_NR_RSS], struct ss_judgement *j)
+{
+	int i;
+
+	j->obs[SS_RULE_Z4]++;
+	for (i = 0; i < SS_NR_RSS; i++) {
+		if (expected[i] != actual[i]) {
+			j->viol[SS_RULE_Z4]++;
+			return;
+		}
+	}
+}
+
+/*
+ * S4, seed 001: a swap-in turns one swap entry into one anon page and
+ * drops one reference of the slot.
+ */
+void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
+			  struct ss_judgement *j)
+{
+	bool ok = a->delta[SS_RSS_ANON] == 1 &&
+		  a->delta[SS_RSS_SWAPENTS] == -1 &&
+		  !a->delta[SS_RSS_FILE] && !a->delta[SS_RSS_SHMEM];
+
+	/* Counts beyond SWAP_MAP_MAX live in continuations: not compared. */
+	if (ok && a->count_known && a->count_before <= 0x3e)
+		ok = a->count_before == a->count_after + 1;
+	j->obs[SS_RULE_S4]++;
+	if (!ok)
+		j->viol[SS_RULE_S4]++;
+}
+
 /* C1, seed 004: a shmem-owned swap slot is plain count 1. */
 void ss_judge_shmem_swap(const struct ss_pte_view *slot, struct ss_judgement *j)
 {

@@ -87,6 +87,23 @@ struct ss_zap_obs {
 	u32 migration_file_after;
 };
 
+/* RSS counters, in the kernel's enum order (MM_FILEPAGES ...). */
+enum ss_rss {
+	SS_RSS_FILE,
+	SS_RSS_ANON,
+	SS_RSS_SWAPENTS,
+	SS_RSS_SHMEM,
+	SS_NR_RSS
+};
+
+/* do_swap_page's accounting, measured on an mm nobody else changed. */
+struct ss_swapin_acct {
+	long delta[SS_NR_RSS];	/* mm counters + the faulting task's cache */
+	bool count_known;	/* both swap counts were read */
+	u8 count_before;
+	u8 count_after;
+};
+
 /* Why a try_to_unmap_one that failed may have failed legitimately. */
 struct ss_unmap_fail {
 	bool failed;
@@ -110,6 +127,10 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
 void ss_judge_unmap_call(const struct ss_unmap_fail *f,
 			 struct ss_judgement *j);
 void ss_judge_teardown(const long rss[4], struct ss_judgement *j);
+void ss_judge_zap_rss(const long expected[SS_NR_RSS],
+		      const long actual[SS_NR_RSS], struct ss_judgement *j);
+void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
+			  struct ss_judgement *j);
 void ss_judge_shmem_swap(const struct ss_pte_view *slot,
 			 struct ss_judgement *j);
 

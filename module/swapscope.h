@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/seq_file.h>
+#include <linux/kprobes.h>
 #include "uapi/swapscope.h"
 #include "rules.h"
 
@@ -30,6 +31,7 @@ struct ss_first_entry {
 struct ss_tally {
 	unsigned long c[SS_NR_COUNTERS];
 	struct ss_first_entry first[SS_NR_FIRST];
+	long rss[SS_NR_RSS];	/* what the entries are worth in mm counters */
 };
 
 /* ---- swapinfo.c: swap_map counts, swap cache, device flags ---- */
@@ -123,6 +125,15 @@ int ss_rules_show(struct seq_file *m, void *v);
 int ss_samples_show(struct seq_file *m, void *v);
 int ss_control(const char *cmd);
 void ss_stats_reset(void);
+
+/* ---- rsswatch.c: is anyone else changing this mm's RSS counters? ---- */
+
+struct ss_watch;
+struct ss_watch *ss_watch_begin(struct mm_struct *mm);
+bool ss_watch_end(struct ss_watch *w);
+void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
+		 long rss[SS_NR_RSS]);
+void ss_rss_changed(struct mm_struct *mm);
 
 /* ---- debugfs.c ---- */
 

@@ -53,7 +53,7 @@ static DEFINE_MUTEX(ss_control_lock);	/* one control command at a time */
  * rather than pretend to be not-observed.
  */
 static const enum ss_rule ss_unimplemented[] = {
-	SS_RULE_Z4, SS_RULE_S4, SS_RULE_P1, SS_RULE_P2, SS_RULE_P3, SS_RULE_C2,
+	SS_RULE_P1, SS_RULE_P2, SS_RULE_P3, SS_RULE_C2,
 };
 
 static void ss_rules_set_applicability(void)

@@ -46,6 +46,8 @@ static void ss_classify_present(pte_t pte, struct ss_tally *t)
 	t->c[SS_CNT_PRESENT]++;
 	if (pte_write(pte))
 		t->c[SS_CNT_PRESENT_WRITABLE]++;
+	if (page)
+		t->rss[mm_counter(page)]++;
 	if (!page || !PageAnon(page))
 		return;
 	t->c[SS_CNT_PRESENT_ANON]++;
@@ -98,6 +100,15 @@ static bool ss_migration_file(swp_entry_t entry)
 	return page && !PageAnon(page);
 }
 
+/* Migration and device entries count for their page's type (zap_pte_range). */
+static void ss_account_entry_page(struct ss_tally *t, swp_entry_t entry)
+{
+	struct page *page = ss_entry_page(entry);
+
+	if (page)
+		t->rss[mm_counter(page)]++;
+}
+
 static void ss_first(struct ss_tally *t, enum ss_first which,
 		     unsigned long addr, pte_t pte)
 {
@@ -120,6 +131,7 @@ void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t)
 		ss_classify_present(pte, t);
 		return;
 	case SS_CNT_SWAP:
+		t->rss[MM_SWAPENTS]++;
 		if (pte_swp_exclusive(pte)) {
 			t->c[SS_CNT_SWAP_EXCLUSIVE]++;
 			ss_first(t, SS_FIRST_SWAP_EXCL, addr, pte);
@@ -130,6 +142,12 @@ void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t)
 		fallthrough;
 	case SS_CNT_MIGRATION_READ:
 	case SS_CNT_MIGRATION_READ_EXCL:
+	case SS_CNT_DEVICE_PRIVATE:
+	case SS_CNT_DEVICE_EXCLUSIVE:
+		ss_account_entry_page(t, pte_to_swp_entry(pte));
+		if (kind == SS_CNT_DEVICE_PRIVATE ||
+		    kind == SS_CNT_DEVICE_EXCLUSIVE)
+			break;
 		if (ss_migration_file(pte_to_swp_entry(pte))) {
 			t->c[SS_CNT_MIGRATION_FILE]++;
 			ss_first(t, SS_FIRST_MIGRATION_FILE, addr, pte);

@@ -143,7 +143,10 @@ enum ss_counter {
 	X(SWAPIN,	"swapin",	"do_swap_page",		1)	\
 	X(RECLAIM,	"reclaim",	"try_to_unmap_one",	1)	\
 	X(TEARDOWN,	"teardown",	"exit_mmap",		1)	\
-	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)
+	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)	\
+	X(RSS,		"rss",		"mm_trace_rss_stat",	0)	\
+	X(MIGRATE,	"migrate",	"try_to_migrate_one",	1)	\
+	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)
 
 enum ss_probe {
 #define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,

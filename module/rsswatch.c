@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: know when an mm's RSS counters changed only by the call
+ * being judged.
+ *
+ * Z4 and S4 compare a call's RSS change with what it cleared or mapped.
+ * Other threads (their per-task caches are folded in every 64 faults) and
+ * reclaim of other pages change the same counters concurrently.  Every
+ * change to mm->rss_stat goes through mm_trace_rss_stat(), so a probe there
+ * marks a watched mm "polluted" when anybody but the watching task changes
+ * it; a polluted call is not judged.  The watch table is fixed-size; a call
+ * that finds it full is not judged either.
+ */
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/sched.h>
+#include <linux/mm.h>
+#include "swapscope.h"
+
+#define SS_WATCH_BITS	6
+#define SS_WATCH_SLOTS	(1 << SS_WATCH_BITS)
+
+struct ss_watch {
+	struct mm_struct *mm;	/* claimed by cmpxchg from NULL */
+	struct task_struct *task;
+	atomic_t polluted;
+};
+
+static struct ss_watch ss_watches[SS_WATCH_SLOTS];
+static atomic_t ss_watching = ATOMIC_INIT(0);
+
+/* Probe context: start watching @mm for the current task, or NULL. */
+struct ss_watch *ss_watch_begin(struct mm_struct *mm)
+{
+	unsigned int h = hash_ptr(mm, SS_WATCH_BITS), i;
+
+	for (i = 0; i < SS_WATCH_SLOTS; i++) {
+		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
+
+		if (cmpxchg(&w->mm, NULL, mm) != NULL)
+			continue;
+		/* Until task is set, a change by anyone counts as foreign. */
+		atomic_set(&w->polluted, 0);
+		WRITE_ONCE(w->task, current);
+		atomic_inc(&ss_watching);
+		return w;
+	}
+	return NULL;
+}
+
+/* Stop watching; true when nobody else changed the counters meanwhile. */
+bool ss_watch_end(struct ss_watch *w)
+{
+	bool clean;
+
+	if (!w)
+		return false;
+	clean = !atomic_read(&w->polluted);
+	WRITE_ONCE(w->task, NULL);
+	atomic_dec(&ss_watching);
+	/* Release: the slot is reused only after task and flag are done. */
+	smp_store_release(&w->mm, NULL);
+	return clean;
+}
+
+/* Probe context, from mm_trace_rss_stat(): @mm's counters changed. */
+void ss_rss_changed(struct mm_struct *mm)
+{
+	unsigned int h, i;
+
+	if (!atomic_read(&ss_watching))
+		return;
+	h = hash_ptr(mm, SS_WATCH_BITS);
+	for (i = 0; i < SS_WATCH_SLOTS; i++) {
+		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
+
+		if (READ_ONCE(w->mm) == mm && READ_ONCE(w->task) != current)
+			atomic_set(&w->polluted, 1);
+	}
+}
+
+/*
+ * The counters as the kernel will report them: mm->rss_stat plus, for a
+ * task faulting in its own mm, its not yet folded per-task cache.
+ */
+void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
+		 long rss[SS_NR_RSS])
+{
+	int i;
+
+	BUILD_BUG_ON((int)SS_NR_RSS != (int)NR_MM_COUNTERS ||
+		     (int)SS_RSS_SWAPENTS != (int)MM_SWAPENTS ||
+		     (int)SS_RSS_ANON != (int)MM_ANONPAGES ||
+		     (int)SS_RSS_SHMEM != (int)MM_SHMEMPAGES);
+	for (i = 0; i < SS_NR_RSS; i++) {
+		rss[i] = atomic_long_read(&mm->rss_stat.count[i]);
+#ifdef SPLIT_RSS_COUNTING
+		if (with_task_cache)
+			rss[i] += READ_ONCE(current->rss_stat.count[i]);
+#endif
+	}
+}
