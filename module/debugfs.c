@@ -137,6 +137,7 @@ int ss_debugfs_init(void)
 	/* Samples hold user addresses and PTEs: root only. */
 	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
 	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
+	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
 	return 0;
 }
 

@@ -254,3 +254,57 @@ void ss_judge_shmem_swap(const struct ss_pte_view *slot, struct ss_judgement *j)
 			j->impact[SS_RULE_C1]++;
 	}
 }
+
+/*
+ * P1-P3, seed 002: one entry of /proc/PID/pagemap against what the kernel
+ * held for that page just before it was read.  CRIU dumps only pages that
+ * pagemap calls PRESENT or SWAP, so a shmem page in swap must say SWAP
+ * (P1), while a page under migration is resident (P2) and a uffd-wp marker
+ * on a never-populated page holds no data (P3): SWAP there over-reports.
+ * A page pagemap found PRESENT was faulted in between the two reads: its
+ * earlier state was never shown to pagemap, so it is not judged.
+ */
+void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
+		      struct ss_judgement *j)
+{
+	bool swap = pme & SS_PM_SWAP;
+
+	if (t->shmem_swapped) {
+		if (pme & SS_PM_PRESENT)
+			return;
+		j->obs[SS_RULE_P1]++;
+		if (!swap) {
+			j->viol[SS_RULE_P1]++;
+			/* The PTE was left none: what a marker would have kept. */
+			if (t->kind == SS_CNT_NONE)
+				j->impact[SS_RULE_P1]++;
+		}
+		return;
+	}
+	switch (t->kind) {
+	case SS_CNT_MIGRATION_READ:
+	case SS_CNT_MIGRATION_READ_EXCL:
+	case SS_CNT_MIGRATION_WRITE:
+		/*
+		 * Migration entries live for microseconds: judge only when
+		 * pagemap provably read this one, because it was still there
+		 * afterwards or because pagemap's frame is its encoding.
+		 */
+		if (!t->migration_held &&
+		    !(swap && (pme & SS_PM_PFRAME_MASK) == t->migration_frame))
+			return;
+		j->obs[SS_RULE_P2]++;
+		if (swap)
+			j->viol[SS_RULE_P2]++;
+		break;
+	case SS_CNT_UFFD_WP_MARKER:
+		if (pme & SS_PM_PRESENT)
+			return;
+		j->obs[SS_RULE_P3]++;
+		if (swap)
+			j->viol[SS_RULE_P3]++;
+		break;
+	default:
+		break;
+	}
+}

@@ -104,6 +104,26 @@ struct ss_swapin_acct {
 	u8 count_after;
 };
 
+/* pagemap entry bits (fs/proc/task_mmu.c), the ABI of /proc/PID/pagemap. */
+#define SS_PM_PFRAME_MASK	((1ULL << 55) - 1)
+#define SS_PM_UFFD_WP		(1ULL << 57)
+#define SS_PM_SWAP		(1ULL << 62)
+#define SS_PM_PRESENT		(1ULL << 63)
+
+/*
+ * One user page as the kernel holds it, to judge its pagemap entry by.
+ * shmem_swapped: the PTE is none or a marker and the shmem mapping's
+ * xarray holds a swap entry at the page's index.  migration_held: the same
+ * migration entry was read again after pagemap was, so pagemap read the
+ * page while it was under migration.
+ */
+struct ss_page_truth {
+	u8 kind;		/* the PTE's entry kind; SS_CNT_NONE: none, no table */
+	bool shmem_swapped;
+	bool migration_held;
+	u64 migration_frame;	/* migration: the frame pagemap shows for it */
+};
+
 /* Why a try_to_unmap_one that failed may have failed legitimately. */
 struct ss_unmap_fail {
 	bool failed;
@@ -133,5 +153,7 @@ void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 			  struct ss_judgement *j);
 void ss_judge_shmem_swap(const struct ss_pte_view *slot,
 			 struct ss_judgement *j);
+void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
+		      struct ss_judgement *j);
 
 #endif /* SWAPSCOPE_RULES_H */

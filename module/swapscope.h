@@ -119,6 +119,8 @@ void ss_verdicts_exit(void);
 void ss_rules_account(const struct ss_judgement *j);
 bool ss_rule_enabled(enum ss_rule rule);
 void ss_rule_fail(enum ss_rule rule, const char *why);
+/* Sample source past the probes: the pagemap comparison (process context). */
+#define SS_SRC_PAGEMAP	SS_NR_PROBES
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v);
 int ss_rules_show(struct seq_file *m, void *v);
@@ -134,6 +136,10 @@ bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
 void ss_rss_changed(struct mm_struct *mm);
+
+/* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
+
+extern const struct file_operations ss_pagemap_fops;
 
 /* ---- debugfs.c ---- */
 

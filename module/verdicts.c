@@ -53,7 +53,7 @@ static DEFINE_MUTEX(ss_control_lock);	/* one control command at a time */
  * rather than pretend to be not-observed.
  */
 static const enum ss_rule ss_unimplemented[] = {
-	SS_RULE_P1, SS_RULE_P2, SS_RULE_P3, SS_RULE_C2,
+	SS_RULE_C2,
 };
 
 static void ss_rules_set_applicability(void)
@@ -228,7 +228,8 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 	}
 	if (s->count_known)
 		seq_printf(m, " swap_count=%u", s->swap_count);
-	seq_printf(m, " path=%s caller=", probe_syms[s->probe]);
+	seq_printf(m, " path=%s caller=", s->probe < SS_NR_PROBES ?
+		   probe_syms[s->probe] : "pagemap_read");
 	for (i = 0; i < ARRAY_SIZE(s->stack) && s->stack[i]; i++) {
 		sprint_symbol(sym, s->stack[i]);
 		if (ss_frame_is_noise(sym))

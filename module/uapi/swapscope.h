@@ -36,6 +36,27 @@
  *              enable RULE      (re-)enable a rule
  *              disable RULE     stop judging a rule (verdict kept, frozen)
  *            anything else fails with -EINVAL and changes nothing.
+ *   pagemap  (0600) seed 002, rules P1-P3: write "PID START END" (page
+ *            aligned, hex with 0x or decimal, END > START, at most 1<<20
+ *            pages) to compare the real /proc/PID/pagemap with the kernel's
+ *            state of each page (PTE; for shmem, the swap entry in the
+ *            mapping's xarray).  Bad input fails with -EINVAL (-E2BIG over
+ *            79 bytes, -ESRCH: no such process) and changes nothing.  Read:
+ *            the last comparison ("pagemap=never" before the first):
+ *              pagemap=done pid=123 start=0x7f..000 end=0x7f..000
+ *              pages=256 present=0 swap=0 shmem_swapped=256 migration=0
+ *              markers=0 p1_obs=256 p1_viol=256 p2_obs=0 p2_viol=0
+ *              p3_obs=0 p3_viol=0 p1_impact=256 none=0 unmapped=0 huge=0
+ *              other=0 migration_held=0 mismatches=256 err=0
+ *            (pagemap=failed with err=-errno for a run cut short), then
+ *            one line per page whose PRESENT/SWAP bits differ from what
+ *            its truth calls for, at most 64, and "dropped=N" for the rest:
+ *              page addr=0x7f..000 truth=shmem_swapped
+ *              pagemap=0x80000000000000 present=0 swap=0 pte=0x0
+ *            truth: unmapped, none, present, swap, shmem_swapped,
+ *            migration, uffd_wp_marker, huge, other.  Violations are
+ *            sampled with path=pagemap_read, pte_after = the pagemap
+ *            entry, pid/comm = the writer.
  *
  * Values are unsigned decimal.  New keys may be appended to a line; readers
  * must look keys up by name and ignore keys they do not know.

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * 09-pagemap: /proc/self/pagemap against the kernel's own state of each
+ * page, through swapscope's debugfs "pagemap" file (seed 002, P1-P3).
+ *
+ * Writing "PID START END" there makes the module read each page's PTE (and,
+ * for a shmem VMA, the swap entry in the mapping's xarray) and then the
+ * real /proc/PID/pagemap of the same range, and judge each entry.
+ *
+ * Expected figures, from Debian's 6.1 source:
+ * - N written pages of a MAP_SHARED|MAP_ANONYMOUS mapping, then of a memfd,
+ *   MADV_PAGEOUT: try_to_unmap_one() clears each PTE and leaves pte_none
+ *   (no marker for shmem on 6.1), shmem_writepage() stores the swap entry
+ *   in the xarray (swp_to_radix_entry).  pagemap_pmd_range() passes the
+ *   none PTE to pte_to_pagemap_entry(), which sets neither PM_PRESENT nor
+ *   PM_SWAP (only PM_SOFT_DIRTY from the VMA's VM_SOFTDIRTY): truth
+ *   shmem_swapped = N, P1 observed N times, violated N times (impact N).
+ * - uffd-wp (UFFD_FEATURE_WP_HUGETLBFS_SHMEM) over K written + M never
+ *   populated shmem pages: change_pte_range() puts a PTE_MARKER_UFFD_WP in
+ *   the M none PTEs; pte_to_pagemap_entry() takes a marker for a swap PTE
+ *   (is_swap_pte: !none && !present) and sets PM_SWAP | PM_UFFD_WP: P3
+ *   observed M times, violated M times.
+ * - MADV_PAGEOUT of the K protected pages: the PTE becomes a marker again
+ *   (pte_install_uffd_wp_if_needed) and the page goes to swap.  pagemap
+ *   says PM_SWAP, by way of the marker: P1 observed K times, not violated,
+ *   no impact (this is what seed 002's proposal would do for every page).
+ * - P2 is best effort: a thread migrates pages between nodes 0 and 1 while
+ *   the comparison loops; a migration entry lives microseconds, so what was
+ *   caught is printed, not asserted (6.1 reports every one as PM_SWAP).
+ * - Bad writes fail with EINVAL (E2BIG when too long, ESRCH for no such
+ *   process) and leave the last comparison as it was.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mempolicy.h>
+#include <linux/userfaultfd.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define N		256UL	/* shmem pages swapped out, per mapping kind */
+#define K		64UL	/* uffd-wp: written, protected, then swapped */
+#define M		192UL	/* uffd-wp: never populated: markers */
+#define R		64UL	/* migration: private anon pages moved */
+#define RACE_SECONDS	3
+#define MAX_LINES	64	/* page lines the module keeps */
+
+#define PM_FILE		SWAPSCOPE_DEBUGFS_DIR "/pagemap"
+#define CONTROL_FILE	SWAPSCOPE_DEBUGFS_DIR "/control"
+#define RULES_FILE	SWAPSCOPE_DEBUGFS_DIR "/rules"
+#define SAMPLES_FILE	SWAPSCOPE_DEBUGFS_DIR "/samples"
+
+/* Keys of the summary line, by name (new keys may come). */
+#define PM_KEYS(X)							\
+	X(PAGES, "pages") X(PRESENT, "present") X(SWAP, "swap")		\
+	X(SHMEM_SWAPPED, "shmem_swapped") X(MIGRATION, "migration")	\
+	X(MARKERS, "markers") X(P1_OBS, "p1_obs") X(P1_VIOL, "p1_viol")	\
+	X(P2_OBS, "p2_obs") X(P2_VIOL, "p2_viol") X(P3_OBS, "p3_obs")	\
+	X(P3_VIOL, "p3_viol") X(P1_IMPACT, "p1_impact")			\
+	X(MISMATCHES, "mismatches") X(MIGRATION_HELD, "migration_held")	\
+	X(PID, "pid") X(START, "start") X(END, "end")
+
+enum pm_key {
+#define X_ENUM(id, name) K_##id,
+	PM_KEYS(X_ENUM)
+#undef X_ENUM
+	NR_KEYS
+};
+
+static const char *const pm_key_names[NR_KEYS] = {
+#define X_NAME(id, name) name,
+	PM_KEYS(X_NAME)
+#undef X_NAME
+};
+
+struct pm_sum {
+	char state[16];
+	uint64_t v[NR_KEYS];
+	bool seen[NR_KEYS];
+	unsigned int lines;		/* "page ..." lines */
+	unsigned int lines_as[8];	/* of them, lines matching want[i] */
+	uint64_t dropped;
+	char summary[640];		/* the summary line, as read */
+	char first[256];		/* the first page line */
+};
+
+static char pm_text[32768];
+
+/* Parse the pagemap file; lines containing @want[i] counted apart. */
+static int pm_parse(struct pm_sum *s, const char *const *want, int nwant)
+{
+	char *line, *save, *tok, *tsave, *eq;
+	ssize_t n;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	n = sc_read_file(PM_FILE, pm_text, sizeof(pm_text));
+	if (n < 0)
+		return n;
+	for (line = strtok_r(pm_text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "page ", 5)) {
+			if (!s->lines++)
+				snprintf(s->first, sizeof(s->first), "%s", line);
+			for (i = 0; i < nwant; i++)
+				s->lines_as[i] += !!strstr(line, want[i]);
+			continue;
+		}
+		if (!strncmp(line, "dropped=", 8)) {
+			s->dropped = strtoull(line + 8, NULL, 10);
+			continue;
+		}
+		snprintf(s->summary, sizeof(s->summary), "%s", line);
+		for (tok = strtok_r(line, " ", &tsave); tok;
+		     tok = strtok_r(NULL, " ", &tsave)) {
+			eq = strchr(tok, '=');
+			if (!eq)
+				continue;
+			*eq++ = '\0';
+			if (!strcmp(tok, "pagemap")) {
+				snprintf(s->state, sizeof(s->state), "%s", eq);
+				continue;
+			}
+			for (i = 0; i < NR_KEYS; i++) {
+				if (!strcmp(tok, pm_key_names[i])) {
+					s->v[i] = strtoull(eq, NULL, 0);
+					s->seen[i] = true;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* Run the comparison on our own pages [p, p + npages); 0 or -errno. */
+static int pm_compare(const void *p, size_t npages)
+{
+	char cmd[80];
+
+	snprintf(cmd, sizeof(cmd), "%d 0x%lx 0x%lx", (int)getpid(),
+		 (unsigned long)p, (unsigned long)p + npages * SC_PAGE);
+	return sc_write_file(PM_FILE, cmd);
+}
+
+/* One comparison whose figures are asserted; bails if it cannot run. */
+static void pm_run(const char *ctx, const void *p, size_t npages,
+		   struct pm_sum *s, const char *const *want, int nwant)
+{
+	int ret = pm_compare(p, npages);
+
+	if (ret)
+		sc_bail("%s: write %s: %s", ctx, PM_FILE, strerror(-ret));
+	if (pm_parse(s, want, nwant))
+		sc_bail("%s: read %s", ctx, PM_FILE);
+	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[K_PAGES] &&
+		    s->seen[K_P3_VIOL] && s->v[K_PID] == (uint64_t)getpid() &&
+		    s->v[K_START] == (uintptr_t)p &&
+		    s->v[K_END] == (uintptr_t)p + npages * SC_PAGE,
+		    "%s: pagemap=%s for our pid and range", ctx, s->state);
+	EXPECT_EQ(npages, s->v[K_PAGES], "%s: pages compared", ctx);
+}
+
+/* Expected summary values of one comparison, by key. */
+struct pm_want {
+	enum pm_key key;
+	uint64_t val;
+};
+
+static void pm_expect(const char *ctx, const struct pm_sum *s,
+		      const struct pm_want *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(w[i].val, s->v[w[i].key], "%s: %s", ctx,
+			  pm_key_names[w[i].key]);
+}
+
+#define PM_EXPECT(ctx, s, ...) do {					\
+	const struct pm_want w_[] = { __VA_ARGS__ };			\
+	pm_expect(ctx, s, w_, SC_ARRAY_SIZE(w_));			\
+} while (0)
+
+/* Lines kept for @mismatches mismatching pages: all match @what. */
+static void pm_expect_lines(const char *ctx, const struct pm_sum *s,
+			    uint64_t mismatches, const char *what)
+{
+	uint64_t kept = mismatches < MAX_LINES ? mismatches : MAX_LINES;
+
+	EXPECT_EQ(kept, s->lines, "%s: page lines kept", ctx);
+	EXPECT_EQ(kept, s->lines_as[0], "%s: page lines with '%s'", ctx, what);
+	EXPECT_EQ(mismatches - kept, s->dropped, "%s: page lines dropped", ctx);
+}
+
+/* ---- P1: shmem pages swapped out while mapped ---- */
+
+static void shmem_swapped(const char *kind, char *p, uint64_t seed)
+{
+	static const char *const want[] = {
+		"truth=shmem_swapped pagemap=0x", " present=0 swap=0 ",
+	};
+	struct pm_sum s;
+	struct sc_pm pm;
+	char ctx[64];
+
+	sc_fill(p, N, seed);
+	snprintf(ctx, sizeof(ctx), "%s resident", kind);
+	pm_run(ctx, p, N, &s, want, 2);
+	PM_EXPECT(ctx, &s, { K_PRESENT, N }, { K_SHMEM_SWAPPED, 0 },
+		  { K_P1_OBS, 0 }, { K_MISMATCHES, 0 });
+
+	if (sc_pageout(p, N))
+		sc_bail("%s: madvise(MADV_PAGEOUT): %s", kind, strerror(errno));
+	snprintf(ctx, sizeof(ctx), "%s swapped out", kind);
+	/* Independent of the module: shmem_swap_usage() counts them. */
+	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "%s: smaps Swap (kB)", ctx);
+	pm_run(ctx, p, N, &s, want, 2);
+	PM_EXPECT(ctx, &s, { K_PRESENT, 0 }, { K_SWAP, 0 },
+		  { K_SHMEM_SWAPPED, N }, { K_MARKERS, 0 },
+		  { K_P1_OBS, N }, { K_P1_VIOL, N }, { K_P1_IMPACT, N },
+		  { K_P3_OBS, 0 }, { K_MISMATCHES, N });
+	sc_diag("%s: %s", ctx, s.summary);
+	sc_diag("%s: %s", ctx, s.first);
+	pm_expect_lines(ctx, &s, N, want[0]);
+	EXPECT_EQ(s.lines, s.lines_as[1],
+		  "%s: page lines say present=0 swap=0", ctx);
+	/* Our own read of /proc/self/pagemap agrees with the module's. */
+	if (!sc_pagemap(0, p, N, &pm))
+		EXPECT_EQ(N, pm.none,
+			  "%s: own pagemap read: neither present nor swap", ctx);
+	else
+		sc_fail("%s: read /proc/self/pagemap", ctx);
+	EXPECT_EQ(0, sc_verify(p, 0, N, seed), "%s: data intact", kind);
+}
+
+/* ---- P3 (and P1 through a marker): uffd-wp on shmem ---- */
+
+static bool uffd_markers(void)
+{
+	static const char *const want[] = { "truth=uffd_wp_marker pagemap=0x" };
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	struct uffdio_register reg = { 0 };
+	struct uffdio_writeprotect wp = { 0 };
+	struct pm_sum s;
+	bool done = false;
+	int uffd;
+	char *p;
+
+	p = mmap(NULL, (K + M) * SC_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		sc_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+	sc_fill(p, K, 0x0909);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		sc_skip(strerror(errno), "P3: uffd-wp on shmem");
+		goto out;
+	}
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = (K + M) * SC_PAGE;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+	    !(reg.ioctls & (1ULL << _UFFDIO_WRITEPROTECT))) {
+		sc_skip("no UFFDIO_WRITEPROTECT on shmem", "P3: uffd-wp");
+		goto out;
+	}
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
+		sc_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+
+	pm_run("uffd-wp", p, K + M, &s, want, 1);
+	PM_EXPECT("uffd-wp", &s, { K_PRESENT, K }, { K_MARKERS, M },
+		  { K_SHMEM_SWAPPED, 0 }, { K_SWAP, 0 },
+		  { K_P3_OBS, M }, { K_P3_VIOL, M }, { K_P1_OBS, 0 },
+		  { K_MISMATCHES, M });
+	sc_diag("uffd-wp: %s", s.first);
+	pm_expect_lines("uffd-wp", &s, M, want[0]);
+
+	/* Reclaim of protected pages: a marker over a page in swap. */
+	if (sc_pageout(p, K))
+		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+	EXPECT_EQ(K * 4, sc_smaps_kb(0, p, (K + M) * SC_PAGE, "Swap"),
+		  "uffd-wp swapped out: smaps Swap (kB)");
+	pm_run("uffd-wp swapped out", p, K + M, &s, want, 1);
+	PM_EXPECT("uffd-wp swapped out", &s, { K_PRESENT, 0 },
+		  { K_MARKERS, K + M }, { K_SHMEM_SWAPPED, K },
+		  { K_P1_OBS, K }, { K_P1_VIOL, 0 }, { K_P1_IMPACT, 0 },
+		  { K_P3_OBS, M }, { K_P3_VIOL, M }, { K_MISMATCHES, M });
+	sc_diag("uffd-wp swapped out: %s", s.summary);
+	done = true;
+out:
+	if (uffd >= 0)
+		close(uffd);
+	munmap(p, (K + M) * SC_PAGE);
+	return done;
+}
+
+/* ---- bad input: refused, nothing changed ---- */
+
+static void bad_writes(void)
+{
+	static char before[sizeof(pm_text)];
+	char cmd[160];
+	const struct {
+		const char *what;
+		const char *fmt;	/* %d: our pid */
+		int err;
+	} bad[] = {
+		{ "not a command", "garbage", EINVAL },
+		{ "two fields", "%d 0x10000", EINVAL },
+		{ "four fields", "%d 0x10000 0x20000 1", EINVAL },
+		{ "pid 0", "0 0x10000 0x20000", EINVAL },
+		{ "pid not a number", "x%d 0x10000 0x20000", EINVAL },
+		{ "start not aligned", "%d 0x10001 0x20000", EINVAL },
+		{ "end not aligned", "%d 0x10000 0x20fff", EINVAL },
+		{ "end below start", "%d 0x20000 0x10000", EINVAL },
+		{ "empty range", "%d 0x20000 0x20000", EINVAL },
+		{ "range over 1<<20 pages", "%d 0x10000000 0x110001000", EINVAL },
+		{ "beyond the task size",
+		  "%d 0xffffffffffffd000 0xfffffffffffff000", EINVAL },
+		{ "no such process", "4194303 0x10000 0x20000", ESRCH },
+		{ "too long", "%d 0x10000 0x20000                                                                  ",
+		  E2BIG },
+	};
+	size_t i;
+	int ret;
+
+	if (sc_read_file(PM_FILE, before, sizeof(before)) < 0)
+		sc_bail("read %s", PM_FILE);
+	/* swapscope's error messages below are provoked on purpose. */
+	sc_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-begin");
+	for (i = 0; i < SC_ARRAY_SIZE(bad); i++) {
+		snprintf(cmd, sizeof(cmd), bad[i].fmt, (int)getpid());
+		ret = sc_write_file(PM_FILE, cmd);
+		EXPECT_EQ_I(-bad[i].err, ret, "bad write (%s) fails with %s",
+			    bad[i].what, strerror(bad[i].err));
+	}
+	sc_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-end");
+	if (sc_read_file(PM_FILE, pm_text, sizeof(pm_text)) < 0)
+		sc_bail("read %s", PM_FILE);
+	EXPECT_TRUE(!strcmp(before, pm_text),
+		    "bad writes leave the last comparison as it was");
+}
+
+/* ---- P2, best effort: migration entries ---- */
+
+static char *mig_region;
+static atomic_bool mig_stop;
+static atomic_ulong mig_moved;
+
+static long sys_move_pages(size_t count, void **pages, const int *nodes,
+			   int *status, int flags)
+{
+	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
+}
+
+static void *mover(void *arg)
+{
+	static void *pages[R];
+	static int nodes[R], status[R];
+	unsigned long round;
+	cpu_set_t set;
+	size_t i;
+
+	(void)arg;
+	/* The other vCPU, so moves overlap the comparison in time. */
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	for (round = 0; !atomic_load(&mig_stop); round++) {
+		for (i = 0; i < R; i++) {
+			pages[i] = mig_region + i * SC_PAGE;
+			nodes[i] = round & 1;
+		}
+		sys_move_pages(R, pages, nodes, status, MPOL_MF_MOVE);
+		for (i = 0; i < R; i++)
+			atomic_fetch_add(&mig_moved, status[i] == nodes[i]);
+	}
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void migration(uint64_t *p2_obs, uint64_t *p2_viol)
+{
+	static const char *const want[] = { "truth=migration " };
+	uint64_t seen = 0, held = 0, runs = 0;
+	bool shown = false;
+	struct pm_sum s;
+	pthread_t t;
+	double end;
+
+	*p2_obs = *p2_viol = 0;
+	if (!sc_node_exists(0) || !sc_node_exists(1)) {
+		sc_skip("needs NUMA nodes 0 and 1 with memory",
+			"P2: migration entries");
+		return;
+	}
+	mig_region = sc_map_anon(R);
+	sc_fill(mig_region, R, 0x0990);
+	if (pthread_create(&t, NULL, mover, NULL))
+		sc_bail("pthread_create");
+	for (end = now() + RACE_SECONDS; now() < end; runs++) {
+		if (pm_compare(mig_region, R) || pm_parse(&s, want, 1))
+			break;
+		if (s.lines_as[0] && s.v[K_P2_OBS] && !shown) {
+			sc_diag("P2: %s", s.summary);
+			sc_diag("P2: %s", s.first);
+			shown = true;
+		}
+		seen += s.v[K_MIGRATION];
+		held += s.v[K_MIGRATION_HELD];
+		*p2_obs += s.v[K_P2_OBS];
+		*p2_viol += s.v[K_P2_VIOL];
+	}
+	atomic_store(&mig_stop, true);
+	pthread_join(t, NULL);
+	sc_diag("P2: %llu comparisons while %lu pages moved: %llu migration "
+		"entries seen, %llu still there after pagemap's read; P2 "
+		"observed %llu, violated %llu",
+		(unsigned long long)runs, atomic_load(&mig_moved),
+		(unsigned long long)seen, (unsigned long long)held,
+		(unsigned long long)*p2_obs, (unsigned long long)*p2_viol);
+	EXPECT_GE(1, runs, "P2: comparisons ran during migration");
+	EXPECT_EQ(0, sc_verify(mig_region, 0, R, 0x0990),
+		  "P2: data intact after migration");
+	munmap(mig_region, R * SC_PAGE);
+}
+
+/* ---- the rules file ---- */
+
+static void expect_rule(const char *rule, const char *verdict, uint64_t obs,
+			uint64_t viol, uint64_t impact)
+{
+	static char rules[8192];
+	unsigned long long o, v, i;
+	char key[16], verd[32];
+	const char *line;
+
+	if (sc_read_file(RULES_FILE, rules, sizeof(rules)) < 0) {
+		sc_fail("read %s", RULES_FILE);
+		return;
+	}
+	snprintf(key, sizeof(key), "rule=%s ", rule);
+	line = strstr(rules, key);
+	if (!line || sscanf(line, "rule=%*s seed=%*s verdict=%31s observations=%llu violations=%llu impact=%llu",
+			    verd, &o, &v, &i) != 4) {
+		sc_fail("rules: no line for %s", rule);
+		return;
+	}
+	EXPECT_TRUE(!strcmp(verd, verdict), "rules: %s verdict=%s (want %s)",
+		    rule, verd, verdict);
+	EXPECT_EQ(obs, o, "rules: %s observations", rule);
+	EXPECT_EQ(viol, v, "rules: %s violations", rule);
+	EXPECT_EQ(impact, i, "rules: %s impact", rule);
+}
+
+static void expect_sample(const char *rule, const char *kind)
+{
+	static char samples[65536];
+	char key[32];
+	const char *line;
+	bool found = false;
+
+	if (sc_read_file(SAMPLES_FILE, samples, sizeof(samples)) < 0) {
+		sc_fail("read %s", SAMPLES_FILE);
+		return;
+	}
+	snprintf(key, sizeof(key), "rule=%s seq=", rule);
+	for (line = strstr(samples, key); line && !found;
+	     line = strstr(line + 1, key)) {
+		const char *eol = strchr(line, '\n');
+		const char *k = strstr(line, kind);
+		const char *path = strstr(line, " path=pagemap_read ");
+
+		found = k && path && (!eol || (k < eol && path < eol));
+	}
+	EXPECT_TRUE(found, "samples: %s sample with %s from path=pagemap_read",
+		    rule, kind);
+}
+
+int main(void)
+{
+	uint64_t p2_obs, p2_viol;
+	bool wp;
+	char *p;
+	int fd;
+
+	sc_begin("09-pagemap", 0);
+	if (access(PM_FILE, W_OK))
+		sc_bail("%s writable (module with the pagemap comparison)",
+			PM_FILE);
+	if (sc_write_file(CONTROL_FILE, "reset"))
+		sc_bail("reset swapscope");
+
+	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		sc_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+	shmem_swapped("shared-anon", p, 0x0901);
+	munmap(p, N * SC_PAGE);
+
+	fd = syscall(SYS_memfd_create, "swapscope-09", MFD_CLOEXEC);
+	if (fd < 0)
+		sc_bail("memfd_create: %s", strerror(errno));
+	if (ftruncate(fd, N * SC_PAGE))
+		sc_bail("ftruncate: %s", strerror(errno));
+	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		sc_bail("mmap memfd MAP_SHARED: %s", strerror(errno));
+	shmem_swapped("memfd", p, 0x0902);
+	munmap(p, N * SC_PAGE);
+	close(fd);
+
+	wp = uffd_markers();
+	bad_writes();
+	migration(&p2_obs, &p2_viol);
+
+	/* Every observation above went to the rules, nothing else did. */
+	expect_rule("P1", "diverges", 2 * N + (wp ? K : 0), 2 * N, 2 * N);
+	expect_rule("P3", wp ? "diverges" : "not-observed", wp ? 2 * M : 0,
+		    wp ? 2 * M : 0, 0);
+	expect_rule("P2", p2_viol ? "diverges" :
+			  p2_obs ? "conforms" : "not-observed",
+		    p2_obs, p2_viol, 0);
+	expect_sample("P1", " kind=none ");
+	if (wp)
+		expect_sample("P3", " kind=uffd_wp_marker ");
+	return sc_end();
+}
