@@ -516,6 +516,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 			   (folio_test_anon(call->folio) &&
 			    !folio_test_swapbacked(call->folio)) ||
 			   !call->for_swapout;
+	fail.reclaim = call->for_swapout;
 	ss_judge_unmap_call(&fail, &j);
 	ss_rules_account(&j);
 	if (j.viol[SS_RULE_U2])

@@ -89,14 +89,12 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
 			j->viol[SS_RULE_S3]++;
 	}
 
-	if (b->swap_excl && !o->fresh && o->stable_writes) {
-		/* Here the inverted check decides the other way round. */
+	if (b->swap_excl && !o->fresh && o->stable_writes && a->writeback) {
+		j->obs[SS_RULE_S2]++;
+		if (a->anon_excl)
+			j->viol[SS_RULE_S2]++;
+		/* The inverted check would have kept exclusivity here. */
 		j->impact[SS_RULE_S2]++;
-		if (a->writeback) {
-			j->obs[SS_RULE_S2]++;
-			if (a->anon_excl)
-				j->viol[SS_RULE_S2]++;
-		}
 	}
 }
 
@@ -136,24 +134,24 @@ void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 		/* A single-folio zap leaves other folios' entries alone. */
 		if (!o->single_folio)
 			j->viol[SS_RULE_Z2] += o->migration_file_after;
-		j->impact[SS_RULE_Z2] += o->migration_file;
+		/* Zaps, not entries: a zap the old code would have cut short. */
+		if (o->migration_file)
+			j->impact[SS_RULE_Z2]++;
 		return;
 	}
 	j->obs[SS_RULE_Z1] += o->nonpresent;
 	j->viol[SS_RULE_Z1] += o->nonpresent_after;
 	if (!o->markers_allowed)
 		j->viol[SS_RULE_Z1] += o->markers_after;
-	if (o->has_details)
-		j->impact[SS_RULE_Z1] += o->swap + o->migration;
+	if (o->has_details && (o->swap || o->migration))
+		j->impact[SS_RULE_Z1]++;
 }
 
 /*
  * U1 (seed 001), U2 (seed 003) and U3 (seed 002) for one page of a folio
  * that try_to_unmap_one handled: the swap PTE carries the page's
- * exclusivity; a young PTE no longer rescues a page (impact: unmaps the
- * old TTU_IGNORE_ACCESS-less code would have aborted); a swapped-out
- * shmem page should leave a marker, not pte_none (informational: the
- * proposal was not merged).
+ * exclusivity; a swapped-out shmem page should leave a marker, not
+ * pte_none (informational: the proposal was not merged).
  */
 void ss_judge_unmap_page(const struct ss_pte_view *before,
 			 const struct ss_pte_view *after, bool for_swapout,
@@ -177,16 +175,22 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
 			j->impact[SS_RULE_U3]++;
 		}
 	}
-	if (before->young && after->kind != SS_CNT_PRESENT)
-		j->impact[SS_RULE_U2]++;
 }
 
-/* U2, seed 003: a failed unmap must have a cause other than the access bit. */
+/*
+ * U2, seed 003: a failed unmap must have a cause other than the access
+ * bit.  Impact: reclaim unmaps that succeeded although a PTE was young,
+ * which the code before TTU_IGNORE_ACCESS became the rule would have
+ * aborted.  (The module cannot tell memcg from global reclaim here; the
+ * seed's point is that reclaim was the one caller still aborting.)
+ */
 void ss_judge_unmap_call(const struct ss_unmap_fail *f, struct ss_judgement *j)
 {
 	j->obs[SS_RULE_U2]++;
 	if (f->failed && f->young && !f->known_cause)
 		j->viol[SS_RULE_U2]++;
+	if (!f->failed && f->young && f->reclaim)
+		j->impact[SS_RULE_U2]++;
 }
 
 /* Z3, seed 000: an mm torn down by exit_mmap holds no pages or entries. */

@@ -129,6 +129,7 @@ struct ss_unmap_fail {
 	bool failed;
 	bool young;		/* some PTE of the folio was young at entry */
 	bool known_cause;	/* mlock, GUP pin, MADV_FREE redirty, ... */
+	bool reclaim;		/* unmapping for reclaim (TTU_BATCH_FLUSH) */
 };
 
 enum ss_verdict ss_verdict_of(u64 obs, u64 viol, bool applicable);

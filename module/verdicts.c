@@ -20,6 +20,7 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/slab.h>
+#include <linux/ctype.h>
 #include "swapscope.h"
 
 #define SS_SAMPLES_PER_RULE	8
@@ -205,6 +206,22 @@ static bool ss_frame_is_noise(const char *sym)
 	return false;
 }
 
+/*
+ * Keep a value one word of a key=value record: a task name may hold spaces
+ * or '=' and a frame in a module ends " [name]".
+ */
+static void ss_one_word(char *s)
+{
+	char *src = s, *dst = s;
+
+	for (; *src; src++) {
+		if (*src == ' ' && src[1] == '[')
+			continue;
+		*dst++ = (isspace(*src) || *src == '=' || *src == ',') ? '_' : *src;
+	}
+	*dst = '\0';
+}
+
 static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 			   const struct ss_sample *s)
 {
@@ -213,12 +230,14 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 		SS_PROBES(SS_X_SYM)
 #undef SS_X_SYM
 	};
-	char sym[KSYM_SYMBOL_LEN];
+	char sym[KSYM_SYMBOL_LEN], comm[TASK_COMM_LEN];
 	const char *sep = "";
 	int i;
 
+	strscpy(comm, s->comm, sizeof(comm));
+	ss_one_word(comm);
 	seq_printf(m, "rule=%s seq=%llu pid=%d comm=%s addr=0x%lx pte_before=0x%llx pte_after=0x%llx kind=%s",
-		   ss_rule_name(r), s->seq, s->pid, s->comm, s->addr,
+		   ss_rule_name(r), s->seq, s->pid, comm, s->addr,
 		   s->pte_before, s->pte_after, ss_counter_names[s->kind]);
 	if (s->kind == SS_CNT_SWAP) {
 		swp_entry_t e = pte_to_swp_entry(__pte(s->pte_before));
@@ -234,6 +253,7 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 		sprint_symbol(sym, s->stack[i]);
 		if (ss_frame_is_noise(sym))
 			continue;
+		ss_one_word(sym);
 		seq_printf(m, "%s%s", sep, sym);
 		sep = ",";
 	}

@@ -166,6 +166,13 @@ void jsonw_null(struct json_writer *w)
 	w->need_sep = true;
 }
 
+void jsonw_bool(struct json_writer *w, bool v)
+{
+	jsonw_elem(w);
+	fputs(v ? "true" : "false", w->out);
+	w->need_sep = true;
+}
+
 void jsonw_string_field(struct json_writer *w, const char *name,
 			const char *s)
 {
@@ -183,4 +190,10 @@ void jsonw_null_field(struct json_writer *w, const char *name)
 {
 	jsonw_name(w, name);
 	jsonw_null(w);
+}
+
+void jsonw_bool_field(struct json_writer *w, const char *name, bool v)
+{
+	jsonw_name(w, name);
+	jsonw_bool(w, v);
 }

@@ -28,10 +28,12 @@ void jsonw_name(struct json_writer *w, const char *name);
 void jsonw_string(struct json_writer *w, const char *s);
 void jsonw_u64(struct json_writer *w, uint64_t v);
 void jsonw_null(struct json_writer *w);
+void jsonw_bool(struct json_writer *w, bool v);
 
 void jsonw_string_field(struct json_writer *w, const char *name,
 			const char *s);
 void jsonw_u64_field(struct json_writer *w, const char *name, uint64_t v);
 void jsonw_null_field(struct json_writer *w, const char *name);
+void jsonw_bool_field(struct json_writer *w, const char *name, bool v);
 
 #endif /* SWAPSCOPE_JSON_H */

@@ -109,6 +109,29 @@ static const struct cmd cmds[] = {
 	  "--all is given; JSON output always carries every counter.\n"
 	  "\n"
 	  "  -a, --all    show every counter\n" },
+	{ "report", do_report, false, "",
+	  "the verdict of every rule of SPEC.md",
+	  "Show one row per rule of SPEC.md, grouped by the path it watches\n"
+	  "(Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap counts): its id,\n"
+	  "the seed thread it comes from, what it checks, its verdict\n"
+	  "(not-observed, conforms, diverges or not-applicable), how often it\n"
+	  "was observed and violated, its impact (events where the semantics\n"
+	  "before the seed's proposal would have acted differently) and, for a\n"
+	  "rule not judged, why: the module's reason, or \"disabled\" for a rule\n"
+	  "turned off through the control file.  A last line counts the\n"
+	  "verdicts.  The exit status does not depend on the verdicts.\n" },
+	{ "samples", do_samples, false, "[RULE]",
+	  "the violations kept, of every rule or of RULE",
+	  "Show the violations the module kept, the last few of each rule,\n"
+	  "oldest first, one block each: rule, sequence number, pid and comm of\n"
+	  "the task, address, entry kind, swap type, offset and count when\n"
+	  "known, the raw PTE before and after with its x86-64 bits decoded,\n"
+	  "the probed function and the call chain that led there.  A line says\n"
+	  "how many older samples of a rule were dropped.  With RULE (e.g. U3,\n"
+	  "any case), only that rule's.  Reading samples needs root.\n"
+	  "\n"
+	  "JSON: an array of objects in the file's order, one per sample, and\n"
+	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
 	{ "help", do_help, false, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },

@@ -63,8 +63,23 @@ __printf(3, 4) void table_set(struct table *t, size_t col, const char *fmt,
 void table_print(const struct table *t);
 void table_free(struct table *t);
 
+/* ruletab.c: the rules of SPEC.md, in SS_RULES order */
+extern const char *const rule_ids[SS_NR_RULES];
+extern const char *const rule_seeds[SS_NR_RULES];
+extern const char *const verdict_names[SS_NR_VERDICTS];
+
+int rule_find(const char *id, bool ignore_case);	/* -1: unknown */
+const char *rule_checks(int rule);	/* a few words, "?" if none */
+size_t rule_nr_groups(void);
+size_t rule_group(const char *id);	/* by the id's first letter */
+const char *rule_group_name(size_t group);
+char *rule_id_list(void);
+int verdict_find(const char *name);	/* -1: unknown */
+
 /* commands */
 int do_status(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_report(int argc, char **argv);
+int do_samples(int argc, char **argv);
 
 #endif /* SWAPSCOPE_CLI_H */

@@ -301,6 +301,29 @@ int ss_parse_u64(const char *s, uint64_t *val)
 	return 0;
 }
 
+int ss_parse_x64(const char *s, uint64_t *val)
+{
+	uint64_t v = 0;
+	size_t n;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -EINVAL;
+	s += 2;
+	n = strspn(s, "0123456789abcdefABCDEF");
+	if (!n || s[n])
+		return -EINVAL;
+	s += strspn(s, "0");	/* leading zeros never overflow */
+	if (strlen(s) > 16)
+		return -ERANGE;
+	for (; *s; s++) {
+		unsigned int c = (unsigned char)*s;
+
+		v = v << 4 | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	*val = v;
+	return 0;
+}
+
 int ss_rec_str(struct ss_file *f, const struct ss_record *r, const char *key,
 	       const char **val)
 {
@@ -325,6 +348,25 @@ int ss_rec_u64(struct ss_file *f, const struct ss_record *r, const char *key,
 	if (err)
 		return ss_set_err(f, r->line, -EINVAL,
 				  "%s=%.40s is not an unsigned decimal number",
+				  key, s);
+	return 0;
+}
+
+int ss_rec_x64(struct ss_file *f, const struct ss_record *r, const char *key,
+	       uint64_t *val)
+{
+	const char *s;
+	int err = ss_rec_str(f, r, key, &s);
+
+	if (err)
+		return err;
+	err = ss_parse_x64(s, val);
+	if (err == -ERANGE)
+		return ss_set_err(f, r->line, -EINVAL,
+				  "%s=%.40s does not fit in 64 bits", key, s);
+	if (err)
+		return ss_set_err(f, r->line, -EINVAL,
+				  "%s=%.40s is not a hexadecimal number (0x...)",
 				  key, s);
 	return 0;
 }

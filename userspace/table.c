@@ -63,16 +63,27 @@ static size_t table_width(const struct table *t, size_t col)
 	return w;
 }
 
+/* Columns after the last non-empty cell of a row are not printed. */
+static size_t table_row_end(const struct table *t, size_t row)
+{
+	size_t end = t->cols;
+
+	while (end > 1 && !*table_cell(t, row, end - 1))
+		end--;
+	return end;
+}
+
 void table_print(const struct table *t)
 {
-	size_t row, col, *width = xcalloc(t->cols, sizeof(*width));
+	size_t row, col, end, *width = xcalloc(t->cols, sizeof(*width));
 
 	for (col = 0; col < t->cols; col++)
 		width[col] = table_width(t, col);
 	for (row = 0; row < t->rows; row++) {
-		for (col = 0; col < t->cols; col++) {
+		end = table_row_end(t, row);
+		for (col = 0; col < end; col++) {
 			int w = (int)width[col];
-			bool last = col + 1 == t->cols;
+			bool last = col + 1 == end;
 
 			if (t->align[col] == TABLE_RIGHT)
 				printf("%*s", w, table_cell(t, row, col));

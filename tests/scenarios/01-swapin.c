@@ -15,11 +15,31 @@
  *   exclusive = true, one pswpin per fault.  A read fault maps it with
  *   vm_page_prot (read-only in a private mapping) and RMAP_EXCLUSIVE; a
  *   write fault maps it writable (maybe_mkwrite) and exclusive.
+ *
+ * Expected rule figures (module/rules.c judges, fed by module/probes.c):
+ * - pageout: ss_judge_unmap_page() once per page: before present, anon,
+ *   PageAnonExclusive; after a swap PTE with the exclusive bit (rmap.c:
+ *   pte_swp_mkexclusive when anon_exclusive): U1 obs +N viol 0, and impact
+ *   +N (exclusivity the old code forgot).  ss_judge_unmap_call() once per
+ *   try_to_unmap_one(): U2 obs +N; none failed, so viol 0.  U2 impact 0:
+ *   madvise_cold_or_pageout_pte_range() made every PTE old (pte_mkold)
+ *   and shrink_folio_list()'s folio_referenced() cleared the rest before
+ *   try_to_unmap_one() ran.  Anon swap-out never calls swap_shmem_alloc:
+ *   C1 +0.
+ * - each swap-in: ss_judge_swapin() sees an exclusive swap PTE with a
+ *   known count of 1, which is an F1 sighting (F1 obs +1, viol 0: count
+ *   not > 1); an anon present PTE after: S1 obs +1 (never writable without
+ *   exclusive); fresh (zram is SWP_SYNCHRONOUS_IO, count 1, not in the
+ *   swap cache): S3 obs +1, exclusive so viol 0.  S2 needs a folio from
+ *   the swap cache: impact and obs +0.  S4 (a task alone in its mm):
+ *   MM_ANONPAGES +1, MM_SWAPENTS -1, count 1 -> 0: obs +1 viol 0.
+ * At the end: U1, U2, S1, S3, S4, F1 conform.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N	256UL
@@ -66,8 +86,25 @@ static const struct sc_want want_write[] = {
 	SC_WANT(SWAPIN, AFTER, FAILED, 0),
 };
 
+/* MADV_PAGEOUT of N exclusive anon pages. */
+static const struct sc_rule_want rules_pageout[] = {
+	SC_RULE(U1, N, 0, N),
+	SC_RULE(U2, N, 0, 0),
+};
+
+/* N fresh swap-ins of exclusive swap PTEs with count 1 (reads or writes). */
+#define RULES_SWAPIN(n) {						\
+	SC_RULE(F1, (n), 0, 0),						\
+	SC_RULE(S1, (n), 0, 0),						\
+	SC_RULE(S3, (n), 0, 0),						\
+	SC_RULE(S4, (n), 0, 0),						\
+}
+static const struct sc_rule_want rules_read[] = RULES_SWAPIN(HALF);
+static const struct sc_rule_want rules_write[] = RULES_SWAPIN(N - HALF);
+
 int main(void)
 {
+	struct sc_rules r0, r1, r2, r3;
 	struct sc_snap s0, s1, s2, s3;
 	uint64_t out0, out1, in0, in1, in2;
 	long swap0, swap1, swap3;
@@ -83,7 +120,9 @@ int main(void)
 	/* ---- swap out ---- */
 	out0 = sc_vmstat("pswpout");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	err = sc_pageout(p, N);
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	out1 = sc_vmstat("pswpout");
 	if (err)
@@ -95,6 +134,7 @@ int main(void)
 	SC_EXPECT_STATS(&s0, &s1, want_pageout, "pageout");
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
 	EXPECT_EQ(N, out1 - out0, "pageout: pswpout delta");
+	SC_EXPECT_RULES(&r0, &r1, rules_pageout, "pageout");
 	if (!sc_pagemap(0, p, N, &pm)) {
 		EXPECT_EQ(N, pm.swapped, "pageout: pagemap PM_SWAP pages");
 		EXPECT_EQ(0, pm.present, "pageout: pagemap PM_PRESENT pages");
@@ -109,7 +149,9 @@ int main(void)
 	/* ---- read faults on the first half ---- */
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s1);
+	sc_rules_snap(&r1);
 	sc_touch_read(p, 0, HALF);
+	sc_rules_snap(&r2);
 	sc_snap(&s2);
 	in1 = sc_vmstat("pswpin");
 
@@ -119,9 +161,12 @@ int main(void)
 	SC_EXPECT_STATS(&s1, &s2, want_read, "read half");
 	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, "read half");
 	EXPECT_EQ(HALF, in1 - in0, "read half: pswpin delta");
+	SC_EXPECT_RULES(&r1, &r2, rules_read, "read half");
 
 	/* ---- write faults on the second half ---- */
+	sc_rules_snap(&r2);
 	sc_touch_write(p, HALF, N - HALF, SEED);
+	sc_rules_snap(&r3);
 	sc_snap(&s3);
 	in2 = sc_vmstat("pswpin");
 
@@ -131,6 +176,7 @@ int main(void)
 	sc_diag_path(&s2, &s3, SS_PATH_SWAPIN, "write half");
 	/* in1 was read after s2: nothing swapped in between. */
 	EXPECT_EQ(N - HALF, in2 - in1, "write half: pswpin delta");
+	SC_EXPECT_RULES(&r2, &r3, rules_write, "write half");
 
 	/* ---- end state ---- */
 	if (!sc_pagemap(0, p, N, &pm)) {
@@ -147,5 +193,15 @@ int main(void)
 		  "end: smaps Swap of the range (kB)");
 	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "end: pages with wrong data");
 	munmap(p, N * SC_PAGE);
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r0);
+	SC_EXPECT_VERDICT(&r0, U1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, U2, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S3, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S4, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, F1, CONFORMS, "end");
+	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

@@ -23,6 +23,23 @@
  *   exclusive (pte not exclusive since fork, refcount 2).  A write frees the
  *   swap cache (should_try_to_free_swap: refcount 2, count now 0) and maps
  *   the page writable and exclusive.
+ *
+ * Expected rule figures (module/rules.c):
+ * - fork: ss_judge_fork() per copy_page_range(): F1 obs += the child's
+ *   swap PTEs (N, all in our VMA), viol 0 (no exclusive swap PTE left on
+ *   either side; the child's MM_SWAPENTS rose by exactly the N copied,
+ *   add_mm_rss_vec() in copy_pte_range()).  No writable migration entry:
+ *   F2 +0.  Nothing else runs: every other rule +0.
+ * - every swap-in (child or parent, read or write): the swap PTE is not
+ *   exclusive, so no F1 sighting; S1 obs +1 (a read maps read-only, a
+ *   write maps exclusive: the child's through do_wp_page()'s copy, the
+ *   parent's because folio_free_swap() left it the only reference), viol 0;
+ *   not fresh (count 2 in the child; in the swap cache for the parent):
+ *   S3 +0; the PTE was not exclusive: S2 +0 (impact too).  S4 (child and
+ *   parent each alone in their mm): MM_ANONPAGES +1, MM_SWAPENTS -1
+ *   (do_wp_page's copy of an anon page changes no counter), swap count
+ *   2 -> 1 (child) and 1 -> 0 (parent): obs +1 viol 0.
+ * At the end: F1, S1, S4 conform.
  */
 #include <errno.h>
 #include <string.h>
@@ -30,6 +47,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N	256UL
@@ -69,19 +87,36 @@ static const struct sc_want want_write[] = {
 	SC_WANT(SWAPIN, AFTER, FAILED, 0),
 };
 
+/* fork: the child's N swap PTEs, shared. */
+static const struct sc_rule_want rules_fork[] = {
+	SC_RULE(F1, N, 0, 0),
+};
+
+/* n swap-ins of non-exclusive swap PTEs, none fresh. */
+#define RULES_SWAPIN(n) {						\
+	SC_RULE(S1, (n), 0, 0),						\
+	SC_RULE(S4, (n), 0, 0),						\
+}
+static const struct sc_rule_want rules_read[] = RULES_SWAPIN(HALF);
+static const struct sc_rule_want rules_write[] = RULES_SWAPIN(N - HALF);
+
 /* Fault the first half by reads, the second by writes; check each. */
 static void touch_both_halves(char *p, const char *who, bool from_cache)
 {
+	struct sc_rules r0, r1, r2;
 	struct sc_snap s0, s1, s2;
 	uint64_t in0, in1, in2;
 	char ctx[64];
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	sc_touch_read(p, 0, HALF);
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 	sc_touch_write(p, HALF, N - HALF, SEED);
+	sc_rules_snap(&r2);
 	sc_snap(&s2);
 	in2 = sc_vmstat("pswpin");
 
@@ -91,6 +126,7 @@ static void touch_both_halves(char *p, const char *who, bool from_cache)
 	SC_EXPECT_STATS(&s0, &s1, want_read, ctx);
 	sc_diag_path(&s0, &s1, SS_PATH_SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : HALF, in1 - in0, "%s: pswpin delta", ctx);
+	SC_EXPECT_RULES(&r0, &r1, rules_read, ctx);
 
 	snprintf(ctx, sizeof(ctx), "%s write half", who);
 	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, ctx);
@@ -99,6 +135,7 @@ static void touch_both_halves(char *p, const char *who, bool from_cache)
 	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta",
 		  ctx);
+	SC_EXPECT_RULES(&r1, &r2, rules_write, ctx);
 
 	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "%s: pages with wrong data",
 		  who);
@@ -120,6 +157,7 @@ static void child(char *p, int go_fd)
 
 int main(void)
 {
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
 	long swap0, swap1;
 	int go[2], status, nvma;
@@ -142,11 +180,13 @@ int main(void)
 	nvma = sc_vma_count(0);
 	fflush(stdout);
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	pid = fork();
 	if (pid < 0)
 		sc_bail("fork: %s", strerror(errno));
 	if (pid == 0)
 		child(p, go[0]);
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	close(go[0]);
 
@@ -158,6 +198,7 @@ int main(void)
 	sc_diag_path(&s0, &s1, SS_PATH_FORK, "fork");
 	swap1 = sc_status_kb(0, "VmSwap");
 	EXPECT_EQ_I(swap0 + N * 4, swap1, "parent: VmSwap after fork (kB)");
+	SC_EXPECT_RULES(&r0, &r1, rules_fork, "fork");
 
 	/* ---- the child faults its copies in, then exits ---- */
 	fflush(stdout);
@@ -177,5 +218,12 @@ int main(void)
 	if (!sc_pagemap(0, p, N, &pm))
 		EXPECT_EQ(N, pm.present, "parent: pagemap PM_PRESENT pages");
 	munmap(p, N * SC_PAGE);
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r0);
+	SC_EXPECT_VERDICT(&r0, F1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S4, CONFORMS, "end");
+	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

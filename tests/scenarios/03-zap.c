@@ -17,6 +17,22 @@
  * - exit: exit_mmap() -> unmap_vmas() over every VMA of the child: one
  *   zap_full call per VMA (/proc/PID/maps minus the [vsyscall] gate area),
  *   together finding the child's N swapped pages (exclusive).
+ *
+ * Expected rule figures (module/rules.c, ss_judge_zap/ss_judge_zap_rss/
+ * ss_judge_teardown):
+ * - each of the three is a full zap (no details, or unmap_vmas()'s
+ *   even_cows): Z1 obs += the non-present entries found (the N swap PTEs),
+ *   viol 0 (zap_pte_range() clears every one: should_zap_cows() is true).
+ *   Impact 0: MADV_DONTNEED passes no details, and unmap_vmas()'s details
+ *   carry ZAP_FLAG_DROP_MARKER, which the module does not count as the old
+ *   skip.  Z4, judged per unmap_page_range() of an mm with mm_users <= 1
+ *   (single-threaded here; 0 in exit_mmap()) that nobody else changed: the
+ *   counters drop by exactly what was cleared (MM_SWAPENTS -N, and
+ *   MM_ANONPAGES -N for munmap's present pages): obs +1 per zap call, viol
+ *   0 -- +1 for MADV_DONTNEED and munmap, +nvma at exit.
+ * - exit: exit_mmap() returns with every counter zero: Z3 obs +1 viol 0.
+ * No swap-in, fork or reclaim runs in these windows: their rules +0.
+ * At the end: Z1, Z3, Z4 conform.
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N	256UL
@@ -62,6 +79,12 @@ static const struct sc_want want_munmap[] = {
 	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
 };
 
+/* MADV_DONTNEED and munmap: one full zap over N swap PTEs. */
+static const struct sc_rule_want rules_one_zap[] = {
+	SC_RULE(Z1, N, 0, 0),
+	SC_RULE(Z4, 1, 0, 0),
+};
+
 /* Nothing but zaps, and no mapping zap. */
 static void expect_quiet(const struct sc_snap *a, const struct sc_snap *b,
 			 const char *ctx)
@@ -84,6 +107,7 @@ static void swap_out(char *p, size_t n, const char *ctx)
 
 static void dontneed(void)
 {
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
 	uint64_t in0, in1;
 	long swap0;
@@ -100,8 +124,10 @@ static void dontneed(void)
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (madvise(p, N * SC_PAGE, MADV_DONTNEED))
 		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
@@ -112,6 +138,7 @@ static void dontneed(void)
 	SC_EXPECT_STATS(&s0, &s1, want_dontneed, "dontneed");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "dontneed");
 	EXPECT_EQ(0, in1 - in0, "dontneed: pswpin delta");
+	SC_EXPECT_RULES(&r0, &r1, rules_one_zap, "dontneed");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
 		    "dontneed: VmSwap back (kB)");
 	if (!sc_pagemap(0, p, N, &pm))
@@ -126,6 +153,7 @@ static void dontneed(void)
 
 static void do_munmap(void)
 {
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
 	uint64_t in0, in1;
 	long swap0;
@@ -139,8 +167,10 @@ static void do_munmap(void)
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (munmap(p, 2 * N * SC_PAGE))
 		sc_bail("munmap: %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
@@ -151,6 +181,7 @@ static void do_munmap(void)
 	SC_EXPECT_STATS(&s0, &s1, want_munmap, "munmap");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
 	EXPECT_EQ(0, in1 - in0, "munmap: pswpin delta");
+	SC_EXPECT_RULES(&r0, &r1, rules_one_zap, "munmap");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
 		    "munmap: VmSwap back (kB)");
 }
@@ -175,6 +206,12 @@ static void child(int to_parent, int go_fd)
 static void do_exit_zap(void)
 {
 	int up[2], go[2], nvma, status;
+	struct sc_rule_want rules_exit[] = {
+		SC_RULE(Z1, N, 0, 0),
+		SC_RULE(Z3, 1, 0, 0),
+		SC_RULE(Z4, 0, 0, 0),	/* nvma, once known */
+	};
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
 	uint64_t in0, in1;
 	long swap0;
@@ -200,10 +237,12 @@ static void do_exit_zap(void)
 
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (write(go[1], "g", 1) != 1)
 		sc_bail("write go pipe");
 	if (waitpid(pid, &status, 0) != pid)
 		sc_bail("waitpid: %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
@@ -218,6 +257,9 @@ static void do_exit_zap(void)
 	SC_EXPECT_STATS(&s0, &s1, want_exit, "exit");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "exit");
 	EXPECT_EQ(0, in1 - in0, "exit: pswpin delta");
+	/* One Z4 observation per VMA zapped by exit_mmap(). */
+	rules_exit[2].obs_min = rules_exit[2].obs_max = nvma;
+	SC_EXPECT_RULES(&r0, &r1, rules_exit, "exit");
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
 		    "exit: parent VmSwap unchanged (kB)");
 	close(up[0]);
@@ -226,9 +268,18 @@ static void do_exit_zap(void)
 
 int main(void)
 {
+	struct sc_rules r;
+
 	sc_begin("03-zap", 0);
 	dontneed();
 	do_munmap();
 	do_exit_zap();
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r);
+	SC_EXPECT_VERDICT(&r, Z1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r, Z3, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r, Z4, CONFORMS, "end");
+	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

@@ -21,6 +21,25 @@
  *   0, 1) twice, around shmem_truncate_range(): even_cows = 1, two zap_full
  *   calls; the first finds N/2 present anon pages and N/2 swap PTEs and
  *   clears them all (COW copies dropped), the second finds nothing.
+ *
+ * Expected rule figures (module/rules.c):
+ * - punch: a mapping zap (details, even_cows clear): Z2 obs += the swap
+ *   PTEs found (N) plus migration entries of file pages (none), viol 0
+ *   (all N kept: !should_zap_cows()), impact +1 per zap that found
+ *   migration entries of file pages: 0.  Z4 (one user, nobody else changing the mm): nothing
+ *   cleared, nothing changed: obs +1 viol 0.
+ * - read half: each fault is a fresh swap-in (zram, count 1) of an
+ *   exclusive swap PTE: F1 sighting (obs +1, count 1 so viol 0), S1, S3,
+ *   S4 obs +1 viol 0, as in 01.
+ * - truncate: two full zaps given zap_details without
+ *   ZAP_FLAG_DROP_MARKER (unmap_mapping_pages(.., even_cows = 1)): the
+ *   first clears N/2 swap PTEs (Z1 obs +N/2 viol 0) and is exactly the
+ *   case where the code before seed 000's fix skipped swap entries
+ *   whenever zap_details were passed: Z1 impact +1 (SPEC counts zaps).
+ *   The second finds nothing.  Z4 obs +2 viol 0 (MM_ANONPAGES -N/2, MM_SWAPENTS -N/2,
+ *   with the swap-ins' per-task cache folded in on both sides).
+ * - munmap after truncate: one full zap of an empty range: Z4 obs +1.
+ * At the end: Z1, Z2, Z4 conform (and S3 from the read half).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +49,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N	256UL
@@ -68,8 +88,34 @@ static const struct sc_want want_truncate[] = {
 	SC_WANT(ZAP_FULL, BEFORE, TRUNCATED, 0),
 };
 
+/* PUNCH_HOLE: a mapping zap that keeps the N COW swap PTEs. */
+static const struct sc_rule_want rules_punch[] = {
+	SC_RULE(Z2, N, 0, 0),
+	SC_RULE(Z4, 1, 0, 0),
+};
+
+/* Fresh swap-ins of exclusive swap PTEs, count 1. */
+static const struct sc_rule_want rules_read[] = {
+	SC_RULE(F1, HALF, 0, 0),
+	SC_RULE(S1, HALF, 0, 0),
+	SC_RULE(S3, HALF, 0, 0),
+	SC_RULE(S4, HALF, 0, 0),
+};
+
+/* ftruncate(0): two full zaps with details; the first clears N/2 swap PTEs. */
+static const struct sc_rule_want rules_truncate[] = {
+	SC_RULE(Z1, N - HALF, 0, 1),
+	SC_RULE(Z4, 2, 0, 0),
+};
+
+/* munmap of what truncate left: nothing. */
+static const struct sc_rule_want rules_munmap[] = {
+	SC_RULE(Z4, 1, 0, 0),
+};
+
 int main(void)
 {
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1, s2, s3;
 	uint64_t in0, in1, in2;
 	long swap0;
@@ -110,9 +156,11 @@ int main(void)
 	/* ---- punch a hole over the whole file: a mapping zap ---- */
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
 		      N * SC_PAGE))
 		sc_bail("fallocate(PUNCH_HOLE): %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
 
@@ -124,6 +172,7 @@ int main(void)
 	SC_EXPECT_STATS(&s0, &s1, want_punch, "punch");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_MAPPING, "punch");
 	EXPECT_EQ(0, in1 - in0, "punch: pswpin delta");
+	SC_EXPECT_RULES(&r0, &r1, rules_punch, "punch");
 	if (!sc_pagemap(0, p, N, &pm))
 		EXPECT_EQ(N, pm.swapped,
 			  "punch: pagemap PM_SWAP pages (COW copies kept)");
@@ -135,19 +184,24 @@ int main(void)
 		  "punch: smaps Swap (kB)");
 
 	/* ---- read the first half back: COW data, not zeroes ---- */
+	sc_rules_snap(&r0);
 	sc_touch_read(p, 0, HALF);
+	sc_rules_snap(&r1);
 	sc_snap(&s2);
 	in2 = sc_vmstat("pswpin");
 	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, HALF, "read half");
 	SC_EXPECT_STATS(&s1, &s2, want_read, "read half");
 	EXPECT_EQ(HALF, in2 - in1, "read half: pswpin delta");
+	SC_EXPECT_RULES(&r0, &r1, rules_read, "read half");
 	EXPECT_EQ(0, sc_verify(p, 0, HALF, COW_SEED),
 		  "read half: pages without their COW data");
 
 	/* ---- truncate the file: full zaps drop the COW copies ---- */
 	sc_snap(&s2);
+	sc_rules_snap(&r0);
 	if (ftruncate(fd, 0))
 		sc_bail("ftruncate(0): %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s3);
 
 	sc_expect_hits_match(&s2, &s3, SC_ALL_PROBES, "truncate");
@@ -156,6 +210,7 @@ int main(void)
 	sc_expect_hits(&s2, &s3, SS_PROBE_ZAP, 2, "truncate");
 	SC_EXPECT_STATS(&s2, &s3, want_truncate, "truncate");
 	sc_diag_path(&s2, &s3, SS_PATH_ZAP_FULL, "truncate");
+	SC_EXPECT_RULES(&r0, &r1, rules_truncate, "truncate");
 	if (!sc_pagemap(0, p, N, &pm)) {
 		EXPECT_EQ(0, pm.swapped, "truncate: pagemap PM_SWAP pages");
 		EXPECT_EQ(0, pm.present, "truncate: pagemap PM_PRESENT pages");
@@ -168,7 +223,9 @@ int main(void)
 
 	/* Beyond EOF now: the mapping would SIGBUS.  Unmap: nothing left. */
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	munmap(p, N * SC_PAGE);
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
 		       SS_CNT_CALLS, 1, "munmap");
@@ -177,6 +234,15 @@ int main(void)
 	    sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
 		      SS_CNT_PRESENT);
 	EXPECT_EQ(0, i, "munmap: zap_full entries left after truncate");
+	SC_EXPECT_RULES(&r0, &r1, rules_munmap, "munmap");
 	close(fd);
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r0);
+	SC_EXPECT_VERDICT(&r0, Z1, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, Z2, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, Z4, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r0, S3, CONFORMS, "end");
+	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

@@ -17,6 +17,20 @@
  * - Touching a page again faults through shmem_fault() ->
  *   shmem_swapin_folio(), never do_swap_page(): the swapin probe does not
  *   fire.  Each page is read on its own fault (page-cluster 0): N pswpin.
+ *
+ * Expected rule figures (module/rules.c), for each of the two runs:
+ * - pageout: ss_judge_unmap_page() per page, for swap-out (TTU_BATCH_FLUSH
+ *   from shrink_folio_list()), before a present shmem page, after pte_none
+ *   (try_to_unmap_one()'s file branch; pte_install_uffd_wp_if_needed() does
+ *   nothing without uffd-wp): U3 obs +N viol +N impact +N (seed 002's
+ *   marker is not in 6.1).  Not anon: U1 +0.  U2 obs +N (one per call),
+ *   viol 0 (none failed), impact 0 (the PTEs were made old first, see 01).
+ *   shmem_writepage() calls swap_shmem_alloc() once per page, which leaves
+ *   the slot at SWAP_MAP_SHMEM (0xbf): C1 obs +N viol +N impact +N.
+ * - touch: shmem_fault() -> shmem_swapin_folio(): none of the probed paths
+ *   runs, so no rule moves.
+ * At the end: U3 and C1 diverge (the two divergences of the stock kernel),
+ * C3 is not-applicable (no swap_duplicate_nr on 6.1) and U2 conforms.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +39,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N	256UL
@@ -44,8 +59,16 @@ static const struct sc_want want_pageout[] = {
 	SC_WANT(RECLAIM, AFTER, FAILED, 0),
 };
 
+/* Reclaim of N mapped shmem pages: PTEs left none, slots SWAP_MAP_SHMEM. */
+static const struct sc_rule_want rules_pageout[] = {
+	SC_RULE(U2, N, 0, 0),
+	SC_RULE(U3, N, N, N),
+	SC_RULE(C1, N, N, N),
+};
+
 static void run(const char *kind, char *p, uint64_t seed)
 {
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1, s2;
 	uint64_t out0, out1, in0, in1;
 	long swap0;
@@ -61,8 +84,10 @@ static void run(const char *kind, char *p, uint64_t seed)
 	/* ---- swap out while mapped ---- */
 	out0 = sc_vmstat("pswpout");
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (sc_pageout(p, N))
 		sc_bail("%s: madvise(MADV_PAGEOUT): %s", kind, strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	out1 = sc_vmstat("pswpout");
 
@@ -72,6 +97,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 	SC_EXPECT_STATS(&s0, &s1, want_pageout, ctx);
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, ctx);
 	EXPECT_EQ(N, out1 - out0, "%s: pswpout delta", ctx);
+	SC_EXPECT_RULES(&r0, &r1, rules_pageout, ctx);
 	if (!sc_pagemap(0, p, N, &pm)) {
 		EXPECT_EQ(0, pm.present, "%s: pagemap PM_PRESENT pages", ctx);
 		EXPECT_EQ(0, pm.swapped,
@@ -90,8 +116,10 @@ static void run(const char *kind, char *p, uint64_t seed)
 	/* ---- touch back: shmem_fault, not do_swap_page ---- */
 	in0 = sc_vmstat("pswpin");
 	sc_snap(&s1);
+	sc_rules_snap(&r0);
 	sc_touch_read(p, 0, HALF);
 	sc_touch_write(p, HALF, N - HALF, seed);
+	sc_rules_snap(&r1);
 	sc_snap(&s2);
 	in1 = sc_vmstat("pswpin");
 
@@ -101,6 +129,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 	sc_expect_stat(&s1, &s2, SS_PATH_SWAPIN, SS_PHASE_BEFORE, SS_CNT_CALLS,
 		       0, ctx);
 	EXPECT_EQ(N, in1 - in0, "%s: pswpin delta", ctx);
+	SC_EXPECT_RULES_QUIET(&r0, &r1, ctx);
 	EXPECT_EQ(0, sc_verify(p, 0, N, seed), "%s: pages with wrong data",
 		  ctx);
 	if (!sc_pagemap(0, p, N, &pm))
@@ -111,6 +140,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 
 int main(void)
 {
+	struct sc_rules r;
 	char *p;
 	int fd;
 
@@ -134,5 +164,15 @@ int main(void)
 	run("memfd", p, 0x0550);
 	munmap(p, N * SC_PAGE);
 	close(fd);
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r);
+	SC_EXPECT_VERDICT(&r, U3, DIVERGES, "end");
+	SC_EXPECT_VERDICT(&r, C1, DIVERGES, "end");
+	SC_EXPECT_VERDICT(&r, U2, CONFORMS, "end");
+	SC_EXPECT_VERDICT(&r, C3, NOT_APPLICABLE, "end");
+	sc_expect_reason(&r, SS_RULE_C3, "no-batched-swap-duplicate", "end");
+	sc_expect_reason(&r, SS_RULE_C1, "-", "end (C1 applicable: 6.1 has swap_shmem_alloc)");
+	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

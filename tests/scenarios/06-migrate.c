@@ -20,6 +20,31 @@
  * once the threads are joined, a single-threaded move_pages(2) moves every
  * page to the target node (status == node for each, and a status query
  * agrees); data intact.
+ *
+ * Rule figures over the race (module/rules.c); which entries each path
+ * meets is racy, so most figures are bounds or tied to the module's own
+ * path statistics of the same window, but no rule may be violated:
+ * - Z1: every zap here is full (munmap and exit go through unmap_vmas(),
+ *   even_cows): obs == the non-present entries the zap_full walks found
+ *   (ss_judge_zap() adds exactly those), viol 0 (a zap clears every
+ *   migration entry it meets; once cleared, remove_migration_ptes() finds
+ *   nothing to restore there), impact 0 (unmap_vmas()'s details carry
+ *   ZAP_FLAG_DROP_MARKER).  No mapping zap: Z2 +0.
+ * - Z3: each fork child's exit_mmap() runs before waitpid() returns:
+ *   obs == forks, viol 0.
+ * - Z4: judged only for zaps of an mm with mm_users <= 1 that no
+ *   migration touched meanwhile (the children's exits; the zapper's
+ *   munmap is in a multi-threaded mm): obs between 0 and the zap calls,
+ *   viol 0.
+ * - F2: fork finds writable migration entries only in private (COW)
+ *   mappings here, so obs == fork.before.migration_write; viol 0
+ *   (copy_nonpresent_pte() makes them readable on both sides, and the
+ *   parent's mmap_lock, held for write over dup_mmap(), keeps faults from
+ *   making new writable ones before the probe's walk).
+ * - Nothing is swapped, so no swap entry: F1, S1-S4 +0 (do_swap_page() on
+ *   a migration entry only waits: ss_judge_swapin() needs a swap PTE);
+ *   migration uses try_to_migrate_one(), never try_to_unmap_one(): U1-U3
+ *   +0; no shmem swap-out: C1 +0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define N		256UL
@@ -186,10 +212,12 @@ static void move_all(int node)
 
 int main(void)
 {
-	uint64_t before, after;
+	uint64_t before, after, nonpresent, zaps;
 	pthread_t tm, tf, tz, tr;
+	struct sc_rule_want rules_race[4];
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
-	int p;
+	int p, k;
 
 	sc_begin("06-migrate", SC_NO_PIN);
 	if (!sc_node_exists(0) || !sc_node_exists(1)) {
@@ -204,6 +232,7 @@ int main(void)
 	/* ---- the race ---- */
 	fflush(stdout);
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (pthread_create(&tz, NULL, zapper, NULL) ||
 	    pthread_create(&tf, NULL, forker, NULL) ||
 	    pthread_create(&tr, NULL, toucher, NULL) ||
@@ -213,6 +242,7 @@ int main(void)
 	pthread_join(tz, NULL);
 	pthread_join(tf, NULL);
 	pthread_join(tr, NULL);
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 
 	sc_diag("race: %lu move_pages rounds (%lu page moves), %lu forks, "
@@ -236,11 +266,41 @@ int main(void)
 		sc_diag_path(&s0, &s1, p, "race");
 	}
 
+	/* Rules over the race: bounds and ties to the stats (see the top). */
+	for (nonpresent = 0, k = SS_KIND_FIRST; k < SS_KIND_END; k++)
+		if (k != SS_CNT_PRESENT)
+			nonpresent += sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL,
+						SS_PHASE_BEFORE, k);
+	zaps = sc_d_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
+			 SS_CNT_CALLS);
+	before = sc_d_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE,
+			   SS_CNT_MIGRATION_WRITE);
+	sc_diag("race: zap_full met %llu non-present entries in %llu calls; "
+		"fork met %llu writable migration entries",
+		(unsigned long long)nonpresent, (unsigned long long)zaps,
+		(unsigned long long)before);
+	rules_race[0] = (struct sc_rule_want)
+		SC_RULE(Z1, nonpresent, 0, 0);
+	rules_race[1] = (struct sc_rule_want)
+		SC_RULE(Z3, atomic_load(&nr_forks), 0, 0);
+	rules_race[2] = (struct sc_rule_want)
+		SC_RULE_RANGE(Z4, 0, zaps, 0, 0, 0, 0);
+	rules_race[3] = (struct sc_rule_want)
+		SC_RULE(F2, before, 0, 0);
+	SC_EXPECT_RULES(&r0, &r1, rules_race, "race");
+
 	/* ---- quiet again: exact placement ---- */
 	move_all(1);
 	move_all(0);
 	EXPECT_EQ(0, sc_verify(region, 0, N, SEED),
 		  "end: pages with wrong data");
 	munmap(region, N * SC_PAGE);
+
+	/* ---- verdicts: F2 is racy (a fork may or may not meet one) ---- */
+	sc_rules_snap(&r0);
+	SC_EXPECT_VERDICT(&r0, Z3, CONFORMS, "end");
+	sc_expect_verdict(&r0, SS_RULE_F2,
+			  SC_VERDICT(CONFORMS) | SC_VERDICT(NOT_OBSERVED), "end");
+	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

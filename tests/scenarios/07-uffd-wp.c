@@ -24,6 +24,26 @@
  *   uffd-wp, the VMA uffd-wp armed): after = M markers, not none.
  * - munmap: unmap_vmas() with ZAP_FLAG_DROP_MARKER and even_cows, one
  *   zap_full call that finds N + M markers and drops them.
+ *
+ * Expected rule figures (module/rules.c):
+ * - writeprotect: change_protection() is none of the probed paths: no rule
+ *   moves.
+ * - fork: no swap PTE and no migration entry in the parent: F1 and F2
+ *   +0.  The child exits at once, inside the window: its exit_mmap()
+ *   leaves every counter zero (Z3 obs +1 viol 0) and zaps its nvma VMAs
+ *   (the parent's, copied one for one), each judged by Z4 (mm_users 0):
+ *   obs +nvma viol 0.  The child has no non-present entry (no marker was
+ *   copied): Z1 +0.
+ * - pageout: ss_judge_unmap_page() per page: a present shmem page whose
+ *   PTE became a uffd-wp marker is a U3 observation that conforms (obs
+ *   +M, viol 0, impact 0).  U2 obs +M (one per call), viol 0, impact 0.
+ *   shmem_writepage() -> swap_shmem_alloc() leaves each slot at
+ *   SWAP_MAP_SHMEM: C1 obs +M viol +M impact +M.
+ * - munmap: one full zap meets N + M markers: Z1 obs +(N + M); unmap_vmas()
+ *   passes ZAP_FLAG_DROP_MARKER, so all are dropped (viol 0) and it is not
+ *   the old skip (impact 0).  Markers are worth no RSS: Z4 obs +1 viol 0.
+ * At the end: C1 diverges (this scenario's own SWAP_MAP_SHMEM slots), Z1
+ * conforms, U3 is observed (it diverges from 05's pte_none, not here).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +56,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "scenario.h"
 
 #define M	64UL		/* populated, then write-protected */
@@ -71,6 +92,19 @@ static const struct sc_want want_munmap[] = {
 	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
 };
 
+/* Reclaim of M uffd-wp protected shmem pages: markers, SWAP_MAP_SHMEM. */
+static const struct sc_rule_want rules_pageout[] = {
+	SC_RULE(U2, M, 0, 0),
+	SC_RULE(U3, M, 0, 0),
+	SC_RULE(C1, M, M, M),
+};
+
+/* munmap: N + M markers dropped. */
+static const struct sc_rule_want rules_munmap[] = {
+	SC_RULE(Z1, N + M, 0, 0),
+	SC_RULE(Z4, 1, 0, 0),
+};
+
 int main(void)
 {
 	struct uffdio_api api = {
@@ -79,6 +113,11 @@ int main(void)
 	};
 	struct uffdio_register reg = { 0 };
 	struct uffdio_writeprotect wp = { 0 };
+	struct sc_rule_want rules_fork[] = {
+		SC_RULE(Z3, 1, 0, 0),
+		SC_RULE(Z4, 0, 0, 0),	/* nvma, once known */
+	};
+	struct sc_rules r0, r1;
 	struct sc_snap s0, s1;
 	struct sc_pm pm;
 	int uffd, nvma, status;
@@ -119,11 +158,14 @@ int main(void)
 	wp.range = reg.range;
 	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
 		sc_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "writeprotect");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 0, "writeprotect");
+	SC_EXPECT_RULES_QUIET(&r0, &r1, "writeprotect");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
 		sc_diag("pagemap after WP: %zu present, %zu PM_SWAP, "
 			"%zu PM_UFFD_WP, %zu neither, %zu PM_FILE of %zu",
@@ -146,6 +188,7 @@ int main(void)
 	nvma = sc_vma_count(0);
 	fflush(stdout);
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	pid = fork();
 	if (pid < 0)
 		sc_bail("fork: %s", strerror(errno));
@@ -153,21 +196,28 @@ int main(void)
 		_exit(0);
 	if (waitpid(pid, &status, 0) != pid)
 		sc_bail("waitpid: %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "fork");
 	sc_expect_hits(&s0, &s1, SS_PROBE_FORK, nvma, "fork (one per VMA)");
 	SC_EXPECT_STATS(&s0, &s1, want_fork, "fork");
 	sc_diag_path(&s0, &s1, SS_PATH_FORK, "fork");
+	/* The child's exit_mmap(): one Z4 observation per VMA. */
+	rules_fork[1].obs_min = rules_fork[1].obs_max = nvma;
+	SC_EXPECT_RULES(&r0, &r1, rules_fork, "fork (child exits)");
 
 	/* ---- reclaim of protected pages: a marker replaces the PTE ---- */
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (sc_pageout(p, M))
 		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
 	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, M, "pageout");
 	SC_EXPECT_STATS(&s0, &s1, want_pageout, "pageout");
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
+	SC_EXPECT_RULES(&r0, &r1, rules_pageout, "pageout");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
 		sc_diag("pagemap after pageout: %zu present, %zu PM_SWAP, "
 			"%zu PM_UFFD_WP of %zu",
@@ -182,13 +232,25 @@ int main(void)
 
 	/* ---- munmap: one full zap drops every marker ---- */
 	sc_snap(&s0);
+	sc_rules_snap(&r0);
 	if (munmap(p, (M + N) * SC_PAGE))
 		sc_bail("munmap: %s", strerror(errno));
+	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "munmap");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "munmap");
 	SC_EXPECT_STATS(&s0, &s1, want_munmap, "munmap");
 	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
+	SC_EXPECT_RULES(&r0, &r1, rules_munmap, "munmap");
 	close(uffd);
+
+	/* ---- verdicts this scenario fixes on the stock kernel ---- */
+	sc_rules_snap(&r0);
+	SC_EXPECT_VERDICT(&r0, C1, DIVERGES, "end");
+	SC_EXPECT_VERDICT(&r0, Z1, CONFORMS, "end");
+	/* Conforms on its own; diverges once 05 has run (pte_none there). */
+	sc_expect_verdict(&r0, SS_RULE_U3,
+			  SC_VERDICT(CONFORMS) | SC_VERDICT(DIVERGES), "end");
+	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
 	return sc_end();
 }

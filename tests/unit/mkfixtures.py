@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # Writes the recorded debugfs trees under fixtures/ from module/uapi/swapscope.h.
 #
-# The names come from the header's X-macro tables through the C
-# preprocessor, so a new counter or path only needs a rerun:
+# The names come from the header's X-macro tables (paths, phases, counters,
+# probes, rules, verdicts) through the C preprocessor, so a new counter,
+# probe or rule only needs a rerun (values for it: PROBE_VALUES, HEALTHY_RULES):
 #   tests/unit/mkfixtures.py            rewrite fixtures/
 #   tests/unit/mkfixtures.py --check    exit 1 if fixtures/ is out of date
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,15 +19,34 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 UAPI = os.path.join(HERE, '..', '..', 'module', 'uapi')
 
 
+def cpp(src):
+    cc = os.environ.get('CC', 'cc')
+    return subprocess.run([cc, '-E', '-P', '-I', UAPI, '-'], input=src,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def unquote(s):
+    """A C string literal's value; anything else as it is."""
+    if len(s) >= 2 and s[0] == s[-1] == '"':
+        return re.sub(r'\\(.)', r'\1', s[1:-1])
+    return s
+
+
+def rows(macro, arity):
+    """Every entry of an X-macro table of swapscope.h, each a list of its
+    arguments as strings (string literals unquoted), in order."""
+    args = ', '.join('a%d' % i for i in range(arity))
+    body = ' '.join('#a%d' % i for i in range(arity))
+    out = cpp('#include "swapscope.h"\n#define X(%s) @@ %s\n%s(X)\n'
+              % (args, body, macro))
+    lit = r'"(?:[^"\\]|\\.)*"'
+    return [[unquote(unquote(w)) for w in re.findall(lit, chunk)]
+            for chunk in out.split('@@')[1:]]
+
+
 def table(macro, arity):
     """Names of an X-macro table of swapscope.h, in order."""
-    args = ', '.join('a%d' % i for i in range(arity))
-    src = ('#include "swapscope.h"\n'
-           '#define X(%s) @@ a1\n%s(X)\n' % (args, macro))
-    cc = os.environ.get('CC', 'cc')
-    out = subprocess.run([cc, '-E', '-P', '-I', UAPI, '-'], input=src,
-                         capture_output=True, text=True, check=True).stdout
-    return [w.split('"')[1] for w in out.split('@@')[1:]]
+    return [r[1] for r in rows(macro, arity)]
 
 
 PATHS = table('SS_PATHS', 3)
@@ -67,15 +88,36 @@ VALUES = {
                                uffd_wp_marker=3, none=9),
 }
 
-PROBES = [
-    'probe=zap symbol=unmap_page_range type=kprobe state=active hits=120 nmissed=0 maxactive=0 reason=-',
-    'probe=zap_single symbol=zap_page_range_single type=kprobe state=active hits=7 nmissed=0 maxactive=0 reason=-',
-    # an unknown key: readers must skip it
-    'probe=zap_mapping symbol=unmap_mapping_range type=kprobe state=active hits=12 nmissed=0 maxactive=0 reason=- future_key=1',
-    'probe=fork symbol=copy_page_range type=kretprobe state=active hits=3 nmissed=0 maxactive=64 reason=-',
-    'probe=swapin symbol=do_swap_page type=kretprobe state=active hits=256 nmissed=0 maxactive=128 reason=-',
-    'probe=reclaim symbol=try_to_unmap_one type=kretprobe state=active hits=512 nmissed=0 maxactive=128 reason=-',
-]
+PROBE_ROWS = rows('SS_PROBES', 4)	# id, name, symbol, kretprobe?
+RULES = rows('SS_RULES', 2)		# id, seed
+VERDICTS = table('SS_VERDICTS', 2)
+
+# Probe name -> (hits, maxactive) of the healthy tree; a probe added to the
+# header later gets (1, 0) until someone records a value here.
+PROBE_VALUES = {
+    'zap': (120, 64), 'zap_single': (7, 0), 'zap_mapping': (12, 0),
+    'fork': (3, 64), 'swapin': (256, 128), 'reclaim': (512, 128),
+    'teardown': (40, 64), 'shmem_swap': (20, 64), 'rss': (3000, 0),
+    'migrate': (2, 64), 'unmigrate': (2, 64),
+}
+
+
+def probe_lines():
+    lines = []
+    for _, name, sym, ret in PROBE_ROWS:
+        hits, maxactive = PROBE_VALUES.get(name, (1, 0))
+        line = ('probe=%s symbol=%s type=%s state=active hits=%d nmissed=0 '
+                'maxactive=%d reason=-' % (name, sym,
+                                           'kretprobe' if ret == '1' else 'kprobe',
+                                           hits, maxactive if ret == '1' else 0))
+        # an unknown key: readers must skip it
+        if name == 'zap_mapping':
+            line += ' future_key=1'
+        lines.append(line)
+    return lines
+
+
+PROBES = probe_lines()
 
 
 def stats_lines(extra_key=False):
@@ -103,6 +145,132 @@ def replace_in(lines, prefix, old, new):
     return out
 
 
+# --- rules and samples ------------------------------------------------------
+
+# Stock Debian 6.1 after the scenarios: U3 and C1 diverge (neither proposal
+# was merged there), C3 needs an API 6.1 lacks, the rules this version does
+# not judge are disabled, S2 needs async writeback on a stable-writes device.
+# rule -> (observations, violations, impact, enabled, reason); a rule added
+# to the header later is not-observed until someone records a value here.
+NOT_IMPLEMENTED = (0, 0, 0, 0, 'not-implemented')
+HEALTHY_RULES = {
+    'Z1': (37, 0, 2, 1, '-'), 'Z2': (5, 0, 1, 1, '-'),
+    'Z3': (40, 0, 0, 1, '-'), 'Z4': NOT_IMPLEMENTED,
+    'F1': (260, 0, 0, 1, '-'), 'F2': (2, 0, 0, 1, '-'),
+    'S1': (256, 0, 0, 1, '-'), 'S2': (0, 0, 0, 1, '-'),
+    'S3': (16, 0, 0, 1, '-'), 'S4': NOT_IMPLEMENTED,
+    'U1': (500, 0, 470, 1, '-'), 'U2': (512, 0, 37, 1, '-'),
+    'U3': (23, 20, 20, 1, '-'),
+    'P1': NOT_IMPLEMENTED, 'P2': NOT_IMPLEMENTED, 'P3': NOT_IMPLEMENTED,
+    'C1': (20, 20, 20, 1, '-'), 'C2': NOT_IMPLEMENTED,
+    'C3': (0, 0, 0, 0, 'no-batched-swap-duplicate'),
+}
+NOT_APPLICABLE = {'C3'}
+
+# A test-module run (tests/inject) on a newer kernel: F1 and Z3 provoked,
+# S2 disabled by hand, C1 gone upstream, and a rule this CLI does not know.
+DEGRADED_RULES = dict(HEALTHY_RULES, **{
+    'Z3': (41, 1, 0, 1, '-'), 'F1': (262, 2, 0, 1, '-'),
+    'S2': (3, 0, 3, 0, '-'), 'U3': (23, 0, 0, 1, '-'),
+    'C1': (0, 0, 0, 0, 'no-swap-map-shmem'),
+})
+DEGRADED_NOT_APPLICABLE = {'C1', 'C3'}
+
+
+def verdict(obs, viol, applicable):
+    """rules.c's ss_verdict_of."""
+    if not applicable:
+        return 'not-applicable'
+    return 'diverges' if viol else 'conforms' if obs else 'not-observed'
+
+
+def rule_line(rule, seed, values, not_applicable=()):
+    obs, viol, impact, enabled, reason = values
+    return ('rule=%s seed=%s verdict=%s observations=%d violations=%d '
+            'impact=%d enabled=%d reason=%s'
+            % (rule, seed, verdict(obs, viol, rule not in not_applicable),
+               obs, viol, impact, enabled, reason))
+
+
+def rules_lines(values=None, not_applicable=None, extra_key=False):
+    values = HEALTHY_RULES if values is None else values
+    not_applicable = NOT_APPLICABLE if not_applicable is None else not_applicable
+    lines = []
+    for rule, seed in RULES:
+        line = rule_line(rule, seed, values.get(rule, (0, 0, 0, 1, '-')),
+                         not_applicable)
+        if extra_key and rule == RULES[0][0]:
+            line += ' future_key=1'
+        lines.append(line)
+    return lines
+
+
+def swap_pte(swp_type, offset):
+    """x86-64 swp_entry_to_pte(): type in bits 59-63, offset inverted (L1TF)."""
+    m = (1 << 64) - 1
+    return ((~offset & m) << 14 & m) >> 5 | swp_type << 59
+
+
+SHRINK = 'shrink_folio_list+0x5b1/0xc90,reclaim_folio_list+0x3d/0xd0'
+PAGEOUT = SHRINK + (',reclaim_pages+0xb6/0x120,'
+                    'madvise_cold_or_pageout_pte_range+0x1f3/0x5f0')
+WRITEPAGE = ('shmem_writepage+0x1d3/0x3f0,pageout+0xd2/0x270,'
+             'shrink_folio_list+0x8a4/0xc90')
+
+
+def healthy_samples():
+    """U3 then C1 for every shmem page 05-shmem paged out: 20 of each, the
+    rings keep the last 8, so 12 of each were dropped."""
+    u3, c1 = [], []
+    for i in range(20):
+        seq = 2 * i + 1
+        if i < 12:
+            continue
+        u3.append('rule=U3 seq=%d pid=1234 comm=05-shmem addr=0x%x '
+                  'pte_before=0x%x pte_after=0x0 kind=none '
+                  'path=try_to_unmap_one caller=%s'
+                  % (seq, 0x7f0000000000 + i * 0x1000,
+                     0x8000000123456867 + (i << 12),
+                     PAGEOUT if i == 12 else SHRINK))
+        off = 4230 + i
+        pte = swap_pte(0, off)
+        c1.append('rule=C1 seq=%d pid=1234 comm=05-shmem addr=0x0 '
+                  'pte_before=0x%x pte_after=0x%x kind=swap swp_type=0 '
+                  'swp_offset=%d swap_count=191 path=swap_shmem_alloc '
+                  'caller=%s' % (seq + 1, pte, pte, off, WRITEPAGE))
+    # an unknown key: readers must skip it
+    c1[-1] += ' future_key=1'
+    return u3 + ['rule=U3 dropped=12'] + c1 + ['rule=C1 dropped=12']
+
+
+FAULT = ('handle_mm_fault+0x1a5/0x3a0,do_user_addr_fault+0x1b3/0x620,'
+         'exc_page_fault+0x70/0x170,asm_exc_page_fault+0x22/0x30')
+
+
+def degraded_samples():
+    """F1 twice (an exclusive bit set by tests/inject on a shared entry, seen
+    by fork and by a swap-in), Z3 once with no caller frames left."""
+    pte = swap_pte(1, 77) | 1 << 3	# _PAGE_SWP_EXCLUSIVE
+    return [
+        'rule=Z3 seq=3 pid=99 comm=ssinject addr=0x0 pte_before=0x0 '
+        'pte_after=0x0 kind=none path=exit_mmap caller=-',
+        'rule=F1 seq=1 pid=310 comm=02-fork addr=0x7f1234567000 '
+        'pte_before=0x%x pte_after=0x%x kind=swap swp_type=1 swp_offset=77 '
+        'path=copy_page_range caller=dup_mmap+0x3c5/0x6a0,'
+        'dup_mm+0x61/0x140,copy_process+0x1a4e/0x1b30' % (pte, pte),
+        'rule=F1 seq=2 pid=311 comm=02-fork addr=0x7f1234567000 '
+        'pte_before=0x%x pte_after=0x8000000107654825 kind=swap swp_type=1 '
+        'swp_offset=77 swap_count=2 path=do_swap_page caller=%s'
+        % (pte, FAULT),
+    ]
+
+
+def fresh_rules():
+    """Just loaded: nothing observed yet."""
+    return rules_lines({r: (0, 0, 0, v[3], v[4])
+                        for r, v in HEALTHY_RULES.items()})
+
+
 def fixtures():
     """name -> {file: content}; each broken tree breaks one thing."""
     healthy = text(PROBES)
@@ -117,12 +285,25 @@ def fixtures():
     degraded = replace_in(degraded, 'probe=reclaim',
                           'state=active hits=512 nmissed=0 maxactive=128 reason=-',
                           'state=unavailable hits=0 nmissed=0 maxactive=0 reason=not-in-kallsyms')
-    return {
+    rules = text(rules_lines())
+    samples = text(healthy_samples())
+    trees = {
         'healthy': {'version': version + 'future_field=readers skip this\n',
                     'probes': healthy,
-                    'stats': text(stats_lines(extra_key=True))},
+                    'stats': text(stats_lines(extra_key=True)),
+                    'rules': text(rules_lines(extra_key=True)),
+                    'samples': samples},
         'degraded': {'version': version, 'probes': text(degraded),
-                     'stats': text(stats_lines())},
+                     'stats': text(stats_lines()),
+                     'rules': text(rules_lines(DEGRADED_RULES,
+                                               DEGRADED_NOT_APPLICABLE) +
+                                   ['rule=Q1 seed=005 verdict=conforms '
+                                    'observations=7 violations=0 impact=1 '
+                                    'enabled=1 reason=-']),
+                     'samples': text(degraded_samples())},
+        # just loaded: every rule not-observed, no samples
+        'fresh': {'version': version, 'probes': healthy, 'stats': stats,
+                  'rules': text(fresh_rules()), 'samples': ''},
         # line 2 lacks nmissed=
         'malformed-probes': {
             'version': version, 'stats': stats,
@@ -142,6 +323,35 @@ def fixtures():
             'version': version, 'probes': healthy,
             'stats': text([l for l in stats_lines()
                            if not l.startswith('path=reclaim phase=after')])},
+        # line 6 (F2) lacks impact=
+        'malformed-rules': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'rules': text(replace_in(rules_lines(), 'rule=F2 ',
+                                     ' impact=0', ''))},
+        # line 3 (Z3) has a verdict no SPEC.md knows
+        'rules-bad-verdict': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'rules': text(replace_in(rules_lines(), 'rule=Z3 ',
+                                     'verdict=conforms', 'verdict=fine'))},
+        'rules-missing-row': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'rules': text([l for l in rules_lines()
+                           if not l.startswith('rule=S3 ')])},
+        # line 2 has an address that is not hexadecimal
+        'malformed-samples': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'rules': rules,
+            'samples': text(replace_in(healthy_samples(), 'rule=U3 seq=27 ',
+                                       'addr=0x7f000000d000',
+                                       'addr=0x7f00zz00d000'))},
+        # line 3 lacks caller=
+        'samples-missing-key': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'rules': rules,
+            'samples': text(replace_in(healthy_samples(), 'rule=U3 seq=29 ',
+                                       ' caller=' + SHRINK, ''))},
+        # a module from before the rules engine: no rules, no samples
+        'old-module': {'version': version, 'probes': healthy, 'stats': stats},
         'version-no-abi': {
             'version': version.replace('abi=%d\n' % ABI, ''),
             'probes': healthy, 'stats': stats},
@@ -149,11 +359,17 @@ def fixtures():
         'wrong-abi': {
             'version': VERSION % (ABI + 1),
             'probes': healthy.replace('hits=', 'hitcount='),
-            'stats': stats},
+            'stats': stats, 'rules': rules.replace('verdict=', 'state='),
+            'samples': samples},
         # a mounted debugfs without swapscope/: pass root-no-module/swapscope
         'root-no-module': {'kprobes/enabled': '1\n', 'kprobes/list': ''},
     }
-
+    # Trees that break something else carry good rules and samples.
+    for files in trees.values():
+        if 'probes' in files and files is not trees['old-module']:
+            files.setdefault('rules', rules)
+            files.setdefault('samples', samples)
+    return trees
 
 def write(top):
     for name, files in fixtures().items():

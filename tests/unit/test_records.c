@@ -299,6 +299,64 @@ static int t_parse_u64(void)
 	return 0;
 }
 
+static int t_parse_x64(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		uint64_t val;
+	} cases[] = {
+		{ "0x0", 0, 0 },
+		{ "0x7f0000001000", 0, 0x7f0000001000ull },
+		{ "0X8000000123456867", 0, 0x8000000123456867ull },
+		{ "0xDeadBeef", 0, 0xdeadbeef },
+		{ "0xffffffffffffffff", 0, UINT64_MAX },
+		{ "0x0000000000000000000001", 0, 1 },
+		{ "0x10000000000000000", -ERANGE, 0 },
+		{ "0x", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "0", -EINVAL, 0 },
+		{ "1234", -EINVAL, 0 },
+		{ "x12", -EINVAL, 0 },
+		{ "0x12g", -EINVAL, 0 },
+		{ "0x 12", -EINVAL, 0 },
+		{ "-0x1", -EINVAL, 0 },
+		{ "0x-1", -EINVAL, 0 },
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		v = 12345;
+		if (ss_parse_x64(cases[i].s, &v) != cases[i].ret ||
+		    (!cases[i].ret && v != cases[i].val) ||
+		    (cases[i].ret && v != 12345)) {
+			printf("# \"%s\": wrong result\n", cases[i].s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int t_rec_x64_errors(void)
+{
+	struct ss_file f;
+	uint64_t v;
+
+	CHECK(!parse(&f, "samples",
+		     "addr=0x7f00 pte_before=0x7f00zz pte_after=0x10000000000000000\n",
+		     SS_REC_WORDS));
+	CHECK(!ss_rec_x64(&f, &f.rec[0], "addr", &v) && v == 0x7f00);
+	CHECK(ss_rec_x64(&f, &f.rec[0], "pte_before", &v) == -EINVAL);
+	CHECK_HAS(f.err, "samples:1: pte_before=0x7f00zz is not a hexadecimal number");
+	CHECK(ss_rec_x64(&f, &f.rec[0], "pte_after", &v) == -EINVAL);
+	CHECK_HAS(f.err, "samples:1: pte_after=0x10000000000000000 does not fit");
+	CHECK(ss_rec_x64(&f, &f.rec[0], "kind", &v) == -EINVAL);
+	CHECK_HAS(f.err, "samples:1: missing key 'kind'");
+	ss_file_free(&f);
+	return 0;
+}
+
 static int t_rec_errors(void)
 {
 	struct ss_file f;
@@ -460,6 +518,8 @@ static const struct {
 	{ "a version line without '=' is an error", t_version_bad_line },
 	{ "unsigned decimal parsing rejects signs, blanks, hex, overflow", t_parse_u64 },
 	{ "bad and missing values are errors naming key, file and line", t_rec_errors },
+	{ "hexadecimal parsing: 0x and 1-16 digits, any case, leading zeros", t_parse_x64 },
+	{ "bad hexadecimal values are errors naming key, file and line", t_rec_x64_errors },
 	{ "more than SS_MAX_KEYS keys on a line is an error", t_too_many_keys },
 	{ "a file over SS_FILE_MAX is refused", t_too_large },
 	{ "a missing file gives -ENOENT and names it", t_read_path_missing },
