@@ -27,7 +27,9 @@ build() {
 	make -C "$top" module
 	make -C "$top/userspace" STATIC=1
 	make -C "$top/tests/scenarios"
-	echo "ok - build: module, static CLI and scenarios"
+	# Test-only fault injection: ssinject.ko and its programs, never shipped.
+	make -C "$top/tests/inject"
+	echo "ok - build: module, static CLI, scenarios and fault injection"
 }
 
 stage build build
@@ -35,7 +37,9 @@ stage unit "$top/tests/unit/run.sh"
 if grep -q '^ok - build' "$out/results.txt"; then
 	stage vm "$top/tests/vm/run.sh" --ko "$top/swapscope.ko" \
 		--cli "$top/userspace/swapscope" \
-		--scenarios "$top/tests/scenarios/bin"
+		--scenarios "$top/tests/scenarios/bin" \
+		--inject-ko "$top/tests/inject/ssinject.ko" \
+		--inject-dir "$top/tests/inject/bin"
 else
 	echo "not ok - vm tests not run: the build failed" | tee -a "$out/results.txt"
 fi

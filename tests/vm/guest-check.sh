@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest test runner (/run.sh): load swapscope, arm the tracefs oracle, run /scenarios/*, unload.
+# Guest test runner (/run.sh): load swapscope, arm the tracefs oracle, run /scenarios/* and /inject/*, unload.
 #
 # Output is TAP-like: "ok - ", "not ok - ", "skip - " and "# " lines; run.sh
 # on the host picks them out of the serial console.  Exit 1 on any failure.
@@ -89,12 +89,14 @@ run_bounded() {
 	return $rc
 }
 
-for s in /scenarios/*; do
-	if [ ! -f "$s" ] || [ ! -x "$s" ]; then continue; fi
+# Run one test program ($1), relay its lines and judge how it ended.
+run_program() {
+	s=$1
+	if [ ! -f "$s" ] || [ ! -x "$s" ]; then return 0; fi
 	name=${s##*/}
 	out=/tmp/.scenario.out
 	rm -f /tmp/.scenario.timeout
-	# Each scenario starts in an empty directory of its own.
+	# Each program starts in an empty directory of its own.
 	dir=/tmp/scenario.$name
 	mkdir -p "$dir"
 	kmsg "start $name"
@@ -111,6 +113,10 @@ for s in /scenarios/*; do
 	elif ! grep -qE '^(ok|skip) ' "$out"; then
 		notok "$name: reported no results"
 	fi
+}
+
+for s in /scenarios/*; do
+	run_program "$s"
 done
 
 # --- the CLI against the real module ----------------------------------------
@@ -143,6 +149,34 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	{ echo '$ swapscope status'; swapscope status 2>&1
 	  echo; echo '$ swapscope stats'; swapscope stats 2>&1; } |
 		sed 's/^/# demo: /'
+fi
+
+# --- fault injection --------------------------------------------------------
+# The test-only ssinject.ko breaks one invariant at a time; each /inject/*
+# program checks that exactly the matching rule turns diverges.  Their
+# violations are deliberate, so swapscope's counters are reset afterwards.
+inject_ko=/swapscope/ssinject.ko
+if [ -f "$inject_ko" ] && [ -d "$dbg" ]; then
+	if err=$(insmod "$inject_ko" 2>&1); then
+		echo "ok - load ssinject (test-only fault injection)"
+		for s in /inject/*; do
+			run_program "$s"
+		done
+		if err=$(rmmod ssinject 2>&1) &&
+		   [ ! -e /sys/kernel/debug/ssinject ] && [ ! -e /sys/module/ssinject ]; then
+			echo "ok - ssinject unloads cleanly"
+		else
+			notok "ssinject unloads cleanly: ${err:-debugfs or /sys/module entry left}"
+		fi
+	else
+		notok "load ssinject: insmod failed: $err"
+		dmesg | tail -n 5 | diag
+	fi
+	if echo reset > "$dbg/control"; then
+		echo "ok - swapscope reset after fault injection"
+	else
+		notok "swapscope reset after fault injection"
+	fi
 fi
 
 # --- unload and reload while workloads run --------------------------------

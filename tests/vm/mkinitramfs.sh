@@ -8,6 +8,8 @@
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
 #   GUEST_SCRIPT   shell script            -> /run.sh
+#   INJECT_KO      ssinject.ko (test-only) -> /swapscope/ssinject.ko
+#   INJECT_DIR     dir of static programs  -> /inject/
 # KVER and MODROOT come from setup.sh (run here when they are not set).
 # VM_MODULES lists the modules copied in with their dependencies.
 set -euo pipefail
@@ -23,8 +25,9 @@ if [ -z "${KVER:-}" ] || [ -z "${MODROOT:-}" ]; then
 	eval "$("$here/setup.sh")"
 fi
 # zram swap is what init sets up; virtio_blk (+ virtio_pci) is there for a
-# disk-backed swap device, loaded only on demand.
-modules=${VM_MODULES:-zram virtio_blk virtio_pci}
+# disk-backed swap device, loaded only on demand; scsi_debug + sd_mod give
+# a disk with DIF/DIX protection (stable writes, bio-based swap-out) for S2.
+modules=${VM_MODULES:-zram virtio_blk virtio_pci scsi_debug sd_mod}
 busybox=$(command -v busybox) || die "busybox not found (setup.sh installs busybox-static)"
 
 stage=$(mktemp -d)
@@ -93,6 +96,17 @@ if [ -n "${SCENARIO_DIR:-}" ]; then
 	mkdir -p "$stage/scenarios"
 	for f in "$SCENARIO_DIR"/*; do
 		[ -f "$f" ] && [ -x "$f" ] && install -m 0755 "$f" "$stage/scenarios/"
+	done
+fi
+if [ -n "${INJECT_KO:-}" ]; then
+	[ -f "$INJECT_KO" ] || die "INJECT_KO=$INJECT_KO not found"
+	install -D -m 0644 "$INJECT_KO" "$stage/swapscope/ssinject.ko"
+fi
+if [ -n "${INJECT_DIR:-}" ]; then
+	[ -d "$INJECT_DIR" ] || die "INJECT_DIR=$INJECT_DIR is not a directory"
+	mkdir -p "$stage/inject"
+	for f in "$INJECT_DIR"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && install -m 0755 "$f" "$stage/inject/"
 	done
 fi
 if [ -n "${GUEST_SCRIPT:-}" ]; then

@@ -3,9 +3,11 @@
 # Boot Debian's kernel in QEMU with the swapscope payload, relay the guest's test lines, check its kernel log.
 #
 # Usage: tests/vm/run.sh [--ko FILE] [--cli FILE] [--scenarios DIR] [--script FILE]
-#   The options set SWAPSCOPE_KO, SWAPSCOPE_CLI, SCENARIO_DIR and GUEST_SCRIPT,
-#   which may be given as env vars instead (see mkinitramfs.sh).  GUEST_SCRIPT
-#   defaults to tests/vm/guest-check.sh; set it empty to boot without one.
+#                        [--inject-ko FILE] [--inject-dir DIR]
+#   The options set SWAPSCOPE_KO, SWAPSCOPE_CLI, SCENARIO_DIR, GUEST_SCRIPT,
+#   INJECT_KO and INJECT_DIR, which may be given as env vars instead (see
+#   mkinitramfs.sh).  GUEST_SCRIPT defaults to tests/vm/guest-check.sh; set
+#   it empty to boot without one.
 # Env: KERNEL, KDIR        guest bzImage / module build dir (see setup.sh)
 #      QEMU_ACCEL          tcg (default) or kvm;  QEMU_CPU overrides -cpu
 #      VM_TIMEOUT          seconds for the whole VM run (default 900)
@@ -27,6 +29,8 @@ while [ $# -gt 0 ]; do
 	--cli)		SWAPSCOPE_CLI=$2 ;;
 	--scenarios)	SCENARIO_DIR=$2 ;;
 	--script)	GUEST_SCRIPT=$2 ;;
+	--inject-ko)	INJECT_KO=$2 ;;
+	--inject-dir)	INJECT_DIR=$2 ;;
 	*)		die "unknown argument '$1' (see the header of $0)" ;;
 	esac
 	[ $# -ge 2 ] || die "$1 needs a value"
@@ -35,6 +39,7 @@ done
 GUEST_SCRIPT=${GUEST_SCRIPT-$here/guest-check.sh}
 export SWAPSCOPE_KO=${SWAPSCOPE_KO:-} SWAPSCOPE_CLI=${SWAPSCOPE_CLI:-}
 export SCENARIO_DIR=${SCENARIO_DIR:-} GUEST_SCRIPT
+export INJECT_KO=${INJECT_KO:-} INJECT_DIR=${INJECT_DIR:-}
 
 t0=$(date +%s.%N)
 eval "$("$here/setup.sh")"
