@@ -138,6 +138,7 @@ int ss_debugfs_init(void)
 	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
 	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
 	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
+	debugfs_create_file("audit", 0600, ss_dir, NULL, &ss_audit_fops);
 	return 0;
 }
 

@@ -312,3 +312,45 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		break;
 	}
 }
+
+/*
+ * C2, seed 004: a slot's count (continuations included, the swap cache
+ * bit excluded, SWAP_MAP_SHMEM taken as the one reference of its shmem
+ * owner) equals the PTEs that reference it plus its shmem owner.  The
+ * sums are 64-bit so that no pair of u32 figures wraps into a match.
+ */
+enum ss_slot_state ss_slot_state(u32 count, u32 ptes, u32 shmem_owners)
+{
+	u64 expected = (u64)ptes + shmem_owners;
+
+	if (count == expected)
+		return SS_SLOT_OK;
+	if (count < expected)
+		return SS_SLOT_UNDERCOUNT;
+	return expected ? SS_SLOT_OVERCOUNT : SS_SLOT_LEAK;
+}
+
+const char *ss_slot_state_name(enum ss_slot_state s)
+{
+	static const char * const names[] = {
+		"ok", "leak", "overcount", "undercount",
+	};
+
+	return s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+/*
+ * C2, seed 004, for one slot of the audit: a free slot nobody references
+ * is no observation; any other is one, and a violation on any mismatch.
+ * Impact stays with C1, whose probe already counts the slots that enter
+ * the SWAP_MAP_SHMEM state (the audit reports how many sit there).
+ */
+void ss_judge_slot(u32 count, u32 ptes, u32 shmem_owners,
+		   struct ss_judgement *j)
+{
+	if (!count && !ptes && !shmem_owners)
+		return;
+	j->obs[SS_RULE_C2]++;
+	if (ss_slot_state(count, ptes, shmem_owners) != SS_SLOT_OK)
+		j->viol[SS_RULE_C2]++;
+}

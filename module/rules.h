@@ -157,4 +157,17 @@ void ss_judge_shmem_swap(const struct ss_pte_view *slot,
 void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		      struct ss_judgement *j);
 
+/* C2, seed 004: what one audited swap slot is, count against referents. */
+enum ss_slot_state {
+	SS_SLOT_OK,
+	SS_SLOT_LEAK,		/* a count and no referent at all */
+	SS_SLOT_OVERCOUNT,	/* more count than referents, some referent */
+	SS_SLOT_UNDERCOUNT,	/* fewer count than referents: use after free */
+};
+
+enum ss_slot_state ss_slot_state(u32 count, u32 ptes, u32 shmem_owners);
+const char *ss_slot_state_name(enum ss_slot_state s);
+void ss_judge_slot(u32 count, u32 ptes, u32 shmem_owners,
+		   struct ss_judgement *j);
+
 #endif /* SWAPSCOPE_RULES_H */

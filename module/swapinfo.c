@@ -59,6 +59,12 @@ bool ss_kernel_has_symbol(const char *name)
 	return ss_lookup && ss_lookup(name);
 }
 
+/* Process context: the address of @name, 0 when kallsyms has none. */
+unsigned long ss_lookup_symbol(const char *name)
+{
+	return ss_lookup ? ss_lookup(name) : 0;
+}
+
 /*
  * Probe context.  The device reference (what get_swap_device takes) keeps
  * swap_map from being freed by a concurrent swapoff while it is read.

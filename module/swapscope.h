@@ -45,6 +45,7 @@ struct ss_slot {
 
 void ss_swapinfo_init(void);
 bool ss_kernel_has_symbol(const char *name);
+unsigned long ss_lookup_symbol(const char *name);
 void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
 
 /* ---- walk.c: bounded, lockless reads of user page tables ---- */
@@ -121,6 +122,8 @@ bool ss_rule_enabled(enum ss_rule rule);
 void ss_rule_fail(enum ss_rule rule, const char *why);
 /* Sample source past the probes: the pagemap comparison (process context). */
 #define SS_SRC_PAGEMAP	SS_NR_PROBES
+/* ... and the swap-slot audit of rule C2 (process context). */
+#define SS_SRC_AUDIT	(SS_NR_PROBES + 1)
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v);
 int ss_rules_show(struct seq_file *m, void *v);
@@ -140,6 +143,10 @@ void ss_rss_changed(struct mm_struct *mm);
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 
 extern const struct file_operations ss_pagemap_fops;
+
+/* ---- audit.c: the on-demand swap-slot audit of rule C2 (seed 004) ---- */
+
+extern const struct file_operations ss_audit_fops;
 
 /* ---- debugfs.c ---- */
 

@@ -49,14 +49,6 @@ static DEFINE_RAW_SPINLOCK(ss_ring_lock);
 static atomic64_t ss_sample_seq;
 static DEFINE_MUTEX(ss_control_lock);	/* one control command at a time */
 
-/*
- * Rules this version does not judge yet: they stay disabled, and say so,
- * rather than pretend to be not-observed.
- */
-static const enum ss_rule ss_unimplemented[] = {
-	SS_RULE_C2,
-};
-
 static void ss_rules_set_applicability(void)
 {
 	int i;
@@ -65,10 +57,6 @@ static void ss_rules_set_applicability(void)
 		ss_rules[i].enabled = true;
 		ss_rules[i].applicable = true;
 		ss_rules[i].reason = NULL;
-	}
-	for (i = 0; i < ARRAY_SIZE(ss_unimplemented); i++) {
-		ss_rules[ss_unimplemented[i]].enabled = false;
-		ss_rules[ss_unimplemented[i]].reason = "not-implemented";
 	}
 	/* Seed 004: upstream removed SWAP_MAP_SHMEM with swap_shmem_alloc. */
 	if (!ss_kernel_has_symbol("swap_shmem_alloc")) {
@@ -248,7 +236,8 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 	if (s->count_known)
 		seq_printf(m, " swap_count=%u", s->swap_count);
 	seq_printf(m, " path=%s caller=", s->probe < SS_NR_PROBES ?
-		   probe_syms[s->probe] : "pagemap_read");
+		   probe_syms[s->probe] : s->probe == SS_SRC_PAGEMAP ?
+		   "pagemap_read" : "audit");
 	for (i = 0; i < ARRAY_SIZE(s->stack) && s->stack[i]; i++) {
 		sprint_symbol(sym, s->stack[i]);
 		if (ss_frame_is_noise(sym))

@@ -57,6 +57,26 @@
  *            migration, uffd_wp_marker, huge, other.  Violations are
  *            sampled with path=pagemap_read, pte_after = the pagemap
  *            entry, pid/comm = the writer.
+ *   audit    (0600) seed 004, rule C2: write "run" to audit every in-use
+ *            swap slot now, in the writer's context: its count (cache bit
+ *            out, continuations in, SWAP_MAP_SHMEM as 1) against the PTEs
+ *            and the shmem owner that reference it.  Anything else fails
+ *            with -EINVAL and changes nothing.  Read: the last audit
+ *            ("audit=never" before the first):
+ *              audit=done slots=512 referenced=512 leaks=0 overcounts=0
+ *              undercounts=0 shmem_owned=256 skipped_busy=0 duration_ms=8
+ *              devices=1 mms=17 shmem_inodes=3 rechecked=0
+ *              swap_map_shmem=256 stray_refs=0 dropped=0
+ *            then one line per bad slot, at most 64 (dropped=N counts the
+ *            rest):
+ *              slot type=0 offset=49161 swap_map=0x01 count=1 ptes=0
+ *              shmem=0 verdict=leak owner=-
+ *            verdict: leak (a count, no referent), overcount, undercount;
+ *            owner: the last referencing PTE as pid:comm@0xaddr, else
+ *            shmem:INO, else "-".  skipped_busy: slots whose swap_map
+ *            changed during the audit (not judged); stray_refs: swap PTEs
+ *            or shmem entries of no audited device.  Bad slots are sampled
+ *            with path=audit, pid/comm = the writer.
  *
  * Values are unsigned decimal.  New keys may be appended to a line; readers
  * must look keys up by name and ignore keys they do not know.
