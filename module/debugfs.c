@@ -27,6 +27,9 @@ static int version_show(struct seq_file *m, void *v)
 	/* The headers the module was built against, to spot a mismatch. */
 	seq_printf(m, "built_for=%s\n", UTS_RELEASE);
 	seq_printf(m, "build=%s\n", SWAPSCOPE_BUILD);
+	/* How Z4/S4 learn of foreign RSS changes (rsswatch.c). */
+	seq_printf(m, "rss_watch=%s\n",
+		   ss_rss_watching() ? "tracepoint" : "unavailable");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(version);

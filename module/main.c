@@ -79,6 +79,8 @@ static int __init swapscope_init(void)
 	if (err)
 		goto out;
 	ss_swapinfo_init();
+	if (ss_rsswatch_init())
+		pr_warn("kmem:rss_stat tracepoint unavailable: Z4 and S4 not judged\n");
 	err = ss_verdicts_init();
 	if (err)
 		goto free_stats;
@@ -95,6 +97,7 @@ static int __init swapscope_init(void)
 free_verdicts:
 	ss_verdicts_exit();
 free_stats:
+	ss_rsswatch_exit();
 	ss_stats_exit();
 out:
 	pr_err("load failed: %d\n", err);
@@ -104,6 +107,7 @@ out:
 static void __exit swapscope_exit(void)
 {
 	ss_probes_unregister();
+	ss_rsswatch_exit();
 	ss_debugfs_exit();
 	ss_verdicts_exit();
 	ss_stats_exit();

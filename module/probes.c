@@ -592,16 +592,6 @@ static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_shmem_ret);
 
-/* ---- rss: mm_trace_rss_stat(mm, member, count) ---- */
-
-static int ss_rss_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	ss_hit(SS_PROBE_RSS);
-	ss_rss_changed((void *)ss_arg(regs, 0));
-	return 0;
-}
-NOKPROBE_SYMBOL(ss_rss_pre);
-
 /*
  * Migration changes PTEs under the PTL (a PTE is briefly none between
  * ptep_clear_flush and the migration entry) but no RSS counter, so the
@@ -658,7 +648,6 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 	SS_RP(RECLAIM, ss_reclaim_entry, ss_reclaim_ret, ss_reclaim_call),
 	SS_RP(TEARDOWN, ss_teardown_entry, ss_teardown_ret, ss_teardown_call),
 	SS_RP(SHMEM_SWAP, ss_shmem_entry, ss_shmem_ret, ss_shmem_call),
-	SS_KP(RSS, ss_rss_pre),
 	[SS_PROBE_MIGRATE] = { .is_ret = true, .rp = {
 		.entry_handler = ss_migrate_entry, .handler = ss_migrate_ret,
 		.data_size = sizeof(struct vm_area_struct *) } },

@@ -6,15 +6,19 @@
  * Z4 and S4 compare a call's RSS change with what it cleared or mapped.
  * Other threads (their per-task caches are folded in every 64 faults) and
  * reclaim of other pages change the same counters concurrently.  Every
- * change to mm->rss_stat goes through mm_trace_rss_stat(), so a probe there
- * marks a watched mm "polluted" when anybody but the watching task changes
- * it; a polluted call is not judged.  The watch table is fixed-size; a call
- * that finds it full is not judged either.
+ * change to mm->rss_stat fires the kmem:rss_stat tracepoint, so a probe
+ * there marks a watched mm "polluted" when anybody but the watching task
+ * changes it; a polluted call is not judged.  (A kprobe on
+ * mm_trace_rss_stat() would miss most changes: mm/memory.c inlines it into
+ * its own callers, the zap among them.)  The watch table is fixed-size; a
+ * call that finds it full is not judged either.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/sched.h>
 #include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
 #include "swapscope.h"
 
 #define SS_WATCH_BITS	6
@@ -63,7 +67,7 @@ bool ss_watch_end(struct ss_watch *w)
 	return clean;
 }
 
-/* Probe context, from mm_trace_rss_stat(): @mm's counters changed. */
+/* Probe context: @mm's counters changed, or its PTEs did (migration). */
 void ss_rss_changed(struct mm_struct *mm)
 {
 	unsigned int h, i;
@@ -99,4 +103,51 @@ void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 			rss[i] += READ_ONCE(current->rss_stat.count[i]);
 #endif
 	}
+}
+
+static struct tracepoint *ss_rss_tp;
+
+static void ss_find_rss_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "rss_stat"))
+		ss_rss_tp = tp;
+}
+
+/* The kmem:rss_stat tracepoint: TP_PROTO(mm, member, count). */
+static void ss_rss_stat_probe(void *data, struct mm_struct *mm, int member,
+			      long count)
+{
+	ss_rss_changed(mm);
+}
+
+/*
+ * Process context, at load.  Without the tracepoint no foreign change can
+ * be seen, and Z4/S4 are not judged (verdicts.c asks ss_rss_watching()).
+ */
+int ss_rsswatch_init(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(ss_find_rss_tp, NULL);
+	if (!ss_rss_tp)
+		return -ENOENT;
+	err = tracepoint_probe_register(ss_rss_tp, ss_rss_stat_probe, NULL);
+	if (err)
+		ss_rss_tp = NULL;
+	return err;
+}
+
+void ss_rsswatch_exit(void)
+{
+	if (!ss_rss_tp)
+		return;
+	tracepoint_probe_unregister(ss_rss_tp, ss_rss_stat_probe, NULL);
+	/* No probe may still run when the module text goes away. */
+	tracepoint_synchronize_unregister();
+	ss_rss_tp = NULL;
+}
+
+bool ss_rss_watching(void)
+{
+	return ss_rss_tp;
 }

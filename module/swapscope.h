@@ -139,6 +139,9 @@ bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
 void ss_rss_changed(struct mm_struct *mm);
+int ss_rsswatch_init(void);
+void ss_rsswatch_exit(void);
+bool ss_rss_watching(void);
 
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 

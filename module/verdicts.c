@@ -58,6 +58,13 @@ static void ss_rules_set_applicability(void)
 		ss_rules[i].applicable = true;
 		ss_rules[i].reason = NULL;
 	}
+	/* Z4/S4 need to know when someone else changed an mm's counters. */
+	if (!ss_rss_watching()) {
+		ss_rules[SS_RULE_Z4].applicable = false;
+		ss_rules[SS_RULE_Z4].reason = "no-rss-stat-tracepoint";
+		ss_rules[SS_RULE_S4].applicable = false;
+		ss_rules[SS_RULE_S4].reason = "no-rss-stat-tracepoint";
+	}
 	/* Seed 004: upstream removed SWAP_MAP_SHMEM with swap_shmem_alloc. */
 	if (!ss_kernel_has_symbol("swap_shmem_alloc")) {
 		ss_rules[SS_RULE_C1].applicable = false;

@@ -185,7 +185,6 @@ enum ss_counter {
 	X(RECLAIM,	"reclaim",	"try_to_unmap_one",	1)	\
 	X(TEARDOWN,	"teardown",	"exit_mmap",		1)	\
 	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)	\
-	X(RSS,		"rss",		"mm_trace_rss_stat",	0)	\
 	X(MIGRATE,	"migrate",	"try_to_migrate_one",	1)	\
 	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)
 

@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ssinject: test-only fault injection that breaks one swap-entry invariant
+ * at a time, so that each swapscope rule can be seen to fire.
+ *
+ * Never part of the product build, never loaded outside a disposable VM.
+ * debugfs: /sys/kernel/debug/ssinject/
+ *   cmd     (0200) one command per write; bad input fails with -EINVAL:
+ *             swp_mkexcl PID ADDR
+ *                 set the exclusive bit (seed 001) on the genuine swap
+ *                 entry at ADDR of process PID, now, in process context;
+ *                 -ENOENT if that PTE is not a genuine swap entry
+ *             anon_unexcl_next PID [ADDR]
+ *                 the next page_add_anon_rmap() by a thread of PID (for
+ *                 ADDR, if given) returns with PageAnonExclusive cleared
+ *             zap_marker_next PID ADDR
+ *                 the next full zap by PID of an anon VMA whose range
+ *                 covers ADDR, present or swapped out, leaves a uffd-wp
+ *                 PTE marker there
+ *             disarm
+ *                 forget every armed injection
+ *   status  (0400) one line per injection: what is armed, what fired
+ *
+ * The one-shot injections run in probe context: a kretprobe on
+ * page_add_anon_rmap, a kretprobe on unmap_page_range that brackets the
+ * zap, and a probe on the rss_stat tracepoint, which zap_pte_range()
+ * reaches through add_mm_rss_vec() after its loop, with the PTE lock
+ * still held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/page-flags.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/tracepoint.h>
+#include <linux/uaccess.h>
+#include <linux/userfaultfd_k.h>
+
+/* States of a one-shot injection. */
+enum ssi_state {
+	SSI_IDLE,
+	SSI_ARMED,
+	SSI_BUSY,	/* claimed by one call, which is still running */
+	SSI_FIRED,
+};
+
+static const char * const ssi_state_names[] = {
+	[SSI_IDLE] = "idle",
+	[SSI_ARMED] = "armed",
+	[SSI_BUSY] = "busy",
+	[SSI_FIRED] = "fired",
+};
+
+/* anon_unexcl_next */
+static struct {
+	atomic_t state;
+	pid_t tgid;
+	unsigned long addr;		/* 0: any address */
+	unsigned long fired_addr;
+	bool was_exclusive;		/* PageAnonExclusive before the clear */
+	unsigned int fired;
+} ssi_unexcl;
+
+/* zap_marker_next */
+static struct {
+	atomic_t state;
+	pid_t tgid;
+	unsigned long addr;
+	struct task_struct *task;	/* the zapping task while BUSY */
+	struct mm_struct *mm;
+	bool written;
+	unsigned int fired;
+	unsigned int claimed;		/* zaps that took the shot */
+	unsigned int zaps_without_marker;	/* claimed, nothing written */
+	unsigned int unlocked;	/* ADDR clear but its PTE lock free: skipped */
+} ssi_zap;
+
+/* swp_mkexcl: the last successful one */
+static struct {
+	unsigned int done;
+	pid_t tgid;
+	unsigned long addr;
+	u64 pte_before, pte_after;
+} ssi_mkexcl;
+
+static DEFINE_MUTEX(ssi_lock);		/* commands and status, one at a time */
+static struct dentry *ssi_dir;
+
+/*
+ * The PTE of @addr in @mm, or NULL where no page table maps it with PTEs.
+ * The caller holds what keeps the page tables alive (the mmap_lock).
+ */
+static pte_t *ssi_pte(struct mm_struct *mm, unsigned long addr, pmd_t **pmdp)
+{
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd, pmdval;
+
+	pgd = pgd_offset(mm, addr);
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return NULL;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || pud_bad(*pud) || pud_trans_huge(*pud))
+		return NULL;
+	pmd = pmd_offset(pud, addr);
+	pmdval = READ_ONCE(*pmd);
+	if (pmd_none(pmdval) || !pmd_present(pmdval) ||
+	    pmd_trans_huge(pmdval) || pmd_devmap(pmdval) || pmd_bad(pmdval))
+		return NULL;
+	*pmdp = pmd;
+	return pte_offset_map(pmd, addr);
+}
+
+/* ---- anon_unexcl_next: kretprobe on page_add_anon_rmap ---- */
+
+/* page_add_anon_rmap(page, vma, address, flags) */
+struct ssi_rmap_call {
+	struct page *page;
+	unsigned long addr;
+};
+
+static int ssi_rmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ssi_rmap_call *call = (void *)ri->data;
+	unsigned long addr = regs_get_kernel_argument(regs, 2);
+
+	if (atomic_read_acquire(&ssi_unexcl.state) != SSI_ARMED ||
+	    current->tgid != READ_ONCE(ssi_unexcl.tgid))
+		return 1;
+	if (ssi_unexcl.addr && (addr & PAGE_MASK) != ssi_unexcl.addr)
+		return 1;
+	if (atomic_cmpxchg(&ssi_unexcl.state, SSI_ARMED, SSI_BUSY) != SSI_ARMED)
+		return 1;
+	call->page = (struct page *)regs_get_kernel_argument(regs, 0);
+	call->addr = addr;
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_rmap_entry);
+
+/*
+ * The caller holds the PTE lock and the page lock and has not installed
+ * the PTE yet: do_swap_page() maps it writable right after, which is
+ * the state rule S1 forbids.
+ */
+static int ssi_rmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ssi_rmap_call *call = (void *)ri->data;
+	struct page *page = call->page;
+
+	ssi_unexcl.was_exclusive = PageAnon(page) && !PageKsm(page) &&
+				   PageAnonExclusive(page);
+	if (ssi_unexcl.was_exclusive)
+		ClearPageAnonExclusive(page);
+	ssi_unexcl.fired_addr = call->addr;
+	ssi_unexcl.fired++;
+	atomic_cmpxchg(&ssi_unexcl.state, SSI_BUSY, SSI_FIRED);
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_rmap_ret);
+
+static struct kretprobe ssi_rmap_probe = {
+	.kp.symbol_name = "page_add_anon_rmap",
+	.entry_handler = ssi_rmap_entry,
+	.handler = ssi_rmap_ret,
+	.data_size = sizeof(struct ssi_rmap_call),
+	.maxactive = 16,
+};
+
+/* ---- zap_marker_next: kretprobe on unmap_page_range ---- */
+
+/* unmap_page_range(tlb, vma, addr, end, details) */
+static int ssi_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (void *)regs_get_kernel_argument(regs, 1);
+	unsigned long start = regs_get_kernel_argument(regs, 2);
+	unsigned long end = regs_get_kernel_argument(regs, 3);
+	struct zap_details *details = (void *)regs_get_kernel_argument(regs, 4);
+	unsigned long addr = READ_ONCE(ssi_zap.addr);
+	pmd_t *pmd;
+	pte_t *pte, val;
+	bool populated;
+
+	if (atomic_read_acquire(&ssi_zap.state) != SSI_ARMED ||
+	    current->tgid != READ_ONCE(ssi_zap.tgid))
+		return 1;
+	/* A full zap (Z1) of a plain anon VMA that covers ADDR. */
+	if (addr < start || addr >= end || (details && !details->even_cows) ||
+	    !vma_is_anonymous(vma) || userfaultfd_wp(vma))
+		return 1;
+	pte = ssi_pte(vma->vm_mm, addr, &pmd);
+	if (!pte)
+		return 1;
+	/* What zap_pte_range() clears and accounts (an RSS counter moves) */
+	val = READ_ONCE(*pte);
+	populated = pte_present(val) ||
+		    (is_swap_pte(val) && !non_swap_entry(pte_to_swp_entry(val)));
+	pte_unmap(pte);
+	if (!populated)
+		return 1;
+	if (atomic_cmpxchg(&ssi_zap.state, SSI_ARMED, SSI_BUSY) != SSI_ARMED)
+		return 1;
+	ssi_zap.claimed++;
+	ssi_zap.written = false;
+	ssi_zap.mm = vma->vm_mm;
+	WRITE_ONCE(ssi_zap.task, current);
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_zap_entry);
+
+static int ssi_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (READ_ONCE(ssi_zap.task) != current)
+		return 0;	/* disarmed and re-armed meanwhile */
+	WRITE_ONCE(ssi_zap.task, NULL);
+	if (ssi_zap.written) {
+		ssi_zap.fired++;
+		atomic_cmpxchg(&ssi_zap.state, SSI_BUSY, SSI_FIRED);
+	} else {
+		/* Nothing cleared ADDR in this zap: wait for the next one. */
+		ssi_zap.zaps_without_marker++;
+		atomic_cmpxchg(&ssi_zap.state, SSI_BUSY, SSI_ARMED);
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_zap_ret);
+
+static struct kretprobe ssi_zap_probe = {
+	.kp.symbol_name = "unmap_page_range",
+	.entry_handler = ssi_zap_entry,
+	.handler = ssi_zap_ret,
+	.maxactive = 64,
+};
+
+/*
+ * The rss_stat tracepoint (mm_trace_rss_stat(), which memory.c inlines
+ * into its callers, so a kprobe on it misses the zap), hit by the claimed
+ * zap.  The first hit after zap_pte_range() cleared ADDR is from
+ * add_mm_rss_vec() of the batch that cleared it (ADDR was present or a
+ * swap entry, so that batch moved a counter), made before
+ * pte_unmap_unlock(): the PTE lock of ADDR's table is held by this task,
+ * and nothing in this zap looks at ADDR again.  A marker holds no page and
+ * no swap slot, so nothing leaks; exit_mmap's zap (ZAP_FLAG_DROP_MARKER)
+ * removes it.
+ */
+static void ssi_rss_stat(void *data, struct mm_struct *mm, int member,
+			 long count)
+{
+	unsigned long addr = ssi_zap.addr;
+	spinlock_t *ptl;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (atomic_read(&ssi_zap.state) != SSI_BUSY ||
+	    READ_ONCE(ssi_zap.task) != current || mm != ssi_zap.mm ||
+	    ssi_zap.written)
+		return;
+	pte = ssi_pte(mm, addr, &pmd);
+	if (!pte)
+		return;
+	ptl = pte_lockptr(mm, pmd);
+	/* ADDR still set: a batch before the one that clears it. */
+	if (pte_none(READ_ONCE(*pte))) {
+		if (spin_trylock(ptl)) {
+			/* Not under that PTE lock: never write. */
+			spin_unlock(ptl);
+			ssi_zap.unlocked++;
+		} else {
+			set_pte_at(mm, addr, pte,
+				   make_pte_marker(PTE_MARKER_UFFD_WP));
+			ssi_zap.written = true;
+		}
+	}
+	pte_unmap(pte);
+}
+
+static struct tracepoint *ssi_rss_tp;
+
+static void ssi_find_rss_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "rss_stat"))
+		ssi_rss_tp = tp;
+}
+
+/* ---- swp_mkexcl: process context ---- */
+
+static struct task_struct *ssi_get_task(pid_t nr)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return NULL;
+	task = get_pid_task(pid, PIDTYPE_TGID);
+	put_pid(pid);
+	return task;
+}
+
+static int ssi_swp_mkexcl(pid_t nr, unsigned long addr)
+{
+	struct task_struct *task;
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	pte_t *pte, old, new;
+	spinlock_t *ptl;
+	swp_entry_t entry;
+	pmd_t *pmd;
+	int err;
+
+	task = ssi_get_task(nr);
+	if (!task) {
+		pr_err("swp_mkexcl: no process %d\n", nr);
+		return -ESRCH;
+	}
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm) {
+		pr_err("swp_mkexcl: process %d has no mm\n", nr);
+		return -ESRCH;
+	}
+	err = mmap_read_lock_killable(mm);
+	if (err)
+		goto out_mm;
+	err = -ENOENT;
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start > addr)
+		goto out_unlock;
+	pte = ssi_pte(mm, addr, &pmd);
+	if (!pte)
+		goto out_unlock;
+	pte_unmap(pte);
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	old = *pte;
+	if (is_swap_pte(old)) {
+		entry = pte_to_swp_entry(old);
+		if (!non_swap_entry(entry)) {
+			new = pte_swp_mkexclusive(old);
+			set_pte_at(mm, addr, pte, new);
+			ssi_mkexcl.done++;
+			ssi_mkexcl.tgid = nr;
+			ssi_mkexcl.addr = addr;
+			ssi_mkexcl.pte_before = pte_val(old);
+			ssi_mkexcl.pte_after = pte_val(new);
+			err = 0;
+		}
+	}
+	pte_unmap_unlock(pte, ptl);
+out_unlock:
+	mmap_read_unlock(mm);
+	if (err == -ENOENT)
+		pr_err("swp_mkexcl: no genuine swap entry at %d:0x%lx\n", nr,
+		       addr);
+out_mm:
+	mmput(mm);
+	return err;
+}
+
+/* ---- debugfs ---- */
+
+static int ssi_parse_pid(const char *verb, const char *s, pid_t *nr)
+{
+	int v;
+
+	if (!s || kstrtoint(s, 10, &v) || v <= 0) {
+		pr_err("cmd: %s: bad or missing PID '%s'\n", verb, s ?: "");
+		return -EINVAL;
+	}
+	*nr = v;
+	return 0;
+}
+
+static int ssi_parse_addr(const char *verb, const char *s,
+			  unsigned long *addr)
+{
+	if (!s || kstrtoul(s, 0, addr) || !*addr || *addr >= TASK_SIZE_MAX) {
+		pr_err("cmd: %s: bad or missing user address '%s'\n", verb,
+		       s ?: "");
+		return -EINVAL;
+	}
+	*addr &= PAGE_MASK;
+	return 0;
+}
+
+/* A shot already claimed by a running call (BUSY) completes, harmlessly. */
+static void ssi_disarm(void)
+{
+	atomic_set(&ssi_unexcl.state, SSI_IDLE);
+	atomic_set(&ssi_zap.state, SSI_IDLE);
+}
+
+/* Arm only what is idle, armed or fired: a BUSY shot is mid-call. */
+static int ssi_arm_unexcl(pid_t nr, unsigned long addr)
+{
+	int old = atomic_read(&ssi_unexcl.state);
+
+	if (old == SSI_BUSY ||
+	    atomic_cmpxchg(&ssi_unexcl.state, old, SSI_IDLE) != old) {
+		pr_err("cmd: the previous shot is still running\n");
+		return -EBUSY;
+	}
+	ssi_unexcl.tgid = nr;
+	ssi_unexcl.addr = addr;
+	ssi_unexcl.fired_addr = 0;
+	ssi_unexcl.was_exclusive = false;
+	atomic_set_release(&ssi_unexcl.state, SSI_ARMED);
+	return 0;
+}
+
+static int ssi_arm_zap(pid_t nr, unsigned long addr)
+{
+	int old = atomic_read(&ssi_zap.state);
+
+	if (old == SSI_BUSY ||
+	    atomic_cmpxchg(&ssi_zap.state, old, SSI_IDLE) != old) {
+		pr_err("cmd: the previous shot is still running\n");
+		return -EBUSY;
+	}
+	ssi_zap.tgid = nr;
+	ssi_zap.addr = addr;
+	ssi_zap.written = false;
+	ssi_zap.claimed = 0;
+	ssi_zap.zaps_without_marker = 0;
+	ssi_zap.unlocked = 0;
+	atomic_set_release(&ssi_zap.state, SSI_ARMED);
+	return 0;
+}
+
+static int ssi_command(char *buf)
+{
+	char *verb, *a1, *a2, *extra;
+	unsigned long addr = 0;
+	pid_t nr;
+
+	verb = strsep(&buf, " \t");
+	a1 = strsep(&buf, " \t");
+	a2 = strsep(&buf, " \t");
+	extra = strsep(&buf, "");
+	if (!strcmp(verb, "disarm")) {
+		if (a1) {
+			pr_err("cmd: disarm takes no argument, got '%s'\n", a1);
+			return -EINVAL;
+		}
+		ssi_disarm();
+		return 0;
+	}
+	if (strcmp(verb, "swp_mkexcl") && strcmp(verb, "anon_unexcl_next") &&
+	    strcmp(verb, "zap_marker_next")) {
+		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, disarm)\n",
+		       verb);
+		return -EINVAL;
+	}
+	if (extra) {
+		pr_err("cmd: %s: extra words '%s'\n", verb, extra);
+		return -EINVAL;
+	}
+	if (ssi_parse_pid(verb, a1, &nr))
+		return -EINVAL;
+	if (!strcmp(verb, "anon_unexcl_next")) {
+		if (a2 && ssi_parse_addr(verb, a2, &addr))
+			return -EINVAL;
+		return ssi_arm_unexcl(nr, addr);
+	}
+	if (ssi_parse_addr(verb, a2, &addr))
+		return -EINVAL;
+	if (!strcmp(verb, "swp_mkexcl"))
+		return ssi_swp_mkexcl(nr, addr);
+	return ssi_arm_zap(nr, addr);
+}
+
+static ssize_t ssi_cmd_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[96];
+	int err;
+
+	if (!count || count >= sizeof(buf)) {
+		pr_err("cmd: a command is 1..%zu bytes, got %zu\n",
+		       sizeof(buf) - 1, count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count) {
+		pr_err("cmd: NUL byte in command\n");
+		return -EINVAL;
+	}
+	mutex_lock(&ssi_lock);
+	err = ssi_command(strim(buf));
+	mutex_unlock(&ssi_lock);
+	return err ? err : count;
+}
+
+static const struct file_operations ssi_cmd_fops = {
+	.owner = THIS_MODULE,
+	.write = ssi_cmd_write,
+	.llseek = noop_llseek,
+};
+
+static int ssi_status_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&ssi_lock);
+	seq_printf(m, "injection=swp_mkexcl done=%u pid=%d addr=0x%lx pte_before=0x%llx pte_after=0x%llx\n",
+		   ssi_mkexcl.done, ssi_mkexcl.tgid, ssi_mkexcl.addr,
+		   ssi_mkexcl.pte_before, ssi_mkexcl.pte_after);
+	seq_printf(m, "injection=anon_unexcl state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx was_exclusive=%d nmissed=%d\n",
+		   ssi_state_names[atomic_read_acquire(&ssi_unexcl.state)],
+		   ssi_unexcl.tgid, ssi_unexcl.addr, ssi_unexcl.fired,
+		   ssi_unexcl.fired_addr, ssi_unexcl.was_exclusive,
+		   ssi_rmap_probe.nmissed);
+	seq_printf(m, "injection=zap_marker state=%s pid=%d addr=0x%lx fired=%u claimed=%u zaps_without_marker=%u unlocked=%u nmissed=%d\n",
+		   ssi_state_names[atomic_read_acquire(&ssi_zap.state)],
+		   ssi_zap.tgid, ssi_zap.addr, ssi_zap.fired, ssi_zap.claimed,
+		   ssi_zap.zaps_without_marker, ssi_zap.unlocked,
+		   ssi_zap_probe.nmissed);
+	mutex_unlock(&ssi_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ssi_status);
+
+static int __init ssinject_init(void)
+{
+	int err;
+
+	err = register_kretprobe(&ssi_rmap_probe);
+	if (err) {
+		pr_err("kretprobe on %s: %d\n", ssi_rmap_probe.kp.symbol_name,
+		       err);
+		return err;
+	}
+	err = register_kretprobe(&ssi_zap_probe);
+	if (err) {
+		pr_err("kretprobe on %s: %d\n", ssi_zap_probe.kp.symbol_name,
+		       err);
+		goto out_rmap;
+	}
+	for_each_kernel_tracepoint(ssi_find_rss_tp, NULL);
+	err = ssi_rss_tp ? tracepoint_probe_register(ssi_rss_tp, ssi_rss_stat,
+						     NULL) : -ENOENT;
+	if (err) {
+		pr_err("probe on tracepoint rss_stat: %d\n", err);
+		goto out_zap;
+	}
+	ssi_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("cmd", 0200, ssi_dir, NULL, &ssi_cmd_fops);
+	debugfs_create_file("status", 0400, ssi_dir, NULL, &ssi_status_fops);
+	pr_info("loaded: test-only fault injection, for disposable VMs\n");
+	return 0;
+
+out_zap:
+	unregister_kretprobe(&ssi_zap_probe);
+out_rmap:
+	unregister_kretprobe(&ssi_rmap_probe);
+	return err;
+}
+
+static void __exit ssinject_exit(void)
+{
+	debugfs_remove_recursive(ssi_dir);
+	tracepoint_probe_unregister(ssi_rss_tp, ssi_rss_stat, NULL);
+	tracepoint_synchronize_unregister();
+	unregister_kretprobe(&ssi_zap_probe);
+	unregister_kretprobe(&ssi_rmap_probe);
+}
+
+module_init(ssinject_init);
+module_exit(ssinject_exit);
+MODULE_DESCRIPTION("swapscope test-only fault injection (disposable VMs only)");
+MODULE_LICENSE("GPL");

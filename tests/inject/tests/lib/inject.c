@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * inject.c: the inject tests' shared code: swapscope's rules and samples
+ * files, ssinject's cmd and status files.
+ *
+ * Like the scenario library it uses static buffers and plain read(2) and
+ * write(2): a malloc could grow or trim the heap, and a trim is a zap.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "inject.h"
+
+#define IN_X_RULE(id, seed)	[SS_RULE_##id] = #id,
+const char *const in_rule_names[SS_NR_RULES] = { SS_RULES(IN_X_RULE) };
+#undef IN_X_RULE
+
+#define IN_X_VERDICT(id, name)	[SS_VERDICT_##id] = name,
+const char *const in_verdict_names[SS_NR_VERDICTS] = { SS_VERDICTS(IN_X_VERDICT) };
+#undef IN_X_VERDICT
+
+static char in_buf[1 << 16];
+
+/* Value of "key=" among the space-separated words of a line. */
+static const char *in_word(const char *line, size_t len, const char *key,
+			   size_t *vlen)
+{
+	const char *p = line, *end = line + len, *w;
+	size_t klen = strlen(key);
+
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		if ((size_t)(p - w) > klen && w[klen] == '=' &&
+		    !memcmp(w, key, klen)) {
+			*vlen = p - w - klen - 1;
+			return w + klen + 1;
+		}
+	}
+	return NULL;
+}
+
+static bool in_word_is(const char *line, size_t len, const char *key,
+		       const char *val)
+{
+	size_t vlen;
+	const char *v = in_word(line, len, key, &vlen);
+
+	return v && vlen == strlen(val) && !memcmp(v, val, vlen);
+}
+
+static uint64_t in_u64(const char *s, size_t len, int base)
+{
+	char tmp[32];
+
+	if (len >= sizeof(tmp))
+		len = sizeof(tmp) - 1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return strtoull(tmp, NULL, base);
+}
+
+static int in_lookup(const char *const *names, int n, const char *s,
+		     size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
+			return i;
+	return -1;
+}
+
+/* Next line of a NUL-terminated buffer, NULL at the end. */
+static const char *in_line(const char **pos, size_t *len)
+{
+	const char *s = *pos, *nl;
+
+	if (!*s)
+		return NULL;
+	nl = strchr(s, '\n');
+	*len = nl ? (size_t)(nl - s) : strlen(s);
+	*pos = nl ? nl + 1 : s + *len;
+	return s;
+}
+
+void in_begin(const char *name)
+{
+	static const char *const files[] = {
+		SWAPSCOPE_DEBUGFS_DIR "/rules",
+		SWAPSCOPE_DEBUGFS_DIR "/samples",
+		SWAPSCOPE_DEBUGFS_DIR "/control",
+		IN_CMD,
+		IN_STATUS,
+	};
+	size_t i;
+
+	sc_begin(name, 0);
+	for (i = 0; i < SC_ARRAY_SIZE(files); i++)
+		if (access(files[i], F_OK))
+			sc_bail("%s: %s exists (swapscope with rules, ssinject loaded)",
+				name, files[i]);
+}
+
+void in_rules_read(struct in_rules *r)
+{
+	const char *pos = in_buf, *line, *v;
+	size_t len, vlen;
+	int id, i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < SS_NR_RULES; i++)
+		r->verdict[i] = -1;
+	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/rules", in_buf,
+			 sizeof(in_buf)) < 0)
+		sc_bail("read %s/rules: %s", SWAPSCOPE_DEBUGFS_DIR,
+			strerror(errno));
+	while ((line = in_line(&pos, &len))) {
+		v = in_word(line, len, "rule", &vlen);
+		if (!v || (id = in_lookup(in_rule_names, SS_NR_RULES, v,
+					  vlen)) < 0)
+			continue;
+		r->seen[id] = true;
+		v = in_word(line, len, "verdict", &vlen);
+		if (v)
+			r->verdict[id] = in_lookup(in_verdict_names,
+						   SS_NR_VERDICTS, v, vlen);
+		v = in_word(line, len, "observations", &vlen);
+		if (v)
+			r->obs[id] = in_u64(v, vlen, 10);
+		v = in_word(line, len, "violations", &vlen);
+		if (v)
+			r->viol[id] = in_u64(v, vlen, 10);
+		r->enabled[id] = in_word_is(line, len, "enabled", "1");
+	}
+	for (i = 0; i < SS_NR_RULES; i++)
+		if (!r->seen[i])
+			sc_bail("%s/rules has a line rule=%s",
+				SWAPSCOPE_DEBUGFS_DIR, in_rule_names[i]);
+}
+
+void in_reset(void)
+{
+	int err = sc_write_file(SWAPSCOPE_DEBUGFS_DIR "/control", "reset");
+
+	if (err)
+		sc_bail("reset swapscope's counters: %s", strerror(-err));
+}
+
+int in_cmd(const char *fmt, ...)
+{
+	char cmd[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return sc_write_file(IN_CMD, cmd);
+}
+
+bool in_status(const char *injection, const char *key, uint64_t *val)
+{
+	const char *pos = in_buf, *line, *v;
+	size_t len, vlen;
+
+	if (sc_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
+		return false;
+	while ((line = in_line(&pos, &len))) {
+		if (!in_word_is(line, len, "injection", injection))
+			continue;
+		v = in_word(line, len, key, &vlen);
+		if (!v)
+			return false;
+		*val = in_u64(v, vlen, 0);
+		return true;
+	}
+	return false;
+}
+
+uint64_t in_status_val(const char *injection, const char *key)
+{
+	uint64_t v;
+
+	return in_status(injection, key, &v) ? v : 0;
+}
+
+void in_diag_status(const char *injection, const char *ctx)
+{
+	const char *pos = in_buf, *line;
+	size_t len;
+
+	if (sc_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
+		return;
+	while ((line = in_line(&pos, &len)))
+		if (in_word_is(line, len, "injection", injection))
+			sc_diag("%s: ssinject %.*s", ctx, (int)len, line);
+}
+
+void in_expect_only(const struct in_rules *a, const struct in_rules *b,
+		    enum ss_rule rule, uint64_t n, const char *ctx)
+{
+	const char *name = in_rule_names[rule];
+	int v = b->verdict[rule];
+
+	EXPECT_EQ(n, b->viol[rule] - a->viol[rule], "%s: %s violations delta",
+		  ctx, name);
+	EXPECT_TRUE(v == SS_VERDICT_DIVERGES, "%s: %s verdict %s", ctx, name,
+		    v >= 0 ? in_verdict_names[v] : "?");
+	in_expect_none_but(a, b, rule, ctx);
+}
+
+/* No rule but @except (SS_NR_RULES: none) moved. */
+void in_expect_none_but(const struct in_rules *a, const struct in_rules *b,
+			int except, const char *ctx)
+{
+	char moved[512] = "";
+	size_t off = 0;
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		if (r == except || a->viol[r] == b->viol[r])
+			continue;
+		off += snprintf(moved + off, sizeof(moved) - off,
+				" %s %llu->%llu", in_rule_names[r],
+				(unsigned long long)a->viol[r],
+				(unsigned long long)b->viol[r]);
+		if (off >= sizeof(moved))
+			off = sizeof(moved) - 1;
+	}
+	if (except < SS_NR_RULES)
+		EXPECT_TRUE(!moved[0], "%s: no rule but %s has new violations%s%s",
+			    ctx, in_rule_names[except], moved[0] ? ":" : "",
+			    moved);
+	else
+		EXPECT_TRUE(!moved[0], "%s: no rule has new violations%s%s",
+			    ctx, moved[0] ? ":" : "", moved);
+}
+
+void in_expect_none(const struct in_rules *a, const struct in_rules *b,
+		    const char *ctx)
+{
+	in_expect_none_but(a, b, SS_NR_RULES, ctx);
+}
+
+bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
+		      char *out, size_t size, const char *ctx)
+{
+	const char *pos = in_buf, *line, *v;
+	unsigned int samples = 0;
+	size_t len, vlen;
+
+	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
+			 sizeof(in_buf)) < 0) {
+		sc_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
+			strerror(errno));
+		return false;
+	}
+	while ((line = in_line(&pos, &len))) {
+		if (!in_word_is(line, len, "rule", in_rule_names[rule]) ||
+		    !in_word(line, len, "seq", &vlen))
+			continue;
+		samples++;
+		v = in_word(line, len, "addr", &vlen);
+		if (!v || in_u64(v, vlen, 16) != addr)
+			continue;
+		v = in_word(line, len, "pid", &vlen);
+		if (!v || in_u64(v, vlen, 10) != (uint64_t)pid)
+			continue;
+		if (out && size) {
+			if (len >= size)
+				len = size - 1;
+			memcpy(out, line, len);
+			out[len] = '\0';
+		}
+		sc_pass("%s: samples has rule=%s addr=0x%lx pid=%d", ctx,
+			in_rule_names[rule], addr, (int)pid);
+		return true;
+	}
+	sc_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
+		ctx, in_rule_names[rule], addr, (int)pid, samples,
+		in_rule_names[rule]);
+	pos = in_buf;
+	while ((line = in_line(&pos, &len)))
+		if (in_word_is(line, len, "rule", in_rule_names[rule]))
+			sc_diag("%.*s", (int)len, line);
+	return false;
+}
+
+bool in_sample_key(const char *line, const char *key, char *val, size_t size)
+{
+	size_t vlen;
+	const char *v = in_word(line, strlen(line), key, &vlen);
+
+	if (!v || !size)
+		return false;
+	if (vlen >= size)
+		vlen = size - 1;
+	memcpy(val, v, vlen);
+	val[vlen] = '\0';
+	return true;
+}
+
+uint64_t in_pagemap(const void *addr)
+{
+	return sc_pagemap_entry(0, addr);
+}
+
+int in_mincore(const void *addr)
+{
+	unsigned char vec = 0;
+	void *page = (void *)((uintptr_t)addr & ~(SC_PAGE - 1));
+
+	if (mincore(page, SC_PAGE, &vec))
+		return -1;
+	return vec & 1;
+}
