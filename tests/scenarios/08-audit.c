@@ -17,7 +17,7 @@
  * the slots are free again: back to the first audit's figures.  The
  * exact comparisons hold when no slot was busy (the guest is otherwise
  * idle); with busy slots they are lower bounds.
- * C2's observations are the slots the audits judged, since the reset.
+ * C2's observations are the slots the audits judged, since it started.
  *
  * Then the same audit while two workers churn swap on both CPUs (private
  * anon pages swapped out, shared by a fork, swapped in and unmapped;
@@ -176,17 +176,25 @@ static void expect_delta(const char *what, uint64_t exp, uint64_t a,
 			  what, busy);
 }
 
-/* C2 since the reset: every slot the audits judged, none of them bad. */
+/*
+ * C2 as it was when the scenario started: the counts of the whole run are
+ * kept (no reset), so `make demo` reports every scenario, and this one
+ * compares against them.
+ */
+static struct sc_rules c2_base;
+
+/* C2 since the start: every slot the audits judged, none of them bad. */
 static void expect_c2(const char *ctx, uint64_t observations)
 {
 	struct sc_rules now;
 	const struct sc_rule_line *c2 = &now.r[SS_RULE_C2];
+	const struct sc_rule_line *b = &c2_base.r[SS_RULE_C2];
 
 	sc_rules_snap(&now);
 	EXPECT_TRUE(c2->enabled, "%s: C2 enabled", ctx);
-	EXPECT_EQ(observations, c2->obs,
+	EXPECT_EQ(observations, c2->obs - b->obs,
 		  "%s: C2 observations = slots the audits judged", ctx);
-	EXPECT_EQ(0, c2->viol, "%s: C2 violations", ctx);
+	EXPECT_EQ(0, c2->viol - b->viol, "%s: C2 violations", ctx);
 	/* With no slot in use yet, nothing was judged: not-observed. */
 	if (observations)
 		SC_EXPECT_VERDICT(&now, C2, CONFORMS, ctx);
@@ -346,8 +354,7 @@ int main(void)
 
 	sc_begin("08-audit", 0);
 	bad_writes();
-	if (sc_write_file(CONTROL, "reset"))
-		sc_bail("write reset to %s", CONTROL);
+	sc_rules_snap(&c2_base);
 
 	/* ---- baseline ---- */
 	if (!run_audit("baseline", &a0))

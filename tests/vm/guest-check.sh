@@ -119,6 +119,39 @@ for s in /scenarios/*; do
 	run_program "$s"
 done
 
+# --- the expected picture on Debian's stock 6.1 ----------------------------
+# After every scenario, each rule's verdict as README's table explains it;
+# a rule may name several verdicts only where its scenario is a race.
+if [ -r "$dbg/rules" ]; then
+	while read -r rule want; do
+		got=$(sed -n "s/^rule=$rule .*verdict=\([a-z-]*\) .*/\1/p" "$dbg/rules")
+		case "|$want|" in
+		*"|$got|"*) echo "ok - stock 6.1: rule $rule $got" ;;
+		*) notok "stock 6.1: rule $rule is ${got:-missing}, expected $want" ;;
+		esac
+	done <<-EOF
+	Z1 conforms
+	Z2 conforms
+	Z3 conforms
+	Z4 conforms
+	F1 conforms
+	F2 conforms|not-observed
+	S1 conforms
+	S2 conforms
+	S3 conforms
+	S4 conforms
+	U1 conforms
+	U2 conforms
+	U3 diverges
+	P1 diverges
+	P2 diverges|not-observed
+	P3 diverges
+	C1 diverges
+	C2 conforms
+	C3 not-applicable
+	EOF
+fi
+
 # --- the CLI against the real module ----------------------------------------
 # Exit codes and content, not just "it ran"; the "# demo:" lines are what
 # `make demo` shows.
@@ -146,8 +179,15 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	cli_expect 0 "stats --json is an array of records" \
 		'^\[\{"path": *"zap_full", *"phase": *"before", *"calls": *[0-9]+' \
 		swapscope --json stats
+	cli_expect 0 "report lists every rule with a verdict" \
+		"^ *(Swap counts)? +C3 +004 .*not-applicable" swapscope report
+	cli_expect 0 "report --json is an array of rules" \
+		'^\[\{"rule": *"Z1", *"seed": *"000"' swapscope --json report
+	cli_expect 0 "samples shows U3's kept violations" "U3" swapscope samples U3
+	cli_expect 2 "samples rejects an unknown rule" "Z1" swapscope samples Q9
 	{ echo '$ swapscope status'; swapscope status 2>&1
-	  echo; echo '$ swapscope stats'; swapscope stats 2>&1; } |
+	  echo; echo '$ swapscope stats'; swapscope stats 2>&1
+	  echo; echo '$ swapscope report'; swapscope report 2>&1; } |
 		sed 's/^/# demo: /'
 fi
 
