@@ -1295,6 +1295,49 @@ static int t_pagemap_not_judged(void)
  * disagreement (left to the lead), not as a failure; once rules.c
  * follows SPEC.md it passes as any other test.
  */
+/* C2, seed 004: a slot's count against its PTE and shmem referents. */
+static int t_c2_slot_states(void)
+{
+	static const struct {
+		u32 count, ptes, shmem;
+		enum ss_slot_state state;
+	} cases[] = {
+		{ 1, 1, 0, SS_SLOT_OK },	/* one anon PTE */
+		{ 2, 2, 0, SS_SLOT_OK },	/* shared by fork */
+		{ 1, 0, 1, SS_SLOT_OK },	/* shmem owner (SWAP_MAP_SHMEM as 1) */
+		{ 1, 0, 0, SS_SLOT_LEAK },	/* a count and no referent */
+		{ 3, 2, 0, SS_SLOT_OVERCOUNT },
+		{ 1, 2, 0, SS_SLOT_UNDERCOUNT },	/* a PTE on a too-low slot */
+		{ 0, 1, 0, SS_SLOT_UNDERCOUNT },	/* a PTE on a free slot */
+		{ 0, 0, 0, SS_SLOT_OK },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		if (ss_slot_state(cases[i].count, cases[i].ptes,
+				  cases[i].shmem) != cases[i].state)
+			return 1;
+	return strcmp(ss_slot_state_name(SS_SLOT_LEAK), "leak") ||
+	       strcmp(ss_slot_state_name(SS_SLOT_UNDERCOUNT), "undercount");
+}
+
+static int t_c2_judge(void)
+{
+	struct ss_judgement j = { };
+
+	ss_judge_slot(0, 0, 0, &j);	/* free and unreferenced: no observation */
+	NOTHING_JUDGED(j);
+	ss_judge_slot(2, 2, 0, &j);
+	ss_judge_slot(1, 0, 1, &j);
+	JUDGED(j, { SS_RULE_C2, 2, 0, 0 });
+	memset(&j, 0, sizeof(j));
+	ss_judge_slot(1, 0, 0, &j);	/* leak */
+	ss_judge_slot(3, 2, 0, &j);	/* overcount */
+	ss_judge_slot(0, 1, 0, &j);	/* undercount */
+	JUDGED(j, { SS_RULE_C2, 3, 3, 0 });
+	return 0;
+}
+
 static const struct {
 	const char *desc;
 	int (*fn)(void);
@@ -1375,6 +1418,8 @@ static const struct {
 	{ "C1 diverges: SWAP_MAP_SHMEM, impact 1", t_c1_swap_map_shmem, NULL },
 	{ "C1 diverges: count 2, no impact", t_c1_other_count, NULL },
 	{ "C1: count unknown, not judged", t_c1_count_unknown, NULL },
+	{ "C2: slot states ok, leak, overcount, undercount", t_c2_slot_states, NULL },
+	{ "C2: a free unreferenced slot is no observation; any mismatch diverges", t_c2_judge, NULL },
 
 	{ "P1 diverges: shmem page in swap, PTE none, no PM_SWAP, impact 1", t_p1_diverges, NULL },
 	{ "P1 conforms: shmem page in swap shows PM_SWAP", t_p1_conforms, NULL },

@@ -191,6 +191,36 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 		sed 's/^/# demo: /'
 fi
 
+# --- the control file: bad commands change nothing -------------------------
+# Counts move with the guest's own processes, so only verdicts and the
+# enabled flags are compared.
+if [ -w "$dbg/control" ]; then
+	flags() { sed 's/ observations=.* enabled=/ enabled=/' "$dbg/rules"; }
+	before=$(flags)
+	for cmd in bogus enable "enable Q9" "disable Z1 now" "disable" resetx \
+		   "$(printf 'reset\001')" "$(printf '%0100d' 0)"; do
+		if printf '%s' "$cmd" > "$dbg/control" 2>/dev/null; then
+			notok "control: '$cmd' was accepted"
+		fi
+	done
+	if [ "$(flags)" = "$before" ]; then
+		echo "ok - control: malformed, binary and over-long writes fail and change nothing"
+	else
+		notok "control: a rejected write changed the rules"
+	fi
+	if echo "enable C3" > "$dbg/control" 2>/dev/null; then
+		notok "control: a not-applicable rule was enabled"
+	else
+		echo "ok - control: a not-applicable rule cannot be enabled"
+	fi
+	echo "disable Z1" > "$dbg/control" &&
+		grep -q '^rule=Z1 .* enabled=0 ' "$dbg/rules" &&
+		echo "enable Z1" > "$dbg/control" &&
+		grep -q '^rule=Z1 .* enabled=1 ' "$dbg/rules" &&
+		echo "ok - control: disable and enable Z1" ||
+		notok "control: disable/enable Z1 did not take effect"
+fi
+
 # --- fault injection --------------------------------------------------------
 # The test-only ssinject.ko breaks one invariant at a time; each /inject/*
 # program checks that exactly the matching rule turns diverges.  Their
