@@ -43,6 +43,7 @@ struct ss_zap_call {
 	unsigned long addr, end;
 	struct ss_zap_obs obs;
 	struct ss_watch *watch;
+	bool truncated;			/* the entry walk was cut short */
 	long rss[SS_NR_RSS];		/* the mm's counters at entry */
 	long worth[SS_NR_RSS];		/* what the range's entries were worth */
 };
@@ -175,6 +176,7 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
 		     SS_PHASE_BEFORE, &t);
 	memcpy(call->worth, t.rss, sizeof(call->worth));
+	call->truncated = t.c[SS_CNT_TRUNCATED];
 	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm,
 		    call->rss);
 	return 0;
@@ -195,7 +197,9 @@ static void ss_zap_rss(struct ss_zap_call *call, const struct ss_tally *after,
 	if (!call->watch)
 		return;
 	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm, now);
-	if (!ss_watch_end(call->watch))
+	/* A walk cut by the budget does not know what the range was worth. */
+	if (!ss_watch_end(call->watch) || call->truncated ||
+	    after->c[SS_CNT_TRUNCATED])
 		return;
 	for (i = 0; i < SS_NR_RSS; i++) {
 		expected[i] = after->rss[i] - call->worth[i];
@@ -296,6 +300,9 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->child_swapents_delta =
 		atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]) -
 		call->swapents;
+	/* A cut walk undercounts the child's entries: no MM_SWAPENTS check. */
+	if (child.c[SS_CNT_TRUNCATED])
+		o->failed = true;
 	ss_judge_fork(o, &j);
 	ss_rules_account(&j);
 	if (j.viol[SS_RULE_F1])
@@ -452,8 +459,17 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	call->vma = (void *)ss_arg(regs, 1);
 	call->addr = ss_arg(regs, 2);
 	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
-	call->nr = min_t(unsigned long, folio_nr_pages(call->folio),
-			 SS_MAX_FOLIO_PAGES);
+	call->nr = folio_nr_pages(call->folio);
+	/*
+	 * A PTE-mapped folio is at most a PMD on 6.1 (hugetlb VMAs are not
+	 * walked); a larger one breaks the per-page bookkeeping below, so
+	 * the rules built on it stop rather than judge half a folio.
+	 */
+	if (call->nr > SS_MAX_FOLIO_PAGES && !is_vm_hugetlb_page(call->vma)) {
+		ss_rule_fail(SS_RULE_U1, "folio-larger-than-pmd");
+		ss_rule_fail(SS_RULE_U3, "folio-larger-than-pmd");
+	}
+	call->nr = min_t(unsigned long, call->nr, SS_MAX_FOLIO_PAGES);
 	for (i = 0; i < call->nr; i++) {
 		unsigned long addr = call->addr + i * PAGE_SIZE;
 

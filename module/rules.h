@@ -68,7 +68,7 @@ struct ss_fork_obs {
 	u32 parent_swap_excl_after;	/* parent at return */
 	u32 parent_migration_write_after;
 	long child_swapents_delta;	/* child's MM_SWAPENTS change */
-	bool failed;			/* copy_page_range returned an error */
+	bool failed;			/* copy failed, or the child walk was cut */
 };
 
 /* unmap_page_range: counts before and after one zap of a range. */
