@@ -17,6 +17,24 @@
  *                 the next full zap by PID of an anon VMA whose range
  *                 covers ADDR, present or swapped out, leaves a uffd-wp
  *                 PTE marker there
+ *             swp_clear_keepref PID ADDR
+ *                 clear the genuine swap entry at ADDR of process PID
+ *                 (pte_clear, MM_SWAPENTS - 1) without dropping its swap
+ *                 reference, now, in process context: the slot leaks
+ *                 (seed 004, rule C2).  -ENOENT if that PTE is not a
+ *                 genuine swap entry, -EBUSY while the reference of an
+ *                 earlier one is still kept
+ *             swp_restore PID ADDR
+ *                 give the kept reference back to a PTE: the cleared
+ *                 swap PTE is set at ADDR of process PID, which must be
+ *                 none in a private anonymous VMA with an anon_vma
+ *                 (MM_SWAPENTS + 1); that PTE's zap or swap-in then
+ *                 frees the slot as usual.  -ENOENT if nothing is kept
+ *                 or that PTE is not free
+ *             swp_drop_kept
+ *                 drop the kept reference (swap_free()), as unloading
+ *                 does when one is still kept: a leaked slot is never
+ *                 freed otherwise, and swapoff would retry it forever
  *             disarm
  *                 forget every armed injection
  *   status  (0400) one line per injection: what is armed, what fired
@@ -91,6 +109,21 @@ static struct {
 	unsigned long addr;
 	u64 pte_before, pte_after;
 } ssi_mkexcl;
+
+/* swp_clear_keepref: the last swap PTE cleared, and its reference */
+static struct {
+	unsigned int done;
+	unsigned int restored;
+	unsigned int dropped;
+	bool kept;			/* its reference is held by no PTE */
+	pid_t tgid;
+	unsigned long addr;
+	u64 pte;			/* the swap PTE cleared */
+	swp_entry_t entry;
+} ssi_keep;
+
+/* swap_free(), not exported: resolved through kallsyms at load. */
+static void (*ssi_swap_free)(swp_entry_t entry);
 
 static DEFINE_MUTEX(ssi_lock);		/* commands and status, one at a time */
 static struct dentry *ssi_dir;
@@ -309,44 +342,84 @@ static struct task_struct *ssi_get_task(pid_t nr)
 	return task;
 }
 
-static int ssi_swp_mkexcl(pid_t nr, unsigned long addr)
+/*
+ * The mm of process @nr with its mmap_lock held for read, or NULL (-ESRCH,
+ * or -EINTR if the writer is killed) in *@err.  Undone by ssi_mm_unlock().
+ */
+static struct mm_struct *ssi_mm_lock(const char *verb, pid_t nr, int *err)
 {
 	struct task_struct *task;
-	struct vm_area_struct *vma;
 	struct mm_struct *mm;
-	pte_t *pte, old, new;
-	spinlock_t *ptl;
-	swp_entry_t entry;
-	pmd_t *pmd;
-	int err;
 
 	task = ssi_get_task(nr);
 	if (!task) {
-		pr_err("swp_mkexcl: no process %d\n", nr);
-		return -ESRCH;
+		pr_err("%s: no process %d\n", verb, nr);
+		*err = -ESRCH;
+		return NULL;
 	}
 	mm = get_task_mm(task);
 	put_task_struct(task);
 	if (!mm) {
-		pr_err("swp_mkexcl: process %d has no mm\n", nr);
-		return -ESRCH;
+		pr_err("%s: process %d has no mm\n", verb, nr);
+		*err = -ESRCH;
+		return NULL;
 	}
-	err = mmap_read_lock_killable(mm);
-	if (err)
-		goto out_mm;
-	err = -ENOENT;
-	vma = find_vma(mm, addr);
-	if (!vma || vma->vm_start > addr)
-		goto out_unlock;
-	pte = ssi_pte(mm, addr, &pmd);
+	*err = mmap_read_lock_killable(mm);
+	if (*err) {
+		mmput(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+static void ssi_mm_unlock(struct mm_struct *mm)
+{
+	mmap_read_unlock(mm);
+	mmput(mm);
+}
+
+/*
+ * The PTE of @addr in @vma, mapped and locked (pte_unmap_unlock), or NULL
+ * where no page table maps it with PTEs.  The caller holds the mmap_lock:
+ * on 6.1 nothing frees or replaces a PTE table without its write lock.
+ */
+static pte_t *ssi_pte_lock(struct vm_area_struct *vma, unsigned long addr,
+			   spinlock_t **ptl)
+{
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (is_vm_hugetlb_page(vma))
+		return NULL;
+	pte = ssi_pte(vma->vm_mm, addr, &pmd);
 	if (!pte)
-		goto out_unlock;
+		return NULL;
 	pte_unmap(pte);
-	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	old = *pte;
-	if (is_swap_pte(old)) {
-		entry = pte_to_swp_entry(old);
-		if (!non_swap_entry(entry)) {
+	return pte_offset_map_lock(vma->vm_mm, pmd, addr, ptl);
+}
+
+static bool ssi_is_genuine_swap(pte_t pte)
+{
+	return is_swap_pte(pte) && !non_swap_entry(pte_to_swp_entry(pte));
+}
+
+static int ssi_swp_mkexcl(pid_t nr, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	pte_t *pte, old, new;
+	spinlock_t *ptl;
+	int err;
+
+	mm = ssi_mm_lock("swp_mkexcl", nr, &err);
+	if (!mm)
+		return err;
+	err = -ENOENT;
+	vma = vma_lookup(mm, addr);
+	pte = vma ? ssi_pte_lock(vma, addr, &ptl) : NULL;
+	if (pte) {
+		old = ptep_get(pte);
+		if (ssi_is_genuine_swap(old)) {
 			new = pte_swp_mkexclusive(old);
 			set_pte_at(mm, addr, pte, new);
 			ssi_mkexcl.done++;
@@ -356,16 +429,155 @@ static int ssi_swp_mkexcl(pid_t nr, unsigned long addr)
 			ssi_mkexcl.pte_after = pte_val(new);
 			err = 0;
 		}
+		pte_unmap_unlock(pte, ptl);
 	}
-	pte_unmap_unlock(pte, ptl);
-out_unlock:
-	mmap_read_unlock(mm);
-	if (err == -ENOENT)
+	ssi_mm_unlock(mm);
+	if (err)
 		pr_err("swp_mkexcl: no genuine swap entry at %d:0x%lx\n", nr,
 		       addr);
-out_mm:
-	mmput(mm);
 	return err;
+}
+
+/*
+ * An mm's swap-entry counter, moved as add_mm_counter() does, except for
+ * its rss_stat tracepoint (mm_trace_rss_stat() is not exported).  The
+ * target is in a system call or asleep, so no zap or fault of that mm is
+ * half-way through (swapscope's Z4 and S4 watch the tracepoint for those).
+ */
+static void ssi_add_swapents(struct mm_struct *mm, long value)
+{
+	atomic_long_add(value, &mm->rss_stat.count[MM_SWAPENTS]);
+}
+
+/*
+ * Clear a genuine swap PTE as zap_pte_range() would, with its counter,
+ * but keep the slot's reference: the slot has a count and no referent,
+ * a leak for rule C2 and for nothing else (no RSS counter is off, so
+ * exit_mmap() is clean).  A read of ADDR afterwards maps a zero page.
+ * No TLB flush: a non-present entry is never cached.
+ */
+static int ssi_swp_clear_keepref(pid_t nr, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	spinlock_t *ptl;
+	pte_t *pte, old;
+	int err;
+
+	if (!ssi_swap_free) {
+		pr_err("swp_clear_keepref: swap_free not in kallsyms: a leak could not be taken back\n");
+		return -EOPNOTSUPP;
+	}
+	if (ssi_keep.kept) {
+		pr_err("swp_clear_keepref: the reference of swap type %u offset %lu is still kept (swp_restore or swp_drop_kept first)\n",
+		       swp_type(ssi_keep.entry), swp_offset(ssi_keep.entry));
+		return -EBUSY;
+	}
+	mm = ssi_mm_lock("swp_clear_keepref", nr, &err);
+	if (!mm)
+		return err;
+	err = -ENOENT;
+	vma = vma_lookup(mm, addr);
+	pte = vma ? ssi_pte_lock(vma, addr, &ptl) : NULL;
+	if (pte) {
+		old = ptep_get(pte);
+		if (ssi_is_genuine_swap(old)) {
+			pte_clear(mm, addr, pte);
+			ssi_add_swapents(mm, -1);
+			ssi_keep.done++;
+			ssi_keep.kept = true;
+			ssi_keep.tgid = nr;
+			ssi_keep.addr = addr;
+			ssi_keep.pte = pte_val(old);
+			ssi_keep.entry = pte_to_swp_entry(old);
+			err = 0;
+		}
+		pte_unmap_unlock(pte, ptl);
+	}
+	ssi_mm_unlock(mm);
+	if (err)
+		pr_err("swp_clear_keepref: no genuine swap entry at %d:0x%lx\n",
+		       nr, addr);
+	return err;
+}
+
+/*
+ * Put the kept reference back into a PTE.  A private anonymous VMA with an
+ * anon_vma is what do_swap_page() needs to map the slot's page; the PTE
+ * keeps the bits it had (exclusive: the slot has no other user), but
+ * uffd-wp only where the VMA is armed for it.
+ */
+static int ssi_swp_restore(pid_t nr, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	spinlock_t *ptl;
+	pte_t *pte, val;
+	int err;
+
+	if (!ssi_keep.kept) {
+		pr_err("swp_restore: no swap reference is kept\n");
+		return -ENOENT;
+	}
+	mm = ssi_mm_lock("swp_restore", nr, &err);
+	if (!mm)
+		return err;
+	err = -ENOENT;
+	vma = vma_lookup(mm, addr);
+	if (!vma || !vma_is_anonymous(vma) || !vma->anon_vma) {
+		pr_err("swp_restore: %d:0x%lx is not in a private anonymous VMA with an anon_vma\n",
+		       nr, addr);
+		goto out;
+	}
+	pte = ssi_pte_lock(vma, addr, &ptl);
+	if (!pte) {
+		pr_err("swp_restore: no page table maps %d:0x%lx\n", nr, addr);
+		goto out;
+	}
+	if (pte_none(ptep_get(pte))) {
+		val = __pte(ssi_keep.pte);
+		if (pte_swp_uffd_wp(val) && !userfaultfd_wp(vma))
+			val = pte_swp_clear_uffd_wp(val);
+		set_pte_at(mm, addr, pte, val);
+		ssi_add_swapents(mm, 1);
+		ssi_keep.kept = false;
+		ssi_keep.restored++;
+		err = 0;
+	} else {
+		pr_err("swp_restore: the PTE at %d:0x%lx is not none\n", nr,
+		       addr);
+	}
+	pte_unmap_unlock(pte, ptl);
+out:
+	ssi_mm_unlock(mm);
+	return err;
+}
+
+/* Process context: drop the kept reference, which no PTE holds. */
+static void ssi_keep_drop(void)
+{
+	ssi_swap_free(ssi_keep.entry);
+	ssi_keep.kept = false;
+	ssi_keep.dropped++;
+}
+
+typedef unsigned long (*ssi_lookup_fn)(const char *name);
+
+/* kallsyms_lookup_name is not exported either: a kprobe finds it. */
+static void ssi_find_swap_free(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	ssi_lookup_fn lookup;
+
+	if (register_kprobe(&kp)) {
+		pr_warn("kallsyms_lookup_name not found: swp_clear_keepref unavailable\n");
+		return;
+	}
+	lookup = (ssi_lookup_fn)kp.addr;
+	unregister_kprobe(&kp);
+	ssi_swap_free = (void *)lookup("swap_free");
+	if (!ssi_swap_free)
+		pr_warn("swap_free not in kallsyms: swp_clear_keepref unavailable\n");
 }
 
 /* ---- debugfs ---- */
@@ -448,17 +660,26 @@ static int ssi_command(char *buf)
 	a1 = strsep(&buf, " \t");
 	a2 = strsep(&buf, " \t");
 	extra = strsep(&buf, "");
-	if (!strcmp(verb, "disarm")) {
+	if (!strcmp(verb, "disarm") || !strcmp(verb, "swp_drop_kept")) {
 		if (a1) {
-			pr_err("cmd: disarm takes no argument, got '%s'\n", a1);
+			pr_err("cmd: %s takes no argument, got '%s'\n", verb, a1);
 			return -EINVAL;
 		}
-		ssi_disarm();
+		if (!strcmp(verb, "disarm")) {
+			ssi_disarm();
+			return 0;
+		}
+		if (!ssi_keep.kept) {
+			pr_err("cmd: swp_drop_kept: no swap reference is kept\n");
+			return -ENOENT;
+		}
+		ssi_keep_drop();
 		return 0;
 	}
 	if (strcmp(verb, "swp_mkexcl") && strcmp(verb, "anon_unexcl_next") &&
-	    strcmp(verb, "zap_marker_next")) {
-		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, disarm)\n",
+	    strcmp(verb, "zap_marker_next") &&
+	    strcmp(verb, "swp_clear_keepref") && strcmp(verb, "swp_restore")) {
+		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, swp_clear_keepref PID ADDR, swp_restore PID ADDR, swp_drop_kept, disarm)\n",
 		       verb);
 		return -EINVAL;
 	}
@@ -477,6 +698,10 @@ static int ssi_command(char *buf)
 		return -EINVAL;
 	if (!strcmp(verb, "swp_mkexcl"))
 		return ssi_swp_mkexcl(nr, addr);
+	if (!strcmp(verb, "swp_clear_keepref"))
+		return ssi_swp_clear_keepref(nr, addr);
+	if (!strcmp(verb, "swp_restore"))
+		return ssi_swp_restore(nr, addr);
 	return ssi_arm_zap(nr, addr);
 }
 
@@ -526,6 +751,11 @@ static int ssi_status_show(struct seq_file *m, void *v)
 		   ssi_zap.tgid, ssi_zap.addr, ssi_zap.fired, ssi_zap.claimed,
 		   ssi_zap.zaps_without_marker, ssi_zap.unlocked,
 		   ssi_zap_probe.nmissed);
+	seq_printf(m, "injection=swp_clear_keepref done=%u kept=%d pid=%d addr=0x%lx pte=0x%llx swp_type=%u swp_offset=%lu restored=%u dropped=%u\n",
+		   ssi_keep.done, ssi_keep.kept, ssi_keep.tgid, ssi_keep.addr,
+		   ssi_keep.pte, swp_type(ssi_keep.entry),
+		   swp_offset(ssi_keep.entry), ssi_keep.restored,
+		   ssi_keep.dropped);
 	mutex_unlock(&ssi_lock);
 	return 0;
 }
@@ -547,6 +777,7 @@ static int __init ssinject_init(void)
 		       err);
 		goto out_rmap;
 	}
+	ssi_find_swap_free();
 	for_each_kernel_tracepoint(ssi_find_rss_tp, NULL);
 	err = ssi_rss_tp ? tracepoint_probe_register(ssi_rss_tp, ssi_rss_stat,
 						     NULL) : -ENOENT;
@@ -569,7 +800,13 @@ out_rmap:
 
 static void __exit ssinject_exit(void)
 {
+	/* No command runs once debugfs_remove_recursive() returns. */
 	debugfs_remove_recursive(ssi_dir);
+	if (ssi_keep.kept) {
+		pr_info("unload: dropping the kept reference of swap type %u offset %lu\n",
+			swp_type(ssi_keep.entry), swp_offset(ssi_keep.entry));
+		ssi_keep_drop();
+	}
 	tracepoint_probe_unregister(ssi_rss_tp, ssi_rss_stat, NULL);
 	tracepoint_synchronize_unregister();
 	unregister_kretprobe(&ssi_zap_probe);
