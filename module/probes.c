@@ -345,34 +345,34 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->own_mm = current->mm == call->vma->vm_mm &&
 		       atomic_read(&current->mm->mm_users) == 1;
 	call->watch = call->own_mm ? ss_watch_begin(current->mm) : NULL;
-	if (call->watch)
+	if (call->watch) {
+		ss_watch_entry(call->watch, pte_to_swp_entry(vmf->orig_pte));
 		ss_rss_read(current->mm, true, call->rss);
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_entry);
 
-/* S4: do_swap_page counts into the faulting task's cache (add_mm_counter_fast). */
-static void ss_swapin_acct(struct ss_swapin_call *call, pte_t orig,
-			   struct ss_judgement *j)
+/*
+ * S4: do_swap_page counts into the faulting task's cache
+ * (add_mm_counter_fast) and drops the entry's reference with swap_free().
+ */
+static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 {
-	struct ss_swapin_acct a = { };
+	struct ss_swapin_acct a = { .refs_known = true };
 	long now[SS_NR_RSS];
-	struct ss_slot slot;
 	int i;
 
 	if (!call->watch)
 		return;
 	ss_rss_read(current->mm, true, now);
+	a.refs_dropped = ss_watch_freed(call->watch);
 	if (!ss_watch_end(call->watch) ||
 	    call->obs.before.kind != SS_CNT_SWAP ||
 	    call->obs.after.kind != SS_CNT_PRESENT)
 		return;
 	for (i = 0; i < SS_NR_RSS; i++)
 		a.delta[i] = now[i] - call->rss[i];
-	ss_swap_slot(pte_to_swp_entry(orig), &slot);
-	a.count_known = call->obs.before.count_known && slot.count_known;
-	a.count_before = call->obs.before.swap_count;
-	a.count_after = slot.count;
 	ss_judge_swapin_acct(&a, j);
 }
 
@@ -404,7 +404,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (ret & VM_FAULT_ERROR)
 		ss_watch_end(call->watch);
 	else
-		ss_swapin_acct(call, __pte(call->orig_pte), &j);
+		ss_swapin_acct(call, &j);
 	ss_rules_account(&j);
 	if (j.viol[SS_RULE_F1])
 		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
@@ -608,6 +608,18 @@ static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_shmem_ret);
 
+/* ---- swap_free(entry): S4's reference drop, attributed to its task ---- */
+
+static int ss_swap_free_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	swp_entry_t entry = { .val = ss_arg(regs, 0) };
+
+	ss_hit(SS_PROBE_SWAP_FREE);
+	ss_swap_freed(entry);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_swap_free_pre);
+
 /*
  * Migration changes PTEs under the PTL (a PTE is briefly none between
  * ptep_clear_flush and the migration entry) but no RSS counter, so the
@@ -667,6 +679,7 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 	[SS_PROBE_MIGRATE] = { .is_ret = true, .rp = {
 		.entry_handler = ss_migrate_entry, .handler = ss_migrate_ret,
 		.data_size = sizeof(struct vm_area_struct *) } },
+	SS_KP(SWAP_FREE, ss_swap_free_pre),
 	[SS_PROBE_UNMIGRATE] = { .is_ret = true, .rp = {
 		.entry_handler = ss_unmigrate_entry, .handler = ss_migrate_ret,
 		.data_size = sizeof(struct vm_area_struct *) } },

@@ -28,6 +28,8 @@ struct ss_watch {
 	struct mm_struct *mm;	/* claimed by cmpxchg from NULL */
 	struct task_struct *task;
 	atomic_t polluted;
+	unsigned long entry;	/* swap entry whose swap_free()s are counted */
+	atomic_t freed;
 };
 
 static struct ss_watch ss_watches[SS_WATCH_SLOTS];
@@ -45,11 +47,45 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 			continue;
 		/* Until task is set, a change by anyone counts as foreign. */
 		atomic_set(&w->polluted, 0);
+		atomic_set(&w->freed, 0);
+		WRITE_ONCE(w->entry, 0);
 		WRITE_ONCE(w->task, current);
 		atomic_inc(&ss_watching);
 		return w;
 	}
 	return NULL;
+}
+
+/*
+ * S4's "one swap reference dropped": count the swap_free(@entry) calls the
+ * watching task itself makes, so references other processes drop on a
+ * shared slot meanwhile do not count (a swap_map read could not tell).
+ */
+void ss_watch_entry(struct ss_watch *w, swp_entry_t entry)
+{
+	if (w)
+		WRITE_ONCE(w->entry, entry.val);
+}
+
+unsigned int ss_watch_freed(struct ss_watch *w)
+{
+	return w ? atomic_read(&w->freed) : 0;
+}
+
+/* Probe context, from swap_free(entry). */
+void ss_swap_freed(swp_entry_t entry)
+{
+	unsigned int i;
+
+	if (!atomic_read(&ss_watching))
+		return;
+	for (i = 0; i < SS_WATCH_SLOTS; i++) {
+		struct ss_watch *w = &ss_watches[i];
+
+		if (READ_ONCE(w->task) == current &&
+		    READ_ONCE(w->entry) == entry.val)
+			atomic_inc(&w->freed);
+	}
 }
 
 /* Stop watching; true when nobody else changed the counters meanwhile. */

@@ -238,9 +238,8 @@ void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 		  a->delta[SS_RSS_SWAPENTS] == -1 &&
 		  !a->delta[SS_RSS_FILE] && !a->delta[SS_RSS_SHMEM];
 
-	/* Counts beyond SWAP_MAP_MAX live in continuations: not compared. */
-	if (ok && a->count_known && a->count_before <= 0x3e)
-		ok = a->count_before == a->count_after + 1;
+	if (ok && a->refs_known)
+		ok = a->refs_dropped == 1;
 	j->obs[SS_RULE_S4]++;
 	if (!ok)
 		j->viol[SS_RULE_S4]++;

@@ -99,9 +99,8 @@ enum ss_rss {
 /* do_swap_page's accounting, measured on an mm nobody else changed. */
 struct ss_swapin_acct {
 	long delta[SS_NR_RSS];	/* mm counters + the faulting task's cache */
-	bool count_known;	/* both swap counts were read */
-	u8 count_before;
-	u8 count_after;
+	bool refs_known;	/* the fault's swap_free() calls were counted */
+	u32 refs_dropped;	/* swap_free() of the faulting entry by the task */
 };
 
 /* pagemap entry bits (fs/proc/task_mmu.c), the ABI of /proc/PID/pagemap. */

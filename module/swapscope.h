@@ -139,6 +139,9 @@ bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
 void ss_rss_changed(struct mm_struct *mm);
+void ss_watch_entry(struct ss_watch *w, swp_entry_t entry);
+unsigned int ss_watch_freed(struct ss_watch *w);
+void ss_swap_freed(swp_entry_t entry);
 int ss_rsswatch_init(void);
 void ss_rsswatch_exit(void);
 bool ss_rss_watching(void);

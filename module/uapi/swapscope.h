@@ -186,7 +186,8 @@ enum ss_counter {
 	X(TEARDOWN,	"teardown",	"exit_mmap",		1)	\
 	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)	\
 	X(MIGRATE,	"migrate",	"try_to_migrate_one",	1)	\
-	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)
+	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)	\
+	X(SWAP_FREE,	"swap_free",	"swap_free",		0)
 
 enum ss_probe {
 #define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,
