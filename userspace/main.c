@@ -13,6 +13,8 @@
 bool json_output;		/* -j: JSON on stdout instead of tables */
 bool pretty_output;		/* -p: indented JSON, implies -j */
 bool show_all;			/* stats -a: every counter, not only non-zero */
+const char *baseline_path;	/* check --baseline FILE */
+bool allow_missed;		/* check --allow-missed */
 const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
 struct json_writer json_wtr;	/* stdout, when json_output */
 
@@ -86,13 +88,14 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	bool takes_all;		/* accepts -a/--all */
+	bool takes_check;	/* accepts --baseline and --allow-missed */
 	const char *args;	/* synopsis after the command name */
 	const char *summary;	/* one line, for the command list */
 	const char *help;	/* paragraph for "COMMAND --help" */
 };
 
 static const struct cmd cmds[] = {
-	{ "status", do_status, false, "",
+	{ "status", do_status, false, false, "",
 	  "module version, abi and the state of every probe",
 	  "Show the module's version, abi, kernel and build, then one row per\n"
 	  "probe: its name, the kernel symbol it is attached to, kprobe or\n"
@@ -100,7 +103,7 @@ static const struct cmd cmds[] = {
 	  "lost because no kretprobe instance was free or a probe was already\n"
 	  "running) and why an unavailable probe could not be registered.\n"
 	  "A last line counts the unavailable probes and the missed hits.\n" },
-	{ "stats", do_stats, true, "[-a|--all]",
+	{ "stats", do_stats, true, false, "[-a|--all]",
 	  "counters per watched path and phase",
 	  "Show one row per path and phase (before: what the path found,\n"
 	  "after: what it left) with what the module counted there: calls,\n"
@@ -109,7 +112,7 @@ static const struct cmd cmds[] = {
 	  "--all is given; JSON output always carries every counter.\n"
 	  "\n"
 	  "  -a, --all    show every counter\n" },
-	{ "report", do_report, false, "",
+	{ "report", do_report, false, false, "",
 	  "the verdict of every rule of SPEC.md",
 	  "Show one row per rule of SPEC.md, grouped by the path it watches\n"
 	  "(Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap counts): its id,\n"
@@ -120,7 +123,7 @@ static const struct cmd cmds[] = {
 	  "rule not judged, why: the module's reason, or \"disabled\" for a rule\n"
 	  "turned off through the control file.  A last line counts the\n"
 	  "verdicts.  The exit status does not depend on the verdicts.\n" },
-	{ "samples", do_samples, false, "[RULE]",
+	{ "samples", do_samples, false, false, "[RULE]",
 	  "the violations kept, of every rule or of RULE",
 	  "Show the violations the module kept, the last few of each rule,\n"
 	  "oldest first, one block each: rule, sequence number, pid and comm of\n"
@@ -132,7 +135,54 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
-	{ "help", do_help, false, "[COMMAND]",
+	{ "check", do_check, false, true,
+	  "[--baseline FILE] [--allow-missed]",
+	  "the CI gate: fail on a new divergence or a missed event",
+	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
+	  "(without --baseline: when no rule diverges at all), 1 when a rule\n"
+	  "diverges that the baseline does not list as verdict=diverges, or\n"
+	  "when a probe missed events (nmissed > 0 in the probes file: an\n"
+	  "unseen event can hide a divergence) unless --allow-missed is\n"
+	  "given, 2 on a usage or environment error (unreadable or malformed\n"
+	  "baseline, module not loaded, ...).  One line per new divergence\n"
+	  "and per probe that missed events, then a summary line.\n"
+	  "\n"
+	  "  --baseline FILE   the verdicts accepted, from 'baseline save'\n"
+	  "  --allow-missed    do not fail on probes that missed events\n"
+	  "\n"
+	  "JSON: {\"result\": \"pass\"|\"fail\", \"baseline\": FILE|null,\n"
+	  "\"allow_missed\", \"rules\", \"new_divergences\": [{\"rule\", \"checks\",\n"
+	  "\"observations\", \"violations\", \"baseline_verdict\"|null}],\n"
+	  "\"known_divergences\": [RULE], \"resolved\": [RULE],\n"
+	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\"}.\n" },
+	{ "baseline", do_baseline, false, false, "save FILE",
+	  "save the current verdicts for check --baseline",
+	  "Write the verdict of every rule to FILE, one line per rule:\n"
+	  "\n"
+	  "  rule=U3 verdict=diverges observations=23 violations=20\n"
+	  "\n"
+	  "Only rule= and verdict= are compared by 'check --baseline FILE';\n"
+	  "observations= and violations= are for information, lines starting\n"
+	  "with '#' are comments.  FILE is written through a temporary file\n"
+	  "and rename(), so it is replaced atomically if it exists.\n"
+	  "Nothing is printed; JSON: {\"file\", \"rules\"}.\n" },
+	{ "enable", do_enable, false, false, "RULE",
+	  "judge RULE again (control file)",
+	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
+	  "again.  RULE is a rule id of SPEC.md, any case; an unknown id is\n"
+	  "refused before the module is touched.  A rule this kernel lacks\n"
+	  "cannot be enabled.  Needs root.\n" },
+	{ "disable", do_disable, false, false, "RULE",
+	  "stop judging RULE, its verdict frozen (control file)",
+	  "Write \"disable RULE\" to the control file: the module stops\n"
+	  "judging RULE; its verdict and counts stay as they were.  RULE is a\n"
+	  "rule id of SPEC.md, any case; an unknown id is refused before the\n"
+	  "module is touched.  Needs root.\n" },
+	{ "reset", do_reset, false, false, "",
+	  "zero every count, verdict and sample (control file)",
+	  "Write \"reset\" to the control file: the module zeroes every\n"
+	  "counter, verdict, sample and path statistic.  Needs root.\n" },
+	{ "help", do_help, false, false, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
 };
@@ -246,6 +296,8 @@ static int do_version(void)
  */
 enum {
 	OPT_ALL = 256,
+	OPT_ALLOW_MISSED,
+	OPT_BASELINE,
 	OPT_DEBUGFS,
 	OPT_HELP,
 	OPT_JSON,
@@ -255,6 +307,8 @@ enum {
 
 static const struct option options[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
+	{ "baseline",	required_argument,	NULL, OPT_BASELINE },
 	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "json",	no_argument,		NULL, OPT_JSON },
@@ -288,7 +342,8 @@ static void prescan_json(int argc, char **argv)
 		if (is_long_prefix(arg, "--json") ||
 		    is_long_prefix(arg, "--pretty"))
 			json_output = true;
-		else if (is_long_prefix(arg, "--debugfs") && !strchr(arg, '='))
+		else if ((is_long_prefix(arg, "--debugfs") ||
+			  is_long_prefix(arg, "--baseline")) && !strchr(arg, '='))
 			i++;	/* skip its argument */
 		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
 			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
@@ -337,6 +392,16 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 		case 'V': case OPT_VERSION:
 			*version = true;
 			break;
+		case OPT_ALLOW_MISSED:
+			allow_missed = true;
+			break;
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			if (!*baseline_path) {
+				p_err("--baseline needs a file");
+				return SS_EXIT_USAGE;
+			}
+			break;
 		case OPT_DEBUGFS:
 			debugfs_dir = optarg;
 			if (!*debugfs_dir) {
@@ -381,6 +446,11 @@ static int run(int argc, char **argv)
 		return SS_EXIT_USAGE;
 	if (show_all && !cmd->takes_all) {
 		p_err("--all is not an option of '%s'", cmd->name);
+		return SS_EXIT_USAGE;
+	}
+	if ((baseline_path || allow_missed) && !cmd->takes_check) {
+		p_err("%s is not an option of '%s'",
+		      baseline_path ? "--baseline" : "--allow-missed", cmd->name);
 		return SS_EXIT_USAGE;
 	}
 	if (help)

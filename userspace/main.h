@@ -16,7 +16,7 @@
 
 enum ss_exit {
 	SS_EXIT_OK	= 0,
-	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (reserved) */
+	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (check) */
 	SS_EXIT_USAGE	= 2,	/* usage or environment error */
 };
 
@@ -45,6 +45,23 @@ int ss_load(struct ss_file *f, const char *name, enum ss_rec_mode mode);
 int ss_load_version(struct ss_version *v);
 void ss_unload(struct ss_file *f);
 int ss_bad_record(const struct ss_file *f);
+
+/* report.c: the rules file, one row per rule */
+struct rule_row {
+	const char *rule;
+	const char *seed;
+	const char *verdict;
+	const char *reason;	/* "-" when there is none */
+	uint64_t obs;
+	uint64_t viol;
+	uint64_t impact;
+	bool enabled;
+	int known;		/* index in SS_RULES, -1: unknown to this CLI */
+	size_t group;
+	unsigned int line;
+};
+
+int rules_load(struct ss_file *f, struct rule_row **rowsp);
 
 /* table.c: fixed-column text tables */
 enum { TABLE_LEFT, TABLE_RIGHT };
@@ -81,5 +98,14 @@ int do_status(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_report(int argc, char **argv);
 int do_samples(int argc, char **argv);
+int do_baseline(int argc, char **argv);
+int do_check(int argc, char **argv);
+int do_enable(int argc, char **argv);
+int do_disable(int argc, char **argv);
+int do_reset(int argc, char **argv);
+
+/* main.c: options of check */
+extern const char *baseline_path;
+extern bool allow_missed;
 
 #endif /* SWAPSCOPE_CLI_H */

@@ -7,20 +7,6 @@
 
 #include "main.h"
 
-struct rule_row {
-	const char *rule;
-	const char *seed;
-	const char *verdict;
-	const char *reason;	/* "-" when there is none */
-	uint64_t obs;
-	uint64_t viol;
-	uint64_t impact;
-	bool enabled;
-	int known;		/* index in SS_RULES, -1: unknown to this CLI */
-	size_t group;
-	unsigned int line;
-};
-
 /* ------------------------------------------------------------------ */
 /* parsing                                                             */
 /* ------------------------------------------------------------------ */
@@ -132,6 +118,29 @@ static int rules_check(struct ss_file *f, struct rule_row *rows, size_t n)
 	return 0;
 }
 
+/* The rules file, parsed and checked, in report order; 0 or -1 (reported). */
+int rules_load(struct ss_file *f, struct rule_row **rowsp)
+{
+	struct rule_row *rows;
+	size_t i;
+
+	*rowsp = NULL;
+	if (ss_load(f, "rules", SS_REC_WORDS))
+		return -1;
+	rows = xcalloc(f->nr, sizeof(*rows));
+	for (i = 0; i < f->nr; i++)
+		if (rule_parse(f, &f->rec[i], &rows[i]))
+			goto err;
+	if (rules_check(f, rows, f->nr))
+		goto err;
+	*rowsp = rows;
+	return 0;
+err:
+	free(rows);
+	ss_unload(f);
+	return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* output                                                              */
 /* ------------------------------------------------------------------ */
@@ -240,7 +249,6 @@ int do_report(int argc, char **argv)
 	struct ss_version v;
 	struct ss_file f;
 	int ret = SS_EXIT_USAGE;
-	size_t i;
 
 	if (argc) {
 		p_err("report takes no arguments, got '%s'", argv[0]);
@@ -248,20 +256,13 @@ int do_report(int argc, char **argv)
 	}
 	if (ss_load_version(&v))
 		return SS_EXIT_USAGE;
-	if (ss_load(&f, "rules", SS_REC_WORDS))
+	if (rules_load(&f, &rows))
 		goto out_version;
-	rows = xcalloc(f.nr, sizeof(*rows));
-	for (i = 0; i < f.nr; i++)
-		if (rule_parse(&f, &f.rec[i], &rows[i]))
-			goto out_rules;
-	if (rules_check(&f, rows, f.nr))
-		goto out_rules;
 	if (json_output)
 		report_json(rows, f.nr);
 	else
 		report_plain(rows, f.nr);
 	ret = SS_EXIT_OK;
-out_rules:
 	free(rows);
 	ss_unload(&f);
 out_version:

@@ -841,6 +841,177 @@ if [ -w /dev/full ]; then
 		eval 'rc_is 2 && err_has "writing standard output"'
 fi
 
+# --- baseline save, check, enable/disable/reset --------------------------------
+
+gate=$tmp/gate
+mkdir -p "$gate"
+# tree NAME FROM: a writable copy of fixture FROM, edited by the caller.
+tree() {
+	rm -rf "${gate:?}/$1"
+	cp -r "$fx/$2" "$gate/$1"
+	chmod -R u+w "$gate/$1"
+}
+
+run_on "$fx/healthy" baseline save "$gate/healthy.base"
+check "baseline save: exit 0, nothing on stdout or stderr" \
+	eval 'rc_is 0 && out_empty && err_empty'
+check "baseline save: one rule=ID verdict=V line per rule, comments" \
+	eval '[ "$(grep -c "^rule=[A-Z][0-9] verdict=[a-z-]* " "$gate/healthy.base")" -eq 19 ] &&
+	      grep -q "^# swapscope baseline" "$gate/healthy.base" &&
+	      grep -qx "rule=U3 verdict=diverges observations=23 violations=20" "$gate/healthy.base" &&
+	      grep -qx "rule=S1 verdict=conforms observations=256 violations=0" "$gate/healthy.base"'
+check "baseline save: no temporary file left" \
+	eval '[ "$(ls "$gate")" = healthy.base ]'
+# The round trip: what report says is what the baseline holds.
+run_on "$fx/healthy" -j report
+check "baseline round trip: the saved verdicts are report's" \
+	python3 -c '
+import json, sys
+rep = {r["rule"]: r["verdict"] for r in json.load(open(sys.argv[1]))}
+base = {}
+for line in open(sys.argv[2]):
+    if line.startswith("#") or not line.strip():
+        continue
+    kv = dict(w.split("=", 1) for w in line.split())
+    base[kv["rule"]] = kv["verdict"]
+sys.exit(0 if rep == base else 1)' "$tmp/out" "$gate/healthy.base"
+echo "# an old one" >"$gate/over.base"
+run_on "$fx/healthy" -j baseline save "$gate/over.base"
+check "baseline save: replaces a file, JSON {file, rules}" \
+	eval 'rc_is 0 && json "d == {\"file\": \"$gate/over.base\", \"rules\": 19}" &&
+	      cmp -s "$gate/over.base" "$gate/healthy.base"'
+run_on "$fx/healthy" baseline save "$gate/no/such/dir"
+check "baseline save into a missing directory: exit 2" \
+	eval 'rc_is 2 && out_empty && err_has "no/such/dir"'
+run_on "$fx/healthy" baseline
+check "baseline without save FILE: exit 2" eval 'rc_is 2 && err_has "baseline save FILE"'
+run_on "$fx/root-no-module/swapscope" baseline save "$gate/x.base"
+check "baseline save, module not loaded: exit 2, no file" \
+	eval 'rc_is 2 && err_has "not loaded" && [ ! -e "$gate/x.base" ]'
+
+run_on "$fx/healthy" check --baseline "$gate/healthy.base"
+check "check: healthy tree against its own baseline: exit 0" \
+	eval 'rc_is 0 && out_lines 1 && out_has "^check passed: 0 new divergences, 2 known"'
+run_on "$fx/healthy" check
+check "check without a baseline: every divergence fails, exit 1" \
+	eval 'rc_is 1 && out_has "^new divergence: U3 " && out_has "^new divergence: C1 " &&
+	      out_has "^check FAILED: 2 new divergences"'
+run_on "$fx/healthy" -j check --baseline "$gate/healthy.base"
+check "check --json: pass object" \
+	json 'd["result"] == "pass" and d["new_divergences"] == [] and d["known_divergences"] == ["U3", "C1"] and d["missed_probes"] == [] and d["nmissed"] == 0 and d["rules"] == 19 and d["allow_missed"] is False and d["baseline"].endswith("healthy.base")'
+
+tree s1 healthy
+sed -i 's/^rule=S1 .*/rule=S1 seed=001 verdict=diverges observations=256 violations=3 impact=3 enabled=1 reason=-/' \
+	"$gate/s1/rules"
+run_on "$gate/s1" check --baseline "$gate/healthy.base"
+check "check: a new divergence (S1) against the healthy baseline: exit 1 naming S1" \
+	eval 'rc_is 1 && out_lines 2 && out_has "^new divergence: S1 .*3 violations in 256 observations; baseline: conforms$" &&
+	      out_has "^check FAILED: 1 new divergence, 2 known"'
+run_on "$gate/s1" -j check --baseline "$gate/healthy.base"
+check "check --json: the new divergence, with its baseline verdict" \
+	eval 'rc_is 1 && json "d[\"result\"] == \"fail\" and [r[\"rule\"] for r in d[\"new_divergences\"]] == [\"S1\"] and d[\"new_divergences\"][0][\"baseline_verdict\"] == \"conforms\" and d[\"new_divergences\"][0][\"violations\"] == 3"'
+grep -v '^rule=S1 ' "$gate/healthy.base" >"$gate/nos1.base"
+run_on "$gate/s1" check --baseline "$gate/nos1.base"
+check "check: a rule the baseline does not list diverges: exit 1" \
+	eval 'rc_is 1 && out_has "^new divergence: S1 .*baseline: not listed$"'
+run_on "$fx/degraded" check --baseline "$gate/healthy.base" --allow-missed
+check "check: degraded tree against the healthy baseline: exit 1, Z3 and F1 new" \
+	eval 'rc_is 1 && out_has "^new divergence: Z3 " && out_has "^new divergence: F1 " &&
+	      out_has "2 resolved"'
+run_on "$fx/degraded" baseline save "$gate/degraded.base"
+run_on "$fx/healthy" check --baseline "$gate/degraded.base"
+check "check: healthy tree against the degraded baseline: U3, C1 new" \
+	eval 'rc_is 1 && out_has "^new divergence: U3 " && out_has "^new divergence: C1 "'
+
+tree missed healthy
+sed -i 's/^\(probe=swapin .*\)nmissed=0/\1nmissed=5/' "$gate/missed/probes"
+run_on "$gate/missed" check --baseline "$gate/healthy.base"
+check "check: a probe with nmissed > 0 fails: exit 1, says why" \
+	eval 'rc_is 1 && out_has "^missed events: probe swapin \(do_swap_page\) nmissed=5: an unseen event can hide a divergence$" &&
+	      out_has "^check FAILED: 0 new divergences.*1 probe missed 5 events"'
+run_on "$gate/missed" check --baseline "$gate/healthy.base" --allow-missed
+check "check --allow-missed: the same tree passes, the probe still shown" \
+	eval 'rc_is 0 && out_has "^missed events \(allowed\): probe swapin " && out_has "^check passed: "'
+run_on "$gate/missed" -j check --allow-missed --baseline "$gate/healthy.base"
+check "check --json --allow-missed: missed_probes and nmissed" \
+	eval 'rc_is 0 && json "d[\"result\"] == \"pass\" and d[\"allow_missed\"] is True and d[\"missed_probes\"] == [{\"probe\": \"swapin\", \"symbol\": \"do_swap_page\", \"nmissed\": 5}] and d[\"nmissed\"] == 5"'
+
+# check_bad NAME CONTENT PATTERN: a malformed baseline is exit 2.
+check_bad() {
+	bad_pat=$3
+	printf '%b' "$2" >"$gate/$1.base"
+	run_on "$fx/healthy" check --baseline "$gate/$1.base"
+	check "check, malformed baseline ($1): exit 2, names the problem" \
+		eval 'rc_is 2 && out_empty && err_has "$bad_pat"'
+}
+check_bad bad-verdict 'rule=U3 verdict=bogus\n' ':1: verdict=bogus is not one of'
+check_bad no-verdict '# c\nrule=U3 observations=1\n' ':2: missing verdict='
+check_bad no-rule 'verdict=diverges\n' ':1: missing rule='
+check_bad not-kv 'rule=U3 verdict=diverges junk\n' ":1: 'junk' is not key=value"
+check_bad twice 'rule=U3 verdict=diverges\nrule=U3 verdict=conforms\n' ':2: rule=U3 again \(first on line 1\)'
+check_bad empty '# nothing\n\n' 'no .rule=ID verdict=VERDICT. line'
+check_bad nul 'rule=U3 verdict=diverges\n\0\n' 'NUL byte'
+run_on "$fx/healthy" check --baseline "$gate/absent.base"
+check "check, unreadable baseline: exit 2" \
+	eval 'rc_is 2 && err_has "absent.base: No such file"'
+run_on "$fx/healthy" -j check --baseline "$gate/bad-verdict.base"
+check "check --json, malformed baseline: error object" \
+	eval 'rc_is 2 && json_error_has "verdict=bogus"'
+run_on "$fx/root-no-module/swapscope" check
+check "check, module not loaded: exit 2" eval 'rc_is 2 && err_has "not loaded"'
+run_on "$fx/malformed-probes" check --allow-missed
+check "check, malformed probes: exit 2" eval 'rc_is 2 && out_empty'
+run_on "$fx/healthy" check extra
+check "check with an argument: exit 2" eval 'rc_is 2 && err_has "takes no arguments"'
+run_on "$fx/healthy" status --allow-missed
+check "--allow-missed on status: exit 2" \
+	eval 'rc_is 2 && err_has "--allow-missed is not an option of .status."'
+run_on "$fx/healthy" check --baseline
+check "check --baseline without a file: exit 2" eval 'rc_is 2 && err_has "needs an argument"'
+
+tree ctl healthy
+ctl=$gate/ctl/control
+: >"$ctl"
+run_on "$gate/ctl" enable s1
+check "enable s1: writes 'enable S1' to control, exit 0, silent" \
+	eval 'rc_is 0 && out_empty && err_empty && [ "$(cat "$ctl")" = "enable S1" ]'
+: >"$ctl"
+run_on "$gate/ctl" disable U3
+check "disable U3: writes 'disable U3'" \
+	eval 'rc_is 0 && [ "$(cat "$ctl")" = "disable U3" ]'
+: >"$ctl"
+run_on "$gate/ctl" -j reset
+check "reset --json: writes 'reset', prints null" \
+	eval 'rc_is 0 && json "d is None" && [ "$(cat "$ctl")" = "reset" ]'
+: >"$ctl"
+run_on "$gate/ctl" disable Q9
+check "disable of an unknown rule: exit 2 naming the ids, control untouched" \
+	eval 'rc_is 2 && err_has "unknown rule .Q9.: the rules are Z1, Z2, .*C3" && [ ! -s "$ctl" ]'
+run_on "$gate/ctl" enable
+check "enable without RULE: exit 2" eval 'rc_is 2 && err_has "takes one RULE"'
+run_on "$gate/ctl" reset now
+check "reset with an argument: exit 2" eval 'rc_is 2 && err_has "takes no arguments"'
+run_on "$fx/root-no-module/swapscope" reset
+check "reset, module not loaded: exit 2" eval 'rc_is 2 && err_has "not loaded"'
+rm -f "$ctl"
+run_on "$gate/ctl" reset
+check "reset without a control file: exit 2" eval 'rc_is 2 && err_has "control does not exist"'
+if [ -w /dev/full ]; then
+	ln -s /dev/full "$ctl"
+	run_on "$gate/ctl" enable U3
+	check "a failed write to control: exit 2 with the errno text" \
+		eval 'rc_is 2 && err_has "writing .enable U3. to .*control: No space left on device"'
+	rm -f "$ctl"
+fi
+for c in check baseline enable disable reset; do
+	run "$c" --help
+	check "$c --help: its own usage" eval 'rc_is 0 && out_has "^Usage: swapscope $c"'
+done
+run help
+check "help lists check, baseline, enable, disable, reset" \
+	eval 'out_has "^  check " && out_has "^  baseline " && out_has "^  enable " &&
+	      out_has "^  disable " && out_has "^  reset "'
+
 # --- hostile files, with the plain and the sanitizer build ----------------------
 
 # robust LABEL: runs $ss on broken and random trees.

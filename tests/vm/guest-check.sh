@@ -221,6 +221,16 @@ if [ -w "$dbg/control" ]; then
 		notok "control: disable/enable Z1 did not take effect"
 fi
 
+# --- the CI gate: a baseline of stock 6.1, both directions -----------------
+if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
+	cli_expect 0 "baseline save of the stock picture" "" \
+		swapscope baseline save /tmp/stock.baseline
+	cli_expect 0 "check passes against the stock baseline" "passed" \
+		swapscope check --baseline /tmp/stock.baseline
+	cli_expect 1 "check without a baseline fails on stock 6.1's divergences" \
+		"U3" swapscope check
+fi
+
 # --- fault injection --------------------------------------------------------
 # The test-only ssinject.ko breaks one invariant at a time; each /inject/*
 # program checks that exactly the matching rule turns diverges.  Their
@@ -232,6 +242,10 @@ if [ -f "$inject_ko" ] && [ -d "$dbg" ]; then
 		for s in /inject/*; do
 			run_program "$s"
 		done
+		# Each inject test resets first: the last one's (Z1) is what is left.
+		[ -r /tmp/stock.baseline ] &&
+			cli_expect 1 "check against the stock baseline fails on the injected divergence" \
+				"new divergence: Z1" swapscope check --baseline /tmp/stock.baseline
 		if err=$(rmmod ssinject 2>&1) &&
 		   [ ! -e /sys/kernel/debug/ssinject ] && [ ! -e /sys/module/ssinject ]; then
 			echo "ok - ssinject unloads cleanly"

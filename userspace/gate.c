@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * gate.c: "swapscope baseline save FILE" and "swapscope check": the CI gate.
+ *
+ * A baseline file is text, one rule a line, '#' starts a comment line and
+ * blank lines are ignored:
+ *
+ *   # swapscope baseline, format 1
+ *   rule=U3 verdict=diverges observations=23 violations=20
+ *
+ * rule= and verdict= are what the gate compares; other keys (observations,
+ * violations) are for people and are ignored when read, as are keys this
+ * swapscope does not know.  Each rule at most once; at least one rule.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "main.h"
+
+#define BASELINE_FORMAT	1
+#define BASELINE_MAX	(1u << 20)	/* a baseline has ~20 short lines */
+
+struct base_rule {
+	char *rule;
+	int verdict;		/* enum ss_verdict */
+	unsigned int line;
+};
+
+struct baseline {
+	size_t nr;
+	struct base_rule *rules;
+};
+
+static void baseline_free(struct baseline *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr; i++)
+		free(b->rules[i].rule);
+	free(b->rules);
+	b->rules = NULL;
+	b->nr = 0;
+}
+
+static const struct base_rule *baseline_find(const struct baseline *b,
+					     const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr; i++)
+		if (!strcmp(b->rules[i].rule, rule))
+			return &b->rules[i];
+	return NULL;
+}
+
+static bool id_ok(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	return *s && !s[n] && n <= 32;
+}
+
+/* One line, split in place; 0 or -1 with the error reported. */
+static int baseline_line(struct baseline *b, const char *path, char *line,
+			 unsigned int nr)
+{
+	const char *rule = NULL, *verdict = NULL;
+	const struct base_rule *dup;
+	char *save = NULL, *tok;
+	int v;
+
+	for (tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq || eq == tok) {
+			p_err("%s:%u: '%.40s' is not key=value: a baseline line is 'rule=ID verdict=VERDICT'",
+			      path, nr, tok);
+			return -1;
+		}
+		*eq = '\0';
+		if (!strcmp(tok, "rule") || !strcmp(tok, "verdict")) {
+			const char **slot = tok[0] == 'r' ? &rule : &verdict;
+
+			if (*slot) {
+				p_err("%s:%u: %s= twice", path, nr, tok);
+				return -1;
+			}
+			*slot = eq + 1;
+		}
+	}
+	if (!rule || !verdict) {
+		p_err("%s:%u: missing %s=: a baseline line is 'rule=ID verdict=VERDICT'",
+		      path, nr, rule ? "verdict" : "rule");
+		return -1;
+	}
+	if (!id_ok(rule)) {
+		p_err("%s:%u: rule=%.40s is not a rule id", path, nr, rule);
+		return -1;
+	}
+	v = verdict_find(verdict);
+	if (v < 0) {
+		p_err("%s:%u: verdict=%.40s is not one of %s, %s, %s, %s", path,
+		      nr, verdict, verdict_names[0], verdict_names[1],
+		      verdict_names[2], verdict_names[3]);
+		return -1;
+	}
+	dup = baseline_find(b, rule);
+	if (dup) {
+		p_err("%s:%u: rule=%s again (first on line %u)", path, nr, rule,
+		      dup->line);
+		return -1;
+	}
+	b->rules = realloc(b->rules, (b->nr + 1) * sizeof(*b->rules));
+	if (!b->rules) {
+		p_err("out of memory");
+		exit(SS_EXIT_USAGE);
+	}
+	b->rules[b->nr].rule = xasprintf("%s", rule);
+	b->rules[b->nr].verdict = v;
+	b->rules[b->nr].line = nr;
+	b->nr++;
+	return 0;
+}
+_Static_assert(SS_NR_VERDICTS == 4, "the message names all verdicts");
+
+static int baseline_load(struct baseline *b, const char *path)
+{
+	char *buf = NULL, *line, *next;
+	unsigned int nr = 0;
+	size_t len = 0;
+	int ret = -1;
+	FILE *fp;
+
+	memset(b, 0, sizeof(*b));
+	fp = fopen(path, "r");
+	if (!fp) {
+		p_err("baseline %s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = xcalloc(BASELINE_MAX + 1, 1);
+	len = fread(buf, 1, BASELINE_MAX + 1, fp);
+	if (ferror(fp)) {
+		p_err("baseline %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (len > BASELINE_MAX) {
+		p_err("baseline %s: larger than %u bytes, not a baseline", path,
+		      BASELINE_MAX);
+		goto out;
+	}
+	if (memchr(buf, '\0', len)) {
+		p_err("baseline %s: a NUL byte, not a text baseline", path);
+		goto out;
+	}
+	buf[len] = '\0';
+	for (line = buf; line; line = next) {
+		char *p;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		nr++;
+		p = line + strspn(line, " \t\r");
+		if (!*p || *p == '#')
+			continue;
+		if (baseline_line(b, path, p, nr))
+			goto out;
+	}
+	if (!b->nr) {
+		p_err("baseline %s: no 'rule=ID verdict=VERDICT' line: write one with 'swapscope baseline save FILE'",
+		      path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret)
+		baseline_free(b);
+	free(buf);
+	fclose(fp);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* baseline save                                                       */
+/* ------------------------------------------------------------------ */
+
+static void baseline_write(FILE *fp, const struct ss_version *v,
+			   const struct rule_row *rows, size_t n)
+{
+	size_t i;
+
+	fprintf(fp,
+		"# swapscope baseline, format %d\n"
+		"# written by swapscope %s (abi %d) from module %s, kernel %s\n"
+		"# One line per rule: rule=ID verdict=VERDICT.  'swapscope check\n"
+		"# --baseline FILE' fails only on a rule that diverges and is not\n"
+		"# verdict=diverges here.  observations= and violations= are for\n"
+		"# information and are not compared.  '#' starts a comment.\n",
+		BASELINE_FORMAT, SWAPSCOPE_VERSION, SWAPSCOPE_ABI, v->module,
+		v->kernel);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "rule=%s verdict=%s observations=%" PRIu64
+			" violations=%" PRIu64 "\n", rows[i].rule,
+			rows[i].verdict, rows[i].obs, rows[i].viol);
+}
+
+/* Through a temporary file in the same directory and rename(): atomic. */
+static int baseline_save(const char *path, const struct ss_version *v,
+			 const struct rule_row *rows, size_t n)
+{
+	char *tmp = xasprintf("%s.tmpXXXXXX", path);
+	mode_t mask;
+	FILE *fp;
+	int fd, err;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		p_err("baseline %s: creating a temporary file: %s", path,
+		      strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask))
+		goto fail_fd;
+	fp = fdopen(fd, "w");
+	if (!fp)
+		goto fail_fd;
+	baseline_write(fp, v, rows, n);
+	if (fflush(fp) || ferror(fp) || fsync(fileno(fp))) {
+		err = errno;
+		fclose(fp);
+		goto fail;
+	}
+	if (fclose(fp)) {
+		err = errno;
+		goto fail;
+	}
+	if (rename(tmp, path)) {
+		err = errno;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail_fd:
+	err = errno;
+	close(fd);
+fail:
+	unlink(tmp);
+	p_err("baseline %s: %s", path, strerror(err));
+	free(tmp);
+	return -1;
+}
+
+int do_baseline(int argc, char **argv)
+{
+	struct rule_row *rows = NULL;
+	struct ss_version v;
+	struct ss_file f;
+	int ret = SS_EXIT_USAGE;
+
+	if (argc < 1 || strcmp(argv[0], "save")) {
+		p_err("usage: baseline save FILE%s%s%s", argc ? " (got '" : "",
+		      argc ? argv[0] : "", argc ? "')" : "");
+		return SS_EXIT_USAGE;
+	}
+	if (argc != 2 || !*argv[1]) {
+		p_err("baseline save takes one FILE");
+		return SS_EXIT_USAGE;
+	}
+	if (ss_load_version(&v))
+		return SS_EXIT_USAGE;
+	if (rules_load(&f, &rows))
+		goto out_version;
+	if (!baseline_save(argv[1], &v, rows, f.nr)) {
+		ret = SS_EXIT_OK;
+		if (json_output) {
+			jsonw_start_object(&json_wtr);
+			jsonw_string_field(&json_wtr, "file", argv[1]);
+			jsonw_u64_field(&json_wtr, "rules", f.nr);
+			jsonw_end_object(&json_wtr);
+			jsonw_finish(&json_wtr);
+		}
+	}
+	free(rows);
+	ss_unload(&f);
+out_version:
+	ss_unload(&v.file);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* check                                                               */
+/* ------------------------------------------------------------------ */
+
+struct missed {
+	const char *probe;
+	const char *symbol;
+	uint64_t nmissed;
+};
+
+static int probes_missed(struct ss_file *f, struct missed **mp, size_t *np)
+{
+	struct missed *m;
+	size_t i, n = 0;
+
+	*mp = NULL;
+	*np = 0;
+	if (ss_load(f, "probes", SS_REC_WORDS))
+		return -1;
+	m = xcalloc(f->nr, sizeof(*m));
+	for (i = 0; i < f->nr; i++) {
+		const struct ss_record *r = &f->rec[i];
+
+		if (ss_rec_str(f, r, "probe", &m[n].probe) ||
+		    ss_rec_str(f, r, "symbol", &m[n].symbol) ||
+		    ss_rec_u64(f, r, "nmissed", &m[n].nmissed)) {
+			ss_bad_record(f);
+			free(m);
+			ss_unload(f);
+			return -1;
+		}
+		if (m[n].nmissed)
+			n++;
+	}
+	*mp = m;
+	*np = n;
+	return 0;
+}
+
+static bool diverges(const char *verdict)
+{
+	return !strcmp(verdict, verdict_names[SS_VERDICT_DIVERGES]);
+}
+
+static bool base_diverges(const struct baseline *b, const char *rule)
+{
+	const struct base_rule *br = baseline_find(b, rule);
+
+	return br && br->verdict == SS_VERDICT_DIVERGES;
+}
+
+static const char *base_verdict(const struct baseline *b, const char *rule)
+{
+	const struct base_rule *br = baseline_find(b, rule);
+
+	return br ? verdict_names[br->verdict] : NULL;
+}
+
+static const char *checks_of(const struct rule_row *p)
+{
+	return p->known >= 0 ? rule_checks(p->known) : "unknown to this swapscope";
+}
+
+static void check_json(const struct baseline *b, const struct rule_row *rows,
+		       size_t n, const struct missed *m, size_t nm, bool pass)
+{
+	struct json_writer *w = &json_wtr;
+	uint64_t total = 0;
+	size_t i;
+
+	jsonw_start_object(w);
+	jsonw_string_field(w, "result", pass ? "pass" : "fail");
+	if (baseline_path)
+		jsonw_string_field(w, "baseline", baseline_path);
+	else
+		jsonw_null_field(w, "baseline");
+	jsonw_bool_field(w, "allow_missed", allow_missed);
+	jsonw_u64_field(w, "rules", n);
+
+	jsonw_name(w, "new_divergences");
+	jsonw_start_array(w);
+	for (i = 0; i < n; i++) {
+		const char *bv = base_verdict(b, rows[i].rule);
+
+		if (!diverges(rows[i].verdict) || base_diverges(b, rows[i].rule))
+			continue;
+		jsonw_start_object(w);
+		jsonw_string_field(w, "rule", rows[i].rule);
+		jsonw_string_field(w, "checks", checks_of(&rows[i]));
+		jsonw_u64_field(w, "observations", rows[i].obs);
+		jsonw_u64_field(w, "violations", rows[i].viol);
+		if (bv)
+			jsonw_string_field(w, "baseline_verdict", bv);
+		else
+			jsonw_null_field(w, "baseline_verdict");
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+
+	jsonw_name(w, "known_divergences");
+	jsonw_start_array(w);
+	for (i = 0; i < n; i++)
+		if (diverges(rows[i].verdict) && base_diverges(b, rows[i].rule))
+			jsonw_string(w, rows[i].rule);
+	jsonw_end_array(w);
+
+	jsonw_name(w, "resolved");
+	jsonw_start_array(w);
+	for (i = 0; i < n; i++)
+		if (!diverges(rows[i].verdict) && base_diverges(b, rows[i].rule))
+			jsonw_string(w, rows[i].rule);
+	jsonw_end_array(w);
+
+	jsonw_name(w, "missed_probes");
+	jsonw_start_array(w);
+	for (i = 0; i < nm; i++) {
+		jsonw_start_object(w);
+		jsonw_string_field(w, "probe", m[i].probe);
+		jsonw_string_field(w, "symbol", m[i].symbol);
+		jsonw_u64_field(w, "nmissed", m[i].nmissed);
+		jsonw_end_object(w);
+		total += m[i].nmissed;
+	}
+	jsonw_end_array(w);
+	jsonw_u64_field(w, "nmissed", total);
+	jsonw_end_object(w);
+	jsonw_finish(w);
+}
+
+static void check_plain(const struct baseline *b, const struct rule_row *rows,
+			size_t n, const struct missed *m, size_t nm, bool pass)
+{
+	size_t i, nnew = 0, known = 0, resolved = 0;
+	uint64_t total = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rule_row *p = &rows[i];
+		const char *bv = base_verdict(b, p->rule);
+
+		if (!diverges(p->verdict)) {
+			resolved += base_diverges(b, p->rule);
+			continue;
+		}
+		if (base_diverges(b, p->rule)) {
+			known++;
+			continue;
+		}
+		nnew++;
+		printf("new divergence: %s (%s): %" PRIu64 " violations in %"
+		       PRIu64 " observations; baseline: %s\n", p->rule,
+		       checks_of(p), p->viol, p->obs,
+		       baseline_path ? (bv ? bv : "not listed") : "none");
+	}
+	for (i = 0; i < nm; i++) {
+		total += m[i].nmissed;
+		printf("missed events%s: probe %s (%s) nmissed=%" PRIu64
+		       ": an unseen event can hide a divergence\n",
+		       allow_missed ? " (allowed)" : "", m[i].probe,
+		       m[i].symbol, m[i].nmissed);
+	}
+	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; %zu probe%s missed %" PRIu64
+	       " event%s%s\n", pass ? "passed" : "FAILED", nnew,
+	       nnew == 1 ? "" : "s", known, resolved, nm, nm == 1 ? "" : "s",
+	       total, total == 1 ? "" : "s",
+	       nm && allow_missed ? " (allowed by --allow-missed)" :
+	       nm ? " (--allow-missed accepts them)" : "");
+}
+
+int do_check(int argc, char **argv)
+{
+	struct baseline b = { 0 };
+	struct rule_row *rows = NULL;
+	struct missed *m = NULL;
+	struct ss_file rf, pf;
+	struct ss_version v;
+	size_t i, nm;
+	bool pass = true;
+	int ret = SS_EXIT_USAGE;
+
+	if (argc) {
+		p_err("check takes no arguments, got '%s'", argv[0]);
+		return SS_EXIT_USAGE;
+	}
+	/* A bad baseline is a usage error, whatever the module says. */
+	if (baseline_path && baseline_load(&b, baseline_path))
+		return SS_EXIT_USAGE;
+	if (ss_load_version(&v))
+		goto out_base;
+	if (rules_load(&rf, &rows))
+		goto out_version;
+	if (probes_missed(&pf, &m, &nm))
+		goto out_rules;
+	for (i = 0; i < rf.nr; i++)
+		if (diverges(rows[i].verdict) && !base_diverges(&b, rows[i].rule))
+			pass = false;
+	if (nm && !allow_missed)
+		pass = false;
+	if (json_output)
+		check_json(&b, rows, rf.nr, m, nm, pass);
+	else
+		check_plain(&b, rows, rf.nr, m, nm, pass);
+	ret = pass ? SS_EXIT_OK : SS_EXIT_PROBLEM;
+	free(m);
+	ss_unload(&pf);
+out_rules:
+	free(rows);
+	ss_unload(&rf);
+out_version:
+	ss_unload(&v.file);
+out_base:
+	baseline_free(&b);
+	return ret;
+}
