@@ -17,13 +17,6 @@
 
 #include "inject.h"
 
-#define IN_X_RULE(id, seed)	[SS_RULE_##id] = #id,
-const char *const in_rule_names[SS_NR_RULES] = { SS_RULES(IN_X_RULE) };
-#undef IN_X_RULE
-
-#define IN_X_VERDICT(id, name)	[SS_VERDICT_##id] = name,
-const char *const in_verdict_names[SS_NR_VERDICTS] = { SS_VERDICTS(IN_X_VERDICT) };
-#undef IN_X_VERDICT
 
 static char in_buf[1 << 16];
 
@@ -69,17 +62,6 @@ static uint64_t in_u64(const char *s, size_t len, int base)
 	return strtoull(tmp, NULL, base);
 }
 
-static int in_lookup(const char *const *names, int n, const char *s,
-		     size_t len)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
-			return i;
-	return -1;
-}
-
 /* Next line of a NUL-terminated buffer, NULL at the end. */
 static const char *in_line(const char **pos, size_t *len)
 {
@@ -111,41 +93,24 @@ void in_begin(const char *name)
 				name, files[i]);
 }
 
+/* The scenarios' consistent snapshot (lib/rules.c), in this lib's shape. */
 void in_rules_read(struct in_rules *r)
 {
-	const char *pos = in_buf, *line, *v;
-	size_t len, vlen;
-	int id, i;
+	struct sc_rules s;
+	int i;
 
+	sc_rules_snap(&s);
 	memset(r, 0, sizeof(*r));
-	for (i = 0; i < SS_NR_RULES; i++)
-		r->verdict[i] = -1;
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/rules", in_buf,
-			 sizeof(in_buf)) < 0)
-		sc_bail("read %s/rules: %s", SWAPSCOPE_DEBUGFS_DIR,
-			strerror(errno));
-	while ((line = in_line(&pos, &len))) {
-		v = in_word(line, len, "rule", &vlen);
-		if (!v || (id = in_lookup(in_rule_names, SS_NR_RULES, v,
-					  vlen)) < 0)
-			continue;
-		r->seen[id] = true;
-		v = in_word(line, len, "verdict", &vlen);
-		if (v)
-			r->verdict[id] = in_lookup(in_verdict_names,
-						   SS_NR_VERDICTS, v, vlen);
-		v = in_word(line, len, "observations", &vlen);
-		if (v)
-			r->obs[id] = in_u64(v, vlen, 10);
-		v = in_word(line, len, "violations", &vlen);
-		if (v)
-			r->viol[id] = in_u64(v, vlen, 10);
-		r->enabled[id] = in_word_is(line, len, "enabled", "1");
-	}
-	for (i = 0; i < SS_NR_RULES; i++)
-		if (!r->seen[i])
+	for (i = 0; i < SS_NR_RULES; i++) {
+		if (!s.r[i].seen)
 			sc_bail("%s/rules has a line rule=%s",
 				SWAPSCOPE_DEBUGFS_DIR, in_rule_names[i]);
+		r->seen[i] = true;
+		r->verdict[i] = s.r[i].verdict;
+		r->obs[i] = s.r[i].obs;
+		r->viol[i] = s.r[i].viol;
+		r->enabled[i] = s.r[i].enabled;
+	}
 }
 
 void in_reset(void)

@@ -9,13 +9,15 @@
 #include <sys/types.h>
 
 #include "scenario.h"
+#include "rules.h"
 
 #define IN_DEBUGFS_DIR	"/sys/kernel/debug/ssinject"
 #define IN_CMD		IN_DEBUGFS_DIR "/cmd"
 #define IN_STATUS	IN_DEBUGFS_DIR "/status"
 
-extern const char *const in_rule_names[SS_NR_RULES];
-extern const char *const in_verdict_names[SS_NR_VERDICTS];
+/* The scenarios' name tables (lib/rules.c), under this lib's names. */
+#define in_rule_names		sc_rule_names
+#define in_verdict_names	sc_verdict_names
 
 /* The swapscope "rules" file, one entry per rule. */
 struct in_rules {
