@@ -70,6 +70,37 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/* What went unseen or unjudged, the scope, and the memory held. */
+static int health_show(struct seq_file *m, void *v)
+{
+	size_t percpu = ss_stats_memory() + ss_verdicts_memory();
+	size_t kret = ss_probes_memory();
+	size_t vmem = ss_events_memory();
+	u64 truncated = 0;
+	int path, phase;
+	pid_t scope = ss_scope();
+
+	for (path = 0; path < SS_NR_PATHS; path++)
+		for (phase = 0; phase < SS_NR_PHASES; phase++)
+			truncated += ss_stats_sum(path, phase, SS_CNT_TRUNCATED);
+	seq_printf(m, "nmissed=%llu\n", ss_probes_nmissed());
+	seq_printf(m, "events_dropped=%llu\n", ss_events_dropped());
+	seq_printf(m, "watch_full=%llu\n", ss_watch_full());
+	seq_printf(m, "walk_truncated=%llu\n", truncated);
+	if (scope)
+		seq_printf(m, "scope=%d\n", scope);
+	else
+		seq_puts(m, "scope=none\n");
+	seq_printf(m, "scope_skipped=%llu\n", ss_scope_skipped_sum());
+	seq_printf(m, "memory_bytes=%zu\n",
+		   percpu + kret + vmem + ss_rsswatch_memory());
+	seq_printf(m, "memory_percpu=%zu\n", percpu);
+	seq_printf(m, "memory_vmalloc=%zu\n", vmem);
+	seq_printf(m, "memory_kretprobe=%zu\n", kret);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(health);
+
 static int rules_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, ss_rules_show, NULL);
@@ -142,6 +173,9 @@ int ss_debugfs_init(void)
 	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
 	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
 	debugfs_create_file("audit", 0600, ss_dir, NULL, &ss_audit_fops);
+	debugfs_create_file("health", 0444, ss_dir, NULL, &health_fops);
+	/* Events carry pids, comms and user addresses: root only. */
+	debugfs_create_file("events", 0400, ss_dir, NULL, &ss_events_fops);
 	return 0;
 }
 

@@ -84,9 +84,12 @@ static int __init swapscope_init(void)
 	err = ss_verdicts_init();
 	if (err)
 		goto free_stats;
-	err = ss_debugfs_init();
+	err = ss_events_init();
 	if (err)
 		goto free_verdicts;
+	err = ss_debugfs_init();
+	if (err)
+		goto free_events;
 	ss_probes_register();
 	if (!ss_probes_active())
 		pr_warn("no probe could be registered: nothing will be observed\n");
@@ -94,6 +97,8 @@ static int __init swapscope_init(void)
 		SS_NR_PROBES);
 	return 0;
 
+free_events:
+	ss_events_exit();
 free_verdicts:
 	ss_verdicts_exit();
 free_stats:
@@ -109,6 +114,7 @@ static void __exit swapscope_exit(void)
 	ss_probes_unregister();
 	ss_rsswatch_exit();
 	ss_debugfs_exit();
+	ss_events_exit();
 	ss_verdicts_exit();
 	ss_stats_exit();
 	pr_info("unloaded\n");

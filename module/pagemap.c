@@ -415,7 +415,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 			};
 		}
 	}
-	ss_rules_account(&round);
+	ss_rules_account(&round, SS_SOURCE_PAGEMAP, start);
 	for (r = 0; r < ARRAY_SIZE(ss_pm_rules); r++) {
 		enum ss_rule rule = ss_pm_rules[r];
 

@@ -150,6 +150,8 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_ZAP);
 	call->vma = (void *)ss_arg(regs, 1);
+	if (!ss_in_scope(call->vma->vm_mm))
+		return 1;	/* no return probe */
 	call->addr = ss_arg(regs, 2);
 	call->end = ss_arg(regs, 3);
 	memset(o, 0, sizeof(*o));
@@ -224,7 +226,8 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->migration_file_after = t.c[SS_CNT_MIGRATION_FILE];
 	ss_judge_zap(o, &j);
 	ss_zap_rss(call, &t, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, o->mapping ? SS_SOURCE_ZAP_MAPPING :
+			 SS_SOURCE_ZAP_FULL, call->addr);
 	if (j.viol[SS_RULE_Z1])
 		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
 				o->nonpresent_after ? SS_FIRST_NONPRESENT :
@@ -263,6 +266,8 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_hit(SS_PROBE_FORK);
 	call->dst = (void *)ss_arg(regs, 0);
 	call->src = (void *)ss_arg(regs, 1);
+	if (!ss_in_scope(call->src->vm_mm))
+		return 1;
 	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
 	memset(&call->obs, 0, sizeof(call->obs));
 	call->obs.cow = is_cow_mapping(call->src->vm_flags);
@@ -304,7 +309,7 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (child.c[SS_CNT_TRUNCATED])
 		o->failed = true;
 	ss_judge_fork(o, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, SS_SOURCE_FORK, call->src->vm_start);
 	if (j.viol[SS_RULE_F1])
 		ss_sample_first(SS_RULE_F1, SS_PROBE_FORK,
 				o->child_swap_excl ? &child : &parent,
@@ -329,6 +334,8 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_SWAPIN);
 	call->vma = vmf->vma;
+	if (!ss_in_scope(call->vma->vm_mm))
+		return 1;
 	call->addr = vmf->address & PAGE_MASK;
 	call->orig_pte = pte_val(vmf->orig_pte);
 	ss_classify_pte(vmf->orig_pte, call->addr, &t);
@@ -405,7 +412,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_watch_end(call->watch);
 	else
 		ss_swapin_acct(call, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, SS_SOURCE_SWAPIN, call->addr);
 	if (j.viol[SS_RULE_F1])
 		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
 			  call->orig_pte, pte_val(pte), &o->before);
@@ -457,6 +464,8 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	ss_hit(SS_PROBE_RECLAIM);
 	call->folio = (void *)ss_arg(regs, 0);
 	call->vma = (void *)ss_arg(regs, 1);
+	if (!ss_in_scope(call->vma->vm_mm))
+		return 1;
 	call->addr = ss_arg(regs, 2);
 	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
 	call->nr = folio_nr_pages(call->folio);
@@ -518,7 +527,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_view_pte(pte, &after, NULL);
 		ss_page_view(call->page[i], &before);
 		ss_judge_unmap_page(&before, &after, call->for_swapout, &pj);
-		ss_rules_account(&pj);
+		ss_judgement_add(&j, &pj);
 		if (pj.viol[SS_RULE_U1])
 			ss_reclaim_sample(SS_RULE_U1, call, addr, pte, &after);
 		if (pj.viol[SS_RULE_U3])
@@ -534,7 +543,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 			   !call->for_swapout;
 	fail.reclaim = call->for_swapout;
 	ss_judge_unmap_call(&fail, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, SS_SOURCE_RECLAIM, call->addr);
 	if (j.viol[SS_RULE_U2])
 		ss_sample(SS_RULE_U2, SS_PROBE_RECLAIM, call->addr,
 			  call->first_pte, call->first_pte, NULL);
@@ -551,6 +560,8 @@ static int ss_teardown_entry(struct kretprobe_instance *ri,
 
 	ss_hit(SS_PROBE_TEARDOWN);
 	call->mm = (void *)ss_arg(regs, 0);
+	if (!ss_in_scope(call->mm))
+		return 1;
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_teardown_entry);
@@ -570,7 +581,7 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	for (i = 0; i < NR_MM_COUNTERS; i++)
 		rss[i] = atomic_long_read(&call->mm->rss_stat.count[i]);
 	ss_judge_teardown(rss, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, SS_SOURCE_TEARDOWN, 0);
 	if (j.viol[SS_RULE_Z3])
 		ss_sample(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL);
 	return 0;
@@ -585,6 +596,8 @@ static int ss_shmem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_SHMEM_SWAP);
 	call->entry.val = ss_arg(regs, 0);
+	if (!ss_in_scope(NULL))
+		return 1;
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_shmem_entry);
@@ -600,7 +613,7 @@ static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_view_pte(pte, &v, &slot);
 	ss_judge_shmem_swap(&v, &j);
-	ss_rules_account(&j);
+	ss_rules_account(&j, SS_SOURCE_SHMEM_SWAP, 0);
 	if (j.viol[SS_RULE_C1])
 		ss_sample(SS_RULE_C1, SS_PROBE_SHMEM_SWAP, 0, pte_val(pte),
 			  pte_val(pte), &v);
@@ -808,6 +821,36 @@ void ss_probe_info(enum ss_probe id, struct ss_probe_info *info)
 		info->nmissed = p->kp.nmissed;
 		info->maxactive = 0;
 	}
+}
+
+u64 ss_probes_nmissed(void)
+{
+	struct ss_probe_info info;
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		ss_probe_info(i, &info);
+		sum += info.nmissed;
+	}
+	return sum;
+}
+
+/* What the registered kretprobes hold: maxactive instances each. */
+size_t ss_probes_memory(void)
+{
+	size_t sum = sizeof(ss_probes);
+	int i;
+
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		const struct ss_probe_slot *p = &ss_probes[i];
+
+		if (p->is_ret && p->state == SS_PROBE_ACTIVE)
+			sum += (size_t)p->rp.maxactive *
+			       (sizeof(struct kretprobe_instance) +
+				p->rp.data_size);
+	}
+	return sum;
 }
 
 static int ss_probe_by_name(const char *name, size_t len)

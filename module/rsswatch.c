@@ -34,6 +34,7 @@ struct ss_watch {
 
 static struct ss_watch ss_watches[SS_WATCH_SLOTS];
 static atomic_t ss_watching = ATOMIC_INIT(0);
+static atomic64_t ss_watch_full_calls = ATOMIC64_INIT(0);
 
 /* Probe context: start watching @mm for the current task, or NULL. */
 struct ss_watch *ss_watch_begin(struct mm_struct *mm)
@@ -53,7 +54,19 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 		atomic_inc(&ss_watching);
 		return w;
 	}
+	/* Not judged, and said so in the health file. */
+	atomic64_inc(&ss_watch_full_calls);
 	return NULL;
+}
+
+u64 ss_watch_full(void)
+{
+	return atomic64_read(&ss_watch_full_calls);
+}
+
+size_t ss_rsswatch_memory(void)
+{
+	return sizeof(ss_watches);
 }
 
 /*

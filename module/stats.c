@@ -10,6 +10,7 @@
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/cpumask.h>
 #include "swapscope.h"
 
 /* The name tables below follow the X-macro order of uapi/swapscope.h. */
@@ -45,6 +46,11 @@ int ss_stats_init(void)
 {
 	ss_stats = alloc_percpu(struct ss_stats);
 	return ss_stats ? 0 : -ENOMEM;
+}
+
+size_t ss_stats_memory(void)
+{
+	return sizeof(struct ss_stats) * num_possible_cpus();
 }
 
 void ss_stats_exit(void)

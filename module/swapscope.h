@@ -64,6 +64,7 @@ void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 /* ---- stats.c: per-cpu counters per (path, phase) ---- */
 
 int ss_stats_init(void);
+size_t ss_stats_memory(void);
 void ss_stats_exit(void);
 void ss_stats_add(enum ss_path path, enum ss_phase phase,
 		  const struct ss_tally *t);
@@ -96,6 +97,8 @@ extern unsigned int ss_maxactive;
 int ss_probes_set_symbols(const char *arg);
 void ss_probes_register(void);
 void ss_probes_unregister(void);
+size_t ss_probes_memory(void);
+u64 ss_probes_nmissed(void);
 unsigned int ss_probes_active(void);
 void ss_probe_info(enum ss_probe id, struct ss_probe_info *info);
 
@@ -116,8 +119,10 @@ struct ss_sample {
 };
 
 int ss_verdicts_init(void);
+size_t ss_verdicts_memory(void);
 void ss_verdicts_exit(void);
-void ss_rules_account(const struct ss_judgement *j);
+void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
+		      unsigned long addr);
 bool ss_rule_enabled(enum ss_rule rule);
 void ss_rule_fail(enum ss_rule rule, const char *why);
 /* Sample source past the probes: the pagemap comparison (process context). */
@@ -145,6 +150,8 @@ void ss_swap_freed(swp_entry_t entry);
 int ss_rsswatch_init(void);
 void ss_rsswatch_exit(void);
 bool ss_rss_watching(void);
+u64 ss_watch_full(void);
+size_t ss_rsswatch_memory(void);
 
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 
@@ -153,6 +160,27 @@ extern const struct file_operations ss_pagemap_fops;
 /* ---- audit.c: the on-demand swap-slot audit of rule C2 (seed 004) ---- */
 
 extern const struct file_operations ss_audit_fops;
+
+/* ---- scope.c: watch one process tree only ---- */
+
+bool ss_in_scope(struct mm_struct *mm);
+int ss_scope_set(pid_t nr);
+pid_t ss_scope(void);
+u64 ss_scope_skipped_sum(void);
+void ss_scope_reset(void);
+
+/* ---- events.c: the live events stream ---- */
+
+int ss_events_init(void);
+void ss_events_exit(void);
+size_t ss_events_memory(void);
+u64 ss_events_dropped(void);
+void ss_event_observe(enum ss_source source, unsigned long addr,
+		      const struct ss_judgement *j);
+void ss_event_verdict(enum ss_rule rule, enum ss_verdict verdict,
+		      enum ss_source source);
+void ss_event_disabled(enum ss_rule rule, const char *reason);
+extern const struct file_operations ss_events_fops;
 
 /* ---- debugfs.c ---- */
 

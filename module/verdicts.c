@@ -21,6 +21,8 @@
 #include <linux/swapops.h>
 #include <linux/slab.h>
 #include <linux/ctype.h>
+#include <linux/bitops.h>
+#include <linux/kernel.h>
 #include "swapscope.h"
 
 #define SS_SAMPLES_PER_RULE	8
@@ -86,6 +88,12 @@ int ss_verdicts_init(void)
 	return 0;
 }
 
+size_t ss_verdicts_memory(void)
+{
+	return sizeof(struct ss_rule_counts) * num_possible_cpus() +
+	       sizeof(ss_rings);
+}
+
 void ss_verdicts_exit(void)
 {
 	free_percpu(ss_counts);
@@ -97,19 +105,57 @@ bool ss_rule_enabled(enum ss_rule rule)
 	return READ_ONCE(ss_rules[rule].enabled) && ss_rules[rule].applicable;
 }
 
-/* Probe context: add one judgement to this CPU's counts. */
-void ss_rules_account(const struct ss_judgement *j)
+/*
+ * Rules observed and violated since load or reset: the first of each is
+ * a verdict change, told to an events reader.  Set once, read often.
+ */
+static unsigned long ss_seen_obs, ss_seen_viol;
+
+static void ss_verdict_changes(const struct ss_judgement *j,
+			       enum ss_source source)
 {
 	int r;
 
 	for (r = 0; r < SS_NR_RULES; r++) {
-		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
-		    !ss_rule_enabled(r))
+		if (j->viol[r] && !test_bit(r, &ss_seen_viol) &&
+		    !test_and_set_bit(r, &ss_seen_viol)) {
+			set_bit(r, &ss_seen_obs);
+			ss_event_verdict(r, SS_VERDICT_DIVERGES, source);
+		} else if (j->obs[r] && !test_bit(r, &ss_seen_obs) &&
+			   !test_and_set_bit(r, &ss_seen_obs) &&
+			   !test_bit(r, &ss_seen_viol)) {
+			ss_event_verdict(r, SS_VERDICT_CONFORMS, source);
+		}
+	}
+}
+
+/*
+ * Probe context (and the pagemap and audit writes): add one judged call,
+ * made at @addr by @source, to this CPU's counts and to the events stream.
+ */
+void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
+		      unsigned long addr)
+{
+	struct ss_judgement on = *j;
+	bool any = false;
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		if (!(j->obs[r] | j->viol[r] | j->impact[r]))
 			continue;
+		if (!ss_rule_enabled(r)) {
+			on.obs[r] = on.viol[r] = on.impact[r] = 0;
+			continue;
+		}
+		any = true;
 		this_cpu_add(ss_counts->obs[r], j->obs[r]);
 		this_cpu_add(ss_counts->viol[r], j->viol[r]);
 		this_cpu_add(ss_counts->impact[r], j->impact[r]);
 	}
+	if (!any)
+		return;
+	ss_verdict_changes(&on, source);
+	ss_event_observe(source, addr, &on);
 }
 
 /*
@@ -122,6 +168,7 @@ void ss_rule_fail(enum ss_rule rule, const char *why)
 		  why);
 	WRITE_ONCE(ss_rules[rule].reason, why);
 	WRITE_ONCE(ss_rules[rule].enabled, false);
+	ss_event_disabled(rule, why);
 }
 
 /* Probe context, on a violation: keep it in the rule's ring. */
@@ -303,7 +350,24 @@ static void ss_reset(void)
 	raw_spin_lock_irqsave(&ss_ring_lock, flags);
 	memset(ss_rings, 0, sizeof(ss_rings));
 	raw_spin_unlock_irqrestore(&ss_ring_lock, flags);
+	WRITE_ONCE(ss_seen_obs, 0);
+	WRITE_ONCE(ss_seen_viol, 0);
 	ss_stats_reset();
+	ss_scope_reset();
+}
+
+/* "scope PID" or "scope none"; -EINVAL/-ESRCH, changing nothing. */
+static int ss_control_scope(const char *arg)
+{
+	int nr;
+
+	if (!strcmp(arg, "none"))
+		return ss_scope_set(0);
+	if (kstrtoint(arg, 10, &nr) || nr <= 0) {
+		pr_err("control: scope takes a pid or 'none', not '%s'\n", arg);
+		return -EINVAL;
+	}
+	return ss_scope_set(nr);
 }
 
 /*
@@ -311,20 +375,24 @@ static void ss_reset(void)
  *   reset          zero every count, verdict, sample and path statistic
  *   enable RULE    judge RULE again (not for rules this kernel lacks)
  *   disable RULE   stop judging RULE; its counts stay as they were
- * Returns 0 or -EINVAL / -EOPNOTSUPP, having changed nothing on error.
+ *   scope PID      watch only PID's process tree; "scope none": all
+ * Returns 0 or -EINVAL / -EOPNOTSUPP / -ESRCH, having changed nothing on
+ * error.
  */
 static int ss_control_locked(const char *cmd)
 {
-	char verb[8], name[8], extra;
+	char verb[8], name[12], extra;
 	int n, r;
 
-	n = sscanf(cmd, "%7s %7s %c", verb, name, &extra);
+	n = sscanf(cmd, "%7s %11s %c", verb, name, &extra);
 	if (n == 1 && !strcmp(verb, "reset")) {
 		ss_reset();
 		return 0;
 	}
+	if (n == 2 && !strcmp(verb, "scope"))
+		return ss_control_scope(name);
 	if (n != 2 || (strcmp(verb, "enable") && strcmp(verb, "disable"))) {
-		pr_err("control: unknown command '%s' (reset, enable RULE, disable RULE)\n",
+		pr_err("control: unknown command '%s' (reset, enable RULE, disable RULE, scope PID|none)\n",
 		       cmd);
 		return -EINVAL;
 	}

@@ -78,6 +78,41 @@
  *            or shmem entries of no audited device.  Bad slots are sampled
  *            with path=audit, pid/comm = the writer.
  *
+ *   health   key=value lines: what swapscope could not see or judge, and
+ *            what it holds.  Any of the first four non-zero means an event
+ *            went unseen and may hide a divergence ('swapscope check'
+ *            fails on it unless --allow-missed):
+ *              nmissed=0            kretprobe/kprobe misses, all probes
+ *              events_dropped=0     event records lost: reader too slow
+ *              watch_full=0         Z4/S4 calls not judged: watch table full
+ *              walk_truncated=0     walks cut by walk_budget (floor figures)
+ *              scope=none           or the tgid whose process tree is watched
+ *              scope_skipped=0      probe hits outside the scope, ignored
+ *              memory_bytes=N       fixed at load: per-cpu counters (all
+ *              memory_percpu=N      CPUs), kretprobe instances, sample and
+ *              memory_vmalloc=N     event rings
+ *              memory_kretprobe=N
+ *   events   (0400) a live stream, one reader at a time (-EBUSY for a
+ *            second): records are kept only while the file is open, from
+ *            the open on.  read() blocks until one is there (O_NONBLOCK:
+ *            -EAGAIN), returns whole lines:
+ *              seq=1 ns=812345 cpu=0 event=observe source=swapin pid=123
+ *              comm=a.out addr=0x7f..000 observed=F1,S1,S3 violated=-
+ *              impact=-
+ *              seq=2 ns=812399 cpu=0 event=verdict rule=S1
+ *              verdict=conforms source=swapin pid=123 comm=a.out
+ *              seq=9 event=dropped count=17
+ *              seq=10 ns=... cpu=1 event=disabled rule=U1
+ *              reason=folio-larger-than-pmd
+ *            observe: one judged call (rule lists comma-separated, "-"
+ *            when empty); verdict: a rule's verdict changed (first
+ *            observation: conforms, first violation: diverges); dropped:
+ *            records lost since the last one shown (the ring was full).
+ *            source is one of SS_SOURCES.  A reset restarts the verdicts.
+ *   control  also: "scope PID" watches only PID's process tree (the task
+ *            doing the call, or the owner of the mm it works on, is PID or
+ *            a descendant of it); "scope none" watches everything.
+ *
  * Values are unsigned decimal.  New keys may be appended to a line; readers
  * must look keys up by name and ignore keys they do not know.
  */
@@ -194,6 +229,42 @@ enum ss_probe {
 	SS_PROBES(SS_X_ENUM)
 #undef SS_X_ENUM
 	SS_NR_PROBES
+};
+
+/*
+ * Event sources: where a call was judged, in the events stream.  The
+ * first five are SS_PATHS, in the same order.
+ */
+#define SS_SOURCES(X)				\
+	X(ZAP_FULL,	"zap_full")		\
+	X(ZAP_MAPPING,	"zap_mapping")		\
+	X(FORK,		"fork")			\
+	X(SWAPIN,	"swapin")		\
+	X(RECLAIM,	"reclaim")		\
+	X(TEARDOWN,	"teardown")		\
+	X(SHMEM_SWAP,	"shmem_swap")		\
+	X(PAGEMAP,	"pagemap")		\
+	X(AUDIT,	"audit")
+
+enum ss_source {
+#define SS_X_ENUM(id, name) SS_SOURCE_##id,
+	SS_SOURCES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_SOURCES
+};
+
+/* Records of the events file. */
+#define SS_EVENTS(X)			\
+	X(OBSERVE,	"observe")	\
+	X(VERDICT,	"verdict")	\
+	X(DISABLED,	"disabled")	\
+	X(DROPPED,	"dropped")
+
+enum ss_event_type {
+#define SS_X_ENUM(id, name) SS_EV_##id,
+	SS_EVENTS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_EVENTS
 };
 
 /* Rule ids of SPEC.md, with the seed thread each one comes from. */
