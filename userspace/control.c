@@ -10,8 +10,11 @@
 
 #include "main.h"
 
-/* One command, one write(), as the control file wants. */
-static int control_write(const char *cmd)
+/*
+ * One command, one write(), as the control file wants; errors reported.
+ * Returns 0 or an exit code.
+ */
+int control_command(const char *cmd)
 {
 	char *path = xasprintf("%s/control", debugfs_dir);
 	size_t len = strlen(cmd);
@@ -49,12 +52,22 @@ static int control_write(const char *cmd)
 		p_err("writing '%s' to %s: %s%s", cmd, path, strerror(err),
 		      err == EOPNOTSUPP ?
 		      " (the rule is not applicable on this kernel, see 'swapscope report')" :
+		      err == ESRCH ? " (no such process)" :
 		      err == EINVAL ?
 		      " (the module refused the command, see dmesg)" : "");
 		free(path);
 		return SS_EXIT_USAGE;
 	}
 	free(path);
+	return SS_EXIT_OK;
+}
+
+static int control_write(const char *cmd)
+{
+	int ret = control_command(cmd);
+
+	if (ret)
+		return ret;
 	if (json_output) {
 		jsonw_null(&json_wtr);
 		jsonw_finish(&json_wtr);

@@ -361,7 +361,8 @@ static const char *checks_of(const struct rule_row *p)
 }
 
 static void check_json(const struct baseline *b, const struct rule_row *rows,
-		       size_t n, const struct missed *m, size_t nm, bool pass)
+		       size_t n, const struct missed *m, size_t nm,
+		       const struct health *h, bool pass)
 {
 	struct json_writer *w = &json_wtr;
 	uint64_t total = 0;
@@ -422,12 +423,14 @@ static void check_json(const struct baseline *b, const struct rule_row *rows,
 	}
 	jsonw_end_array(w);
 	jsonw_u64_field(w, "nmissed", total);
+	health_json_unseen(h);
 	jsonw_end_object(w);
 	jsonw_finish(w);
 }
 
 static void check_plain(const struct baseline *b, const struct rule_row *rows,
-			size_t n, const struct missed *m, size_t nm, bool pass)
+			size_t n, const struct missed *m, size_t nm,
+			const struct health *h, bool pass)
 {
 	size_t i, nnew = 0, known = 0, resolved = 0;
 	uint64_t total = 0;
@@ -457,12 +460,14 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 		       allow_missed ? " (allowed)" : "", m[i].probe,
 		       m[i].symbol, m[i].nmissed);
 	}
-	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; %zu probe%s missed %" PRIu64
-	       " event%s%s\n", pass ? "passed" : "FAILED", nnew,
+	health_print_unseen(h, allow_missed);
+	total += health_unseen_total(h);
+	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; %zu probe%s missed, %" PRIu64
+	       " event%s unseen%s\n", pass ? "passed" : "FAILED", nnew,
 	       nnew == 1 ? "" : "s", known, resolved, nm, nm == 1 ? "" : "s",
 	       total, total == 1 ? "" : "s",
-	       nm && allow_missed ? " (allowed by --allow-missed)" :
-	       nm ? " (--allow-missed accepts them)" : "");
+	       total && allow_missed ? " (allowed by --allow-missed)" :
+	       total ? " (--allow-missed accepts them)" : "");
 }
 
 int do_check(int argc, char **argv)
@@ -472,6 +477,7 @@ int do_check(int argc, char **argv)
 	struct missed *m = NULL;
 	struct ss_file rf, pf;
 	struct ss_version v;
+	struct health h;
 	size_t i, nm;
 	bool pass = true;
 	int ret = SS_EXIT_USAGE;
@@ -489,16 +495,20 @@ int do_check(int argc, char **argv)
 		goto out_version;
 	if (probes_missed(&pf, &m, &nm))
 		goto out_rules;
+	if (health_load(&h))
+		goto out_probes;
 	for (i = 0; i < rf.nr; i++)
 		if (diverges(rows[i].verdict) && !base_diverges(&b, rows[i].rule))
 			pass = false;
-	if (nm && !allow_missed)
+	if ((nm || health_unseen_total(&h)) && !allow_missed)
 		pass = false;
 	if (json_output)
-		check_json(&b, rows, rf.nr, m, nm, pass);
+		check_json(&b, rows, rf.nr, m, nm, &h, pass);
 	else
-		check_plain(&b, rows, rf.nr, m, nm, pass);
+		check_plain(&b, rows, rf.nr, m, nm, &h, pass);
 	ret = pass ? SS_EXIT_OK : SS_EXIT_PROBLEM;
+	ss_unload(&h.file);
+out_probes:
 	free(m);
 	ss_unload(&pf);
 out_rules:

@@ -14,7 +14,12 @@ bool json_output;		/* -j: JSON on stdout instead of tables */
 bool pretty_output;		/* -p: indented JSON, implies -j */
 bool show_all;			/* stats -a: every counter, not only non-zero */
 const char *baseline_path;	/* check --baseline FILE */
-bool allow_missed;		/* check --allow-missed */
+bool allow_missed;		/* check, run --allow-missed */
+const char *opt_path;		/* events --path LIST */
+const char *opt_rules;		/* events --rule LIST, run --rules LIST */
+long opt_pid;			/* events --pid N */
+long opt_count;			/* events --count N */
+long opt_timeout;		/* events --timeout SECS */
 const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
 struct json_writer json_wtr;	/* stdout, when json_output */
 
@@ -84,18 +89,26 @@ char *xasprintf(const char *fmt, ...)
 
 static int do_help(int argc, char **argv);
 
+/* Options a command accepts, besides the global ones. */
+enum {
+	OPTS_ALL	= 1 << 0,	/* -a/--all */
+	OPTS_BASELINE	= 1 << 1,	/* --baseline */
+	OPTS_MISSED	= 1 << 2,	/* --allow-missed */
+	OPTS_EVENTS	= 1 << 3,	/* --follow --path --rule --pid --count --timeout */
+	OPTS_RULES	= 1 << 4,	/* --rules */
+};
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	bool takes_all;		/* accepts -a/--all */
-	bool takes_check;	/* accepts --baseline and --allow-missed */
+	unsigned int opts;	/* OPTS_* */
 	const char *args;	/* synopsis after the command name */
 	const char *summary;	/* one line, for the command list */
 	const char *help;	/* paragraph for "COMMAND --help" */
 };
 
 static const struct cmd cmds[] = {
-	{ "status", do_status, false, false, "",
+	{ "status", do_status, 0, "",
 	  "module version, abi and the state of every probe",
 	  "Show the module's version, abi, kernel and build, then one row per\n"
 	  "probe: its name, the kernel symbol it is attached to, kprobe or\n"
@@ -103,7 +116,7 @@ static const struct cmd cmds[] = {
 	  "lost because no kretprobe instance was free or a probe was already\n"
 	  "running) and why an unavailable probe could not be registered.\n"
 	  "A last line counts the unavailable probes and the missed hits.\n" },
-	{ "stats", do_stats, true, false, "[-a|--all]",
+	{ "stats", do_stats, OPTS_ALL, "[-a|--all]",
 	  "counters per watched path and phase",
 	  "Show one row per path and phase (before: what the path found,\n"
 	  "after: what it left) with what the module counted there: calls,\n"
@@ -112,7 +125,7 @@ static const struct cmd cmds[] = {
 	  "--all is given; JSON output always carries every counter.\n"
 	  "\n"
 	  "  -a, --all    show every counter\n" },
-	{ "report", do_report, false, false, "",
+	{ "report", do_report, 0, "",
 	  "the verdict of every rule of SPEC.md",
 	  "Show one row per rule of SPEC.md, grouped by the path it watches\n"
 	  "(Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap counts): its id,\n"
@@ -123,7 +136,7 @@ static const struct cmd cmds[] = {
 	  "rule not judged, why: the module's reason, or \"disabled\" for a rule\n"
 	  "turned off through the control file.  A last line counts the\n"
 	  "verdicts.  The exit status does not depend on the verdicts.\n" },
-	{ "samples", do_samples, false, false, "[RULE]",
+	{ "samples", do_samples, 0, "[RULE]",
 	  "the violations kept, of every rule or of RULE",
 	  "Show the violations the module kept, the last few of each rule,\n"
 	  "oldest first, one block each: rule, sequence number, pid and comm of\n"
@@ -135,7 +148,7 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
-	{ "check", do_check, false, true,
+	{ "check", do_check, OPTS_BASELINE | OPTS_MISSED,
 	  "[--baseline FILE] [--allow-missed]",
 	  "the CI gate: fail on a new divergence or a missed event",
 	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
@@ -155,7 +168,7 @@ static const struct cmd cmds[] = {
 	  "\"observations\", \"violations\", \"baseline_verdict\"|null}],\n"
 	  "\"known_divergences\": [RULE], \"resolved\": [RULE],\n"
 	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\"}.\n" },
-	{ "baseline", do_baseline, false, false, "save FILE",
+	{ "baseline", do_baseline, 0, "save FILE",
 	  "save the current verdicts for check --baseline",
 	  "Write the verdict of every rule to FILE, one line per rule:\n"
 	  "\n"
@@ -166,23 +179,72 @@ static const struct cmd cmds[] = {
 	  "with '#' are comments.  FILE is written through a temporary file\n"
 	  "and rename(), so it is replaced atomically if it exists.\n"
 	  "Nothing is printed; JSON: {\"file\", \"rules\"}.\n" },
-	{ "enable", do_enable, false, false, "RULE",
+	{ "enable", do_enable, 0, "RULE",
 	  "judge RULE again (control file)",
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
 	  "again.  RULE is a rule id of SPEC.md, any case; an unknown id is\n"
 	  "refused before the module is touched.  A rule this kernel lacks\n"
 	  "cannot be enabled.  Needs root.\n" },
-	{ "disable", do_disable, false, false, "RULE",
+	{ "disable", do_disable, 0, "RULE",
 	  "stop judging RULE, its verdict frozen (control file)",
 	  "Write \"disable RULE\" to the control file: the module stops\n"
 	  "judging RULE; its verdict and counts stay as they were.  RULE is a\n"
 	  "rule id of SPEC.md, any case; an unknown id is refused before the\n"
 	  "module is touched.  Needs root.\n" },
-	{ "reset", do_reset, false, false, "",
+	{ "reset", do_reset, 0, "",
 	  "zero every count, verdict and sample (control file)",
 	  "Write \"reset\" to the control file: the module zeroes every\n"
 	  "counter, verdict, sample and path statistic.  Needs root.\n" },
-	{ "help", do_help, false, false, "[COMMAND]",
+	{ "events", do_events, OPTS_EVENTS,
+	  "[--follow] [--path LIST] [--rule LIST] [--pid N] [--count N] [--timeout SECS]",
+	  "follow judged calls and verdict changes live",
+	  "Follow the module's live stream until Ctrl-C (or --count events\n"
+	  "shown, or --timeout seconds): one line per judged call (time since\n"
+	  "boot, cpu, path, pid, comm, address, the rules it observed, violated\n"
+	  "and counted impact for), and VERDICT lines when a rule's verdict\n"
+	  "changes (first observation: conforms, first violation: diverges).\n"
+	  "The stream starts when it is opened and the module serves one\n"
+	  "reader at a time.  When the reader falls behind, the module drops\n"
+	  "records and says how many: a DROPPED line, always shown; the exit\n"
+	  "status is then 1, else 0.  A summary goes to stderr at the end.\n"
+	  "\n"
+	  "  --follow          follow the stream (the default; for clarity)\n"
+	  "  --path LIST       only these paths: zap_full, zap_mapping, fork,\n"
+	  "                    swapin, reclaim, teardown, shmem_swap, pagemap,\n"
+	  "                    audit (comma-separated)\n"
+	  "  --rule LIST       only calls that observed one of these rules, and\n"
+	  "                    their verdict changes (e.g. U3,F1)\n"
+	  "  --pid N           only calls made by task N\n"
+	  "  --count N         stop after N events shown\n"
+	  "  --timeout SECS    stop after SECS seconds\n"
+	  "\n"
+	  "JSON: one object per line (JSON Lines), every field of the record:\n"
+	  "{\"seq\", \"ns\", \"cpu\", \"event\": \"observe\"|\"verdict\"|\"disabled\"|\n"
+	  "\"dropped\", \"source\", \"pid\", \"comm\", \"addr\", \"observed\": [RULE],\n"
+	  "\"violated\": [RULE], \"impact\": [RULE], \"rule\", \"verdict\", \"count\"}.\n" },
+	{ "run", do_run, OPTS_RULES | OPTS_MISSED,
+	  "[--rules LIST] [--allow-missed] -- CMD [ARGS...]",
+	  "run CMD, observing only its process tree, and report that run",
+	  "Reset the module, watch only CMD's process tree (calls made by CMD\n"
+	  "or its descendants, or on their memory, e.g. when kswapd reclaims\n"
+	  "it), run CMD and wait for it, then print the report of that run.\n"
+	  "Ctrl-C goes to CMD; SIGTERM is passed on to it.  The scope is\n"
+	  "lifted afterwards, whatever happened.  The reset is global: other\n"
+	  "users of the module lose their counts.\n"
+	  "Exit 0 when no rule (of LIST) diverged and no event went unseen,\n"
+	  "1 when one diverged or a probe missed events or records were\n"
+	  "dropped (unless --allow-missed), 2 when CMD could not be started\n"
+	  "or on a usage or environment error.  CMD's own exit status is\n"
+	  "shown, not returned.\n"
+	  "\n"
+	  "  --rules LIST      report and judge only these rules (e.g. F1,S1)\n"
+	  "  --allow-missed    do not fail on unseen events\n"
+	  "\n"
+	  "JSON: {\"command\": [ARG], \"pid\", \"exit_status\", \"signal\",\n"
+	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\", \"unseen\":\n"
+	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
+	  "in report]}.\n" },
+	{ "help", do_help, 0, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
 };
@@ -298,10 +360,17 @@ enum {
 	OPT_ALL = 256,
 	OPT_ALLOW_MISSED,
 	OPT_BASELINE,
+	OPT_COUNT,
 	OPT_DEBUGFS,
+	OPT_FOLLOW,
 	OPT_HELP,
 	OPT_JSON,
+	OPT_PATH,
+	OPT_PID,
 	OPT_PRETTY,
+	OPT_RULE,
+	OPT_RULES,
+	OPT_TIMEOUT,
 	OPT_VERSION,
 };
 
@@ -309,10 +378,17 @@ static const struct option options[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
 	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
 	{ "baseline",	required_argument,	NULL, OPT_BASELINE },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
 	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
+	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "path",	required_argument,	NULL, OPT_PATH },
+	{ "pid",	required_argument,	NULL, OPT_PID },
 	{ "pretty",	no_argument,		NULL, OPT_PRETTY },
+	{ "rule",	required_argument,	NULL, OPT_RULE },
+	{ "rules",	required_argument,	NULL, OPT_RULES },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ 0 }
 };
@@ -343,7 +419,13 @@ static void prescan_json(int argc, char **argv)
 		    is_long_prefix(arg, "--pretty"))
 			json_output = true;
 		else if ((is_long_prefix(arg, "--debugfs") ||
-			  is_long_prefix(arg, "--baseline")) && !strchr(arg, '='))
+			  is_long_prefix(arg, "--baseline") ||
+			  is_long_prefix(arg, "--path") ||
+			  is_long_prefix(arg, "--pid") ||
+			  is_long_prefix(arg, "--rule") ||
+			  is_long_prefix(arg, "--rules") ||
+			  is_long_prefix(arg, "--count") ||
+			  is_long_prefix(arg, "--timeout")) && !strchr(arg, '='))
 			i++;	/* skip its argument */
 		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
 			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
@@ -365,6 +447,26 @@ static void bad_option(char **argv)
 		p_err("unknown option '%s': try '%s help'", arg, bin_name);
 }
 
+static unsigned int opts_used;	/* OPTS_* given on the command line */
+
+/* A positive decimal number for @opt; 0 or the exit code. */
+static int parse_positive(const char *opt, const char *arg, long max,
+			  long *val)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > max) {
+		p_err("%s takes a number from 1 to %ld, not '%.40s'", opt, max,
+		      arg);
+		return SS_EXIT_USAGE;
+	}
+	*val = v;
+	return 0;
+}
+
 /* Returns -1 when the options are fine, else the exit code. */
 static int parse_options(int argc, char **argv, bool *help, bool *version)
 {
@@ -379,6 +481,37 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 		switch (opt) {
 		case 'a': case OPT_ALL:
 			show_all = true;
+			opts_used |= OPTS_ALL;
+			break;
+		case OPT_FOLLOW:
+			opts_used |= OPTS_EVENTS;
+			break;
+		case OPT_PATH:
+			opt_path = optarg;
+			opts_used |= OPTS_EVENTS;
+			break;
+		case OPT_RULE:
+			opt_rules = optarg;
+			opts_used |= OPTS_EVENTS;
+			break;
+		case OPT_RULES:
+			opt_rules = optarg;
+			opts_used |= OPTS_RULES;
+			break;
+		case OPT_PID:
+			opts_used |= OPTS_EVENTS;
+			if (parse_positive("--pid", optarg, 1L << 22, &opt_pid))
+				return SS_EXIT_USAGE;
+			break;
+		case OPT_COUNT:
+			opts_used |= OPTS_EVENTS;
+			if (parse_positive("--count", optarg, 1L << 30, &opt_count))
+				return SS_EXIT_USAGE;
+			break;
+		case OPT_TIMEOUT:
+			opts_used |= OPTS_EVENTS;
+			if (parse_positive("--timeout", optarg, 86400, &opt_timeout))
+				return SS_EXIT_USAGE;
 			break;
 		case 'h': case OPT_HELP:
 			*help = true;
@@ -394,9 +527,11 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 			break;
 		case OPT_ALLOW_MISSED:
 			allow_missed = true;
+			opts_used |= OPTS_MISSED;
 			break;
 		case OPT_BASELINE:
 			baseline_path = optarg;
+			opts_used |= OPTS_BASELINE;
 			if (!*baseline_path) {
 				p_err("--baseline needs a file");
 				return SS_EXIT_USAGE;
@@ -418,6 +553,19 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 		}
 	}
 	return -1;
+}
+
+static const char *opt_group_name(unsigned int group)
+{
+	if (group & OPTS_ALL)
+		return "--all";
+	if (group & OPTS_BASELINE)
+		return "--baseline";
+	if (group & OPTS_MISSED)
+		return "--allow-missed";
+	if (group & OPTS_RULES)
+		return "--rules";
+	return "--follow, --path, --rule, --pid, --count and --timeout";
 }
 
 static int run(int argc, char **argv)
@@ -444,13 +592,10 @@ static int run(int argc, char **argv)
 	cmd = find_cmd(argv[0]);
 	if (!cmd)
 		return SS_EXIT_USAGE;
-	if (show_all && !cmd->takes_all) {
-		p_err("--all is not an option of '%s'", cmd->name);
-		return SS_EXIT_USAGE;
-	}
-	if ((baseline_path || allow_missed) && !cmd->takes_check) {
-		p_err("%s is not an option of '%s'",
-		      baseline_path ? "--baseline" : "--allow-missed", cmd->name);
+	if (opts_used & ~cmd->opts) {
+		p_err("%s is not an option of '%s': see '%s help %s'",
+		      opt_group_name(opts_used & ~cmd->opts), cmd->name,
+		      bin_name, cmd->name);
 		return SS_EXIT_USAGE;
 	}
 	if (help)

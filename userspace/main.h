@@ -46,6 +46,31 @@ int ss_load_version(struct ss_version *v);
 void ss_unload(struct ss_file *f);
 int ss_bad_record(const struct ss_file *f);
 
+/* health.c: what the module could not see or judge, its scope, memory */
+enum { UNSEEN_EVENTS_DROPPED, UNSEEN_WATCH_FULL, UNSEEN_WALK_TRUNCATED,
+       NR_UNSEEN };
+
+struct unseen_kind {
+	const char *key;	/* in the health file */
+	const char *what;	/* for people */
+};
+
+extern const struct unseen_kind unseen_kinds[NR_UNSEEN];
+
+struct health {
+	struct ss_file file;
+	uint64_t nmissed;	/* every probe's, summed */
+	uint64_t unseen[NR_UNSEEN];
+	const char *scope;	/* "none" or a tgid */
+	uint64_t scope_skipped;
+	uint64_t memory_bytes;
+};
+
+int health_load(struct health *h);
+uint64_t health_unseen_total(const struct health *h);
+void health_print_unseen(const struct health *h, bool allowed);
+void health_json_unseen(const struct health *h);
+
 /* report.c: the rules file, one row per rule */
 struct rule_row {
 	const char *rule;
@@ -62,6 +87,10 @@ struct rule_row {
 };
 
 int rules_load(struct ss_file *f, struct rule_row **rowsp);
+void report_print(const struct rule_row *rows, size_t n);
+void report_plain(const struct rule_row *rows, size_t n);
+void report_json_array(struct json_writer *w, const struct rule_row *rows,
+		       size_t n);
 
 /* table.c: fixed-column text tables */
 enum { TABLE_LEFT, TABLE_RIGHT };
@@ -103,9 +132,21 @@ int do_check(int argc, char **argv);
 int do_enable(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reset(int argc, char **argv);
+int do_events(int argc, char **argv);
+/* events.c: "--rule A,B" into a set of rule ids; 0 or an exit code */
+int rules_filter(const char *opt, const char *list, bool rule[SS_NR_RULES]);
+int do_run(int argc, char **argv);
 
-/* main.c: options of check */
+/* control.c: one command to the module's control file */
+int control_command(const char *cmd);
+
+/* main.c: options of check, events and run */
 extern const char *baseline_path;
 extern bool allow_missed;
+extern const char *opt_path;	/* events --path LIST */
+extern const char *opt_rules;	/* events --rule LIST, run --rules LIST */
+extern long opt_pid;		/* events --pid N, 0: any */
+extern long opt_count;		/* events --count N, 0: no limit */
+extern long opt_timeout;	/* events --timeout SECS, 0: none */
 
 #endif /* SWAPSCOPE_CLI_H */

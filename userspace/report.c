@@ -145,9 +145,9 @@ err:
 /* output                                                              */
 /* ------------------------------------------------------------------ */
 
-static void report_json(const struct rule_row *rows, size_t n)
+void report_json_array(struct json_writer *w, const struct rule_row *rows,
+		       size_t n)
 {
-	struct json_writer *w = &json_wtr;
 	size_t i;
 
 	jsonw_start_array(w);
@@ -174,7 +174,6 @@ static void report_json(const struct rule_row *rows, size_t n)
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);
-	jsonw_finish(w);
 }
 
 static const unsigned char report_align[] = {
@@ -205,7 +204,7 @@ static void report_summary(const struct rule_row *rows, size_t n)
 	printf("; %zu disabled\n", disabled);
 }
 
-static void report_plain(const struct rule_row *rows, size_t n)
+void report_plain(const struct rule_row *rows, size_t n)
 {
 	struct table t;
 	size_t i;
@@ -243,6 +242,15 @@ static void report_plain(const struct rule_row *rows, size_t n)
 	report_summary(rows, n);
 }
 
+void report_print(const struct rule_row *rows, size_t n)
+{
+	if (json_output) {
+		report_json_array(&json_wtr, rows, n);
+		jsonw_finish(&json_wtr);
+	} else
+		report_plain(rows, n);
+}
+
 int do_report(int argc, char **argv)
 {
 	struct rule_row *rows = NULL;
@@ -258,10 +266,7 @@ int do_report(int argc, char **argv)
 		return SS_EXIT_USAGE;
 	if (rules_load(&f, &rows))
 		goto out_version;
-	if (json_output)
-		report_json(rows, f.nr);
-	else
-		report_plain(rows, f.nr);
+	report_print(rows, f.nr);
 	ret = SS_EXIT_OK;
 	free(rows);
 	ss_unload(&f);

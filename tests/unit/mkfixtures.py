@@ -271,6 +271,12 @@ def fresh_rules():
                         for r, v in HEALTHY_RULES.items()})
 
 
+HEALTH = ('nmissed=%d\nevents_dropped=%d\nwatch_full=0\nwalk_truncated=%d\n'
+          'scope=none\nscope_skipped=0\nmemory_bytes=492344\n'
+          'memory_percpu=28744\nmemory_vmalloc=294912\n'
+          'memory_kretprobe=166128\n')
+
+
 def fixtures():
     """name -> {file: content}; each broken tree breaks one thing."""
     healthy = text(PROBES)
@@ -300,7 +306,9 @@ def fixtures():
                                    ['rule=Q1 seed=005 verdict=conforms '
                                     'observations=7 violations=0 impact=1 '
                                     'enabled=1 reason=-']),
-                     'samples': text(degraded_samples())},
+                     'samples': text(degraded_samples()),
+                     # the probes' 9 misses, 3 dropped events, 2 cut walks
+                     'health': HEALTH % (9, 3, 2)},
         # just loaded: every rule not-observed, no samples
         'fresh': {'version': version, 'probes': healthy, 'stats': stats,
                   'rules': text(fresh_rules()), 'samples': ''},
@@ -369,6 +377,7 @@ def fixtures():
         if 'probes' in files and files is not trees['old-module']:
             files.setdefault('rules', rules)
             files.setdefault('samples', samples)
+            files.setdefault('health', HEALTH % (0, 0, 0))
     return trees
 
 def write(top):

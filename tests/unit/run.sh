@@ -928,13 +928,69 @@ sed -i 's/^\(probe=swapin .*\)nmissed=0/\1nmissed=5/' "$gate/missed/probes"
 run_on "$gate/missed" check --baseline "$gate/healthy.base"
 check "check: a probe with nmissed > 0 fails: exit 1, says why" \
 	eval 'rc_is 1 && out_has "^missed events: probe swapin \(do_swap_page\) nmissed=5: an unseen event can hide a divergence$" &&
-	      out_has "^check FAILED: 0 new divergences.*1 probe missed 5 events"'
+	      out_has "^check FAILED: 0 new divergences.*1 probe missed, 5 events unseen"'
 run_on "$gate/missed" check --baseline "$gate/healthy.base" --allow-missed
 check "check --allow-missed: the same tree passes, the probe still shown" \
 	eval 'rc_is 0 && out_has "^missed events \(allowed\): probe swapin " && out_has "^check passed: "'
 run_on "$gate/missed" -j check --allow-missed --baseline "$gate/healthy.base"
 check "check --json --allow-missed: missed_probes and nmissed" \
 	eval 'rc_is 0 && json "d[\"result\"] == \"pass\" and d[\"allow_missed\"] is True and d[\"missed_probes\"] == [{\"probe\": \"swapin\", \"symbol\": \"do_swap_page\", \"nmissed\": 5}] and d[\"nmissed\"] == 5"'
+
+tree unseen healthy
+sed -i 's/^events_dropped=0/events_dropped=3/; s/^walk_truncated=0/walk_truncated=2/' \
+	"$gate/unseen/health"
+run_on "$gate/unseen" check --baseline "$gate/healthy.base"
+check "check: dropped event records and cut walks fail it: exit 1, each named" \
+	eval 'rc_is 1 && out_has "^unseen: events_dropped=3 \(event records dropped" &&
+	      out_has "^unseen: walk_truncated=2 \(page-table walks cut short" &&
+	      out_has "^check FAILED: 0 new divergences.*5 events unseen \(--allow-missed accepts them\)$"'
+run_on "$gate/unseen" -j check --baseline "$gate/healthy.base" --allow-missed
+check "check --json --allow-missed: unseen counts, pass" \
+	eval 'rc_is 0 && json "d[\"result\"] == \"pass\" and d[\"unseen\"] == {\"events_dropped\": 3, \"watch_full\": 0, \"walk_truncated\": 2}"'
+tree nohealth healthy
+rm "$gate/nohealth/health"
+run_on "$gate/nohealth" check --baseline "$gate/healthy.base"
+check "check: a module without the health file: exit 2, not a silent pass" \
+	eval 'rc_is 2 && err_has "health does not exist"'
+tree badhealth healthy
+sed -i '/^watch_full=/d' "$gate/badhealth/health"
+run_on "$gate/badhealth" check --baseline "$gate/healthy.base"
+check "check: a health file lacking watch_full: exit 2" \
+	eval 'rc_is 2 && err_has "watch_full"'
+
+# events and run: what is refused before the module is touched
+run_on "$fx/healthy" events --path zap_full,bogus
+check "events --path with an unknown path: exit 2, lists the paths" \
+	eval 'rc_is 2 && err_has "--path: unknown .bogus.: one of zap_full, zap_mapping, fork, swapin, reclaim, teardown, shmem_swap, pagemap, audit"'
+run_on "$fx/healthy" events --rule Q9
+check "events --rule with an unknown rule: exit 2" \
+	eval 'rc_is 2 && err_has "--rule: unknown .Q9."'
+run_on "$fx/healthy" events --path ,
+check "events --path with an empty list: exit 2" eval 'rc_is 2 && err_has "needs a comma-separated list"'
+for bad in 0 -1 12x ""; do
+	run_on "$fx/healthy" events --count "$bad"
+	check "events --count '$bad': exit 2" eval 'rc_is 2 && err_has "--count takes a number from 1"'
+done
+run_on "$fx/healthy" events --timeout 100000
+check "events --timeout over a day: exit 2" eval 'rc_is 2 && err_has "--timeout takes a number from 1 to 86400"'
+run_on "$fx/healthy" events now
+check "events with an argument: exit 2" eval 'rc_is 2 && err_has "events takes options only"'
+run_on "$fx/healthy" events --rules U3
+check "--rules is run's, not events': exit 2" eval 'rc_is 2 && err_has "--rules is not an option of .events."'
+run_on "$fx/healthy" run --rule U3 -- true
+check "--rule is events', not run's: exit 2" eval 'rc_is 2 && err_has "is not an option of .run."'
+run_on "$fx/healthy" status --follow
+check "--follow on status: exit 2" eval 'rc_is 2 && err_has "not an option of .status."'
+run_on "$fx/healthy" run
+check "run without a command: exit 2, shows the synopsis" \
+	eval 'rc_is 2 && err_has "run needs a command: swapscope run \[--rules LIST\] -- CMD"'
+run_on "$fx/healthy" run --rules U3,nope -- true
+check "run --rules with an unknown rule: exit 2" eval 'rc_is 2 && err_has "--rules: unknown .nope."'
+run_on "$fx/root-no-module/swapscope" run -- true
+check "run, module not loaded: exit 2, the command is not run" \
+	eval 'rc_is 2 && err_has "not loaded"'
+run_on "$fx/root-no-module/swapscope" events
+check "events, module not loaded: exit 2" eval 'rc_is 2 && err_has "not loaded"'
 
 # check_bad NAME CONTENT PATTERN: a malformed baseline is exit 2.
 check_bad() {
