@@ -241,7 +241,8 @@ static const struct cmd cmds[] = {
 	  "  --allow-missed    do not fail on unseen events\n"
 	  "\n"
 	  "JSON: {\"command\": [ARG], \"pid\", \"exit_status\", \"signal\",\n"
-	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\", \"unseen\":\n"
+	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\",\n"
+	  "\"scope_skipped\" (calls of other processes ignored), \"unseen\":\n"
 	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
 	  "in report]}.\n" },
 	{ "help", do_help, 0, "[COMMAND]",

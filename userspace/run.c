@@ -165,6 +165,7 @@ static void run_json(char **argv, const struct run_result *res,
 	jsonw_string_field(w, "result", pass ? "pass" : "fail");
 	jsonw_bool_field(w, "allow_missed", allow_missed);
 	jsonw_u64_field(w, "nmissed", h->nmissed);
+	jsonw_u64_field(w, "scope_skipped", h->scope_skipped);
 	health_json_unseen(h);
 	jsonw_name(w, "rules");
 	report_json_array(w, rows, n);
@@ -180,8 +181,9 @@ static void run_plain(char **argv, const struct run_result *res,
 	char how[96];
 
 	run_describe(res, how, sizeof(how));
-	printf("%s (pid %d) %s; only its process tree was observed\n\n",
-	       argv[0], (int)res->pid, how);
+	printf("%s (pid %d) %s; only its process tree was observed (%" PRIu64
+	       " calls of others ignored)\n\n", argv[0], (int)res->pid, how,
+	       h->scope_skipped);
 	report_plain(rows, n);
 	if (h->nmissed)
 		printf("missed events%s: nmissed=%" PRIu64

@@ -992,6 +992,28 @@ check "run, module not loaded: exit 2, the command is not run" \
 run_on "$fx/root-no-module/swapscope" events
 check "events, module not loaded: exit 2" eval 'rc_is 2 && err_has "not loaded"'
 
+# the man page: clean troff, an entry for every command, installed
+man8=$top/userspace/swapscope.8
+check "man page: groff -man -ww finds nothing to warn about" \
+	eval '[ -z "$(groff -man -ww -z "$man8" 2>&1)" ]'
+run_on "$fx/healthy" help
+sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' "$tmp/out" >"$tmp/cmds"
+# The first line of each .TP entry in COMMANDS names its command(s).
+sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man8" | sed -n '/^\.TP/{n;p}' >"$tmp/entries"
+check "man page: 'help' lists the commands ($(wc -l <"$tmp/cmds"))" \
+	eval '[ "$(wc -l <"$tmp/cmds")" -ge 12 ]'
+while read -r c; do
+	check "man page: an entry for '$c'" grep -qw -- "$c" "$tmp/entries"
+done <"$tmp/cmds"
+rm -rf "$tmp/inst"
+check "make -C userspace install: binary and man page under DESTDIR" \
+	eval 'make -s -C "$top/userspace" install OUTPUT="$tmp/cli/" DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null &&
+	      [ -x "$tmp/inst/usr/sbin/swapscope" ] &&
+	      [ -f "$tmp/inst/usr/share/man/man8/swapscope.8" ] &&
+	      make -s -C "$top/userspace" uninstall OUTPUT="$tmp/cli/" DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null &&
+	      [ ! -e "$tmp/inst/usr/sbin/swapscope" ] &&
+	      [ ! -e "$tmp/inst/usr/share/man/man8/swapscope.8" ]'
+
 # check_bad NAME CONTENT PATTERN: a malformed baseline is exit 2.
 check_bad() {
 	bad_pat=$3

@@ -231,6 +231,107 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 		"U3" swapscope check
 fi
 
+# --- events --follow and run -- CMD ------------------------------------------
+# The live stream and the scoped run, against the real module.  Each
+# starts from a reset, so the baseline gate above saw the scenarios' picture.
+health() { sed -n "s/^$1=//p" "$dbg/health"; }
+if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
+	echo reset > "$dbg/control"
+	swapscope events --path swapin --rule S1 --count 4 --timeout 120 \
+		> /tmp/ev.out 2> /tmp/ev.err &
+	evpid=$!
+	sleep 1
+	cli_expect 2 "events: a second reader is refused while one follows" \
+		"another reader is following" swapscope events --timeout 5
+	/scenarios/01-swapin > /dev/null 2>&1
+	wait "$evpid"
+	evrc=$?
+	if [ "$evrc" -eq 0 ] && [ "$(wc -l < /tmp/ev.out)" -eq 4 ] &&
+	   ! grep -v ' swapin \| S1 ' /tmp/ev.out | grep -q . &&
+	   grep -q 'VERDICT  *S1 conforms (at swapin' /tmp/ev.out &&
+	   grep -q '4 events shown of' /tmp/ev.err; then
+		echo "ok - events: --path swapin --rule S1 --count 4 shows S1's verdict change and swap-ins only"
+	else
+		notok "events --path swapin --rule S1 --count 4: exit $evrc, $(head -c 400 /tmp/ev.out) / $(cat /tmp/ev.err)"
+	fi
+	sed 's/^/# demo: events: /' /tmp/ev.out
+	swapscope -j events --path fork --count 2 --timeout 120 > /tmp/evj.out 2>/dev/null &
+	evpid=$!
+	sleep 1
+	/scenarios/02-fork > /dev/null 2>&1
+	wait "$evpid"
+	evrc=$?
+	if [ "$evrc" -eq 0 ] && [ "$(wc -l < /tmp/evj.out)" -eq 2 ] &&
+	   [ "$(grep -c '^{"seq": *[0-9][0-9]*, *"ns": *[0-9][0-9]*, *"cpu": *[0-9]*, *"event": *"[a-z]*", *"source": *"fork"' /tmp/evj.out)" -eq 2 ]; then
+		echo "ok - events --json: one object per line, fork only"
+	else
+		notok "events --json --path fork: exit $evrc, $(head -c 400 /tmp/evj.out)"
+	fi
+	# A reader that stops reading: the module drops records, says so,
+	# and the gate fails on it until a reset.
+	swapscope events > /tmp/evd.out 2> /tmp/evd.err &
+	evpid=$!
+	sleep 1
+	kill -STOP "$evpid"
+	i=0
+	while [ "$i" -lt 3000 ] && [ "$(health events_dropped)" = 0 ]; do
+		/bin/busybox true
+		i=$((i + 1))
+	done
+	kill -CONT "$evpid"
+	sleep 1
+	kill -INT "$evpid"
+	wait "$evpid"
+	evrc=$?
+	dropped=$(health events_dropped)
+	if [ "$evrc" -eq 1 ] && [ "${dropped:-0}" -gt 0 ] &&
+	   grep -q '^DROPPED  *[1-9][0-9]* records' /tmp/evd.out &&
+	   grep -q "dropped by the module" /tmp/evd.err; then
+		echo "ok - events: a stalled reader gets a DROPPED line and exit 1 ($dropped dropped after $i processes)"
+	else
+		notok "events, stalled reader: exit $evrc, events_dropped=$dropped after $i, $(tail -c 300 /tmp/evd.err)"
+	fi
+	[ -r /tmp/stock.baseline ] &&
+		cli_expect 1 "check fails on dropped event records" \
+			"^unseen: events_dropped=[1-9]" swapscope check --baseline /tmp/stock.baseline
+	echo reset > "$dbg/control"
+	[ "$(health events_dropped)" = 0 ] && echo "ok - reset zeroes events_dropped" ||
+		notok "reset left events_dropped=$(health events_dropped)"
+
+	cli_expect 0 "run: 01-swapin alone conforms, exit 0" \
+		"^run passed: no rule diverged" swapscope run -- /scenarios/01-swapin
+	cli_expect 1 "run: 05-shmem diverges on U3, exit 1" \
+		"^run FAILED: diverges: U3" swapscope run -- /scenarios/05-shmem
+	cli_expect 0 "run --rules S1,F1: only those judged" \
+		"^run passed: no rule diverged" swapscope run --rules S1,F1 -- /scenarios/05-shmem
+	out=$(swapscope run --rules S1,F1 -- /scenarios/05-shmem 2>&1)
+	[ "$(printf '%s\n' "$out" | grep -cE '^ *([A-Za-z -]+ +)?[A-Z][0-9] +00[0-9] ')" -eq 2 ] &&
+		echo "ok - run --rules S1,F1: two rows" || notok "run --rules S1,F1 rows: $out"
+	cli_expect 0 "run: CMD's exit status is shown, not returned" \
+		"exited 3" swapscope run -- sh -c 'exit 3'
+	cli_expect 2 "run: a command that cannot start is exit 2" \
+		"cannot run '/no/such/cmd': No such file" swapscope run -- /no/such/cmd
+	[ "$(health scope)" = none ] && echo "ok - run: the scope is lifted after a failed start" ||
+		notok "run left scope=$(health scope)"
+	# Scope: another process's swap-ins during the run are not counted.
+	/scenarios/01-swapin > /dev/null 2>&1 &
+	other=$!
+	out=$(swapscope -j run -- sleep 4 2>/dev/null)
+	wait "$other"
+	if printf '%s' "$out" | grep -qE '"scope_skipped": *[1-9]' &&
+	   printf '%s' "$out" | grep -qE '"rule": *"S1", *"seed": *"001", *"group": *"[^"]*", *"checks": *"[^"]*", *"verdict": *"not-observed", *"observations": *0,'; then
+		echo "ok - run: another process's swap-ins are outside the scope (S1 not observed)"
+	else
+		notok "run scope: $(printf '%s' "$out" | head -c 600)"
+	fi
+	[ "$(health scope)" = none ] && echo "ok - run: the scope is lifted afterwards" ||
+		notok "run left scope=$(health scope)"
+	{ echo '$ swapscope run -- /scenarios/05-shmem'
+	  swapscope run -- /scenarios/05-shmem 2>&1; } | grep -v '^\(ok\|not ok\|#\) ' |
+		sed 's/^/# demo: /'
+	echo reset > "$dbg/control"
+fi
+
 # --- fault injection --------------------------------------------------------
 # The test-only ssinject.ko breaks one invariant at a time; each /inject/*
 # program checks that exactly the matching rule turns diverges.  Their
