@@ -94,6 +94,14 @@ u64 ss_events_dropped(void)
 	return READ_ONCE(ss_dropped);
 }
 
+/* A control reset: the total starts again; a reader still gets its line. */
+void ss_events_reset(void)
+{
+	raw_spin_lock_irq(&ss_events_lock);
+	ss_dropped = 0;
+	raw_spin_unlock_irq(&ss_events_lock);
+}
+
 /* Probe context: fill in who and when, and queue @ev. */
 static void ss_event_push(struct ss_event *ev)
 {
@@ -226,8 +234,8 @@ static int ss_event_format(char *buf, size_t size, const struct ss_event *ev)
 
 /*
  * The next line to read into @buf: records lost since the last one come
- * first.  Returns its length, 0 if there is nothing; *@taken says what to
- * consume once the line is copied out.
+ * first.  Returns its length, 0 if there is nothing; @dropped and @record
+ * say what to consume once the line is copied out.
  */
 static int ss_events_peek(char *buf, size_t size, u64 *dropped, bool *record)
 {

@@ -64,6 +64,11 @@ u64 ss_watch_full(void)
 	return atomic64_read(&ss_watch_full_calls);
 }
 
+void ss_watch_full_reset(void)
+{
+	atomic64_set(&ss_watch_full_calls, 0);
+}
+
 size_t ss_rsswatch_memory(void)
 {
 	return sizeof(ss_watches);

@@ -151,6 +151,7 @@ int ss_rsswatch_init(void);
 void ss_rsswatch_exit(void);
 bool ss_rss_watching(void);
 u64 ss_watch_full(void);
+void ss_watch_full_reset(void);
 size_t ss_rsswatch_memory(void);
 
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
@@ -175,6 +176,7 @@ int ss_events_init(void);
 void ss_events_exit(void);
 size_t ss_events_memory(void);
 u64 ss_events_dropped(void);
+void ss_events_reset(void);
 void ss_event_observe(enum ss_source source, unsigned long addr,
 		      const struct ss_judgement *j);
 void ss_event_verdict(enum ss_rule rule, enum ss_verdict verdict,

@@ -354,6 +354,8 @@ static void ss_reset(void)
 	WRITE_ONCE(ss_seen_viol, 0);
 	ss_stats_reset();
 	ss_scope_reset();
+	ss_events_reset();
+	ss_watch_full_reset();
 }
 
 /* "scope PID" or "scope none"; -EINVAL/-ESRCH, changing nothing. */

@@ -32,7 +32,8 @@
  *            plus one line "dropped=N" per rule whose ring wrapped:
  *              rule=F1 dropped=12
  *   control  (0200) write one command per write():
- *              reset            zero every counter, verdict and sample
+ *              reset            zero every counter, verdict and sample,
+ *                               and health's unseen counts but nmissed
  *              enable RULE      (re-)enable a rule
  *              disable RULE     stop judging a rule (verdict kept, frozen)
  *            anything else fails with -EINVAL and changes nothing.
@@ -101,7 +102,7 @@
  *              impact=-
  *              seq=2 ns=812399 cpu=0 event=verdict rule=S1
  *              verdict=conforms source=swapin pid=123 comm=a.out
- *              seq=9 event=dropped count=17
+ *              event=dropped count=17
  *              seq=10 ns=... cpu=1 event=disabled rule=U1
  *              reason=folio-larger-than-pmd
  *            observe: one judged call (rule lists comma-separated, "-"

@@ -262,7 +262,7 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	wait "$evpid"
 	evrc=$?
 	if [ "$evrc" -eq 0 ] && [ "$(wc -l < /tmp/evj.out)" -eq 2 ] &&
-	   [ "$(grep -c '^{"seq": *[0-9][0-9]*, *"ns": *[0-9][0-9]*, *"cpu": *[0-9]*, *"event": *"[a-z]*", *"source": *"fork"' /tmp/evj.out)" -eq 2 ]; then
+	   [ "$(grep -cE '^\{"seq": *[0-9]+, *"ns": *[0-9]+, *"cpu": *[0-9]+, *"event": *"(observe|verdict)",.*"source": *"fork".*\}$' /tmp/evj.out)" -eq 2 ]; then
 		echo "ok - events --json: one object per line, fork only"
 	else
 		notok "events --json --path fork: exit $evrc, $(head -c 400 /tmp/evj.out)"
