@@ -16,6 +16,9 @@ bool show_all;			/* stats -a: every counter, not only non-zero */
 const char *baseline_path;	/* check --baseline FILE */
 bool allow_missed;		/* check --allow-missed */
 const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
+const char *doctor_root;	/* doctor --root DIR: a recorded system */
+const char *doctor_btf;		/* doctor --btf FILE */
+const char *doctor_bpftool;	/* doctor --bpftool PATH */
 struct json_writer json_wtr;	/* stdout, when json_output */
 
 static const char *bin_name = SWAPSCOPE_NAME;
@@ -182,6 +185,42 @@ static const struct cmd cmds[] = {
 	  "zero every count, verdict and sample (control file)",
 	  "Write \"reset\" to the control file: the module zeroes every\n"
 	  "counter, verdict, sample and path statistic.  Needs root.\n" },
+	{ "doctor", do_doctor, false, false,
+	  "[--root DIR] [--btf FILE] [--bpftool PATH]",
+	  "preflight: can swapscope.ko load and probe this kernel?",
+	  "The preflight to run before insmod.  One line per check, each ok,\n"
+	  "problem (with how to fix it) or skipped (with why):\n"
+	  "\n"
+	  "  config     CONFIG_MODULES, KPROBES, KRETPROBES, DEBUG_FS and SWAP\n"
+	  "             set (optional: MODULE_UNLOAD, KPROBES_ON_FTRACE,\n"
+	  "             DEBUG_INFO_BTF), from /boot/config-RELEASE or\n"
+	  "             /proc/config.gz\n"
+	  "  root       running as root\n"
+	  "  debugfs    mounted on /sys/kernel/debug (per /proc/mounts)\n"
+	  "  module     not loaded, or loaded, built for this kernel and of\n"
+	  "             this swapscope's abi\n"
+	  "  headers    /lib/modules/RELEASE/build, unless a swapscope.ko for\n"
+	  "             this kernel is loaded or installed\n"
+	  "  kprobes    /sys/kernel/debug/kprobes/enabled is 1\n"
+	  "  btf        /sys/kernel/btf/vmlinux readable, through bpftool\n"
+	  "  kallsyms   each probe's symbol a function in /proc/kallsyms\n"
+	  "  blacklist  ... and not in the kprobes blacklist\n"
+	  "  prototype  ... and of the prototype its handlers were written\n"
+	  "             for (SS_PROTOS in module/uapi/swapscope.h), per BTF\n"
+	  "\n"
+	  "Exit 0 when no check found a problem, 1 when one did, 2 on a usage\n"
+	  "error.\n"
+	  "\n"
+	  "  --root DIR      read a recorded system: DIR/proc/kallsyms,\n"
+	  "                  DIR/proc/sys/kernel/osrelease, DIR/sys/..., ...\n"
+	  "  --btf FILE      BTF (or an ELF vmlinux) to read with bpftool, or\n"
+	  "                  the saved output of 'bpftool btf dump file F\n"
+	  "                  format raw'; default /sys/kernel/btf/vmlinux\n"
+	  "  --bpftool PATH  the bpftool to run (default: bpftool in PATH)\n"
+	  "\n"
+	  "JSON: {\"kernel\", \"checks\": [{\"check\", \"subject\", \"result\",\n"
+	  "\"detail\", \"fix\"}], \"summary\": {\"checks\", \"ok\", \"problems\",\n"
+	  "\"skipped\"}}; subject and fix are null where there is none.\n" },
 	{ "help", do_help, false, false, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
@@ -298,10 +337,13 @@ enum {
 	OPT_ALL = 256,
 	OPT_ALLOW_MISSED,
 	OPT_BASELINE,
+	OPT_BPFTOOL,
+	OPT_BTF,
 	OPT_DEBUGFS,
 	OPT_HELP,
 	OPT_JSON,
 	OPT_PRETTY,
+	OPT_ROOT,
 	OPT_VERSION,
 };
 
@@ -309,10 +351,13 @@ static const struct option options[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
 	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
 	{ "baseline",	required_argument,	NULL, OPT_BASELINE },
+	{ "bpftool",	required_argument,	NULL, OPT_BPFTOOL },
+	{ "btf",	required_argument,	NULL, OPT_BTF },
 	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "pretty",	no_argument,		NULL, OPT_PRETTY },
+	{ "root",	required_argument,	NULL, OPT_ROOT },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ 0 }
 };
@@ -324,6 +369,13 @@ static bool is_long_prefix(const char *arg, const char *opt)
 	size_t len = strcspn(arg, "=");
 
 	return len > 2 && !strncmp(arg, opt, len);
+}
+
+/* doctor's options, which take an argument */
+static bool is_doctor_option(const char *arg)
+{
+	return is_long_prefix(arg, "--root") || is_long_prefix(arg, "--btf") ||
+	       is_long_prefix(arg, "--bpftool");
 }
 
 /*
@@ -343,7 +395,8 @@ static void prescan_json(int argc, char **argv)
 		    is_long_prefix(arg, "--pretty"))
 			json_output = true;
 		else if ((is_long_prefix(arg, "--debugfs") ||
-			  is_long_prefix(arg, "--baseline")) && !strchr(arg, '='))
+			  is_long_prefix(arg, "--baseline") ||
+			  is_doctor_option(arg)) && !strchr(arg, '='))
 			i++;	/* skip its argument */
 		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
 			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
@@ -402,6 +455,15 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 				return SS_EXIT_USAGE;
 			}
 			break;
+		case OPT_ROOT:
+			doctor_root = optarg;
+			break;
+		case OPT_BTF:
+			doctor_btf = optarg;
+			break;
+		case OPT_BPFTOOL:
+			doctor_bpftool = optarg;
+			break;
 		case OPT_DEBUGFS:
 			debugfs_dir = optarg;
 			if (!*debugfs_dir) {
@@ -451,6 +513,12 @@ static int run(int argc, char **argv)
 	if ((baseline_path || allow_missed) && !cmd->takes_check) {
 		p_err("%s is not an option of '%s'",
 		      baseline_path ? "--baseline" : "--allow-missed", cmd->name);
+		return SS_EXIT_USAGE;
+	}
+	if ((doctor_root || doctor_btf || doctor_bpftool) &&
+	    cmd->fn != do_doctor) {	/* options of doctor only */
+		p_err("%s is not an option of '%s'", doctor_root ? "--root" :
+		      doctor_btf ? "--btf" : "--bpftool", cmd->name);
 		return SS_EXIT_USAGE;
 	}
 	if (help)

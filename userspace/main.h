@@ -16,7 +16,7 @@
 
 enum ss_exit {
 	SS_EXIT_OK	= 0,
-	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (check) */
+	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (check, doctor) */
 	SS_EXIT_USAGE	= 2,	/* usage or environment error */
 };
 
@@ -103,9 +103,15 @@ int do_check(int argc, char **argv);
 int do_enable(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reset(int argc, char **argv);
+int do_doctor(int argc, char **argv);
 
 /* main.c: options of check */
 extern const char *baseline_path;
 extern bool allow_missed;
+
+/* main.c: options of doctor */
+extern const char *doctor_root;
+extern const char *doctor_btf;
+extern const char *doctor_bpftool;
 
 #endif /* SWAPSCOPE_CLI_H */
