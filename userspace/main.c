@@ -21,6 +21,9 @@ long opt_pid;			/* events --pid N */
 long opt_count;			/* events --count N */
 long opt_timeout;		/* events --timeout SECS */
 const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
+const char *doctor_root;	/* doctor --root DIR: a recorded system */
+const char *doctor_btf;		/* doctor --btf FILE */
+const char *doctor_bpftool;	/* doctor --bpftool PATH */
 struct json_writer json_wtr;	/* stdout, when json_output */
 
 static const char *bin_name = SWAPSCOPE_NAME;
@@ -245,6 +248,42 @@ static const struct cmd cmds[] = {
 	  "\"scope_skipped\" (calls of other processes ignored), \"unseen\":\n"
 	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
 	  "in report]}.\n" },
+	{ "doctor", do_doctor, 0,
+	  "[--root DIR] [--btf FILE] [--bpftool PATH]",
+	  "preflight: can swapscope.ko load and probe this kernel?",
+	  "The preflight to run before insmod.  One line per check, each ok,\n"
+	  "problem (with how to fix it) or skipped (with why):\n"
+	  "\n"
+	  "  config     CONFIG_MODULES, KPROBES, KRETPROBES, DEBUG_FS and SWAP\n"
+	  "             set (optional: MODULE_UNLOAD, KPROBES_ON_FTRACE,\n"
+	  "             DEBUG_INFO_BTF), from /boot/config-RELEASE or\n"
+	  "             /proc/config.gz\n"
+	  "  root       running as root\n"
+	  "  debugfs    mounted on /sys/kernel/debug (per /proc/mounts)\n"
+	  "  module     not loaded, or loaded, built for this kernel and of\n"
+	  "             this swapscope's abi\n"
+	  "  headers    /lib/modules/RELEASE/build, unless a swapscope.ko for\n"
+	  "             this kernel is loaded or installed\n"
+	  "  kprobes    /sys/kernel/debug/kprobes/enabled is 1\n"
+	  "  btf        /sys/kernel/btf/vmlinux readable, through bpftool\n"
+	  "  kallsyms   each probe's symbol a function in /proc/kallsyms\n"
+	  "  blacklist  ... and not in the kprobes blacklist\n"
+	  "  prototype  ... and of the prototype its handlers were written\n"
+	  "             for (SS_PROTOS in module/uapi/swapscope.h), per BTF\n"
+	  "\n"
+	  "Exit 0 when no check found a problem, 1 when one did, 2 on a usage\n"
+	  "error.\n"
+	  "\n"
+	  "  --root DIR      read a recorded system: DIR/proc/kallsyms,\n"
+	  "                  DIR/proc/sys/kernel/osrelease, DIR/sys/..., ...\n"
+	  "  --btf FILE      BTF (or an ELF vmlinux) to read with bpftool, or\n"
+	  "                  the saved output of 'bpftool btf dump file F\n"
+	  "                  format raw'; default /sys/kernel/btf/vmlinux\n"
+	  "  --bpftool PATH  the bpftool to run (default: bpftool in PATH)\n"
+	  "\n"
+	  "JSON: {\"kernel\", \"checks\": [{\"check\", \"subject\", \"result\",\n"
+	  "\"detail\", \"fix\"}], \"summary\": {\"checks\", \"ok\", \"problems\",\n"
+	  "\"skipped\"}}; subject and fix are null where there is none.\n" },
 	{ "help", do_help, 0, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
@@ -362,6 +401,8 @@ enum {
 	OPT_ALLOW_MISSED,
 	OPT_BASELINE,
 	OPT_COUNT,
+	OPT_BPFTOOL,
+	OPT_BTF,
 	OPT_DEBUGFS,
 	OPT_FOLLOW,
 	OPT_HELP,
@@ -372,6 +413,7 @@ enum {
 	OPT_RULE,
 	OPT_RULES,
 	OPT_TIMEOUT,
+	OPT_ROOT,
 	OPT_VERSION,
 };
 
@@ -380,6 +422,8 @@ static const struct option options[] = {
 	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
 	{ "baseline",	required_argument,	NULL, OPT_BASELINE },
 	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "bpftool",	required_argument,	NULL, OPT_BPFTOOL },
+	{ "btf",	required_argument,	NULL, OPT_BTF },
 	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
 	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
 	{ "help",	no_argument,		NULL, OPT_HELP },
@@ -390,6 +434,7 @@ static const struct option options[] = {
 	{ "rule",	required_argument,	NULL, OPT_RULE },
 	{ "rules",	required_argument,	NULL, OPT_RULES },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "root",	required_argument,	NULL, OPT_ROOT },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ 0 }
 };
@@ -401,6 +446,13 @@ static bool is_long_prefix(const char *arg, const char *opt)
 	size_t len = strcspn(arg, "=");
 
 	return len > 2 && !strncmp(arg, opt, len);
+}
+
+/* doctor's options, which take an argument */
+static bool is_doctor_option(const char *arg)
+{
+	return is_long_prefix(arg, "--root") || is_long_prefix(arg, "--btf") ||
+	       is_long_prefix(arg, "--bpftool");
 }
 
 /*
@@ -426,7 +478,8 @@ static void prescan_json(int argc, char **argv)
 			  is_long_prefix(arg, "--rule") ||
 			  is_long_prefix(arg, "--rules") ||
 			  is_long_prefix(arg, "--count") ||
-			  is_long_prefix(arg, "--timeout")) && !strchr(arg, '='))
+			  is_long_prefix(arg, "--timeout") ||
+			  is_doctor_option(arg)) && !strchr(arg, '='))
 			i++;	/* skip its argument */
 		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
 			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
@@ -538,6 +591,15 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 				return SS_EXIT_USAGE;
 			}
 			break;
+		case OPT_ROOT:
+			doctor_root = optarg;
+			break;
+		case OPT_BTF:
+			doctor_btf = optarg;
+			break;
+		case OPT_BPFTOOL:
+			doctor_bpftool = optarg;
+			break;
 		case OPT_DEBUGFS:
 			debugfs_dir = optarg;
 			if (!*debugfs_dir) {
@@ -597,6 +659,12 @@ static int run(int argc, char **argv)
 		p_err("%s is not an option of '%s': see '%s help %s'",
 		      opt_group_name(opts_used & ~cmd->opts), cmd->name,
 		      bin_name, cmd->name);
+		return SS_EXIT_USAGE;
+	}
+	if ((doctor_root || doctor_btf || doctor_bpftool) &&
+	    cmd->fn != do_doctor) {	/* options of doctor only */
+		p_err("%s is not an option of '%s'", doctor_root ? "--root" :
+		      doctor_btf ? "--btf" : "--bpftool", cmd->name);
 		return SS_EXIT_USAGE;
 	}
 	if (help)

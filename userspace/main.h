@@ -16,7 +16,7 @@
 
 enum ss_exit {
 	SS_EXIT_OK	= 0,
-	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (check) */
+	SS_EXIT_PROBLEM	= 1,	/* ran, and found a problem (check, doctor) */
 	SS_EXIT_USAGE	= 2,	/* usage or environment error */
 };
 
@@ -136,6 +136,7 @@ int do_events(int argc, char **argv);
 /* events.c: "--rule A,B" into a set of rule ids; 0 or an exit code */
 int rules_filter(const char *opt, const char *list, bool rule[SS_NR_RULES]);
 int do_run(int argc, char **argv);
+int do_doctor(int argc, char **argv);
 
 /* control.c: one command to the module's control file */
 int control_command(const char *cmd);
@@ -148,5 +149,10 @@ extern const char *opt_rules;	/* events --rule LIST, run --rules LIST */
 extern long opt_pid;		/* events --pid N, 0: any */
 extern long opt_count;		/* events --count N, 0: no limit */
 extern long opt_timeout;	/* events --timeout SECS, 0: none */
+
+/* main.c: options of doctor */
+extern const char *doctor_root;
+extern const char *doctor_btf;
+extern const char *doctor_bpftool;
 
 #endif /* SWAPSCOPE_CLI_H */

@@ -268,6 +268,39 @@ enum ss_event_type {
 	SS_NR_EVENTS
 };
 
+/*
+ * The prototype of each SS_PROBES symbol the handlers are written for:
+ * return type and parameters, spelled as Debian's 6.1 source declares them
+ * (mm/memory.c, mm/rmap.c, mm/swapfile.c, mm/mmap.c, mm/migrate.c).  The
+ * handlers read arguments by position from pt_regs, so a kernel where one
+ * of these changed would feed them the wrong values; for static functions
+ * (try_to_unmap_one, try_to_migrate_one, remove_migration_pte) no header
+ * would catch it at build time.  "swapscope doctor" compares the types
+ * (not the parameter names) with the running kernel's BTF.  One entry per
+ * SS_PROBES id, any order.
+ */
+#define SS_PROTOS(X)							\
+	X(ZAP, "void", "struct mmu_gather *tlb, "			\
+	  "struct vm_area_struct *vma, unsigned long addr, "		\
+	  "unsigned long end, struct zap_details *details")		\
+	X(ZAP_SINGLE, "void", "struct vm_area_struct *vma, "		\
+	  "unsigned long address, unsigned long size, "		\
+	  "struct zap_details *details")				\
+	X(ZAP_MAPPING, "void", "struct address_space *mapping, "	\
+	  "loff_t const holebegin, loff_t const holelen, int even_cows") \
+	X(FORK, "int", "struct vm_area_struct *dst_vma, "		\
+	  "struct vm_area_struct *src_vma")				\
+	X(SWAPIN, "vm_fault_t", "struct vm_fault *vmf")			\
+	X(RECLAIM, "bool", "struct folio *folio, "			\
+	  "struct vm_area_struct *vma, unsigned long address, void *arg") \
+	X(TEARDOWN, "void", "struct mm_struct *mm")			\
+	X(SHMEM_SWAP, "void", "swp_entry_t entry")			\
+	X(MIGRATE, "bool", "struct folio *folio, "			\
+	  "struct vm_area_struct *vma, unsigned long address, void *arg") \
+	X(UNMIGRATE, "bool", "struct folio *folio, "			\
+	  "struct vm_area_struct *vma, unsigned long addr, void *old")	\
+	X(SWAP_FREE, "void", "swp_entry_t entry")
+
 /* Rule ids of SPEC.md, with the seed thread each one comes from. */
 #define SS_RULES(X)				\
 	X(Z1, "000")	X(Z2, "000")	X(Z3, "000")	X(Z4, "000")	\

@@ -1090,6 +1090,358 @@ check "help lists check, baseline, enable, disable, reset" \
 	eval 'out_has "^  check " && out_has "^  baseline " && out_has "^  enable " &&
 	      out_has "^  disable " && out_has "^  reset "'
 
+# --- doctor: the preflight, on a recorded Debian 6.1 system ---------------------
+
+# tests/unit/doctor/debian-6.1: files recorded in the VM (see its README).
+dfx=$here/doctor/debian-6.1
+doc=$tmp/doctor
+mkdir -p "$doc"
+kv=$(cat "$dfx/root/proc/sys/kernel/osrelease")
+# The header's probe symbols, and how many lines doctor prints: 8 config
+# options, root, debugfs, module, headers, kprobes, btf, 3 per probe.
+# shellcheck disable=SC2034 # read by check's eval strings
+probe_syms=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkfixtures as m
+print(" ".join(r[2] for r in m.PROBE_ROWS))' "$here" 2>/dev/null)
+nr_doc=$((14 + 3 * nr_probes))
+
+# dtree NAME: a writable copy of the recording.
+dtree() {
+	rm -rf "${doc:?}/$1"
+	cp -r "$dfx" "$doc/$1"
+	chmod -R u+w "$doc/$1"
+}
+# doctor_on NAME ARGS...: doctor on that copy (or the recording: -).
+doctor_on() {
+	local d=$doc/$1
+	[ "$1" = - ] && d=$dfx
+	shift
+	run --root "$d/root" --btf "$d/btf.txt" "$@" doctor
+}
+# line_is CHECK SUBJECT RESULT [DETAIL-ERE]: doctor's line for that check.
+line_is() {
+	out_has "^$1 +$2 +$3( +${4:-.*})?$"
+}
+problems_are() {	# problems_are "check subject" ...: exactly these
+	[ "$(awk '$3 == "problem" { print $1 " " $2 }' "$tmp/out" | sort)" = \
+	  "$(printf '%s\n' "$@" | sort)" ]
+}
+
+doctor_on -
+check "doctor, Debian 6.1 recorded: exit 0, nothing on stderr" \
+	eval 'rc_is 0 && err_empty'
+check "doctor: the kernel line and a header row" \
+	eval 'out_has "^kernel +$kv$" && out_has "^check +subject +result +detail$"'
+check "doctor: one line per check ($nr_doc), summary" \
+	eval '[ "$(grep -cE " (ok|problem|skipped) " "$tmp/out")" -eq $nr_doc ] &&
+	      out_has "^$nr_doc checks: $((nr_doc - 1)) ok, 0 problems, 1 skipped$"'
+check "doctor: every required and optional CONFIG_ option read from /boot/config-$kv" \
+	eval 'for o in MODULES KPROBES KRETPROBES DEBUG_FS SWAP; do
+		line_is config CONFIG_$o ok "y \(.*/boot/config-$kv\)" || exit 1; done
+	      for o in MODULE_UNLOAD KPROBES_ON_FTRACE DEBUG_INFO_BTF; do
+		line_is config CONFIG_$o ok "y \(.*\), optional" || exit 1; done'
+check "doctor: root skipped under --root, debugfs, module, headers, kprobes, btf ok" \
+	eval 'line_is root - skipped "--root: .*" &&
+	      line_is debugfs /sys/kernel/debug ok "mounted .*" &&
+	      line_is module swapscope ok "loaded: 0\.1\.0, abi 1, built for $kv" &&
+	      line_is headers "/lib/modules/$kv/build" ok installed &&
+	      line_is kprobes enabled ok "1 .*" &&
+	      line_is btf ".*/btf\.txt" ok "[0-9]+ types \(saved dump, .*\)"'
+check "doctor: every SS_PROBES symbol: in kallsyms, not blacklisted, prototype as in 6.1" \
+	eval 'for s in $probe_syms; do line_is kallsyms $s ok "text symbol" &&
+		line_is blacklist $s ok "not blacklisted" &&
+		line_is prototype $s ok || exit 1; done; [ -n "$probe_syms" ]'
+check "doctor: the prototypes in one spelling (DWARF's long unsigned int, loff_t const)" \
+	eval 'line_is prototype try_to_unmap_one ok "bool\(struct folio \*, struct vm_area_struct \*, unsigned long, void \*\)" &&
+	      line_is prototype unmap_mapping_range ok "void\(struct address_space \*, const loff_t, const loff_t, int\)" &&
+	      line_is prototype do_swap_page ok "vm_fault_t\(struct vm_fault \*\)" &&
+	      line_is prototype swap_free ok "void\(swp_entry_t\)"'
+cp "$tmp/out" "$tmp/doctor.txt"
+
+doctor_on - -j
+check "doctor --json: exit 0, parses, one line" \
+	eval 'rc_is 0 && err_empty && json_ok && out_lines 1'
+check "doctor --json: kernel, checks, summary" \
+	json "list(d) == ['kernel', 'checks', 'summary'] and d['kernel'] == '$kv' and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 1)), 'problems': 0, 'skipped': 1}"
+check "doctor --json: each check has exactly check, subject, result, detail, fix" \
+	json 'all(list(c) == ["check", "subject", "result", "detail", "fix"] and c["result"] in ("ok", "problem", "skipped") and isinstance(c["detail"], str) and c["fix"] is None for c in d["checks"])'
+check "doctor --json: the lines the text shows, in the same order" \
+	[ "$(python3 -c 'import json, sys; print("\n".join("%s %s %s" % (c["check"], c["subject"] or "-", c["result"]) for c in json.load(sys.stdin)["checks"]))' <"$tmp/out")" = \
+	  "$(awk 'NR > 3 && NF >= 3 && $3 ~ /^(ok|problem|skipped)$/ { print $1, $2, $3 }' "$tmp/doctor.txt")" ]
+check "doctor --json: root has subject null" \
+	json '[c["subject"] for c in d["checks"] if c["check"] == "root"] == [None]'
+cp "$tmp/out" "$tmp/doctor.json"
+doctor_on - -p
+check "doctor -p: indented, the same document" \
+	eval 'grep -q "^    \"checks\": \[$" "$tmp/out" &&
+	      python3 -c "import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))" "$tmp/out" "$tmp/doctor.json"'
+
+# A kernel that changed: one thing broken per tree, then all at once.
+break_proto() {		# try_to_unmap_one gets copy_page_range's prototype
+	local id
+	id=$(sed -n "s/^\[[0-9]*\] FUNC 'copy_page_range' type_id=\([0-9]*\) .*/\1/p" "$1/btf.txt")
+	sed -i "s/^\(\[[0-9]*\] FUNC 'try_to_unmap_one' type_id=\)[0-9]*/\1$id/" "$1/btf.txt"
+}
+break_kallsyms() { sed -i '/ do_swap_page$/d' "$1/root/proc/kallsyms"; }
+break_blacklist() {	# as root's view shows it; others see zero addresses
+	printf '0x0000000000000000-0x0000000000000000\tswap_free\n' \
+		>>"$1/root/sys/kernel/debug/kprobes/blacklist"
+}
+break_config() {
+	sed -i 's/^CONFIG_KPROBES=y$/# CONFIG_KPROBES is not set/' \
+		"$1/root/boot/config-$kv"
+}
+
+dtree proto
+break_proto "$doc/proto"
+doctor_on proto
+check "doctor, try_to_unmap_one's prototype changed in BTF: exit 1, that probe only" \
+	eval 'rc_is 1 && problems_are "prototype try_to_unmap_one" &&
+	      line_is prototype try_to_unmap_one problem "BTF has int\(struct vm_area_struct \*, struct vm_area_struct \*\), probe reclaim was written for bool\(struct folio \*, struct vm_area_struct \*, unsigned long, void \*\); fix: .*module/probes\.c and SS_PROTOS.*" &&
+	      line_is prototype try_to_migrate_one ok'
+dtree kallsyms
+break_kallsyms "$doc/kallsyms"
+doctor_on kallsyms
+check "doctor, do_swap_page missing from kallsyms: exit 1, says what to do" \
+	eval 'rc_is 1 && problems_are "kallsyms do_swap_page" &&
+	      line_is kallsyms do_swap_page problem "not in .*/proc/kallsyms: inlined, renamed or compiled out; fix: probe swapin will be unavailable .*symbols=swapin=NEWNAME"'
+dtree blacklist
+break_blacklist "$doc/blacklist"
+doctor_on blacklist
+check "doctor, swap_free in the kprobes blacklist: exit 1" \
+	eval 'rc_is 1 && problems_are "blacklist swap_free" &&
+	      line_is blacklist swap_free problem "listed in .*/kprobes/blacklist: the kernel refuses kprobes there; fix: .*probe swap_free stays unavailable.*"'
+dtree config
+break_config "$doc/config"
+doctor_on config
+check "doctor, CONFIG_KPROBES not set: exit 1, names the option and the fix" \
+	eval 'rc_is 1 && problems_are "config CONFIG_KPROBES" &&
+	      line_is config CONFIG_KPROBES problem "not set \(.*\): swapscope.s probes are kprobes; fix: boot a kernel built with CONFIG_KPROBES=y"'
+
+dtree bad
+for b in proto kallsyms blacklist config; do "break_$b" "$doc/bad"; done
+doctor_on bad
+check "doctor, all four at once: exit 1 naming each problem, the rest ok" \
+	eval 'rc_is 1 && problems_are "prototype try_to_unmap_one" "kallsyms do_swap_page" "blacklist swap_free" "config CONFIG_KPROBES" &&
+	      out_has "^$nr_doc checks: $((nr_doc - 5)) ok, 4 problems, 1 skipped$"'
+doctor_on bad --json
+check "doctor --json, all four: the problems with their fixes, summary" \
+	eval 'rc_is 1 && json "sorted((c[\"check\"], c[\"subject\"]) for c in d[\"checks\"] if c[\"result\"] == \"problem\") == sorted([(\"prototype\", \"try_to_unmap_one\"), (\"kallsyms\", \"do_swap_page\"), (\"blacklist\", \"swap_free\"), (\"config\", \"CONFIG_KPROBES\")]) and all(c[\"fix\"] for c in d[\"checks\"] if c[\"result\"] == \"problem\") and d[\"summary\"][\"problems\"] == 4"'
+
+# More ways a kernel can differ.
+dtree range
+addr=$(awk '$3 == "try_to_unmap_one" { print $1 }' "$doc/range/root/proc/kallsyms")
+printf '0x%s-0x%x\tsome_notrace_area\n' "$addr" $((0x$addr + 0x100)) \
+	>>"$doc/range/root/sys/kernel/debug/kprobes/blacklist"
+doctor_on range
+check "doctor: a target inside a blacklisted address range, under another name" \
+	eval 'rc_is 1 && problems_are "blacklist try_to_unmap_one" &&
+	      line_is blacklist try_to_unmap_one problem "inside a blacklisted range .*some_notrace_area.*"'
+dtree clone
+sed -i 's/ try_to_unmap_one$/ try_to_unmap_one.isra.0/' "$doc/clone/root/proc/kallsyms"
+doctor_on clone
+check "doctor: only a compiler clone (.isra.0) in kallsyms" \
+	eval 'rc_is 1 && problems_are "kallsyms try_to_unmap_one" &&
+	      line_is kallsyms try_to_unmap_one problem ".*only the compiler.s clone try_to_unmap_one\.isra\.0.*"'
+dtree twice
+twin=$(grep ' exit_mmap$' "$doc/twice/root/proc/kallsyms" | sed 's/^ffffffffb70/ffffffffb71/')
+echo "$twin" >>"$doc/twice/root/proc/kallsyms"
+printf 'ffffffffb7100000 t swap_free_extra\nffffffffb7100010 t swap_fre\n' \
+	>>"$doc/twice/root/proc/kallsyms"
+doctor_on twice
+check "doctor: two functions named exit_mmap; longer or shorter names do not count" \
+	eval 'rc_is 1 && problems_are "kallsyms exit_mmap" &&
+	      line_is kallsyms exit_mmap problem "2 text symbols of that name.*" &&
+	      line_is kallsyms swap_free ok'
+dtree modsym
+sed -i '/ swap_free$/d' "$doc/modsym/root/proc/kallsyms"
+printf 'ffffffffc0000000 t swap_free\t[other]\n' >>"$doc/modsym/root/proc/kallsyms"
+doctor_on modsym
+check "doctor: a module's symbol of the name is not the kernel's" \
+	eval 'rc_is 1 && problems_are "kallsyms swap_free"'
+dtree nokprobes
+echo 0 >"$doc/nokprobes/root/sys/kernel/debug/kprobes/enabled"
+doctor_on nokprobes
+check "doctor: kprobes disarmed: exit 1, echo 1 > .../enabled" \
+	eval 'rc_is 1 && problems_are "kprobes enabled" &&
+	      line_is kprobes enabled problem ".*fix: echo 1 > /sys/kernel/debug/kprobes/enabled"'
+
+dtree other
+sed -i "s/^built_for=.*/built_for=6.1.0-56-amd64/" "$doc/other/root/sys/kernel/debug/swapscope/version"
+doctor_on other
+check "doctor: the loaded module was built for another kernel" \
+	eval 'rc_is 1 && problems_are "module swapscope" &&
+	      line_is module swapscope problem "loaded, built for 6\.1\.0-56-amd64, this kernel is $kv; fix: rebuild .*"'
+sed -i "s/^abi=.*/abi=99/" "$doc/other/root/sys/kernel/debug/swapscope/version"
+doctor_on other
+check "doctor: the loaded module has another abi" \
+	eval 'rc_is 1 && line_is module swapscope problem "loaded, abi 99, this swapscope reads abi 1; .*"'
+sed -i "/^built_for=/d; s/^abi=.*/abi=1/" "$doc/other/root/sys/kernel/debug/swapscope/version"
+doctor_on other
+check "doctor: a module without built_for=" \
+	eval 'rc_is 1 && line_is module swapscope problem ".*no built_for=.*"'
+
+dtree unloaded
+rm -r "$doc/unloaded/root/sys/kernel/debug/swapscope"
+doctor_on unloaded
+check "doctor: module not loaded is no problem" \
+	eval 'rc_is 0 && line_is module swapscope ok "not loaded \(insmod swapscope\.ko\)"'
+rm -r "$doc/unloaded/root/lib/modules/$kv/build"
+doctor_on unloaded
+check "doctor: no headers and no module built for this kernel: apt-get install linux-headers-$kv" \
+	eval 'rc_is 1 && problems_are "headers /lib/modules/$kv/build" &&
+	      line_is headers "/lib/modules/$kv/build" problem "not installed .*; fix: apt-get install linux-headers-$kv"'
+mkdir -p "$doc/unloaded/root/lib/modules/$kv/updates"
+: >"$doc/unloaded/root/lib/modules/$kv/updates/swapscope.ko"
+doctor_on unloaded
+check "doctor: no headers, but swapscope.ko installed for this kernel" \
+	eval 'rc_is 0 && line_is headers "/lib/modules/$kv/build" ok "not installed, not needed: .*/updates/swapscope\.ko is installed"'
+dtree noheaders
+rm -r "$doc/noheaders/root/lib/modules/$kv/build"
+doctor_on noheaders
+check "doctor: no headers, but the loaded module was built for this kernel" \
+	eval 'rc_is 0 && line_is headers "/lib/modules/$kv/build" ok "not installed, not needed: the loaded swapscope was built for $kv"'
+
+dtree nodebugfs
+sed -i '/ debugfs /d' "$doc/nodebugfs/root/proc/mounts"
+doctor_on nodebugfs
+check "doctor: debugfs not mounted: the mount command; what needs it is skipped" \
+	eval 'rc_is 1 && problems_are "debugfs /sys/kernel/debug" &&
+	      line_is debugfs /sys/kernel/debug problem "not mounted .*; fix: mount -t debugfs none /sys/kernel/debug" &&
+	      line_is module swapscope skipped "debugfs is not mounted.*" &&
+	      line_is kprobes enabled skipped ".*" && line_is blacklist swap_free skipped ".*"'
+echo "debugfs /mnt/dbg debugfs rw 0 0" >>"$doc/nodebugfs/root/proc/mounts"
+doctor_on nodebugfs
+check "doctor: debugfs mounted elsewhere only" \
+	eval 'rc_is 1 && line_is debugfs /sys/kernel/debug problem "mounted on /mnt/dbg only.*"'
+
+dtree gz
+cfg=$doc/gz/root/boot/config-$kv
+sed -i 's/^CONFIG_KPROBES_ON_FTRACE=y$/# CONFIG_KPROBES_ON_FTRACE is not set/' "$cfg"
+gzip -c "$cfg" >"$doc/gz/root/proc/config.gz"
+rm "$cfg"
+doctor_on gz
+check "doctor: config from /proc/config.gz; an optional option unset is no problem" \
+	eval 'rc_is 0 && line_is config CONFIG_KPROBES ok "y \(.*/proc/config\.gz\)" &&
+	      line_is config CONFIG_KPROBES_ON_FTRACE ok "not set \(.*\), optional: probes use int3.*"'
+rm "$doc/gz/root/proc/config.gz"
+doctor_on gz
+check "doctor: no config at all: the config lines skipped, saying why" \
+	eval 'rc_is 0 && line_is config CONFIG_KPROBES skipped "neither .*/boot/config-$kv nor .*/proc/config\.gz .*"'
+
+# BTF through bpftool: the blob is stood for by a file with BTF's magic.
+printf '\237\353\001\000' >"$doc/vmlinux.btf"
+run --root "$dfx/root" --btf "$doc/vmlinux.btf" --bpftool "$doc/no-such-bpftool" doctor
+check "doctor: no bpftool: btf and the prototypes skipped (install bpftool), exit 0" \
+	eval 'rc_is 0 && line_is btf ".*/vmlinux\.btf" skipped ".*no-such-bpftool not found: install bpftool \(apt-get install bpftool\)" &&
+	      line_is prototype do_swap_page skipped "no bpftool to read BTF with"'
+cat >"$doc/bpftool" <<EOT
+#!/bin/sh
+# bpftool as doctor runs it: btf dump file FILE format raw
+[ "\$*" = "btf dump file $doc/vmlinux.btf format raw" ] || { echo "bad arguments: \$*" >&2; exit 2; }
+cat "$dfx/btf.txt"
+EOT
+chmod +x "$doc/bpftool"
+run --root "$dfx/root" --btf "$doc/vmlinux.btf" --bpftool "$doc/bpftool" doctor
+check "doctor: BTF through bpftool btf dump file FILE format raw" \
+	eval 'rc_is 0 && line_is btf ".*/vmlinux\.btf" ok "[0-9]+ types \(bpftool, .*\)" &&
+	      line_is prototype try_to_unmap_one ok'
+printf '#!/bin/sh\necho "Error: failed to load BTF from %s: Invalid argument" >&2\nexit 255\n' "$doc/vmlinux.btf" >"$doc/bpftool"
+run --root "$dfx/root" --btf "$doc/vmlinux.btf" --bpftool "$doc/bpftool" doctor
+check "doctor: bpftool fails: btf skipped with its message" \
+	eval 'rc_is 0 && line_is btf ".*/vmlinux\.btf" skipped ".*failed \(exit status\): Error: failed to load BTF.*" &&
+	      line_is prototype swap_free skipped "BTF not readable"'
+run --root "$dfx/root" doctor
+check "doctor: no /sys/kernel/btf/vmlinux: no CONFIG_DEBUG_INFO_BTF, prototypes skipped" \
+	eval 'rc_is 0 && line_is btf /sys/kernel/btf/vmlinux skipped ".*absent: the kernel has no CONFIG_DEBUG_INFO_BTF" &&
+	      line_is prototype exit_mmap skipped ".*"'
+echo "just some text" >"$doc/junk.txt"
+run --root "$dfx/root" --btf "$doc/junk.txt" doctor
+check "doctor: --btf of something else: skipped, saying what it is not" \
+	eval 'rc_is 0 && line_is btf ".*junk\.txt" skipped ".*neither BTF, nor ELF, nor a saved .bpftool btf dump.*"'
+sed '5s/.*/garbage line/' "$dfx/btf.txt" >"$doc/garbled.txt"
+run --root "$dfx/root" --btf "$doc/garbled.txt" doctor
+check "doctor: a garbled dump names the line" \
+	eval 'rc_is 0 && line_is btf ".*garbled\.txt" skipped "line 5 is not bpftool.s raw format: garbage line"'
+grep -v "FUNC 'remove_migration_pte'" "$dfx/btf.txt" >"$doc/nofunc.txt"
+run --root "$dfx/root" --btf "$doc/nofunc.txt" doctor
+check "doctor: a target without a FUNC in BTF cannot be checked: a problem" \
+	eval 'rc_is 1 && problems_are "prototype remove_migration_pte" &&
+	      line_is prototype remove_migration_pte problem "no FUNC remove_migration_pte in BTF: .*"'
+
+# Usage errors are exit 2.
+run doctor extra
+check "doctor with an argument: exit 2" eval 'rc_is 2 && out_empty && err_has "doctor takes no arguments"'
+run --root "$doc/none" doctor
+check "doctor --root of no directory: exit 2" eval 'rc_is 2 && err_has "--root .*none: not a directory"'
+run -j --root "$doc" doctor
+check "doctor --root without osrelease: exit 2, JSON error" \
+	eval 'rc_is 2 && json_error_has "cannot read the kernel release"'
+run --root "$dfx/root" --btf "$doc/none.btf" doctor
+check "doctor --btf of a missing file: exit 2" eval 'rc_is 2 && err_has "--btf .*none\.btf: No such file"'
+run --root "$dfx/root" status
+check "--root on status: exit 2" eval 'rc_is 2 && err_has "--root is not an option of .status."'
+run --btf "$dfx/btf.txt" report
+check "--btf on report: exit 2" eval 'rc_is 2 && err_has "--btf is not an option of .report."'
+run doctor --help
+check "doctor --help: its usage and the checks" \
+	eval 'rc_is 0 && out_has "^Usage: swapscope doctor \[--root DIR\] \[--btf FILE\] \[--bpftool PATH\]$" && out_has "^  prototype "'
+run help
+check "help lists doctor" out_has '^  doctor +preflight'
+
+# Not root: the live system, whatever it has; only the root line is certain.
+if [ "$(id -u)" -ne 0 ]; then
+	run doctor
+elif [ "${as_user[0]:-}" != none ]; then
+	"${as_user[@]}" "$tmp/swapscope-copy" doctor >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+fi
+if [ "$(id -u)" -ne 0 ] || [ "${as_user[0]:-}" != none ]; then
+	check "doctor as a user: the root problem, exit 1" \
+		eval 'rc_is 1 && line_is root - problem "euid [1-9][0-9]*: .*; fix: run as root, e.g. sudo swapscope doctor"'
+else
+	skip "doctor as a user" "root, and no setpriv to drop it"
+fi
+
+# doctor_robust LABEL: random and damaged inputs, never a crash.
+doctor_robust() {
+	local label=$1 d=$doc/hostile bad=0 i
+	dtree hostile
+	for i in $(seq 1 30); do
+		{ echo '[1] INT'; head -c $((RANDOM % 4000)) /dev/urandom; } >"$d/btf.txt"
+		head -c $((RANDOM % 4000)) /dev/urandom >"$d/root/proc/kallsyms"
+		head -c $((RANDOM % 2000)) /dev/urandom >"$d/root/sys/kernel/debug/kprobes/blacklist"
+		head -c $((RANDOM % 2000)) /dev/urandom >"$d/root/proc/mounts"
+		doctor_on hostile
+		{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && ! grep -Eq 'Sanitizer|runtime error' "$tmp/err" ||
+			bad=$((bad + 1))
+	done
+	python3 -c '
+import random, re, sys
+random.seed(2)
+src = open(sys.argv[1]).read().split("\n")
+for i in range(30):
+    lines = list(src)
+    for _ in range(random.randrange(1, 6)):
+        k = random.randrange(len(lines))
+        lines[k] = re.sub(r"type_id=\d+", "type_id=%d" % random.choice([0, 1, 7, 15, 99999999, 16777215, 4294967296]), lines[k])
+        if random.random() < 0.3:
+            lines[k] = lines[k][:random.randrange(len(lines[k]) + 1)]
+    open("%s.%d" % (sys.argv[2], i), "w").write("\n".join(lines))' "$dfx/btf.txt" "$doc/damaged"
+	dtree hostile
+	for i in $(seq 0 29); do
+		run --root "$d/root" --btf "$doc/damaged.$i" doctor
+		{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && ! grep -Eq 'Sanitizer|runtime error' "$tmp/err" ||
+			bad=$((bad + 1))
+	done
+	# a type that refers to itself
+	printf "[1] PTR '(anon)' type_id=2\n[2] CONST '(anon)' type_id=1\n[3] FUNC_PROTO '(anon)' ret_type_id=1 vlen=1\n\t'x' type_id=2\n[4] FUNC 'swap_free' type_id=3 linkage=static\n" >"$doc/loop.txt"
+	run --root "$d/root" --btf "$doc/loop.txt" doctor
+	{ [ "$rc" -eq 1 ] && line_is prototype swap_free problem ".*"; } || bad=$((bad + 1))
+	check "$label: 61 doctor runs on random and damaged inputs, never a crash" \
+		[ "$bad" -eq 0 ]
+}
+doctor_robust "plain build"
+
 # --- hostile files, with the plain and the sanitizer build ----------------------
 
 # robust LABEL: runs $ss on broken and random trees.
@@ -1220,6 +1572,7 @@ if [ "$have_san" -eq 1 ] && [ -z "${SWAPSCOPE:-}" ]; then
 		ss_plain=$ss
 		ss=$tmp/san/swapscope
 		robust "ASan+UBSan build"
+		doctor_robust "ASan+UBSan build"
 		ss=$ss_plain
 	else
 		not_ok "build: swapscope with ASan and UBSan"

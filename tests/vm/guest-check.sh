@@ -191,6 +191,79 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 		sed 's/^/# demo: /'
 fi
 
+# --- doctor: the preflight on Debian's 6.1, then on a doctored BTF ---------
+# With the module loaded (so the missing kernel headers are not needed):
+# exit 0, the config read from /boot, every probe's symbol a function in
+# kallsyms, not blacklisted and of the prototype SS_PROTOS gives, per the
+# BTF bpftool reads from /sys/kernel/btf/vmlinux.
+if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
+	kver=$(uname -r)
+	doc=$(swapscope doctor 2>&1)
+	rc=$?
+	printf '%s\n' "$doc" | sed 's/^/# doctor: /'
+	doc_has() {	# doc_has DESC PATTERN: a line of the output above
+		if printf '%s\n' "$doc" | grep -qE -- "$2"; then
+			echo "ok - doctor: $1"
+		else
+			notok "doctor: $1: no line matches '$2'"
+		fi
+	}
+	if [ "$rc" -eq 0 ] && ! printf '%s\n' "$doc" | grep -qE '^[a-z]+ +[^ ]+ +problem '; then
+		echo "ok - doctor: exit 0 on $kver, no problem"
+	else
+		notok "doctor: exit $rc on $kver: $(printf '%s\n' "$doc" | grep ' problem ' | head -n 3)"
+	fi
+	for o in MODULES KPROBES KRETPROBES DEBUG_FS SWAP KPROBES_ON_FTRACE DEBUG_INFO_BTF; do
+		doc_has "CONFIG_$o=y read from /boot/config-$kver" \
+			"^config +CONFIG_$o +ok +y \(/boot/config-$kver\)"
+	done
+	doc_has "running as root" '^root +- +ok +euid 0$'
+	doc_has "debugfs mounted" '^debugfs +/sys/kernel/debug +ok '
+	doc_has "kprobes enabled" '^kprobes +enabled +ok '
+	doc_has "the loaded module is built for $kver, abi matches" \
+		"^module +swapscope +ok +loaded: .*, abi 1, built for $kver$"
+	doc_has "no headers in the guest, not needed for the loaded module" \
+		"^headers +/lib/modules/$kver/build +ok +not installed, not needed: "
+	doc_has "BTF read with bpftool" \
+		'^btf +/sys/kernel/btf/vmlinux +ok +[0-9]+ types \(bpftool, /sys/kernel/btf/vmlinux\)$'
+	doc_bad=0
+	while read -r name sym; do
+		for c in kallsyms blacklist prototype; do
+			printf '%s\n' "$doc" | grep -qE "^$c +$sym +ok " && continue
+			notok "doctor: $c of $sym (probe $name) is not ok"
+			doc_bad=1
+		done
+	done < "$probes"
+	[ $doc_bad -eq 0 ] &&
+		echo "ok - doctor: every probe's symbol in kallsyms, not blacklisted, prototype as BTF says ($(wc -l < "$probes") probes)"
+	cli_expect 0 "doctor --json: no problem" '"problems": *0,' swapscope --json doctor
+
+	# A saved dump reads as bpftool's; a prototype changed in it is caught.
+	if bpftool btf dump file /sys/kernel/btf/vmlinux format raw > /tmp/btf.txt; then
+		cli_expect 0 "doctor --btf of a saved bpftool dump" \
+			"^prototype +try_to_unmap_one +ok +bool\(struct folio \*, struct vm_area_struct \*, unsigned long, void \*\)$" \
+			swapscope doctor --btf /tmp/btf.txt
+		id=$(sed -n "s/^\[[0-9]*\] FUNC 'copy_page_range' type_id=\([0-9]*\) .*/\1/p" /tmp/btf.txt)
+		sed "s/^\(\[[0-9]*\] FUNC 'try_to_unmap_one' type_id=\)[0-9]*/\1$id/" \
+			/tmp/btf.txt > /tmp/btf.bad
+		out=$(swapscope doctor --btf /tmp/btf.bad 2>&1)
+		rc=$?
+		if [ "$rc" -eq 1 ] && [ "$(printf '%s\n' "$out" | grep -cE '^[a-z]+ +[^ ]+ +problem ')" -eq 1 ] &&
+		   printf '%s\n' "$out" | grep -qE '^prototype +try_to_unmap_one +problem +BTF has int\(struct vm_area_struct \*, struct vm_area_struct \*\), probe reclaim was written for bool\('; then
+			echo "ok - doctor: a doctored BTF (try_to_unmap_one's prototype changed): exit 1 naming that probe only"
+		else
+			notok "doctor on a doctored BTF: exit $rc (want 1): $(printf '%s\n' "$out" | grep -E ' (problem|skipped) ' | head -c 400)"
+		fi
+		rm -f /tmp/btf.txt /tmp/btf.bad
+	else
+		notok "doctor: bpftool btf dump of /sys/kernel/btf/vmlinux failed"
+	fi
+	# As if the module were not loaded: now the headers are missing.
+	cli_expect 1 "doctor, no module loaded and no headers: apt-get install linux-headers-$kver" \
+		"^headers +/lib/modules/$kver/build +problem .*fix: apt-get install linux-headers-$kver$" \
+		swapscope doctor --debugfs /sys/kernel/debug/no-swapscope
+fi
+
 # --- the control file: bad commands change nothing -------------------------
 # Counts move with the guest's own processes, so only verdicts and the
 # enabled flags are compared.

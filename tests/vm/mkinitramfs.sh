@@ -91,6 +91,22 @@ if [ -n "${SWAPSCOPE_CLI:-}" ]; then
 	[ -f "$SWAPSCOPE_CLI" ] || die "SWAPSCOPE_CLI=$SWAPSCOPE_CLI not found"
 	install -m 0755 "$SWAPSCOPE_CLI" "$stage/bin/swapscope"
 fi
+# What "swapscope doctor" reads besides /proc and /sys: the kernel config
+# where Debian installs it, and bpftool for the BTF, with the shared
+# libraries ldd names (it is not linked statically).
+if [ -r "$MODROOT/boot/config-$KVER" ]; then
+	install -D -m 0644 "$MODROOT/boot/config-$KVER" "$stage/boot/config-$KVER"
+fi
+bpftool=$(PATH=$PATH:/usr/sbin:/sbin command -v bpftool || true)
+if [ -n "$bpftool" ]; then
+	install -D -m 0755 "$bpftool" "$stage/usr/sbin/bpftool"
+	for lib in $(ldd "$bpftool" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
+		# install copies what a symlink points to, under the link's name
+		install -D -m 0755 "$lib" "$stage$lib"
+	done
+else
+	echo "mkinitramfs.sh: warning: no bpftool (setup.sh installs it): swapscope doctor cannot read BTF in the guest" >&2
+fi
 if [ -n "${SCENARIO_DIR:-}" ]; then
 	[ -d "$SCENARIO_DIR" ] || die "SCENARIO_DIR=$SCENARIO_DIR is not a directory"
 	mkdir -p "$stage/scenarios"

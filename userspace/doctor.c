@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * doctor.c: "swapscope doctor", the preflight before insmod: does this
+ * kernel have what the module needs, and are its probe targets there,
+ * probe-able and of the prototypes the handlers were written for?
+ *
+ * Every check ends ok, problem (with how to fix it) or skipped (with why).
+ * --root DIR reads a recorded system instead of this one: DIR/proc/...,
+ * DIR/sys/..., DIR/boot/..., DIR/lib/modules/...; the unit tests use it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "main.h"
+#include "doctor.h"
+
+#define DEBUGFS_MNT	"/sys/kernel/debug"
+#define KPROBES_DIR	DEBUGFS_MNT "/kprobes"
+
+/* ------------------------------------------------------------------ */
+/* what the module was written for                                     */
+/* ------------------------------------------------------------------ */
+
+struct probe_target {
+	const char *probe;
+	const char *symbol;
+};
+
+#define SS_X_TARGET(id, pname, sym, is_ret) \
+	[SS_PROBE_##id] = { .probe = pname, .symbol = sym },
+static const struct probe_target targets[SS_NR_PROBES] = {
+	SS_PROBES(SS_X_TARGET)
+};
+#undef SS_X_TARGET
+
+struct probe_proto {
+	const char *ret;
+	const char *params;
+};
+
+/*
+ * Indexed by probe id: an unknown id does not compile, a second entry for
+ * one is an -Woverride-init error, and the count must match.
+ */
+#define SS_X_PROTO(id, r, p) [SS_PROBE_##id] = { .ret = r, .params = p },
+static const struct probe_proto protos[SS_NR_PROBES] = {
+	SS_PROTOS(SS_X_PROTO)
+};
+#undef SS_X_PROTO
+
+#define SS_X_COUNT(id, r, p) + 1
+_Static_assert(0 SS_PROTOS(SS_X_COUNT) == SS_NR_PROBES,
+	       "SS_PROTOS needs one entry per SS_PROBES entry");
+#undef SS_X_COUNT
+
+struct config_option {
+	const char *name;
+	bool required;
+	const char *why;	/* required: what needs it; else: what is lost */
+};
+
+static const struct config_option config_options[] = {
+	{ "CONFIG_MODULES", true, "insmod needs loadable module support" },
+	{ "CONFIG_KPROBES", true, "swapscope's probes are kprobes" },
+	{ "CONFIG_KRETPROBES", true, "most of swapscope's probes are kretprobes" },
+	{ "CONFIG_DEBUG_FS", true, "swapscope reports through debugfs" },
+	{ "CONFIG_SWAP", true, "without swap there are no swap entries to watch" },
+	{ "CONFIG_MODULE_UNLOAD", false,
+	  "rmmod is impossible, only a reboot unloads swapscope" },
+	{ "CONFIG_KPROBES_ON_FTRACE", false,
+	  "probes use int3 breakpoints instead of ftrace sites (slower)" },
+	{ "CONFIG_DEBUG_INFO_BTF", false,
+	  "no /sys/kernel/btf/vmlinux: the prototypes cannot be checked" },
+};
+
+/* ------------------------------------------------------------------ */
+/* the checks and their results                                        */
+/* ------------------------------------------------------------------ */
+
+enum doc_result { DOC_OK, DOC_PROBLEM, DOC_SKIPPED };
+
+static const char *const result_names[] = {
+	[DOC_OK] = "ok", [DOC_PROBLEM] = "problem", [DOC_SKIPPED] = "skipped",
+};
+
+struct doc_check {
+	const char *check;
+	char *subject;		/* NULL: none */
+	enum doc_result result;
+	char *detail;
+	char *fix;		/* problems only */
+};
+
+struct sym_seen {
+	size_t text;		/* t, T or W symbols of vmlinux by that name */
+	char type;		/* of a symbol by that name that is no text */
+	uint64_t addr;		/* of the first text one; 0 when hidden */
+	char clone[128];	/* e.g. try_to_unmap_one.isra.0 */
+};
+
+struct doctor {
+	const char *root;	/* "" for this system */
+	char *release;
+	struct doc_check *c;
+	size_t nr;
+	size_t cap;
+	/* what later checks learn from earlier ones */
+	bool debugfs_mounted;
+	bool module_for_release;	/* loaded and built for this kernel */
+	struct sym_seen seen[SS_NR_PROBES];
+};
+
+__printf(5, 6)
+static void doc_add(struct doctor *d, const char *check, const char *subject,
+		    enum doc_result result, const char *fmt, ...)
+{
+	struct doc_check *c;
+	va_list ap;
+
+	if (d->nr == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 64;
+		c = xcalloc(d->cap, sizeof(*c));
+		if (d->nr)
+			memcpy(c, d->c, d->nr * sizeof(*c));
+		free(d->c);
+		d->c = c;
+	}
+	c = &d->c[d->nr++];
+	c->check = check;
+	c->subject = subject ? xasprintf("%s", subject) : NULL;
+	c->result = result;
+	va_start(ap, fmt);
+	if (vasprintf(&c->detail, fmt, ap) < 0) {
+		p_err("out of memory");
+		exit(SS_EXIT_PROBLEM);
+	}
+	va_end(ap);
+	c->fix = NULL;
+}
+
+/* How to fix the problem added last. */
+__printf(2, 3)
+static void doc_fix(struct doctor *d, const char *fmt, ...)
+{
+	struct doc_check *c = &d->c[d->nr - 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&c->fix, fmt, ap) < 0) {
+		p_err("out of memory");
+		exit(SS_EXIT_PROBLEM);
+	}
+	va_end(ap);
+}
+
+__printf(2, 3)
+static char *doc_path(const struct doctor *d, const char *fmt, ...)
+{
+	char *rel, *path;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) < 0) {
+		p_err("out of memory");
+		exit(SS_EXIT_PROBLEM);
+	}
+	va_end(ap);
+	path = xasprintf("%s%s", d->root, rel);
+	free(rel);
+	return path;
+}
+
+/* Why a file could not be opened, for a "skipped" line. */
+static const char *doc_why(int err)
+{
+	if (err == EACCES || err == EPERM)
+		return "permission denied (run as root)";
+	return strerror(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* kernel config                                                       */
+/* ------------------------------------------------------------------ */
+
+/* "CONFIG_X=v" lines; "# CONFIG_X is not set" is as good as absent. */
+static void config_read(FILE *fp, char (*val)[8])
+{
+	char *line = NULL, *eq;
+	size_t cap = 0, i;
+
+	while (getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		eq = strchr(line, '=');
+		if (line[0] != 'C' || !eq)
+			continue;
+		*eq = '\0';
+		for (i = 0; i < ARRAY_SIZE(config_options); i++)
+			if (!strcmp(line, config_options[i].name))
+				snprintf(val[i], sizeof(val[i]), "%s", eq + 1);
+	}
+	free(line);
+}
+
+/* 0 when read; else what to say on each option's skipped line. */
+static char *config_load(struct doctor *d, char (*val)[8], char **src)
+{
+	char *boot = doc_path(d, "/boot/config-%s", d->release);
+	char *gz = doc_path(d, "/proc/config.gz");
+	char *argv[] = { "gzip", "-dc", gz, NULL }, msg[256], *why = NULL;
+	struct spawn s;
+	FILE *fp;
+	int err;
+
+	*src = NULL;
+	fp = fopen(boot, "r");
+	if (fp) {
+		config_read(fp, val);
+		fclose(fp);
+		*src = boot;
+		free(gz);
+		return NULL;
+	}
+	err = errno;
+	if (err != ENOENT) {
+		why = xasprintf("%s: %s", boot, doc_why(err));
+	} else if (access(gz, F_OK)) {
+		why = xasprintf("neither %s nor %s (CONFIG_IKCONFIG_PROC) exists",
+				boot, gz);
+	} else {
+		err = spawn_start(&s, argv);
+		if (err) {
+			why = xasprintf("cannot run gzip to read %s: %s", gz,
+					err == ENOENT ? "not installed" : strerror(err));
+		} else {
+			config_read(s.out, val);
+			if (spawn_finish(&s, msg, sizeof(msg)))
+				why = xasprintf("gzip -dc %s failed: %s", gz, msg);
+			else
+				*src = xasprintf("%s", gz);
+		}
+	}
+	free(boot);
+	free(gz);
+	return why;
+}
+
+static void check_config(struct doctor *d)
+{
+	char val[ARRAY_SIZE(config_options)][8] = { { 0 } };
+	const struct config_option *o;
+	char *src, *why;
+	size_t i;
+	bool set;
+
+	why = config_load(d, val, &src);
+	for (i = 0; i < ARRAY_SIZE(config_options); i++) {
+		o = &config_options[i];
+		set = !strcmp(val[i], "y") || !strcmp(val[i], "m");
+		if (why)
+			doc_add(d, "config", o->name, DOC_SKIPPED, "%s", why);
+		else if (set)
+			doc_add(d, "config", o->name, DOC_OK, "%s (%s)%s", val[i],
+				src, o->required ? "" : ", optional");
+		else if (!o->required)
+			doc_add(d, "config", o->name, DOC_OK,
+				"not set (%s), optional: %s", src, o->why);
+		else {
+			doc_add(d, "config", o->name, DOC_PROBLEM,
+				"not set (%s): %s", src, o->why);
+			doc_fix(d, "boot a kernel built with %s=y", o->name);
+		}
+	}
+	free(src);
+	free(why);
+}
+
+/* ------------------------------------------------------------------ */
+/* root, debugfs, the module, headers, kprobes                         */
+/* ------------------------------------------------------------------ */
+
+static void check_root(struct doctor *d)
+{
+	uid_t euid = geteuid();
+
+	if (*d->root)
+		doc_add(d, "root", NULL, DOC_SKIPPED,
+			"--root: reading recorded files, not this system");
+	else if (!euid)
+		doc_add(d, "root", NULL, DOC_OK, "euid 0");
+	else {
+		doc_add(d, "root", NULL, DOC_PROBLEM,
+			"euid %u: insmod, debugfs and the kprobes blacklist need root",
+			(unsigned int)euid);
+		doc_fix(d, "run as root, e.g. sudo swapscope doctor");
+	}
+}
+
+static void check_debugfs(struct doctor *d)
+{
+	char *path = doc_path(d, "/proc/mounts"), *line = NULL;
+	char dev[256], mnt[4096], type[64], *elsewhere = NULL;
+	size_t cap = 0;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (!fp) {
+		doc_add(d, "debugfs", DEBUGFS_MNT, DOC_SKIPPED, "%s: %s", path,
+			doc_why(errno));
+		free(path);
+		return;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		if (sscanf(line, "%255s %4095s %63s", dev, mnt, type) != 3 ||
+		    strcmp(type, "debugfs"))
+			continue;
+		if (!strcmp(mnt, DEBUGFS_MNT))
+			d->debugfs_mounted = true;
+		else if (!elsewhere)
+			elsewhere = xasprintf("%s", mnt);
+	}
+	free(line);
+	fclose(fp);
+	if (d->debugfs_mounted) {
+		doc_add(d, "debugfs", DEBUGFS_MNT, DOC_OK, "mounted (%s)", path);
+	} else {
+		if (elsewhere)
+			doc_add(d, "debugfs", DEBUGFS_MNT, DOC_PROBLEM,
+				"mounted on %s only, swapscope's files are looked for on %s",
+				elsewhere, DEBUGFS_MNT);
+		else
+			doc_add(d, "debugfs", DEBUGFS_MNT, DOC_PROBLEM,
+				"not mounted (%s)", path);
+		doc_fix(d, "mount -t debugfs none %s", DEBUGFS_MNT);
+	}
+	free(elsewhere);
+	free(path);
+}
+
+/* The swapscope directory: --debugfs, else the one under --root. */
+static char *module_dir(const struct doctor *d)
+{
+	if (strcmp(debugfs_dir, SWAPSCOPE_DEBUGFS_DIR))
+		return xasprintf("%s", debugfs_dir);
+	return doc_path(d, "%s", SWAPSCOPE_DEBUGFS_DIR);
+}
+
+static const char *version_get(struct ss_file *f, const char *key)
+{
+	const struct ss_record *r = ss_file_find(f, key);
+
+	return r ? ss_rec_get(r, key) : NULL;
+}
+
+static void module_loaded(struct doctor *d, const char *dir)
+{
+	const char *module, *abi, *built_for;
+	char *path = xasprintf("%s/version", dir), *wrong = NULL;
+	uint64_t v = 0;
+	struct ss_file f;
+
+	ss_file_init(&f, path);
+	if (ss_read_path(&f, path, SS_REC_LINE)) {
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_PROBLEM,
+			"loaded, but its %s cannot be read: %s", path, f.err);
+		doc_fix(d, "rebuild the module and the CLI from the same tree, then rmmod swapscope && insmod swapscope.ko");
+		goto out;
+	}
+	module = version_get(&f, "module");
+	abi = version_get(&f, "abi");
+	built_for = version_get(&f, "built_for");
+	if (!abi || ss_parse_u64(abi, &v) || v != SWAPSCOPE_ABI)
+		wrong = xasprintf("abi %s, this swapscope reads abi %d",
+				  abi ? abi : "missing", SWAPSCOPE_ABI);
+	else if (!built_for)
+		wrong = xasprintf("its version file has no built_for=: a module older than this swapscope");
+	else if (strcmp(built_for, d->release))
+		wrong = xasprintf("built for %s, this kernel is %s", built_for,
+				  d->release);
+	if (wrong) {
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_PROBLEM, "loaded, %s",
+			wrong);
+		doc_fix(d, "rebuild swapscope.ko for %s from this CLI's tree (make), then rmmod swapscope && insmod swapscope.ko",
+			d->release);
+	} else {
+		d->module_for_release = true;
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_OK,
+			"loaded: %s, abi %" PRIu64 ", built for %s",
+			module ? module : "?", v, built_for);
+	}
+	free(wrong);
+out:
+	ss_file_free(&f);
+	free(path);
+}
+
+static void check_module(struct doctor *d)
+{
+	char *dir = module_dir(d);
+	bool explicit = strcmp(debugfs_dir, SWAPSCOPE_DEBUGFS_DIR);
+	struct stat st;
+
+	if (!explicit && !d->debugfs_mounted)
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_SKIPPED,
+			"debugfs is not mounted on %s", DEBUGFS_MNT);
+	else if (!stat(dir, &st))
+		module_loaded(d, dir);
+	else if (errno == ENOENT || errno == ENOTDIR)
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_OK,
+			"not loaded (insmod swapscope.ko)");
+	else
+		doc_add(d, "module", SWAPSCOPE_NAME, DOC_SKIPPED, "%s: %s",
+			dir, doc_why(errno));
+	free(dir);
+}
+
+/* A swapscope.ko where "make install" or DKMS put one for this kernel. */
+static char *installed_module(const struct doctor *d)
+{
+	static const char *const where[] = { "updates", "updates/dkms", "extra" };
+	char *path;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		path = doc_path(d, "/lib/modules/%s/%s/swapscope.ko", d->release,
+				where[i]);
+		if (!access(path, F_OK))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static void check_headers(struct doctor *d)
+{
+	char *dir = xasprintf("/lib/modules/%s/build", d->release);
+	char *mk = doc_path(d, "%s/Makefile", dir), *ko;
+
+	if (!access(mk, R_OK)) {
+		doc_add(d, "headers", dir, DOC_OK, "installed");
+	} else if (d->module_for_release) {
+		doc_add(d, "headers", dir, DOC_OK,
+			"not installed, not needed: the loaded swapscope was built for %s",
+			d->release);
+	} else if ((ko = installed_module(d))) {
+		doc_add(d, "headers", dir, DOC_OK,
+			"not installed, not needed: %s is installed", ko);
+		free(ko);
+	} else {
+		doc_add(d, "headers", dir, DOC_PROBLEM,
+			"not installed (no %s): swapscope.ko cannot be built for %s",
+			mk, d->release);
+		doc_fix(d, "apt-get install linux-headers-%s", d->release);
+	}
+	free(mk);
+	free(dir);
+}
+
+static void check_kprobes_enabled(struct doctor *d)
+{
+	char *path = doc_path(d, "%s/enabled", KPROBES_DIR), buf[16] = "";
+	FILE *fp;
+
+	if (!d->debugfs_mounted) {
+		doc_add(d, "kprobes", "enabled", DOC_SKIPPED,
+			"debugfs is not mounted on %s", DEBUGFS_MNT);
+		goto out;
+	}
+	fp = fopen(path, "r");
+	if (!fp) {
+		doc_add(d, "kprobes", "enabled", DOC_SKIPPED, "%s: %s", path,
+			doc_why(errno));
+		goto out;
+	}
+	if (!fgets(buf, sizeof(buf), fp))
+		buf[0] = '\0';
+	fclose(fp);
+	if (buf[0] == '1') {
+		doc_add(d, "kprobes", "enabled", DOC_OK, "1 (%s)", path);
+	} else {
+		buf[strcspn(buf, "\n")] = '\0';
+		doc_add(d, "kprobes", "enabled", DOC_PROBLEM,
+			"'%s' in %s: every kprobe is disarmed", buf, path);
+		doc_fix(d, "echo 1 > %s/enabled", KPROBES_DIR);
+	}
+out:
+	free(path);
+}
+
+/* ------------------------------------------------------------------ */
+/* the probe targets: kallsyms, blacklist, prototypes                  */
+/* ------------------------------------------------------------------ */
+
+static void kallsyms_line(struct doctor *d, char *line)
+{
+	char *addr, *type, *name, *mod, *save;
+	size_t i, len;
+
+	addr = strtok_r(line, " \t\n", &save);
+	type = strtok_r(NULL, " \t\n", &save);
+	name = strtok_r(NULL, " \t\n", &save);
+	mod = strtok_r(NULL, " \t\n", &save);
+	if (!addr || !type || !name || mod)	/* module symbols: not ours */
+		return;
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		struct sym_seen *s = &d->seen[i];
+
+		len = strlen(targets[i].symbol);
+		if (strncmp(name, targets[i].symbol, len))
+			continue;
+		if (name[len] == '.' && !s->clone[0])
+			snprintf(s->clone, sizeof(s->clone), "%s", name);
+		if (name[len])
+			continue;
+		if (strchr("tTW", type[0]) && !type[1]) {
+			if (!s->text++)
+				s->addr = strtoull(addr, NULL, 16);
+		} else {
+			s->type = type[0];
+		}
+	}
+}
+
+static void check_kallsyms(struct doctor *d)
+{
+	char *path = doc_path(d, "/proc/kallsyms"), *line = NULL;
+	const struct probe_target *t;
+	const struct sym_seen *s;
+	size_t cap = 0, i;
+	FILE *fp;
+	int err;
+
+	fp = fopen(path, "r");
+	err = errno;
+	if (fp) {
+		while (getline(&line, &cap, fp) > 0)
+			kallsyms_line(d, line);
+		free(line);
+		fclose(fp);
+	}
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		t = &targets[i];
+		s = &d->seen[i];
+		if (!fp) {
+			doc_add(d, "kallsyms", t->symbol, DOC_SKIPPED, "%s: %s",
+				path, doc_why(err));
+			continue;
+		}
+		if (s->text == 1) {
+			doc_add(d, "kallsyms", t->symbol, DOC_OK, "text symbol");
+			continue;
+		}
+		if (s->text > 1) {
+			doc_add(d, "kallsyms", t->symbol, DOC_PROBLEM,
+				"%zu text symbols of that name: probe %s may attach to the wrong one",
+				s->text, t->probe);
+			doc_fix(d, "a kprobe takes the first %s in /proc/kallsyms: make sure it is the function in mm/ before trusting probe %s",
+				t->symbol, t->probe);
+			continue;
+		}
+		if (s->clone[0])
+			doc_add(d, "kallsyms", t->symbol, DOC_PROBLEM,
+				"not in %s, only the compiler's clone %s, whose arguments may differ",
+				path, s->clone);
+		else if (s->type)
+			doc_add(d, "kallsyms", t->symbol, DOC_PROBLEM,
+				"in %s as type '%c', not as a function", path,
+				s->type);
+		else
+			doc_add(d, "kallsyms", t->symbol, DOC_PROBLEM,
+				"not in %s: inlined, renamed or compiled out", path);
+		doc_fix(d, "probe %s will be unavailable (the others still load); if the kernel renamed %s, point the probe at the new name: insmod swapscope.ko symbols=%s=NEWNAME",
+			t->probe, t->symbol, t->probe);
+	}
+	free(path);
+}
+
+struct blacklisted {
+	char *range;		/* "0x...-0x... name", as the file has it */
+	bool by_name;
+};
+
+/* One line "0xSTART-0xEND\tNAME [MODULE]" against every target. */
+static void blacklist_line(const struct doctor *d, char *line,
+			   struct blacklisted *hit)
+{
+	unsigned long long start, end;
+	char name[256], rest[64];
+	size_t i;
+	int n;
+
+	line[strcspn(line, "\n")] = '\0';
+	n = sscanf(line, "0x%llx-0x%llx %255s %63s", &start, &end, name, rest);
+	if (n != 3)		/* a module's entry has a 4th field */
+		return;
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		bool named = !strcmp(name, targets[i].symbol);
+		bool inside = d->seen[i].addr && start <= d->seen[i].addr &&
+			      d->seen[i].addr < end;
+
+		if ((named || inside) && !hit[i].range) {
+			hit[i].range = xasprintf("%s", line);
+			hit[i].by_name = named;
+		}
+	}
+}
+
+static void check_blacklist(struct doctor *d)
+{
+	char *path = doc_path(d, "%s/blacklist", KPROBES_DIR), *line = NULL;
+	struct blacklisted hit[SS_NR_PROBES] = { { 0 } };
+	char *why = NULL;
+	size_t cap = 0, i;
+	FILE *fp = NULL;
+
+	if (!d->debugfs_mounted)
+		why = xasprintf("debugfs is not mounted on %s", DEBUGFS_MNT);
+	else if (!(fp = fopen(path, "r")))
+		why = xasprintf("%s: %s", path, doc_why(errno));
+	if (fp) {
+		while (getline(&line, &cap, fp) > 0)
+			blacklist_line(d, line, hit);
+		free(line);
+		fclose(fp);
+	}
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		const struct probe_target *t = &targets[i];
+
+		if (why) {
+			doc_add(d, "blacklist", t->symbol, DOC_SKIPPED, "%s", why);
+		} else if (hit[i].range) {
+			doc_add(d, "blacklist", t->symbol, DOC_PROBLEM,
+				"%s in %s: the kernel refuses kprobes there",
+				hit[i].by_name ? "listed" : "inside a blacklisted range",
+				path);
+			doc_fix(d, "none in swapscope: probe %s stays unavailable on this kernel (%s)",
+				t->probe, hit[i].range);
+		} else {
+			doc_add(d, "blacklist", t->symbol, DOC_OK,
+				"not blacklisted");
+		}
+		free(hit[i].range);
+	}
+	free(why);
+	free(path);
+}
+
+/* One target's prototype in BTF (@n of them found) against @want. */
+static void prototype_one(struct doctor *d, const struct probe_target *t,
+			  const char *want, char **found, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n && strcmp(found[k], want); k++)
+		;
+	if (n == 1 && k == 0) {
+		doc_add(d, "prototype", t->symbol, DOC_OK, "%s", want);
+		return;
+	}
+	if (!n) {
+		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
+			"no FUNC %s in BTF: inlined, or left out because the compiler changed how it is called; expected %s",
+			t->symbol, want);
+		doc_fix(d, "check %s in this kernel's source against SS_PROTOS in module/uapi/swapscope.h before trusting probe %s",
+			t->symbol, t->probe);
+		return;
+	}
+	if (n == 1)
+		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
+			"BTF has %s, probe %s was written for %s", found[0],
+			t->probe, want);
+	else	/* show one that is not ours */
+		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
+			"%zu FUNCs of that name with different prototypes in BTF, e.g. %s; probe %s was written for %s",
+			n, found[k == 0 ? 1 : 0], t->probe, want);
+	doc_fix(d, "do not load swapscope on this kernel before module/probes.c and SS_PROTOS in module/uapi/swapscope.h are adapted to %s's prototype",
+		t->symbol);
+}
+
+static void check_prototypes(struct doctor *d, const struct btf *b,
+			     const char *skipped)
+{
+	char **found, *want;
+	size_t i, k, n;
+
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		const struct probe_target *t = &targets[i];
+
+		if (!b) {
+			doc_add(d, "prototype", t->symbol, DOC_SKIPPED, "%s",
+				skipped);
+			continue;
+		}
+		want = proto_canon(protos[i].ret, protos[i].params);
+		if (!want) {	/* a parameter without a name: fix the table */
+			doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
+				"this swapscope's SS_PROTOS entry of probe %s cannot be read",
+				t->probe);
+			doc_fix(d, "name every parameter in SS_PROTOS (module/uapi/swapscope.h) and rebuild");
+			continue;
+		}
+		n = btf_func_protos(b, t->symbol, &found);
+		prototype_one(d, t, want, found, n);
+		for (k = 0; k < n; k++)
+			free(found[k]);
+		free(found);
+		free(want);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* BTF                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* The btf check line; *skipped says why prototypes are not checked. */
+static struct btf *check_btf(struct doctor *d, char **skipped)
+{
+	const char *name = doctor_btf ? doctor_btf : "/sys/kernel/btf/vmlinux";
+	const char *tool = doctor_bpftool ? doctor_bpftool : "bpftool";
+	char *file = doctor_btf ? xasprintf("%s", doctor_btf) :
+		     doc_path(d, "%s", name);
+	const char *how = "";
+	struct btf *b = NULL;
+	char why[512];
+
+	*skipped = NULL;
+	if (!doctor_btf && access(file, F_OK) && errno == ENOENT) {
+		doc_add(d, "btf", name, DOC_SKIPPED,
+			"%s absent: the kernel has no CONFIG_DEBUG_INFO_BTF", file);
+		*skipped = xasprintf("no BTF to read it from");
+		goto out;
+	}
+	switch (btf_load(&b, file, tool, &how, why, sizeof(why))) {
+	case BTF_LOADED:
+		doc_add(d, "btf", name, DOC_OK, "%zu types (%s, %s)",
+			btf_nr_types(b), how, file);
+		break;
+	case BTF_NO_TOOL:
+		doc_add(d, "btf", name, DOC_SKIPPED,
+			"%s not found: install bpftool (apt-get install bpftool)",
+			tool);
+		*skipped = xasprintf("no bpftool to read BTF with");
+		break;
+	case BTF_FAILED:
+		doc_add(d, "btf", name, DOC_SKIPPED, "%s", why);
+		*skipped = xasprintf("BTF not readable");
+		break;
+	}
+out:
+	free(file);
+	return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* output                                                              */
+/* ------------------------------------------------------------------ */
+
+static void doctor_count(const struct doctor *d, size_t *count)
+{
+	size_t i;
+
+	count[DOC_OK] = count[DOC_PROBLEM] = count[DOC_SKIPPED] = 0;
+	for (i = 0; i < d->nr; i++)
+		count[d->c[i].result]++;
+}
+
+static void doctor_json(const struct doctor *d)
+{
+	struct json_writer *w = &json_wtr;
+	const struct doc_check *c;
+	size_t i, count[3];
+
+	doctor_count(d, count);
+	jsonw_start_object(w);
+	jsonw_string_field(w, "kernel", d->release);
+	jsonw_name(w, "checks");
+	jsonw_start_array(w);
+	for (i = 0; i < d->nr; i++) {
+		c = &d->c[i];
+		jsonw_start_object(w);
+		jsonw_string_field(w, "check", c->check);
+		if (c->subject)
+			jsonw_string_field(w, "subject", c->subject);
+		else
+			jsonw_null_field(w, "subject");
+		jsonw_string_field(w, "result", result_names[c->result]);
+		jsonw_string_field(w, "detail", c->detail);
+		if (c->fix)
+			jsonw_string_field(w, "fix", c->fix);
+		else
+			jsonw_null_field(w, "fix");
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+	jsonw_name(w, "summary");
+	jsonw_start_object(w);
+	jsonw_u64_field(w, "checks", d->nr);
+	jsonw_u64_field(w, "ok", count[DOC_OK]);
+	jsonw_u64_field(w, "problems", count[DOC_PROBLEM]);
+	jsonw_u64_field(w, "skipped", count[DOC_SKIPPED]);
+	jsonw_end_object(w);
+	jsonw_end_object(w);
+	jsonw_finish(w);
+}
+
+static const unsigned char doctor_align[] = {
+	TABLE_LEFT, TABLE_LEFT, TABLE_LEFT, TABLE_LEFT,
+};
+
+static void doctor_plain(const struct doctor *d)
+{
+	const struct doc_check *c;
+	size_t i, count[3];
+	struct table t;
+
+	printf("kernel  %s\n\n", d->release);
+	table_init(&t, ARRAY_SIZE(doctor_align), doctor_align);
+	table_add_row(&t);
+	table_set(&t, 0, "check");
+	table_set(&t, 1, "subject");
+	table_set(&t, 2, "result");
+	table_set(&t, 3, "detail");
+	for (i = 0; i < d->nr; i++) {
+		c = &d->c[i];
+		table_add_row(&t);
+		table_set(&t, 0, "%s", c->check);
+		table_set(&t, 1, "%s", c->subject ? c->subject : "-");
+		table_set(&t, 2, "%s", result_names[c->result]);
+		if (c->fix)
+			table_set(&t, 3, "%s; fix: %s", c->detail, c->fix);
+		else
+			table_set(&t, 3, "%s", c->detail);
+	}
+	table_print(&t);
+	table_free(&t);
+	doctor_count(d, count);
+	printf("\n%zu checks: %zu ok, %zu %s, %zu skipped\n", d->nr,
+	       count[DOC_OK], count[DOC_PROBLEM],
+	       count[DOC_PROBLEM] == 1 ? "problem" : "problems",
+	       count[DOC_SKIPPED]);
+}
+
+/* ------------------------------------------------------------------ */
+/* the command                                                         */
+/* ------------------------------------------------------------------ */
+
+/* This kernel's release, or the recorded one under --root. */
+static int doctor_release(struct doctor *d)
+{
+	char *path, buf[256];
+	struct utsname u;
+	FILE *fp;
+
+	if (!*d->root) {
+		uname(&u);
+		d->release = xasprintf("%s", u.release);
+		return 0;
+	}
+	path = doc_path(d, "/proc/sys/kernel/osrelease");
+	fp = fopen(path, "r");
+	if (!fp || !fgets(buf, sizeof(buf), fp) || buf[0] == '\n') {
+		p_err("--root %s: cannot read the kernel release from %s",
+		      d->root, path);
+		if (fp)
+			fclose(fp);
+		free(path);
+		return -1;
+	}
+	fclose(fp);
+	free(path);
+	buf[strcspn(buf, "\n")] = '\0';
+	d->release = xasprintf("%s", buf);
+	return 0;
+}
+
+static int doctor_options(void)
+{
+	struct stat st;
+
+	if ((doctor_root && !*doctor_root) || (doctor_btf && !*doctor_btf) ||
+	    (doctor_bpftool && !*doctor_bpftool)) {
+		p_err("--root, --btf and --bpftool need a non-empty argument");
+		return -1;
+	}
+	if (doctor_root && (stat(doctor_root, &st) || !S_ISDIR(st.st_mode))) {
+		p_err("--root %s: not a directory", doctor_root);
+		return -1;
+	}
+	if (doctor_btf && access(doctor_btf, R_OK)) {
+		p_err("--btf %s: %s", doctor_btf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int do_doctor(int argc, char **argv)
+{
+	struct doctor d = { .root = doctor_root ? doctor_root : "" };
+	char *skipped;
+	struct btf *b;
+	size_t i, count[3];
+
+	if (argc) {
+		p_err("doctor takes no arguments, got '%s'", argv[0]);
+		return SS_EXIT_USAGE;
+	}
+	if (doctor_options() || doctor_release(&d))
+		return SS_EXIT_USAGE;
+	check_config(&d);
+	check_root(&d);
+	check_debugfs(&d);
+	check_module(&d);
+	check_headers(&d);
+	check_kprobes_enabled(&d);
+	b = check_btf(&d, &skipped);
+	check_kallsyms(&d);
+	check_blacklist(&d);
+	check_prototypes(&d, b, skipped);
+	btf_free(b);
+	free(skipped);
+
+	if (json_output)
+		doctor_json(&d);
+	else
+		doctor_plain(&d);
+	doctor_count(&d, count);
+	for (i = 0; i < d.nr; i++) {
+		free(d.c[i].subject);
+		free(d.c[i].detail);
+		free(d.c[i].fix);
+	}
+	free(d.c);
+	free(d.release);
+	return count[DOC_PROBLEM] ? SS_EXIT_PROBLEM : SS_EXIT_OK;
+}
