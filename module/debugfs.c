@@ -92,6 +92,7 @@ static int health_show(struct seq_file *m, void *v)
 	else
 		seq_puts(m, "scope=none\n");
 	seq_printf(m, "scope_skipped=%llu\n", ss_scope_skipped_sum());
+	seq_printf(m, "events_reader=%d\n", ss_events_followed());
 	seq_printf(m, "memory_bytes=%zu\n",
 		   percpu + kret + vmem + ss_rsswatch_memory());
 	seq_printf(m, "memory_percpu=%zu\n", percpu);

@@ -94,6 +94,11 @@ u64 ss_events_dropped(void)
 	return READ_ONCE(ss_dropped);
 }
 
+bool ss_events_followed(void)
+{
+	return atomic_read(&ss_events_readers);
+}
+
 /* A control reset: the total starts again; a reader still gets its line. */
 void ss_events_reset(void)
 {

@@ -177,6 +177,7 @@ void ss_events_exit(void);
 size_t ss_events_memory(void);
 u64 ss_events_dropped(void);
 void ss_events_reset(void);
+bool ss_events_followed(void);
 void ss_event_observe(enum ss_source source, unsigned long addr,
 		      const struct ss_judgement *j);
 void ss_event_verdict(enum ss_rule rule, enum ss_verdict verdict,

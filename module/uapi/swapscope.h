@@ -89,6 +89,7 @@
  *              walk_truncated=0     walks cut by walk_budget (floor figures)
  *              scope=none           or the tgid whose process tree is watched
  *              scope_skipped=0      probe hits outside the scope, ignored
+ *              events_reader=0      1 while the events file is open
  *              memory_bytes=N       fixed at load: per-cpu counters (all
  *              memory_percpu=N      CPUs), kretprobe instances, sample and
  *              memory_vmalloc=N     event rings

@@ -308,12 +308,20 @@ fi
 # The live stream and the scoped run, against the real module.  Each
 # starts from a reset, so the baseline gate above saw the scenarios' picture.
 health() { sed -n "s/^$1=//p" "$dbg/health"; }
+# Until the follower has the events file open (records start there).
+await_reader() {
+	n=0
+	while [ "$(health events_reader)" != 1 ] && [ $n -lt 100 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
+}
 if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	echo reset > "$dbg/control"
 	swapscope events --path swapin --rule S1 --count 4 --timeout 120 \
 		> /tmp/ev.out 2> /tmp/ev.err &
 	evpid=$!
-	sleep 1
+	await_reader
 	cli_expect 2 "events: a second reader is refused while one follows" \
 		"another reader is following" swapscope events --timeout 5
 	/scenarios/01-swapin > /dev/null 2>&1
@@ -330,7 +338,7 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	sed 's/^/# demo: events: /' /tmp/ev.out
 	swapscope -j events --path fork --count 2 --timeout 120 > /tmp/evj.out 2>/dev/null &
 	evpid=$!
-	sleep 1
+	await_reader
 	/scenarios/02-fork > /dev/null 2>&1
 	wait "$evpid"
 	evrc=$?
@@ -338,13 +346,13 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	   [ "$(grep -cE '^\{"seq": *[0-9]+, *"ns": *[0-9]+, *"cpu": *[0-9]+, *"event": *"(observe|verdict)",.*"source": *"fork".*\}$' /tmp/evj.out)" -eq 2 ]; then
 		echo "ok - events --json: one object per line, fork only"
 	else
-		notok "events --json --path fork: exit $evrc, $(head -c 400 /tmp/evj.out)"
+		notok "events --json --path fork: exit $evrc, $(wc -l < /tmp/evj.out) lines: $(head -c 600 /tmp/evj.out)"
 	fi
 	# A reader that stops reading: the module drops records, says so,
 	# and the gate fails on it until a reset.
 	swapscope events > /tmp/evd.out 2> /tmp/evd.err &
 	evpid=$!
-	sleep 1
+	await_reader
 	kill -STOP "$evpid"
 	i=0
 	while [ "$i" -lt 3000 ] && [ "$(health events_dropped)" = 0 ]; do
