@@ -45,6 +45,7 @@ int ss_load(struct ss_file *f, const char *name, enum ss_rec_mode mode);
 int ss_load_version(struct ss_version *v);
 void ss_unload(struct ss_file *f);
 int ss_bad_record(const struct ss_file *f);
+int ss_write(const char *name, const char *cmd, const char *(*explain)(int err));
 
 /* report.c: the rules file, one row per rule */
 struct rule_row {
