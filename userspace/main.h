@@ -104,6 +104,8 @@ int do_check(int argc, char **argv);
 int do_enable(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reset(int argc, char **argv);
+int do_pagemap(int argc, char **argv);
+int do_audit(int argc, char **argv);
 
 /* main.c: options of check */
 extern const char *baseline_path;
