@@ -2,13 +2,22 @@
 /* control.c: "swapscope enable|disable RULE" and "swapscope reset". */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "main.h"
+
+static const char *control_explain(int err)
+{
+	if (err == EOPNOTSUPP)
+		return " (the rule is not applicable on this kernel, see 'swapscope report')";
+	if (err == ESRCH)
+		return " (no such process)";
+	if (err == EINVAL)
+		return " (the module refused the command, see dmesg)";
+	return "";
+}
 
 /*
  * One command, one write(), as the control file wants; errors reported.
@@ -16,49 +25,13 @@
  */
 int control_command(const char *cmd)
 {
-	char *path = xasprintf("%s/control", debugfs_dir);
-	size_t len = strlen(cmd);
 	struct ss_version v;
-	ssize_t n;
-	int fd, err = 0;
 
-	if (ss_load_version(&v)) {
-		free(path);
+	if (ss_load_version(&v))
 		return SS_EXIT_USAGE;
-	}
 	ss_unload(&v.file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		if (err == EACCES || err == EPERM)
-			p_err("%s: permission denied: the control file is writable by root only, run swapscope as root",
-			      path);
-		else if (err == ENOENT)
-			p_err("%s does not exist, the module does not provide it: rebuild the CLI and the module from the same tree",
-			      path);
-		else
-			p_err("%s: %s", path, strerror(err));
-		free(path);
+	if (ss_write("control", cmd, control_explain))
 		return SS_EXIT_USAGE;
-	}
-	n = write(fd, cmd, len);
-	if (n < 0)
-		err = errno;
-	else if ((size_t)n != len)
-		err = EIO;
-	if (close(fd) && !err)
-		err = errno;
-	if (err) {
-		p_err("writing '%s' to %s: %s%s", cmd, path, strerror(err),
-		      err == EOPNOTSUPP ?
-		      " (the rule is not applicable on this kernel, see 'swapscope report')" :
-		      err == ESRCH ? " (no such process)" :
-		      err == EINVAL ?
-		      " (the module refused the command, see dmesg)" : "");
-		free(path);
-		return SS_EXIT_USAGE;
-	}
-	free(path);
 	return SS_EXIT_OK;
 }
 

@@ -3,12 +3,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "main.h"
 
@@ -111,6 +113,45 @@ int ss_load(struct ss_file *f, const char *name, enum ss_rec_mode mode)
 		p_err("%s", f->err);
 	ss_unload(f);
 	return -1;
+}
+
+/*
+ * One command, one write(), as the module's command files want.  A write
+ * error is reported with @explain's hint for it appended (NULL: none).
+ */
+int ss_write(const char *name, const char *cmd, const char *(*explain)(int err))
+{
+	char *path = xasprintf("%s/%s", debugfs_dir, name);
+	size_t len = strlen(cmd);
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err == EACCES || err == EPERM)
+			p_err("%s: permission denied: it is writable by root only, run swapscope as root",
+			      path);
+		else if (err == ENOENT)
+			p_err("%s does not exist, the module does not provide it: %s",
+			      path, hint_rebuild);
+		else
+			p_err("%s: %s", path, strerror(err));
+		free(path);
+		return -1;
+	}
+	n = write(fd, cmd, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	if (close(fd) && !err)
+		err = errno;
+	if (err)
+		p_err("writing '%s' to %s: %s%s", cmd, path, strerror(err),
+		      explain ? explain(err) : "");
+	free(path);
+	return err ? -1 : 0;
 }
 
 void ss_unload(struct ss_file *f)

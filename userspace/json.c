@@ -186,6 +186,15 @@ void jsonw_u64_field(struct json_writer *w, const char *name, uint64_t v)
 	jsonw_u64(w, v);
 }
 
+/* Addresses, PTEs and other bit patterns: "0x..." strings, as the module prints them. */
+void jsonw_x64_field(struct json_writer *w, const char *name, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	jsonw_string_field(w, name, buf);
+}
+
 void jsonw_null_field(struct json_writer *w, const char *name)
 {
 	jsonw_name(w, name);

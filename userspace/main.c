@@ -284,6 +284,55 @@ static const struct cmd cmds[] = {
 	  "JSON: {\"kernel\", \"checks\": [{\"check\", \"subject\", \"result\",\n"
 	  "\"detail\", \"fix\"}], \"summary\": {\"checks\", \"ok\", \"problems\",\n"
 	  "\"skipped\"}}; subject and fix are null where there is none.\n" },
+	{ "pagemap", do_pagemap, 0,
+	  "PID [START END | START-END]",
+	  "seed 002: check /proc/PID/pagemap against each page's truth",
+	  "Seed 002's check (rules P1-P3): the module compares what\n"
+	  "/proc/PID/pagemap says of each page with the kernel's own state of\n"
+	  "it (the PTE; for shmem, the swap entry in the mapping's xarray).\n"
+	  "START and END are page-aligned addresses, hex with 0x or decimal;\n"
+	  "bad input is refused before the module is touched.  Without a\n"
+	  "range, every mapping of /proc/PID/maps but [vsyscall], adjacent\n"
+	  "ones joined.  The module compares at most 2^20 pages per write, so\n"
+	  "a longer range or mapping takes several, and the figures are their\n"
+	  "sums (a process with huge reserved mappings takes long: give a\n"
+	  "range).  Shows the pages compared by truth (present, swap,\n"
+	  "shmem_swapped, migration, uffd_wp_marker, none, unmapped, huge,\n"
+	  "other), the mismatches by rule (\"not judged\": those no rule\n"
+	  "covers, such as a page that changed between the module's two reads\n"
+	  "or the vvar page, a VM_PFNMAP mapping pagemap does not walk),\n"
+	  "P1-P3's observations, violations and impact, then the mismatching\n"
+	  "pages the module listed (64 per write; how many more are not\n"
+	  "shown).  Exit 0 when P1-P3 hold, 1 when pagemap violates one of\n"
+	  "them, 2 on an error (no such process, module not loaded, not root,\n"
+	  "another comparison ran meanwhile, ...).  Needs root.\n"
+	  "\n"
+	  "JSON: {\"pid\", \"whole_process\", \"ranges\": [{\"start\", \"end\"}]\n"
+	  "(one per write), \"compared\", \"truth\": {KIND: pages},\n"
+	  "\"markers\", \"migration_held\", \"mismatches\", \"not_judged\",\n"
+	  "\"rules\": [{\"rule\", \"checks\", \"observations\", \"violations\",\n"
+	  "\"impact\"|null}], \"pages\": [{\"addr\", \"truth\", \"pagemap\",\n"
+	  "\"present\", \"swap\", \"pte\"}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
+	{ "audit", do_audit, 0, "",
+	  "seed 004: audit every in-use swap slot's count now",
+	  "Seed 004's rule C2: the module audits every in-use swap slot now,\n"
+	  "in this process: its count (swap cache bit out, continuations in,\n"
+	  "SWAP_MAP_SHMEM as 1) against the PTEs and the shmem owner that\n"
+	  "reference it.  Shows the slots in use and referenced, the leaks\n"
+	  "(a count, no referent), overcounts and undercounts, the shmem-owned\n"
+	  "slots, what was not judged (slots busy during the audit, stray\n"
+	  "references), then one row per bad slot the module listed (type,\n"
+	  "offset, swap_map, count, ptes, shmem, verdict, owner: the last\n"
+	  "referencing PTE as pid:comm@addr, or shmem:INODE) and how many more\n"
+	  "are not shown.  Exit 0 when every slot is right, 1 when a slot\n"
+	  "leaks or is over- or undercounted, 2 on an error.  Needs root.\n"
+	  "\n"
+	  "JSON: {\"slots\", \"referenced\", \"leaks\", \"overcounts\",\n"
+	  "\"undercounts\", \"shmem_owned\", \"skipped_busy\", \"duration_ms\",\n"
+	  "\"devices\", \"mms\", \"shmem_inodes\", \"rechecked\",\n"
+	  "\"swap_map_shmem\", \"stray_refs\", \"bad_slots\": [{\"type\",\n"
+	  "\"offset\", \"swap_map\", \"count\", \"ptes\", \"shmem\", \"verdict\",\n"
+	  "\"owner\"|null}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
 	{ "help", do_help, 0, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },

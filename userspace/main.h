@@ -45,6 +45,7 @@ int ss_load(struct ss_file *f, const char *name, enum ss_rec_mode mode);
 int ss_load_version(struct ss_version *v);
 void ss_unload(struct ss_file *f);
 int ss_bad_record(const struct ss_file *f);
+int ss_write(const char *name, const char *cmd, const char *(*explain)(int err));
 
 /* health.c: what the module could not see or judge, its scope, memory */
 enum { UNSEEN_EVENTS_DROPPED, UNSEEN_WATCH_FULL, UNSEEN_WALK_TRUNCATED,
@@ -137,6 +138,8 @@ int do_events(int argc, char **argv);
 int rules_filter(const char *opt, const char *list, bool rule[SS_NR_RULES]);
 int do_run(int argc, char **argv);
 int do_doctor(int argc, char **argv);
+int do_pagemap(int argc, char **argv);
+int do_audit(int argc, char **argv);
 
 /* control.c: one command to the module's control file */
 int control_command(const char *cmd);

@@ -71,7 +71,7 @@ const struct ss_record *ss_file_find(const struct ss_file *f, const char *key)
 }
 
 /* Takes ownership of @kv, also on failure. */
-static int ss_add_record(struct ss_file *f, unsigned int line,
+static int ss_add_record(struct ss_file *f, unsigned int line, const char *tag,
 			 struct ss_kv *kv, size_t nr_kv)
 {
 	struct ss_record *rec;
@@ -89,6 +89,7 @@ static int ss_add_record(struct ss_file *f, unsigned int line,
 	}
 	rec = &f->rec[f->nr++];
 	rec->line = line;
+	rec->tag = tag;
 	rec->kv = kv;
 	rec->nr_kv = nr_kv;
 	return 0;
@@ -120,17 +121,37 @@ static int ss_split_word(char *tok, struct ss_kv *kv)
 	return 0;
 }
 
-static int ss_parse_words(struct ss_file *f, char *s, unsigned int line)
+/* SS_REC_TAGGED: a first word without '=' is the line's tag. */
+static char *ss_take_tag(char **s, enum ss_rec_mode mode)
+{
+	char *tok = *s + strspn(*s, SS_BLANKS), *end;
+	size_t len = strcspn(tok, SS_BLANKS);
+
+	if (mode != SS_REC_TAGGED || memchr(tok, '=', len))
+		return NULL;
+	end = tok + len;
+	if (*end)
+		*end++ = '\0';
+	*s = end;
+	return tok;
+}
+
+static int ss_parse_words(struct ss_file *f, char *s, unsigned int line,
+			  enum ss_rec_mode mode)
 {
 	size_t n = ss_count_words(s), i, j;
 	struct ss_kv *kv;
+	char *tag;
 
 	if (!n)
 		return 0;
 	if (n > SS_MAX_KEYS)
 		return ss_set_err(f, line, -EINVAL, "more than %u keys on a line",
 				  SS_MAX_KEYS);
-	kv = calloc(n, sizeof(*kv));
+	tag = ss_take_tag(&s, mode);
+	if (tag)
+		n--;
+	kv = calloc(n ? n : 1, sizeof(*kv));
 	if (!kv)
 		return ss_set_err(f, line, -ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
@@ -152,7 +173,7 @@ static int ss_parse_words(struct ss_file *f, char *s, unsigned int line)
 			}
 		}
 	}
-	return ss_add_record(f, line, kv, n);
+	return ss_add_record(f, line, tag, kv, n);
 fail:
 	free(kv);
 	return -EINVAL;
@@ -186,7 +207,7 @@ static int ss_parse_pair(struct ss_file *f, char *s, unsigned int line)
 		free(kv);
 		return -EINVAL;
 	}
-	return ss_add_record(f, line, kv, 1);
+	return ss_add_record(f, line, NULL, kv, 1);
 }
 
 /* f->buf holds @len bytes plus a terminating NUL. */
@@ -210,7 +231,7 @@ static int ss_parse_lines(struct ss_file *f, size_t len, enum ss_rec_mode mode)
 		if (mode == SS_REC_LINE)
 			err = ss_parse_pair(f, p, line);
 		else
-			err = ss_parse_words(f, p, line);
+			err = ss_parse_words(f, p, line, mode);
 		if (err)
 			return err;
 		p = eol + 1;

@@ -19,6 +19,9 @@
 enum ss_rec_mode {
 	SS_REC_WORDS,	/* space-separated key=value pairs: probes, stats */
 	SS_REC_LINE,	/* one key=value a line, value to end of line: version */
+	SS_REC_TAGGED,	/* as WORDS, and a line may start with a bare word, its
+			 * tag: "page addr=..." of pagemap, "slot type=..."
+			 * of audit */
 };
 
 struct ss_kv {
@@ -28,6 +31,7 @@ struct ss_kv {
 
 struct ss_record {
 	unsigned int line;	/* 1-based line number, for messages */
+	const char *tag;	/* SS_REC_TAGGED: the bare first word, or NULL */
 	size_t nr_kv;
 	struct ss_kv *kv;	/* points into ss_file.buf */
 };

@@ -194,19 +194,11 @@ static void json_opt_u64(const char *name, bool has, uint64_t v)
 		jsonw_null_field(&json_wtr, name);
 }
 
-static void json_hex(const char *name, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	jsonw_string_field(&json_wtr, name, buf);
-}
-
 static void json_pte(const char *name, uint64_t pte)
 {
 	char *text = pte_text(pte), *key = xasprintf("%s_decoded", name);
 
-	json_hex(name, pte);
+	jsonw_x64_field(&json_wtr, name, pte);
 	if (text)
 		jsonw_string_field(&json_wtr, key, text);
 	else
@@ -248,7 +240,7 @@ static void sample_json(const struct sample *s)
 	jsonw_u64_field(w, "seq", s->seq);
 	jsonw_u64_field(w, "pid", s->pid);
 	jsonw_string_field(w, "comm", s->comm);
-	json_hex("addr", s->addr);
+	jsonw_x64_field(w, "addr", s->addr);
 	jsonw_string_field(w, "kind", s->kind);
 	json_opt_u64("swp_type", s->has_swp_type, s->swp_type);
 	json_opt_u64("swp_offset", s->has_swp_offset, s->swp_offset);

@@ -31,9 +31,17 @@
  *   runs, so no rule moves.
  * At the end: U3 and C1 diverge (the two divergences of the stock kernel),
  * C3 is not-applicable (no swap_duplicate_nr on 6.1) and U2 conforms.
+ *
+ * "05-shmem --hold" is no scenario: it gives tests/vm/guest-check.sh a live
+ * process to point "swapscope pagemap" at.  It writes N pages of each kind
+ * of mapping, pages them out, checks they left (pagemap: neither present
+ * nor swap; smaps Swap N*4 kB), prints
+ *   # hold pid=PID shared=0xSTART-0xEND memfd=0xSTART-0xEND pages=N
+ * and waits for SIGTERM, touching nothing, so the 2N pages stay in swap.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -138,12 +146,75 @@ static void run(const char *kind, char *p, uint64_t seed)
 		  "%s: smaps Swap (kB)", ctx);
 }
 
-int main(void)
+/* ---- --hold ---- */
+
+static volatile sig_atomic_t hold_stop;
+
+static void hold_term(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/* Write @p's N pages, page them out and check that they left. */
+static void hold_pageout(const char *kind, char *p, uint64_t seed)
+{
+	struct sc_pm pm;
+
+	sc_fill(p, N, seed);
+	if (sc_pageout(p, N))
+		sc_bail("hold %s: madvise(MADV_PAGEOUT): %s", kind,
+			strerror(errno));
+	if (sc_pagemap(0, p, N, &pm))
+		sc_bail("hold %s: read pagemap", kind);
+	EXPECT_EQ(N, pm.none,
+		  "hold %s: pages neither present nor swap in pagemap", kind);
+	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
+		  "hold %s: smaps Swap (kB)", kind);
+}
+
+static int hold_main(void)
+{
+	struct sigaction sa = { .sa_handler = hold_term };
+	char *shared, *mfd;
+	sigset_t set, old;
+	int fd;
+
+	sc_begin("05-shmem --hold", 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	if (sigaction(SIGTERM, &sa, NULL) ||
+	    sigprocmask(SIG_BLOCK, &set, &old))
+		sc_bail("hold: SIGTERM handler: %s", strerror(errno));
+	shared = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	fd = syscall(SYS_memfd_create, "swapscope-05-hold", MFD_CLOEXEC);
+	if (shared == MAP_FAILED || fd < 0 || ftruncate(fd, N * SC_PAGE))
+		sc_bail("hold: shared mapping or memfd: %s", strerror(errno));
+	mfd = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   0);
+	if (mfd == MAP_FAILED)
+		sc_bail("hold: mmap memfd: %s", strerror(errno));
+	hold_pageout("shared-anon", shared, 0x0505);
+	hold_pageout("memfd", mfd, 0x0550);
+	sc_diag("hold pid=%d shared=%p-%p memfd=%p-%p pages=%lu", (int)getpid(),
+		(void *)shared, (void *)(shared + N * SC_PAGE), (void *)mfd,
+		(void *)(mfd + N * SC_PAGE), N);
+	while (!hold_stop)
+		sigsuspend(&old);
+	return sc_end();
+}
+
+int main(int argc, char **argv)
 {
 	struct sc_rules r;
 	char *p;
 	int fd;
 
+	if (argc == 2 && !strcmp(argv[1], "--hold"))
+		return hold_main();
+	if (argc > 1)
+		sc_bail("usage: %s [--hold]", argv[0]);
 	sc_begin("05-shmem", 0);
 
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,

@@ -277,6 +277,98 @@ HEALTH = ('nmissed=%d\nevents_dropped=%d\nwatch_full=0\nwalk_truncated=%d\n'
           'memory_kretprobe=166128\n')
 
 
+# --- pagemap and audit: what their files read back after a write ----------
+# The CLI writes a command, then reads the file; the unit tests serve these
+# through a FIFO (fakecmd.py), as the module would after that command.
+
+PM_KEYS = ('pages present swap shmem_swapped migration markers p1_obs '
+           'p1_viol p2_obs p2_viol p3_obs p3_viol p1_impact none unmapped '
+           'huge other migration_held mismatches err').split()
+
+
+def pagemap_summary(pid, start, end, extra='', **v):
+    return ('pagemap=done pid=%d start=0x%x end=0x%x ' % (pid, start, end) +
+            ' '.join('%s=%d' % (k, v.get(k, 0)) for k in PM_KEYS) + extra)
+
+
+def pm_page(addr, truth, pme, pte):
+    return ('page addr=0x%x truth=%s pagemap=0x%x present=%d swap=%d pte=0x%x'
+            % (addr, truth, pme, pme >> 63 & 1, pme >> 62 & 1, pte))
+
+
+PM_SOFT_DIRTY = 1 << 55
+PM_SWAP = 1 << 62
+PM_PRESENT = 1 << 63
+
+
+def pagemap_healthy():
+    """05-shmem's 256 shmem pages in swap on stock 6.1: pagemap reports
+    them neither present nor swap (P1); the module lists 64."""
+    start = 0x7f0000000000
+    lines = [pagemap_summary(1234, start, start + 256 * 4096, pages=256,
+                             shmem_swapped=256, p1_obs=256, p1_viol=256,
+                             p1_impact=256, mismatches=256)]
+    lines += [pm_page(start + i * 4096, 'shmem_swapped', PM_SOFT_DIRTY, 0)
+              for i in range(64)]
+    return lines + ['dropped=192']
+
+
+def pagemap_degraded():
+    """A migration entry and three uffd-wp markers reported as swap (P2,
+    P3), a page reclaimed between the two reads (judged by no rule); a key
+    and a line this CLI does not know."""
+    start = 0x7f1234500000
+    marker = 30 | 1 << 5	# frame: swp type 30 (marker), offset 1
+    lines = [pagemap_summary(310, start, start + 256 * 4096,
+                             ' future_key=1', pages=256, present=200,
+                             swap=40, migration=2, markers=3, p2_obs=2,
+                             p2_viol=1, p3_obs=3, p3_viol=3, none=11,
+                             migration_held=1, mismatches=5)]
+    lines.append(pm_page(start + 0x5000, 'migration',
+                         PM_PRESENT >> 1 | 0x800000000bd6fd,
+                         0xeff9ffffff429002))
+    lines += [pm_page(start + (0x10 + i) * 4096, 'uffd_wp_marker',
+                      PM_SWAP | 1 << 57 | marker, 0x402)
+              for i in range(3)]
+    lines.append(pm_page(start + 0x20000, 'present', 0, 0x8000000123456867))
+    return lines + ['future thing=1']
+
+
+AUDIT_KEYS = ('slots referenced leaks overcounts undercounts shmem_owned '
+              'skipped_busy duration_ms devices mms shmem_inodes rechecked '
+              'swap_map_shmem stray_refs dropped').split()
+
+
+def audit_summary(**v):
+    return 'audit=done ' + ' '.join('%s=%d' % (k, v.get(k, 0))
+                                    for k in AUDIT_KEYS)
+
+
+def audit_healthy():
+    """Stock 6.1 with 05-shmem's pages and a forked child's in swap."""
+    return [audit_summary(slots=512, referenced=512, shmem_owned=256,
+                          duration_ms=8, devices=1, mms=17, shmem_inodes=3,
+                          swap_map_shmem=256)]
+
+
+def audit_degraded():
+    """tests/inject's swp_clear_keepref (a leak), a slot counted once too
+    often and 66 undercounted shmem slots: 68 bad, 64 listed."""
+    lines = [audit_summary(slots=600, referenced=599, leaks=1, overcounts=1,
+                           undercounts=66, shmem_owned=300, skipped_busy=2,
+                           duration_ms=11, devices=2, mms=20, shmem_inodes=4,
+                           rechecked=3, swap_map_shmem=300, stray_refs=1,
+                           dropped=4) + ' future_key=1']
+    lines.append('slot type=0 offset=49161 swap_map=0x01 count=1 ptes=0 '
+                 'shmem=0 verdict=leak owner=-')
+    lines.append('slot type=1 offset=77 swap_map=0x02 count=2 ptes=1 '
+                 'shmem=0 verdict=overcount owner=310:02-fork@0x7f1234567000')
+    lines += ['slot type=0 offset=%d swap_map=0xbf count=1 ptes=1 shmem=1 '
+              'verdict=undercount owner=shmem:4242' % (5000 + i)
+              for i in range(62)]
+    return lines
+
+
 def fixtures():
     """name -> {file: content}; each broken tree breaks one thing."""
     healthy = text(PROBES)
@@ -371,7 +463,20 @@ def fixtures():
             'samples': samples},
         # a mounted debugfs without swapscope/: pass root-no-module/swapscope
         'root-no-module': {'kprobes/enabled': '1\n', 'kprobes/list': ''},
+        # pagemap line 3 lacks pte=, audit line 2 has a swap_map not hex
+        'malformed-pagemap-audit': {
+            'version': version, 'probes': healthy, 'stats': stats,
+            'pagemap': text(replace_in(pagemap_healthy(), 'page addr=0x7f0000001000 ',
+                                       ' pte=0x0', '')),
+            'audit': text(audit_degraded()[:1] +
+                          [audit_degraded()[1].replace('0x01', '0xzz')])},
     }
+    # The command files: read back after a write (tests/unit/fakecmd.py).
+    trees['healthy'].update(pagemap=text(pagemap_healthy()),
+                            audit=text(audit_healthy()))
+    trees['degraded'].update(pagemap=text(pagemap_degraded()),
+                             audit=text(audit_degraded()))
+    trees['fresh'].update(pagemap='pagemap=never\n', audit='audit=never\n')
     # Trees that break something else carry good rules and samples.
     for files in trees.values():
         if 'probes' in files and files is not trees['old-module']:

@@ -1601,5 +1601,10 @@ if [ -z "${SWAPSCOPE:-}" ]; then
 	fi
 fi
 
+# --- pagemap and audit: write a command, read the result back ------------------
+
+# shellcheck source=tests/unit/pagemap-audit.sh
+. "$here/pagemap-audit.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -212,6 +212,45 @@ static int t_bare_word(void)
 	return 0;
 }
 
+static int t_tagged(void)
+{
+	struct ss_file f;
+	const struct ss_record *r;
+
+	CHECK(!parse(&f, "pagemap",
+		     "pagemap=done pid=7\n  page\taddr=0x1000 truth=none\nslot\n",
+		     SS_REC_TAGGED));
+	CHECK(f.nr == 3);
+	r = &f.rec[0];
+	CHECK(!r->tag && r->nr_kv == 2);
+	CHECK_STR(ss_rec_get(r, "pagemap"), "done");
+	r = &f.rec[1];
+	CHECK_STR(r->tag, "page");
+	CHECK(r->line == 2 && r->nr_kv == 2);
+	CHECK_STR(ss_rec_get(r, "addr"), "0x1000");
+	CHECK(!ss_rec_get(r, "page"));	/* a tag is not a key */
+	r = &f.rec[2];
+	CHECK_STR(r->tag, "slot");
+	CHECK(r->nr_kv == 0);
+	ss_file_free(&f);
+
+	/* Only the first word may be bare. */
+	CHECK(parse(&f, "audit", "slot type=0\nslot type=1 leak\n",
+		    SS_REC_TAGGED) == -EINVAL);
+	CHECK_HAS(f.err, "audit:2: 'leak' is not key=value");
+	ss_file_free(&f);
+	CHECK(parse(&f, "audit", "slot page type=0\n", SS_REC_TAGGED) ==
+	      -EINVAL);
+	CHECK_HAS(f.err, "audit:1: 'page' is not key=value");
+	ss_file_free(&f);
+	/* Other modes keep refusing a bare first word. */
+	CHECK(parse(&f, "probes", "page addr=0x1000\n", SS_REC_WORDS) ==
+	      -EINVAL);
+	CHECK_HAS(f.err, "probes:1: 'page' is not key=value");
+	ss_file_free(&f);
+	return 0;
+}
+
 static int t_empty_key(void)
 {
 	struct ss_file f;
@@ -439,11 +478,13 @@ static int check_records(const struct ss_file *f, enum ss_rec_mode mode)
 	for (i = 0; i < f->nr; i++) {
 		const struct ss_record *r = &f->rec[i];
 
-		CHECK(r->nr_kv > 0 && r->line > 0);
+		CHECK((r->nr_kv > 0 || r->tag) && r->line > 0);
+		CHECK(!r->tag || mode == SS_REC_TAGGED);
+		CHECK(!r->tag || (r->tag[0] && !strpbrk(r->tag, " \t\r\n=")));
 		for (j = 0; j < r->nr_kv; j++) {
 			CHECK(r->kv[j].key[0]);
 			CHECK(!strpbrk(r->kv[j].key, " \t\r\n="));
-			if (mode == SS_REC_WORDS)
+			if (mode != SS_REC_LINE)
 				CHECK(!strpbrk(r->kv[j].val, " \t\r\n"));
 		}
 	}
@@ -460,7 +501,8 @@ static int t_fuzz(void)
 	static const char good[] =
 		"path=swapin phase=before calls=3 present=0 swap=3\n"
 		"probe=zap symbol=unmap_page_range reason=-\n"
-		"kernel_version=#1 SMP PREEMPT_DYNAMIC\n";
+		"kernel_version=#1 SMP PREEMPT_DYNAMIC\n"
+		"page addr=0x1000 truth=none\n";
 	static const char alphabet[] = " =\n\t\r\0a1-#";
 	char buf[sizeof(good)];
 	unsigned int iter, k;
@@ -469,7 +511,10 @@ static int t_fuzz(void)
 
 	srand(1);
 	for (iter = 0; iter < 20000; iter++) {
-		enum ss_rec_mode mode = iter & 1 ? SS_REC_LINE : SS_REC_WORDS;
+		static const enum ss_rec_mode modes[] = {
+			SS_REC_WORDS, SS_REC_LINE, SS_REC_TAGGED,
+		};
+		enum ss_rec_mode mode = modes[iter % ARRAY_SIZE(modes)];
 		size_t len = sizeof(good) - 1;
 
 		memcpy(buf, good, sizeof(good));
@@ -512,6 +557,7 @@ static const struct {
 	{ "a stream longer than one buffer is read whole", t_read_stream },
 	{ "ss_file_free can be called twice", t_free_twice },
 	{ "a bare word is an error at its line", t_bare_word },
+	{ "a tagged line: a bare first word is its tag, no other", t_tagged },
 	{ "an empty key is an error", t_empty_key },
 	{ "a duplicate key is an error", t_duplicate_key },
 	{ "a NUL byte is an error at its line", t_nul_byte },

@@ -413,6 +413,124 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	echo reset > "$dbg/control"
 fi
 
+# --- pagemap and audit through the CLI, on a live process -------------------
+# 05-shmem --hold keeps 2 x 256 shmem pages in swap (a shared anonymous
+# mapping and a memfd) until killed.  Stock 6.1 loses their PM_SWAP (P1),
+# so pagemap exits 1; every slot's count matches its referents (C2), so
+# audit exits 0.
+cli_run() {	# cli_run CMD...: output in $out, exit in $rc
+	out=$("$@" 2>&1)
+	rc=$?
+}
+cli_has() {	# cli_has DESC RC PATTERN...: the last cli_run exited RC, every PATTERN in $out
+	desc=$1 want=$2
+	shift 2
+	for pat in "$@"; do
+		printf '%s\n' "$out" | grep -qE -- "$pat" || break
+		pat=
+	done
+	if [ "$rc" -eq "$want" ] && [ -z "$pat" ]; then
+		echo "ok - cli: $desc"
+	else
+		notok "cli: $desc: exit $rc (want $want)${pat:+, no match for $pat}, output: $(printf '%s' "$out" | head -c 300)"
+	fi
+}
+if [ -x /bin/swapscope ] && [ -w "$dbg/pagemap" ] && [ -x /scenarios/05-shmem ]; then
+	hold_out=/tmp/.hold.out
+	/scenarios/05-shmem --hold > "$hold_out" 2>&1 &
+	hold=$!
+	n=0
+	while ! grep -q '^# hold pid=' "$hold_out" && kill -0 "$hold" 2>/dev/null &&
+	      [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	# "pid P shared S E memfd S E pages N", one word each
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^# hold //p' "$hold_out" | tr '=-' '  ')
+	if grep -q '^not ok' "$hold_out" || [ "${1:-}" != pid ] || [ "${2:-}" != "$hold" ]; then
+		notok "05-shmem --hold: no process with its shmem in swap"
+		diag < "$hold_out"
+	else
+		hpid=$2 sh_start=$4 sh_end=$5 mfd_start=$7 mfd_end=$8 np=${10}
+		echo "ok - 05-shmem --hold: pid $hpid, 2 x $np shmem pages in swap"
+		cli_run swapscope pagemap "$hpid" "$sh_start" "$sh_end"
+		cli_has "pagemap of swapped-out shared anonymous memory: P1 diverges (exit 1)" 1 \
+			"^pages +$np$" "^truth +shmem_swapped $np$" \
+			"^mismatches +$np \(P1 $np, P2 0, P3 0, not judged 0\)$" \
+			"^P1 +swapped shmem is reported +$np +$np +$np$" \
+			"^$sh_start +shmem_swapped +0x[0-9a-f]+ +0 +0 +0x0$" \
+			"^$((np - 64)) more not shown$" \
+			"^pagemap differs from the truth: $np violations of P1-P3$"
+		{ echo; echo "\$ swapscope pagemap $hpid $sh_start $sh_end"
+		  printf '%s\n' "$out" | head -n 16; echo '...'; } | sed 's/^/# demo: /'
+		cli_run swapscope --json pagemap "$hpid" "$mfd_start-$mfd_end"
+		cli_has "pagemap --json of a swapped-out memfd (START-END): P1 diverges" 1 \
+			"\"shmem_swapped\": *$np," "\"not_judged\": *0," \
+			"\"rule\": *\"P1\", *\"checks\": *\"[a-z ]+\", *\"observations\": *$np, *\"violations\": *$np, *\"impact\": *$np" \
+			"\"dropped\": *$((np - 64)), *\"result\": *\"fail\"}$"
+		# Every mapping of the process: the two shmem ranges and the rest.
+		cli_run swapscope pagemap "$hpid"
+		cli_has "pagemap PID, every mapping: both ranges' $((2 * np)) pages, P1 only" 1 \
+			"^range +every mapping: [0-9]+ in /proc/$hpid/maps, [0-9]+ writes$" \
+			"^truth .*shmem_swapped $((2 * np))(,|$)" \
+			"^P1 +swapped shmem is reported +$((2 * np)) +$((2 * np)) +$((2 * np))$" \
+			"^P2 +migration is not swap +0 +0 +-$" "^P3 +a marker is not swap +0 +0 +-$"
+		printf '%s\n' "$out" | sed -n '1,/^$/p' | sed 's/^/# /'
+
+		# Refused, the module's last comparison left as it was.
+		last=$(cat "$dbg/pagemap")
+		gone=$(cat /proc/sys/kernel/pid_max)
+		cli_run swapscope pagemap "$((gone - 1))" "$sh_start" "$sh_end"
+		cli_has "pagemap of a pid that does not exist: exit 2 (the module's ESRCH)" 2 \
+			"No such process"
+		cli_run swapscope pagemap "$hpid" "$sh_start" "$((sh_end + 1))"
+		cli_has "pagemap of a malformed range: exit 2 before any write" 2 \
+			"not page-aligned"
+		cli_run swapscope pagemap "$hpid" "$sh_end" "$sh_start"
+		cli_has "pagemap of a reversed range: exit 2 before any write" 2 \
+			"END must be above START"
+		if [ "$(cat "$dbg/pagemap")" = "$last" ]; then
+			echo "ok - cli: refused pagemap runs leave the module's last comparison"
+		else
+			notok "cli: a refused pagemap run changed the module's last comparison"
+		fi
+
+		# audit, with the 2 x np shmem slots in swap (SWAP_MAP_SHMEM on 6.1)
+		cli_run swapscope audit
+		cli_has "audit: every slot's count matches (exit 0)" 0 \
+			"^slots +[0-9]+ in use on 1 device, [0-9]+ referenced$" \
+			"^bad +0 leaks, 0 overcounts, 0 undercounts$" \
+			"^audit clean: every slot's count matches its referents$"
+		{ echo; echo '$ swapscope audit'; printf '%s\n' "$out"; } |
+			sed 's/^/# demo: /'
+		cli_run swapscope --json audit
+		# The hold's slots at least: shmem-owned, at SWAP_MAP_SHMEM.
+		figure() { printf '%s\n' "$out" | sed -n "s/.*\"$1\": *\([0-9]*\),.*/\1/p"; }
+		if [ "$rc" -eq 0 ] && [ "$(figure slots)" -ge $((2 * np)) ] &&
+		   [ "$(figure referenced)" -eq "$(figure slots)" ] &&
+		   [ "$(figure shmem_owned)" -ge $((2 * np)) ] &&
+		   [ "$(figure swap_map_shmem)" -ge $((2 * np)) ] &&
+		   [ "$(figure devices)" -eq 1 ] &&
+		   printf '%s\n' "$out" | grep -q '"bad_slots": *\[\], *"dropped": *0, *"result": *"pass"}$'; then
+			echo "ok - cli: audit --json: the held slots counted ($(figure slots) in use, $(figure shmem_owned) shmem-owned), none bad"
+		else
+			notok "cli: audit --json: exit $rc, $(printf '%s' "$out" | head -c 400)"
+		fi
+		cli_run swapscope audit now
+		cli_has "audit with an argument: exit 2" 2 "takes no arguments"
+	fi
+	kill "$hold" 2>/dev/null
+	wait "$hold"
+	hold_rc=$?
+	if [ "$hold_rc" -eq 0 ]; then
+		echo "ok - 05-shmem --hold ends cleanly on SIGTERM"
+	else
+		notok "05-shmem --hold exited $hold_rc"
+		diag < "$hold_out"
+	fi
+fi
+
 # --- fault injection --------------------------------------------------------
 # The test-only ssinject.ko breaks one invariant at a time; each /inject/*
 # program checks that exactly the matching rule turns diverges.  Their
