@@ -336,6 +336,9 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 		notok "events --path swapin --rule S1 --count 4: exit $evrc, $(head -c 400 /tmp/ev.out) / $(cat /tmp/ev.err)"
 	fi
 	sed 's/^/# demo: events: /' /tmp/ev.out
+	# After a reset, F1's first observation is a verdict change, then
+	# the call itself: 02-fork forks one VMA holding swap entries.
+	echo reset > "$dbg/control"
 	swapscope -j events --path fork --count 2 --timeout 120 > /tmp/evj.out 2>/dev/null &
 	evpid=$!
 	await_reader
@@ -343,8 +346,9 @@ if [ -x /bin/swapscope ] && [ -r "$dbg/events" ]; then
 	wait "$evpid"
 	evrc=$?
 	if [ "$evrc" -eq 0 ] && [ "$(wc -l < /tmp/evj.out)" -eq 2 ] &&
-	   [ "$(grep -cE '^\{"seq": *[0-9]+, *"ns": *[0-9]+, *"cpu": *[0-9]+, *"event": *"(observe|verdict)",.*"source": *"fork".*\}$' /tmp/evj.out)" -eq 2 ]; then
-		echo "ok - events --json: one object per line, fork only"
+	   [ "$(grep -cE '^\{"seq": *[0-9]+, *"ns": *[0-9]+, *"cpu": *[0-9]+, *"event": *"(observe|verdict)",.*"source": *"fork".*\}$' /tmp/evj.out)" -eq 2 ] &&
+	   grep -qE '"event": *"verdict", *"rule": *"F1", *"verdict": *"conforms"' /tmp/evj.out; then
+		echo "ok - events --json: one object per line, fork only, F1's verdict change first"
 	else
 		notok "events --json --path fork: exit $evrc, $(wc -l < /tmp/evj.out) lines: $(head -c 600 /tmp/evj.out)"
 	fi
