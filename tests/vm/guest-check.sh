@@ -200,7 +200,7 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	kver=$(uname -r)
 	doc=$(swapscope doctor 2>&1)
 	rc=$?
-	printf '%s\n' "$doc" | sed 's/^/# doctor: /'
+	{ echo '$ swapscope doctor'; printf '%s\n' "$doc"; } | sed 's/^/# demo: /'
 	doc_has() {	# doc_has DESC PATTERN: a line of the output above
 		if printf '%s\n' "$doc" | grep -qE -- "$2"; then
 			echo "ok - doctor: $1"
