@@ -9,7 +9,9 @@
  * debugfs layout (/sys/kernel/debug/swapscope/), one record per line,
  * every record a list of space-separated key=value pairs:
  *
- *   version  key=value lines: module=, abi=, kernel=, kernel_version=, build=
+ *   version  key=value lines: module=, abi=, kernel=, kernel_version=,
+ *            built_for= (the headers it was built against), build=,
+ *            rss_watch= (tracepoint or unavailable)
  *   probes   one line per probe:
  *              probe=zap symbol=unmap_page_range type=kprobe state=active
  *              hits=12 nmissed=0 maxactive=0 reason=-
