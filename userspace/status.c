@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "main.h"
 
@@ -160,6 +161,28 @@ static void status_plain(const struct ss_version *v, const struct probe_row *p,
 	       sum->unavailable, sum->probes, sum->nmissed);
 }
 
+/*
+ * What restricts or hides observation, where the module says (its health
+ * file): a scope left set (e.g. by a killed 'swapscope run') and events
+ * that went unseen.  Said only when there is something to say.
+ */
+static void status_health(void)
+{
+	char *path = xasprintf("%s/health", debugfs_dir);
+	struct health h;
+	bool readable = !access(path, R_OK);
+
+	free(path);
+	if (!readable || health_load(&h))
+		return;
+	if (strcmp(h.scope, "none"))
+		printf("scope: only process %s and its descendants are observed (%" PRIu64
+		       " calls of others ignored); 'swapscope run' sets it, writing 'scope none' to the control file lifts it\n",
+		       h.scope, h.scope_skipped);
+	health_print_unseen(&h, false);
+	ss_unload(&h.file);
+}
+
 int do_status(int argc, char **argv)
 {
 	struct probe_summary sum;
@@ -186,6 +209,8 @@ int do_status(int argc, char **argv)
 		status_json(&v, rows, &sum);
 	else
 		status_plain(&v, rows, &sum);
+	if (!json_output)
+		status_health();
 	ret = SS_EXIT_OK;
 out_probes:
 	free(rows);

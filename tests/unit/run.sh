@@ -958,6 +958,17 @@ run_on "$gate/badhealth" check --baseline "$gate/healthy.base"
 check "check: a health file lacking watch_full: exit 2" \
 	eval 'rc_is 2 && err_has "watch_full"'
 
+tree scoped healthy
+sed -i 's/^scope=none/scope=4242/; s/^scope_skipped=0/scope_skipped=17/; s/^watch_full=0/watch_full=5/' \
+	"$gate/scoped/health"
+run_on "$gate/scoped" status
+check "status: a scope left set and unseen events are said, exit 0" \
+	eval 'rc_is 0 && out_has "^scope: only process 4242 and its descendants are observed \(17 calls of others ignored\)" &&
+	      out_has "^unseen: watch_full=5 "'
+run_on "$fx/healthy" status
+check "status: nothing about scope or unseen events when there is none" \
+	eval 'rc_is 0 && out_lacks "^(scope|unseen):"'
+
 # events and run: what is refused before the module is touched
 run_on "$fx/healthy" events --path zap_full,bogus
 check "events --path with an unknown path: exit 2, lists the paths" \
