@@ -667,4 +667,26 @@ if [ $oracle -eq 1 ]; then
 	echo 1 > "$tr/tracing_on"
 fi
 
+# --- make install's layout: modprobe ----------------------------------------
+# mkinitramfs.sh installs the module as `make install` does:
+# /lib/modules/KVER/updates/swapscope.ko, in modules.dep (depmod -b).
+inst=/lib/modules/$(uname -r)/updates/swapscope.ko
+if [ ! -f "$inst" ]; then
+	notok "modprobe: $inst missing from the initramfs"
+elif [ -e "/sys/module/$mod" ]; then
+	notok "modprobe: $mod still loaded before the test"
+elif ! err=$(modprobe "$mod" 2>&1); then
+	notok "modprobe $mod failed: $err"
+elif [ ! -d "/sys/module/$mod" ] || [ ! -r "$dbg/version" ]; then
+	notok "modprobe $mod: exit 0 but no /sys/module/$mod or $dbg/version"
+else
+	echo "ok - modprobe $mod loads $inst (make install's layout, modules.dep)"
+	if err=$(modprobe -r "$mod" 2>&1) && [ ! -e "/sys/module/$mod" ] && [ ! -e "$dbg" ]; then
+		echo "ok - modprobe -r $mod unloads it"
+	else
+		notok "modprobe -r $mod: ${err:-/sys/module/$mod or $dbg still present}"
+		rmmod "$mod" 2>/dev/null
+	fi
+fi
+
 exit $failed
