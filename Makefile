@@ -14,7 +14,7 @@ PREFIX ?= /usr/local
 # upstream version instead, so read UTS_RELEASE.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all module cli scenarios check unit vm demo lint install uninstall clean help
+.PHONY: all module cli scenarios check unit vm demo lint install install-module uninstall clean help
 
 all: module cli
 
@@ -41,14 +41,30 @@ demo:
 lint:
 	tests/lint.sh
 
+# The module goes to $(DESTDIR)/lib/modules/$(KVER)/updates/ (which takes
+# precedence over the kernel's own modules), then depmod; with DESTDIR,
+# depmod -b $(DESTDIR) writes that tree's modules.dep.  DEPMOD=true skips it
+# (packaging).  install-module installs a module built already, KO=path
+# (default swapscope.ko), without building anything: e.g. into an initramfs.
+MODDIR = /lib/modules/$(KVER)/updates
+KO ?= swapscope.ko
+DEPMOD ?= $(or $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v depmod),depmod)
+depmod = $(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
 install: all
-	install -D -m 0644 swapscope.ko $(DESTDIR)/lib/modules/$(KVER)/updates/swapscope.ko
-	depmod -a $(KVER)
+	$(MAKE) --no-print-directory install-module
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
 
+install-module:
+	@test -n "$(KVER)" || { echo "no KVER: pass KDIR= or KVER=" >&2; exit 1; }
+	install -D -m 0644 $(KO) $(DESTDIR)$(MODDIR)/swapscope.ko
+	$(depmod)
+
 uninstall:
-	rm -f /lib/modules/$(KVER)/updates/swapscope.ko
-	depmod -a $(KVER)
+	@test -n "$(KVER)" || { echo "no KVER: pass KDIR= or KVER=" >&2; exit 1; }
+	rm -f $(DESTDIR)$(MODDIR)/swapscope.ko
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MODDIR)
+	$(depmod)
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX)
 
 clean:
@@ -62,4 +78,6 @@ help:
 	@echo "make check        unit tests + VM integration tests (QEMU)"
 	@echo "make demo         boot Debian's kernel in QEMU and show what swapscope sees"
 	@echo "make lint         checkpatch.pl --no-tree on module/ and a W=1 build"
-	@echo "make install      module under /lib/modules/\$$KVER/updates, CLI under \$$PREFIX"
+	@echo "make install      module under /lib/modules/\$$KVER/updates + depmod, CLI and man page under \$$PREFIX"
+	@echo "                  (DESTDIR= staging root, depmod -b; DEPMOD=true skips depmod)"
+	@echo "make uninstall    removes what make install put there"

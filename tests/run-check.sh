@@ -34,6 +34,13 @@ build() {
 
 stage build build
 stage unit "$top/tests/unit/run.sh"
+# make install/uninstall into a DESTDIR, dkms add/build/install/remove for
+# the headers the VM uses, refusals of kernels without kprobes/debugfs.
+if grep -q '^ok - build' "$out/results.txt"; then
+	stage install "$top/tests/install/check.sh"
+else
+	echo "not ok - install tests not run: the build failed" | tee -a "$out/results.txt"
+fi
 if grep -q '^ok - build' "$out/results.txt"; then
 	stage vm "$top/tests/vm/run.sh" --ko "$top/swapscope.ko" \
 		--cli "$top/userspace/swapscope" \

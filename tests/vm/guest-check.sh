@@ -258,10 +258,18 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	else
 		notok "doctor: bpftool btf dump of /sys/kernel/btf/vmlinux failed"
 	fi
-	# As if the module were not loaded: now the headers are missing.
+	# As if the module were not loaded: the module make install put in
+	# /lib/modules (mkinitramfs.sh) makes the headers unneeded; without it,
+	# they are missing.
+	inst=/lib/modules/$kver/updates/swapscope.ko
+	cli_expect 0 "doctor, no module loaded, no headers, $inst installed: not needed" \
+		"^headers +/lib/modules/$kver/build +ok +not installed, not needed: $inst is installed" \
+		swapscope doctor --debugfs /sys/kernel/debug/no-swapscope
+	mv "$inst" "$inst.aside"
 	cli_expect 1 "doctor, no module loaded and no headers: apt-get install linux-headers-$kver" \
 		"^headers +/lib/modules/$kver/build +problem .*fix: apt-get install linux-headers-$kver$" \
 		swapscope doctor --debugfs /sys/kernel/debug/no-swapscope
+	mv "$inst.aside" "$inst"
 fi
 
 # --- the control file: bad commands change nothing -------------------------
@@ -665,6 +673,28 @@ if [ $oracle -eq 1 ]; then
 		echo "-:ssoracle/$name" >> "$tr/kprobe_events"
 	done < "$probes"
 	echo 1 > "$tr/tracing_on"
+fi
+
+# --- make install's layout: modprobe ----------------------------------------
+# mkinitramfs.sh installs the module as `make install` does:
+# /lib/modules/KVER/updates/swapscope.ko, in modules.dep (depmod -b).
+inst=/lib/modules/$(uname -r)/updates/swapscope.ko
+if [ ! -f "$inst" ]; then
+	notok "modprobe: $inst missing from the initramfs"
+elif [ -e "/sys/module/$mod" ]; then
+	notok "modprobe: $mod still loaded before the test"
+elif ! err=$(modprobe "$mod" 2>&1); then
+	notok "modprobe $mod failed: $err"
+elif [ ! -d "/sys/module/$mod" ] || [ ! -r "$dbg/version" ]; then
+	notok "modprobe $mod: exit 0 but no /sys/module/$mod or $dbg/version"
+else
+	echo "ok - modprobe $mod loads $inst (make install's layout, modules.dep)"
+	if err=$(modprobe -r "$mod" 2>&1) && [ ! -e "/sys/module/$mod" ] && [ ! -e "$dbg" ]; then
+		echo "ok - modprobe -r $mod unloads it"
+	else
+		notok "modprobe -r $mod: ${err:-/sys/module/$mod or $dbg still present}"
+		rmmod "$mod" 2>/dev/null
+	fi
 fi
 
 exit $failed

@@ -4,7 +4,8 @@
 #
 # Usage: tests/vm/mkinitramfs.sh OUT.cpio.gz
 # Payload (each optional):
-#   SWAPSCOPE_KO   swapscope.ko            -> /swapscope/swapscope.ko
+#   SWAPSCOPE_KO   swapscope.ko            -> /swapscope/swapscope.ko, and
+#                  (make install-module)   -> /lib/modules/KVER/updates/
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
 #   GUEST_SCRIPT   shell script            -> /run.sh
@@ -76,6 +77,13 @@ depmod -b "$stage" "$KVER"
 if [ -n "${SWAPSCOPE_KO:-}" ]; then
 	[ -f "$SWAPSCOPE_KO" ] || die "SWAPSCOPE_KO=$SWAPSCOPE_KO not found"
 	install -D -m 0644 "$SWAPSCOPE_KO" "$stage/swapscope/swapscope.ko"
+	# And where `make install` puts it, in modules.dep (depmod -b): what
+	# guest-check.sh's modprobe test loads.
+	make -s -C "$top" install-module KO="$(readlink -f "$SWAPSCOPE_KO")" \
+		KVER="$KVER" DESTDIR="$stage" >&2 ||
+		die "make install-module DESTDIR=$stage failed"
+	grep -q "^updates/swapscope.ko:" "$stage/$moddir/modules.dep" ||
+		die "updates/swapscope.ko is not in the initramfs modules.dep"
 fi
 # The oracle probes of guest-check.sh come from the shared header, so
 # adding a probe to SS_PROBES adds it to the oracle too.

@@ -27,7 +27,7 @@ apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
 
 # --- host packages -------------------------------------------------------
 pkgs=(qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool
-      linux-source-6.1 groff-base)
+      linux-source-6.1 groff-base dkms)
 missing=()
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
