@@ -302,6 +302,21 @@ if [ -w "$dbg/control" ]; then
 		notok "control: disable/enable Z1 did not take effect"
 fi
 
+# The same through the CLI: enable/disable by id, refusals before and
+# after the module is asked.
+if [ -x /bin/swapscope ] && [ -w "$dbg/control" ]; then
+	cli_expect 0 "disable z1 (any case) through the CLI" "" swapscope disable z1
+	grep -q '^rule=Z1 .* enabled=0 ' "$dbg/rules" &&
+		echo "ok - cli: disable Z1 took effect" || notok "cli: disable Z1 did not take effect"
+	cli_expect 0 "enable Z1 through the CLI" "" swapscope enable Z1
+	grep -q '^rule=Z1 .* enabled=1 ' "$dbg/rules" &&
+		echo "ok - cli: enable Z1 took effect" || notok "cli: enable Z1 did not take effect"
+	cli_expect 2 "enable C3: the module refuses a rule this kernel lacks" \
+		"not applicable on this kernel" swapscope enable C3
+	cli_expect 2 "disable Q9: refused before the module is touched" \
+		"unknown rule 'Q9'" swapscope disable Q9
+fi
+
 # --- the CI gate: a baseline of stock 6.1, both directions -----------------
 if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	cli_expect 0 "baseline save of the stock picture" "" \
@@ -568,10 +583,11 @@ if [ -f "$inject_ko" ] && [ -d "$dbg" ]; then
 		notok "load ssinject: insmod failed: $err"
 		dmesg | tail -n 5 | diag
 	fi
-	if echo reset > "$dbg/control"; then
-		echo "ok - swapscope reset after fault injection"
+	# Through the CLI: every count back to zero.
+	if swapscope reset && ! grep -qv ' observations=0 violations=0 impact=0 ' "$dbg/rules"; then
+		echo "ok - swapscope reset after fault injection zeroes every rule"
 	else
-		notok "swapscope reset after fault injection"
+		notok "swapscope reset after fault injection: $(grep -v ' observations=0 violations=0 impact=0 ' "$dbg/rules" | head -n 2)"
 	fi
 fi
 
