@@ -40,17 +40,17 @@ exit-1M exit 1 1
 shmem shmem 1 1
 mixed mixed 2 1"
 else
-	table="swapin swapin 32 8
+	table="swapin swapin 32 6
 swapout swapout 32 8
-fork-16M fork 16 32
-fork-64M fork 64 8
-fork-256M fork 256 2
-fork-sparse fork-sparse 4096 32
-munmap-16M munmap 16 8
-munmap-64M munmap 64 2
-munmap-256M munmap 256 1
-munmap-sparse munmap-sparse 4096 32
-exit-64M exit 64 2
+fork-16M fork 16 250
+fork-64M fork 64 100
+fork-256M fork 256 30
+fork-sparse fork-sparse 4096 200
+munmap-16M munmap 16 24
+munmap-64M munmap 64 6
+munmap-256M munmap 256 2
+munmap-sparse munmap-sparse 4096 200
+exit-64M exit 64 6
 shmem shmem 32 6
 mixed mixed 32 4"
 fi
@@ -103,7 +103,7 @@ ss_start() {
 		notok "insmod: $err"
 		return 1
 	fi
-	for r in $(sed -n 's/^rule=\([A-Z0-9]*\) .*/\1/p' "$dbg/rules"); do
+	sed -n 's/^rule=\([A-Z0-9]*\) .*/\1/p' "$dbg/rules" | while read -r r; do
 		echo "enable $r" > "$dbg/control" 2>/dev/null
 	done
 	echo "# bench: swapscope loaded, $(grep -c ' enabled=1 ' "$dbg/rules") rules enabled," \
@@ -184,10 +184,11 @@ run_one() {	# cond name prog size iters
 
 # --- rounds ----------------------------------------------------------------
 conds=$(echo "${BENCH_CONDS:-baseline,swapscope,bpftrace}" | tr , ' ')
-nconds=$(echo $conds | wc -w)
+nconds=$(echo "$conds" | wc -w)
 round=1
 while [ "$round" -le "$rounds" ]; do
 	# Rotate the order so no condition always runs first (or last).
+	# shellcheck disable=SC2086 # split into the positional parameters
 	set -- $conds
 	k=$(( (round - 1) % nconds ))
 	while [ "$k" -gt 0 ]; do
@@ -201,7 +202,7 @@ while [ "$round" -le "$rounds" ]; do
 		swapscope) ss_start && ok=1 || ok=0 ;;
 		bpftrace) bt_start && ok=1 || ok=0 ;;
 		esac
-		[ $ok = 1 ] || continue
+		[ "$ok" = 1 ] || continue
 		printf '%s\n' "$table" > /tmp/table
 		while read -r name prog size iters; do
 			run_one "$cond" "$name" "$prog" "$size" "$iters"

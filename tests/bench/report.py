@@ -92,6 +92,11 @@ def build(args, parsed):
             "bpftrace_s": med["bpftrace"],
             "ratio_swapscope": ratio(med["swapscope"], med["baseline"]),
             "ratio_bpftrace": ratio(med["bpftrace"], med["baseline"]),
+            "added_ms_per_iteration":
+                round((med["swapscope"] - med["baseline"]) * 1000
+                      / w["iterations"], 4)
+                if med["swapscope"] and med["baseline"] and w.get("iterations")
+                else None,
             "nmissed": sum(r.get("nmissed", 0) for r in ss),
             "dropped": sum(r.get("dropped", 0) for r in ss),
             "nmissed_by_probe": missed,
@@ -119,19 +124,23 @@ def build(args, parsed):
 
 
 def fmt(v, spec):
-    return format(v, spec) if v is not None else "-"
+    """v formatted by spec, or "-" as wide, for a condition that did not run."""
+    return format(v, spec) if v is not None else "-".rjust(int(spec.split(".")[0]))
 
 
 def table(res):
     print(f"# kernel {res['kernel']}, {res['accel']}, {res['vcpus']} vCPUs,"
-          f" {res['rounds']} rounds, medians in seconds")
+          f" {res['rounds']} rounds, medians in seconds; +ms/iter:"
+          " swapscope's added cost per iteration (fork, munmap...)")
     print(f"{'workload':<15} {'baseline':>9} {'swapscope':>9} {'bpftrace':>9}"
-          f" {'ss/base':>8} {'bt/base':>8} {'nmissed':>8} {'dropped':>8}")
+          f" {'ss/base':>8} {'bt/base':>8} {'+ms/iter':>9} {'nmissed':>8}"
+          f" {'dropped':>8}")
     for w in res["workloads"]:
         print(f"{w['name']:<15} {fmt(w['baseline_s'], '9.4f')}"
               f" {fmt(w['swapscope_s'], '9.4f')} {fmt(w['bpftrace_s'], '9.4f')}"
               f" {fmt(w['ratio_swapscope'], '8.3f')}"
               f" {fmt(w['ratio_bpftrace'], '8.3f')}"
+              f" {fmt(w['added_ms_per_iteration'], '9.3f')}"
               f" {w['nmissed']:>8} {w['dropped']:>8}")
     for phase, m in res["memory"].items():
         print(f"# memory {phase}: " +

@@ -90,6 +90,13 @@ static char *map_anon(size_t len)
 
 	if (p == MAP_FAILED)
 		fatal("mmap");
+	/*
+	 * Debian's THP default is "always": a touched page would fault in
+	 * a whole 2 MiB huge page, making the sparse layout dense and
+	 * adding splits to every pageout.
+	 */
+	if (madvise(p, len, MADV_NOHUGEPAGE))
+		fatal("madvise(MADV_NOHUGEPAGE)");
 	return p;
 }
 
