@@ -54,6 +54,8 @@ VM_BUILD=$vm VM_TIMEOUT=$timeout VM_APPEND="$append ${VM_APPEND:-}" \
 	SWAPSCOPE_CLI='' SCENARIO_DIR='' INJECT_KO='' INJECT_DIR='' \
 	"$top/tests/vm/run.sh" --ko "$top/swapscope.ko" || rc=1
 
+echo "# bench: initramfs $(($(stat -c %s "$vm/initramfs.cpio.gz") >> 20)) MiB" \
+	"(bpftrace and its libraries appended uncompressed)"
 args=(--accel "${QEMU_ACCEL:-tcg}" --out "$json")
 [ $smoke = 0 ] || args+=(--check)
 python3 "$here/report.py" "${args[@]}" "$vm/console.log" || rc=1

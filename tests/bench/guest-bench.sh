@@ -5,8 +5,14 @@
 # Machine-readable lines for tests/bench/report.py ("BENCH-..." key=value),
 # "# " progress lines and "not ok - " on failure, all on the console.
 # Kernel command line settings (environment here):
-#   BENCH_ROUNDS  rounds (default 5); each round runs the three conditions,
-#                 in an order rotated every round, each over every workload
+#   BENCH_ROUNDS  rounds (default 5)
+# A round pairs every run with a baseline taken right next to it, so that
+# drift (other VMs on the host) cancels out of the ratios: first each
+# workload without the module and with it (insmod before, rmmod after);
+# then bpftrace is attached once and each workload runs with its probes
+# disarmed (/sys/kernel/debug/kprobes/enabled 0: "bpftrace-off", the
+# kernel paths as without it) and armed.  The order inside a pair
+# alternates by workload and round.
 #   BENCH_QUICK   1: tiny sizes and one iteration (make check's smoke)
 #   BENCH_ONLY    comma-separated workload names to run (default all)
 #   BENCH_CONDS   comma-separated conditions (default baseline,swapscope,bpftrace)
@@ -68,8 +74,8 @@ nprobes=$(grep -o 'k[a-z]*probe:[a-z_0-9]*' "$script" | wc -l)
 vcpus=$(grep -c '^processor' /proc/cpuinfo)
 echo "BENCH-META kernel=$(uname -r) vcpus=$vcpus rounds=$rounds bpftrace_probes=$nprobes bpftrace=$(bpftrace --version | tr ' ' _)"
 echo "# bench: zram $(sed -n 2p /proc/swaps | tr -s ' \t' ' '); MemTotal $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
-printf '%s\n' "$table" | while read -r name prog size iters; do
-	echo "BENCH-WORKLOAD name=$name prog=$prog size_mib=$size iterations=$iters"
+printf '%s\n' "$table" | while read -r w_name w_prog w_size w_iters; do
+	echo "BENCH-WORKLOAD name=$w_name prog=$w_prog size_mib=$w_size iterations=$w_iters"
 done
 
 # --- module memory ---------------------------------------------------------
@@ -106,12 +112,15 @@ ss_start() {
 	sed -n 's/^rule=\([A-Z0-9]*\) .*/\1/p' "$dbg/rules" | while read -r r; do
 		echo "enable $r" > "$dbg/control" 2>/dev/null
 	done
-	echo "# bench: swapscope loaded, $(grep -c ' enabled=1 ' "$dbg/rules") rules enabled," \
-		"$(grep -c 'state=active' "$dbg/probes") probes active"
-	[ $memdone = 1 ] || mem_report load
+	[ $memdone = 1 ] || {
+		echo "# bench: swapscope loaded, $(grep -c ' enabled=1 ' "$dbg/rules") rules enabled," \
+			"$(grep -c 'state=active' "$dbg/probes") probes active"
+		mem_report load
+	}
 }
 ss_stop() {
-	[ $memdone = 1 ] || { mem_report after-workloads; memdone=1; }
+	# After the first loaded run: the memory it holds after many events.
+	[ $memdone = 1 ] || { mem_report "after-$name"; memdone=1; }
 	n=0
 	until rmmod "$mod" 2>/dev/null; do
 		n=$((n + 1))
@@ -144,7 +153,10 @@ bt_start() {
 		sleep 0.1
 	done
 	listed=$(($(wc -l < "$klist") - before))
-	echo "BENCH-BPFTRACE round=$round attach_s=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { print b - a }') kprobes_listed=$listed expected=$nprobes"
+	echo "BENCH-BPFTRACE round=$round attach_s=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { print b - a }')" \
+		"kprobes_listed=$listed expected=$nprobes" \
+		"rss_kib=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$btpid/status")" \
+		"memavailable_kib=$(meminfo MemAvailable)"
 	[ "$listed" -ge "$nprobes" ] ||
 		echo "# bench: kprobes/list grew by $listed, not $nprobes: bpftrace may attach another way"
 }
@@ -183,38 +195,47 @@ run_one() {	# cond name prog size iters
 }
 
 # --- rounds ----------------------------------------------------------------
-conds=$(echo "${BENCH_CONDS:-baseline,swapscope,bpftrace}" | tr , ' ')
-nconds=$(echo "$conds" | wc -w)
+conds=",${BENCH_CONDS:-baseline,swapscope,bpftrace},"
+want() { case $conds in *",$1,"*) return 0 ;; esac; return 1; }
+printf '%s\n' "$table" > /tmp/table
+pair() {	# pair N A B: "A B" or "B A", alternating with N
+	if [ $(($1 % 2)) = 0 ]; then echo "$2 $3"; else echo "$3 $2"; fi
+}
 round=1
 while [ "$round" -le "$rounds" ]; do
-	# Rotate the order so no condition always runs first (or last).
-	# shellcheck disable=SC2086 # split into the positional parameters
-	set -- $conds
-	k=$(( (round - 1) % nconds ))
-	while [ "$k" -gt 0 ]; do
-		c=$1; shift; set -- "$@" "$c"
-		k=$((k - 1))
-	done
-	for cond in "$@"; do
-		echo "# bench: round $round/$rounds: $cond"
-		case $cond in
-		baseline) ok=1 ;;
-		swapscope) ss_start && ok=1 || ok=0 ;;
-		bpftrace) bt_start && ok=1 || ok=0 ;;
-		esac
-		[ "$ok" = 1 ] || continue
-		printf '%s\n' "$table" > /tmp/table
-		while read -r name prog size iters; do
+	echo "# bench: round $round/$rounds: baseline and swapscope"
+	i=$round
+	while read -r name prog size iters; do
+		i=$((i + 1))
+		for cond in $(pair $i baseline swapscope); do
+			want "$cond" || continue
+			if [ "$cond" = swapscope ]; then ss_start || continue; fi
 			run_one "$cond" "$name" "$prog" "$size" "$iters"
-		done < /tmp/table
-		case $cond in
-		swapscope) ss_stop ;;
-		bpftrace) bt_stop ;;
-		esac
-	done
+			if [ "$cond" = swapscope ]; then ss_stop; fi
+		done
+	done < /tmp/table
+	if want bpftrace; then
+		echo "# bench: round $round/$rounds: bpftrace"
+		if bt_start; then
+			i=$round
+			while read -r name prog size iters; do
+				i=$((i + 1))
+				for cond in $(pair $i bpftrace-off bpftrace); do
+					if [ "$cond" = bpftrace ]; then
+						echo 1 > /sys/kernel/debug/kprobes/enabled
+					else
+						echo 0 > /sys/kernel/debug/kprobes/enabled
+					fi
+					run_one "$cond" "$name" "$prog" "$size" "$iters"
+				done
+			done < /tmp/table
+			echo 1 > /sys/kernel/debug/kprobes/enabled
+			bt_stop
+		fi
+	fi
 	round=$((round + 1))
 done
 [ -d "$dbg" ] && rmmod "$mod" 2>/dev/null
 echo "BENCH-DONE failed=$failed"
-[ $failed = 0 ] && echo "ok - bench: $rounds round(s) of $(printf '%s\n' "$table" | wc -l) workloads under $nconds conditions"
+[ $failed = 0 ] && echo "ok - bench: $rounds round(s) of $(wc -l < /tmp/table) workloads"
 exit $failed

@@ -12,7 +12,9 @@ import re
 import statistics
 import sys
 
-CONDS = ("baseline", "swapscope", "bpftrace")
+# bpftrace-off: bpftrace attached, its kprobes disarmed (the baseline
+# paired with each bpftrace run).
+CONDS = ("baseline", "swapscope", "bpftrace", "bpftrace-off")
 LINE = re.compile(r"^(BENCH-[A-Z]+) ?(.*)$")
 
 
@@ -61,8 +63,11 @@ def parse(path):
     return meta, order, work, runs, attach, mem, memfile, done
 
 
-def ratio(a, b):
-    return round(a / b, 4) if a and b else None
+def paired_ratio(secs_by_round, cond, base):
+    """Median over rounds of cond/base, each pair run next to each other."""
+    r = [v[cond] / v[base] for v in secs_by_round.values()
+         if v.get(cond) and v.get(base)]
+    return round(statistics.median(r), 4) if r else None
 
 
 def build(args, parsed):
@@ -74,6 +79,9 @@ def build(args, parsed):
                 for c in CONDS}
         med = {c: round(statistics.median(v), 6) if v else None
                for c, v in secs.items()}
+        by_round = {}
+        for r in mine:
+            by_round.setdefault(r.get("round"), {})[r.get("cond")] = r["seconds"]
         ss = [r for r in mine if r.get("cond") == "swapscope"]
         missed = {}
         for r in ss:
@@ -90,13 +98,10 @@ def build(args, parsed):
             "baseline_s": med["baseline"],
             "swapscope_s": med["swapscope"],
             "bpftrace_s": med["bpftrace"],
-            "ratio_swapscope": ratio(med["swapscope"], med["baseline"]),
-            "ratio_bpftrace": ratio(med["bpftrace"], med["baseline"]),
-            "added_ms_per_iteration":
-                round((med["swapscope"] - med["baseline"]) * 1000
-                      / w["iterations"], 4)
-                if med["swapscope"] and med["baseline"] and w.get("iterations")
-                else None,
+            "bpftrace_off_s": med["bpftrace-off"],
+            "ratio_swapscope": paired_ratio(by_round, "swapscope", "baseline"),
+            "ratio_bpftrace": paired_ratio(by_round, "bpftrace",
+                                           "bpftrace-off"),
             "nmissed": sum(r.get("nmissed", 0) for r in ss),
             "dropped": sum(r.get("dropped", 0) for r in ss),
             "nmissed_by_probe": missed,
@@ -110,12 +115,17 @@ def build(args, parsed):
         "accel": args.accel,
         "vcpus": meta.get("vcpus"),
         "rounds": meta.get("rounds"),
+        "ratios": "median over rounds of each run over the baseline run"
+                  " next to it (bpftrace: over bpftrace-off, its probes"
+                  " disarmed)",
         "complete": bool(done) and done.get("failed") == 0,
         "bpftrace": {
             "version": str(meta.get("bpftrace", "")).replace("_", " "),
             "probes": meta.get("bpftrace_probes"),
             "attach_s": [a.get("attach_s") for a in attach],
             "kprobes_listed": [a.get("kprobes_listed") for a in attach],
+            "rss_kib": [a.get("rss_kib") for a in attach],
+            "guest_memavailable_kib": [a.get("memavailable_kib") for a in attach],
         },
         "memory": {m.pop("phase"): m for m in mem},
         "memory_debugfs": {m.pop("phase"): m for m in memfile},
@@ -130,17 +140,15 @@ def fmt(v, spec):
 
 def table(res):
     print(f"# kernel {res['kernel']}, {res['accel']}, {res['vcpus']} vCPUs,"
-          f" {res['rounds']} rounds, medians in seconds; +ms/iter:"
-          " swapscope's added cost per iteration (fork, munmap...)")
+          f" {res['rounds']} rounds, medians in seconds; ratios: medians of"
+          " the per-round paired ratios")
     print(f"{'workload':<15} {'baseline':>9} {'swapscope':>9} {'bpftrace':>9}"
-          f" {'ss/base':>8} {'bt/base':>8} {'+ms/iter':>9} {'nmissed':>8}"
-          f" {'dropped':>8}")
+          f" {'ss/base':>8} {'bt/base':>8} {'nmissed':>8} {'dropped':>8}")
     for w in res["workloads"]:
         print(f"{w['name']:<15} {fmt(w['baseline_s'], '9.4f')}"
               f" {fmt(w['swapscope_s'], '9.4f')} {fmt(w['bpftrace_s'], '9.4f')}"
               f" {fmt(w['ratio_swapscope'], '8.3f')}"
               f" {fmt(w['ratio_bpftrace'], '8.3f')}"
-              f" {fmt(w['added_ms_per_iteration'], '9.3f')}"
               f" {w['nmissed']:>8} {w['dropped']:>8}")
     for phase, m in res["memory"].items():
         print(f"# memory {phase}: " +
@@ -148,7 +156,9 @@ def table(res):
     bt = res["bpftrace"]
     if bt["attach_s"]:
         print(f"# bpftrace attach ({bt['probes']} probes): " +
-              " ".join(f"{a}s" for a in bt["attach_s"]))
+              " ".join(f"{a}s" for a in bt["attach_s"]) +
+              f"; its RSS {bt['rss_kib'][0]} kB, guest MemAvailable"
+              f" {bt['guest_memavailable_kib'][0]} kB once attached")
 
 
 def check(res):
@@ -162,9 +172,11 @@ def check(res):
     say(res["complete"], "the guest finished every round without failure")
     say(bool(res["workloads"]), "workloads reported")
     for w in res["workloads"]:
-        vals = [w[c + "_s"] for c in CONDS]
+        vals = [w[c.replace("-", "_") + "_s"] for c in CONDS]
         say(all(v is not None and v > 0 for v in vals),
             f"{w['name']} timed under {', '.join(CONDS)}: {vals}")
+        say(w["ratio_swapscope"] is not None and w["ratio_bpftrace"] is not None,
+            f"{w['name']} has both paired ratios")
     say(len(res["bpftrace"]["attach_s"]) == res["rounds"],
         "bpftrace attached once per round")
     say("load" in res["memory"], "module memory footprint measured")
