@@ -14,7 +14,7 @@ PREFIX ?= /usr/local
 # upstream version instead, so read UTS_RELEASE.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all module cli scenarios check unit vm demo lint install install-module uninstall clean help
+.PHONY: all module cli scenarios check unit vm demo bench lint install install-module uninstall clean help
 
 all: module cli
 
@@ -37,6 +37,12 @@ unit:
 
 demo:
 	tests/demo.sh
+
+# Overhead against no module and against bpftrace on the same functions, in
+# one QEMU boot; prints the table, writes build/bench.json.  Not timed by
+# make check, which runs a one-round smoke of it.
+bench:
+	tests/bench/bench.sh
 
 lint:
 	tests/lint.sh
@@ -71,12 +77,14 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/scenarios clean || true
+	$(MAKE) -C tests/bench clean || true
 	rm -rf build
 
 help:
 	@echo "make [KDIR=...]   build swapscope.ko and the CLI"
 	@echo "make check        unit tests + VM integration tests (QEMU)"
 	@echo "make demo         boot Debian's kernel in QEMU and show what swapscope sees"
+	@echo "make bench        overhead vs no module and vs bpftrace, in QEMU (build/bench.json)"
 	@echo "make lint         checkpatch.pl --no-tree on module/ and a W=1 build"
 	@echo "make install      module under /lib/modules/\$$KVER/updates + depmod, CLI and man page under \$$PREFIX"
 	@echo "                  (DESTDIR= staging root, depmod -b; DEPMOD=true skips depmod)"

@@ -26,8 +26,9 @@ fi
 apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
 
 # --- host packages -------------------------------------------------------
+# bpftrace: make bench's comparison (copied into its initramfs only).
 pkgs=(qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool
-      linux-source-6.1 groff-base dkms)
+      linux-source-6.1 groff-base dkms bpftrace)
 missing=()
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
