@@ -14,9 +14,9 @@
  *       (MADV_PAGEOUT); prints "held ADDR END" and waits for SIGUSR1, then
  *       reads everything back: exit 0 and "intact", or exit 1 and
  *       "corrupt" at the first bad word.
- *   sshelper hog MB
- *       touches MB MiB of anonymous memory over and over, forever (the
- *       memcg's OOM killer is expected to end it).
+ *   sshelper hog MB SECONDS
+ *       touches MB MiB of anonymous memory over and over for SECONDS at
+ *       most (the memcg's OOM killer is expected to end it sooner).
  *   sshelper fault THREADS MB ROUNDS
  *       ROUNDS times: MB MiB written and paged out, then THREADS threads
  *       released at once each read their slice back (swap-ins on every
@@ -35,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_PAGEOUT
@@ -185,11 +186,12 @@ static int hold(unsigned long mb)
 	return 0;
 }
 
-static int hog(unsigned long mb)
+static int hog(unsigned long mb, long seconds)
 {
 	unsigned long len = mb * MIB, salt = 0, *p = map(len);
+	time_t end = time(NULL) + seconds;
 
-	for (;;)
+	while (time(NULL) < end)
 		fill(p, len, salt++);
 	return 0;
 }
@@ -245,8 +247,8 @@ int main(int argc, char **argv)
 		return storm(argv[2], atoi(argv[3]), argc - 4, argv + 4);
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return hold(strtoul(argv[2], NULL, 0));
-	if (argc == 3 && !strcmp(argv[1], "hog"))
-		return hog(strtoul(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "hog"))
+		return hog(strtoul(argv[2], NULL, 0), atol(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "swapon")) {
 		int prio = atoi(argv[3]);
 
