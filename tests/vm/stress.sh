@@ -476,7 +476,7 @@ ss_badparams() {
 	for arg in maxactive=4097 maxactive=-1 maxactive= maxactive=0x1001 \
 		   maxactive=99999999999999999999 maxactive=1e3 walk_budget=511 \
 		   walk_budget=16777217 walk_budget=0x \
-		   symbols=swapin= symbols=, symbols==do_swap_page \
+		   symbols=swapin= 'symbols=,' symbols==do_swap_page \
 		   "symbols=swapin=$long" "symbols=swapin=do_swap_page,fork" \
 		   "$(printf 'symbols=swapin=do_swap\001page')"; do
 		if insmod "$ko" "$arg" 2>/dev/null; then
@@ -543,7 +543,7 @@ ss_cycles() {
 	b_sunr=$m_sunr b_pcpu=$m_pcpu b_vmu=$m_vmu b_vmbare=$m_vmbare b_modalloc=$m_modalloc
 	ss_loops
 	sleep 2
-	cycles=0 mb= mbbad= vmmod= kret= pcpu= vmem=
+	cycles=0 mb='' mbbad='' vmmod='' kret='' pcpu='' vmem=''
 	while [ $cycles -lt 50 ]; do
 		insmod "$ko" || break
 		m=$(health memory_bytes)
