@@ -634,6 +634,13 @@ if [ -d "$dbg" ]; then
 	fi
 fi
 
+# --- stress and fault tests (tests/vm/stress.sh) ---------------------------
+# Hostile input, swap device changes, memory pressure, missed events and
+# load/unload cycles; the module is loaded again when they are done.
+if [ -r /stress.sh ] && [ -d "$dbg" ]; then
+	. /stress.sh
+fi
+
 # --- module state, unload, oracle off ------------------------------------
 if [ -d "$dbg" ]; then
 	for f in "$dbg"/*; do

@@ -8,7 +8,8 @@
 #                  (make install-module)   -> /lib/modules/KVER/updates/
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
-#   GUEST_SCRIPT   shell script            -> /run.sh
+#   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/stress.sh
+#                  -> /stress.sh and tests/vm/sshelper.c built -> /bin/sshelper
 #   INJECT_KO      ssinject.ko (test-only) -> /swapscope/ssinject.ko
 #   INJECT_DIR     dir of static programs  -> /inject/
 #   BENCH_DIR      dir of bench files      -> /bench/ (make bench)
@@ -139,6 +140,10 @@ fi
 if [ -n "${GUEST_SCRIPT:-}" ]; then
 	[ -f "$GUEST_SCRIPT" ] || die "GUEST_SCRIPT=$GUEST_SCRIPT not found"
 	install -m 0755 "$GUEST_SCRIPT" "$stage/run.sh"
+	# The stress tests guest-check.sh sources, and their helper program.
+	install -m 0755 "$here/stress.sh" "$stage/stress.sh"
+	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -pthread \
+		-o "$stage/bin/sshelper" "$here/sshelper.c" || die "cannot build sshelper"
 fi
 
 if [ -n "${BENCH_DIR:-}" ]; then

@@ -141,11 +141,15 @@ bad='BUG:|WARNING:|Oops|Kernel panic|general protection|Bad rss-counter|swap_inf
 benign='loading out-of-tree module taints kernel|module verification failed|Command line:'
 # Tests that provoke swapscope's own error messages on purpose (a bad
 # module parameter, a missing symbol) bracket them with these markers;
-# only swapscope's lines inside the brackets are excused.
+# only swapscope's lines inside the brackets are excused.  Between the
+# expect-oom markers (stress.sh's memory pressure test) the OOM killer's
+# reports are expected: only their stack dumps' "Call Trace:" is excused.
 expected_errors() {
 	awk '/swapscope-test: expect-errors-begin/ { skip = 1 }
 	     /swapscope-test: expect-errors-end/ { skip = 0 }
-	     !(skip && /swapscope: /)' "${1:--}"
+	     /swapscope-test: expect-oom-begin/ { oom = 1 }
+	     /swapscope-test: expect-oom-end/ { oom = 0 }
+	     !(skip && /swapscope: /) && !(oom && /Call Trace:/)' "${1:--}"
 }
 offending=$({ expected_errors "$dmesg"
 	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |

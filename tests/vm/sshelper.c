@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * sshelper: the workloads and the one-write() writer of tests/vm/stress.sh.
+ *
+ *   sshelper storm FILE ROUNDS INPUT...
+ *       ROUNDS times, each INPUT file's whole content in one write() to
+ *       FILE (opened afresh each time; an empty INPUT is a 0-byte write).
+ *       INPUT's name starts with what that write must give: "ok." or an
+ *       errno name ("EINVAL.", "E2BIG.", "ESRCH.", "EOPNOTSUPP.").  Prints
+ *       "storm FILE writes=N ok=N refused=N unexpected=N" and one line per
+ *       unexpected result; exit 1 if there was one.
+ *   sshelper hold MB
+ *       MB MiB of private anonymous memory, a pattern written, paged out
+ *       (MADV_PAGEOUT); prints "held ADDR END" and waits for SIGUSR1, then
+ *       reads everything back: exit 0 and "intact", or exit 1 and
+ *       "corrupt" at the first bad word.
+ *   sshelper hog MB SECONDS
+ *       touches MB MiB of anonymous memory over and over for SECONDS at
+ *       most (the memcg's OOM killer is expected to end it sooner).
+ *   sshelper fault THREADS MB ROUNDS
+ *       ROUNDS times: MB MiB written and paged out, then THREADS threads
+ *       released at once each read their slice back (swap-ins on every
+ *       CPU at the same time).
+ *   sshelper swapon DEVICE PRIO
+ *       swapon(2) with a priority (busybox's swapon may lack -p).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define PAGE 4096UL
+#define MIB (1UL << 20)
+
+static const struct { int err; const char *name; } errnames[] = {
+	{ EINVAL, "EINVAL" }, { E2BIG, "E2BIG" }, { ESRCH, "ESRCH" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EBUSY, "EBUSY" }, { EFAULT, "EFAULT" },
+	{ EINTR, "EINTR" }, { ENOENT, "ENOENT" }, { EPERM, "EPERM" },
+};
+
+static const char *errname(int err)
+{
+	static char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	snprintf(buf, sizeof(buf), "errno%d", err);
+	return buf;
+}
+
+static void fatal(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st))
+		fatal(path);
+	buf = malloc(st.st_size + 1);
+	if (!buf)
+		fatal("malloc");
+	*len = 0;
+	while (*len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + *len, st.st_size - *len);
+
+		if (n <= 0)
+			fatal(path);
+		*len += n;
+	}
+	close(fd);
+	return buf;
+}
+
+static int storm(const char *file, int rounds, int n, char **inputs)
+{
+	unsigned long writes = 0, ok = 0, refused = 0, bad = 0;
+	size_t *lens = calloc(n, sizeof(*lens));
+	char **bufs = calloc(n, sizeof(*bufs));
+	int r, i;
+
+	if (!lens || !bufs)
+		fatal("calloc");
+	for (i = 0; i < n; i++)
+		bufs[i] = slurp(inputs[i], &lens[i]);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < n; i++) {
+			const char *base = strrchr(inputs[i], '/');
+			const char *got;
+			ssize_t w;
+			int fd = open(file, O_WRONLY);
+
+			if (fd < 0)
+				fatal(file);
+			w = write(fd, bufs[i], lens[i]);
+			got = w < 0 ? errname(errno) : "ok";
+			close(fd);
+			writes++;
+			if (w >= 0 && (size_t)w != lens[i])
+				got = "short";
+			w < 0 ? refused++ : ok++;
+			base = base ? base + 1 : inputs[i];
+			if (strncmp(base, got, strlen(got)) ||
+			    base[strlen(got)] != '.') {
+				bad++;
+				printf("unexpected: %s: %s, want %.*s\n",
+				       inputs[i], got,
+				       (int)strcspn(base, "."), base);
+			}
+		}
+	}
+	printf("storm %s writes=%lu ok=%lu refused=%lu unexpected=%lu\n",
+	       file, writes, ok, refused, bad);
+	return bad ? 1 : 0;
+}
+
+static unsigned long *map(unsigned long len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fatal("mmap");
+	return p;
+}
+
+static void fill(unsigned long *p, unsigned long len, unsigned long salt)
+{
+	unsigned long i;
+
+	for (i = 0; i < len / sizeof(*p); i += PAGE / sizeof(*p))
+		p[i] = (i ^ salt) * 2654435761UL;
+}
+
+static volatile sig_atomic_t go;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	go = 1;
+}
+
+static int hold(unsigned long mb)
+{
+	unsigned long len = mb * MIB, i, *p = map(len);
+	sigset_t set, old;
+
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	fill(p, len, 0x5a5a);
+	if (madvise(p, len, MADV_PAGEOUT))
+		fatal("madvise(MADV_PAGEOUT)");
+	printf("held %p %p\n", (void *)p, (void *)((char *)p + len));
+	fflush(stdout);
+	while (!go)
+		sigsuspend(&old);
+	for (i = 0; i < len / sizeof(*p); i += PAGE / sizeof(*p)) {
+		if (p[i] != (i ^ 0x5a5a) * 2654435761UL) {
+			printf("corrupt at %p\n", (void *)&p[i]);
+			return 1;
+		}
+	}
+	printf("intact\n");
+	return 0;
+}
+
+static int hog(unsigned long mb, long seconds)
+{
+	unsigned long len = mb * MIB, salt = 0, *p = map(len);
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end)
+		fill(p, len, salt++);
+	return 0;
+}
+
+struct slice {
+	unsigned long *p, len;
+	pthread_barrier_t *bar;
+};
+
+static void *reader(void *arg)
+{
+	struct slice *s = arg;
+	unsigned long i, sum = 0;
+
+	pthread_barrier_wait(s->bar);
+	for (i = 0; i < s->len / sizeof(*s->p); i += PAGE / sizeof(*s->p))
+		sum += s->p[i];
+	return (void *)sum;
+}
+
+static int fault(int threads, unsigned long mb, int rounds)
+{
+	unsigned long len = mb * MIB, *p = map(len);
+	unsigned long per = len / threads / PAGE * PAGE;
+	pthread_t *tid = calloc(threads, sizeof(*tid));
+	struct slice *sl = calloc(threads, sizeof(*sl));
+	pthread_barrier_t bar;
+	int r, t;
+
+	if (!tid || !sl || !per)
+		fatal("fault setup");
+	for (r = 0; r < rounds; r++) {
+		fill(p, len, r);
+		if (madvise(p, len, MADV_PAGEOUT))
+			fatal("madvise(MADV_PAGEOUT)");
+		pthread_barrier_init(&bar, NULL, threads);
+		for (t = 0; t < threads; t++) {
+			sl[t] = (struct slice){ (unsigned long *)((char *)p + t * per),
+						per, &bar };
+			if (pthread_create(&tid[t], NULL, reader, &sl[t]))
+				fatal("pthread_create");
+		}
+		for (t = 0; t < threads; t++)
+			pthread_join(tid[t], NULL);
+		pthread_barrier_destroy(&bar);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "storm"))
+		return storm(argv[2], atoi(argv[3]), argc - 4, argv + 4);
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return hold(strtoul(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "hog"))
+		return hog(strtoul(argv[2], NULL, 0), atol(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "swapon")) {
+		int prio = atoi(argv[3]);
+
+		if (swapon(argv[2], SWAP_FLAG_PREFER |
+			   ((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK)))
+			fatal(argv[2]);
+		return 0;
+	}
+	if (argc == 5 && !strcmp(argv[1], "fault"))
+		return fault(atoi(argv[2]), strtoul(argv[3], NULL, 0),
+			     atoi(argv[4]));
+	fprintf(stderr, "usage: see the header of tests/vm/sshelper.c\n");
+	return 2;
+}
