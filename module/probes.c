@@ -464,6 +464,7 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	ss_hit(SS_PROBE_RECLAIM);
 	call->folio = (void *)ss_arg(regs, 0);
 	call->vma = (void *)ss_arg(regs, 1);
+	ss_rss_reclaimed(call->vma->vm_mm);
 	if (!ss_in_scope(call->vma->vm_mm))
 		return 1;
 	call->addr = ss_arg(regs, 2);

@@ -121,8 +121,7 @@ bool ss_watch_end(struct ss_watch *w)
 	return clean;
 }
 
-/* Probe context: @mm's counters changed, or its PTEs did (migration). */
-void ss_rss_changed(struct mm_struct *mm)
+static void ss_pollute(struct mm_struct *mm, bool even_own)
 {
 	unsigned int h, i;
 
@@ -132,9 +131,28 @@ void ss_rss_changed(struct mm_struct *mm)
 	for (i = 0; i < SS_WATCH_SLOTS; i++) {
 		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
-		if (READ_ONCE(w->mm) == mm && READ_ONCE(w->task) != current)
+		if (READ_ONCE(w->mm) == mm &&
+		    (even_own || READ_ONCE(w->task) != current))
 			atomic_set(&w->polluted, 1);
 	}
+}
+
+/* Probe context: @mm's counters changed, or its PTEs did (migration). */
+void ss_rss_changed(struct mm_struct *mm)
+{
+	ss_pollute(mm, false);
+}
+
+/*
+ * Probe context: reclaim is unmapping a page of @mm.  That is never part
+ * of a judged zap or fault, even when the watching task does it itself: a
+ * fault short of memory reclaims in its own context (direct reclaim, e.g.
+ * charging the new page to a memcg at its limit), and may unmap pages of
+ * its own mm; the counters it then changes are not the fault's.
+ */
+void ss_rss_reclaimed(struct mm_struct *mm)
+{
+	ss_pollute(mm, true);
 }
 
 /*

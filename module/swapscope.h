@@ -144,6 +144,7 @@ bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
 void ss_rss_changed(struct mm_struct *mm);
+void ss_rss_reclaimed(struct mm_struct *mm);
 void ss_watch_entry(struct ss_watch *w, swp_entry_t entry);
 unsigned int ss_watch_freed(struct ss_watch *w);
 void ss_swap_freed(swp_entry_t entry);
