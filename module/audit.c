@@ -1027,14 +1027,14 @@ static ssize_t ss_audit_write(struct file *file, const char __user *ubuf,
 	int ret;
 
 	if (!len || len >= sizeof(buf)) {
-		pr_err("audit: %zu-byte command refused (expected: run)\n", len);
+		pr_err_ratelimited("audit: %zu-byte command refused (expected: run)\n", len);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
 	if (strlen(buf) != len || strcmp(strim(buf), "run")) {
-		pr_err("audit: unknown command '%*pE' (expected: run)\n",
+		pr_err_ratelimited("audit: unknown command '%*pE' (expected: run)\n",
 		       (int)strnlen(buf, len), buf);
 		return -EINVAL;
 	}

@@ -462,17 +462,17 @@ static int ss_pm_open(struct ss_pm_run *run, pid_t nr, unsigned long end)
 	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
 	put_pid(pid);
 	if (!task) {
-		pr_err("pagemap: no process %d\n", nr);
+		pr_err_ratelimited("pagemap: no process %d\n", nr);
 		return -ESRCH;
 	}
 	run->mm = get_task_mm(task);
 	put_task_struct(task);
 	if (!run->mm) {
-		pr_err("pagemap: process %d has no user memory\n", nr);
+		pr_err_ratelimited("pagemap: process %d has no user memory\n", nr);
 		return -EINVAL;
 	}
 	if (end > run->mm->task_size) {
-		pr_err("pagemap: end 0x%lx beyond the task size 0x%lx\n", end,
+		pr_err_ratelimited("pagemap: end 0x%lx beyond the task size 0x%lx\n", end,
 		       run->mm->task_size);
 		return -EINVAL;
 	}
@@ -569,31 +569,31 @@ static int ss_pm_parse(const char *what, char *buf, pid_t *pid,
 			n++;
 	}
 	if (n != 3) {
-		pr_err("pagemap: want 'PID START END', got '%s'\n", what);
+		pr_err_ratelimited("pagemap: want 'PID START END', got '%s'\n", what);
 		return -EINVAL;
 	}
 	if (kstrtoul(tok[0], 10, &v) || !v || v > PID_MAX_LIMIT) {
-		pr_err("pagemap: bad pid '%s'\n", tok[0]);
+		pr_err_ratelimited("pagemap: bad pid '%s'\n", tok[0]);
 		return -EINVAL;
 	}
 	*pid = v;
 	if (ss_pm_parse_ulong(tok[1], start) || ss_pm_parse_ulong(tok[2], end)) {
-		pr_err("pagemap: bad address '%s' or '%s' (hex with 0x, or decimal)\n",
+		pr_err_ratelimited("pagemap: bad address '%s' or '%s' (hex with 0x, or decimal)\n",
 		       tok[1], tok[2]);
 		return -EINVAL;
 	}
 	if (!PAGE_ALIGNED(*start) || !PAGE_ALIGNED(*end)) {
-		pr_err("pagemap: range 0x%lx-0x%lx not page-aligned\n", *start,
+		pr_err_ratelimited("pagemap: range 0x%lx-0x%lx not page-aligned\n", *start,
 		       *end);
 		return -EINVAL;
 	}
 	if (*end <= *start) {
-		pr_err("pagemap: end 0x%lx not above start 0x%lx\n", *end,
+		pr_err_ratelimited("pagemap: end 0x%lx not above start 0x%lx\n", *end,
 		       *start);
 		return -EINVAL;
 	}
 	if ((*end - *start) >> PAGE_SHIFT > SS_PM_MAX_PAGES) {
-		pr_err("pagemap: range of %lu pages over the limit of %lu\n",
+		pr_err_ratelimited("pagemap: range of %lu pages over the limit of %lu\n",
 		       (*end - *start) >> PAGE_SHIFT, SS_PM_MAX_PAGES);
 		return -EINVAL;
 	}
@@ -618,7 +618,7 @@ static ssize_t ss_pagemap_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
-		pr_err("pagemap: binary data written\n");
+		pr_err_ratelimited("pagemap: binary data written\n");
 		return -EINVAL;
 	}
 	memcpy(copy, buf, len + 1);
@@ -627,7 +627,7 @@ static ssize_t ss_pagemap_write(struct file *file, const char __user *ubuf,
 		return ret;
 	/* pagemap's ->read needs a user buffer, in the writer's mm. */
 	if (!current->mm) {
-		pr_err("pagemap: written from a task without user memory\n");
+		pr_err_ratelimited("pagemap: written from a task without user memory\n");
 		return -EINVAL;
 	}
 	if (mutex_lock_killable(&ss_pm_lock))

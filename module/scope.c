@@ -75,7 +75,7 @@ int ss_scope_set(pid_t nr)
 			tgid = t->tgid;
 		rcu_read_unlock();
 		if (!tgid) {
-			pr_err("control: scope: no process %d\n", nr);
+			pr_err_ratelimited("control: scope: no process %d\n", nr);
 			return -ESRCH;
 		}
 	}

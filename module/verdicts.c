@@ -366,7 +366,7 @@ static int ss_control_scope(const char *arg)
 	if (!strcmp(arg, "none"))
 		return ss_scope_set(0);
 	if (kstrtoint(arg, 10, &nr) || nr <= 0) {
-		pr_err("control: scope takes a pid or 'none', not '%s'\n", arg);
+		pr_err_ratelimited("control: scope takes a pid or 'none', not '%s'\n", arg);
 		return -EINVAL;
 	}
 	return ss_scope_set(nr);
@@ -379,7 +379,8 @@ static int ss_control_scope(const char *arg)
  *   disable RULE   stop judging RULE; its counts stay as they were
  *   scope PID      watch only PID's process tree; "scope none": all
  * Returns 0 or -EINVAL / -EOPNOTSUPP / -ESRCH, having changed nothing on
- * error.
+ * error.  Refusals are logged rate-limited (as those of the pagemap and
+ * audit files): a writer looping on bad input must not flood the log.
  */
 static int ss_control_locked(const char *cmd)
 {
@@ -394,13 +395,13 @@ static int ss_control_locked(const char *cmd)
 	if (n == 2 && !strcmp(verb, "scope"))
 		return ss_control_scope(name);
 	if (n != 2 || (strcmp(verb, "enable") && strcmp(verb, "disable"))) {
-		pr_err("control: unknown command '%s' (reset, enable RULE, disable RULE, scope PID|none)\n",
+		pr_err_ratelimited("control: unknown command '%s' (reset, enable RULE, disable RULE, scope PID|none)\n",
 		       cmd);
 		return -EINVAL;
 	}
 	r = ss_rule_by_name(name);
 	if (r < 0) {
-		pr_err("control: unknown rule '%s'\n", name);
+		pr_err_ratelimited("control: unknown rule '%s'\n", name);
 		return -EINVAL;
 	}
 	if (!strcmp(verb, "disable")) {
@@ -408,7 +409,7 @@ static int ss_control_locked(const char *cmd)
 		return 0;
 	}
 	if (!ss_rules[r].applicable || ss_rules[r].reason) {
-		pr_err("control: rule %s cannot be enabled: %s\n", name,
+		pr_err_ratelimited("control: rule %s cannot be enabled: %s\n", name,
 		       ss_rules[r].reason ? ss_rules[r].reason : "not applicable");
 		return -EOPNOTSUPP;
 	}
