@@ -128,33 +128,20 @@ static void ss_event_push(struct ss_event *ev)
 	raw_spin_unlock_irqrestore(&ss_events_lock, flags);
 }
 
-static u32 ss_rule_mask(const u32 *v)
-{
-	u32 mask = 0;
-	int r;
-
-	for (r = 0; r < SS_NR_RULES; r++)
-		if (v[r])
-			mask |= 1U << r;
-	return mask;
-}
-
-/* Probe or process context: one judged call. */
-void ss_event_observe(enum ss_source source, unsigned long addr,
-		      const struct ss_judgement *j)
+/* Probe or process context: one judged call; rule bitmaps, BIT(rule). */
+void ss_event_observe(enum ss_source source, unsigned long addr, u32 obs,
+		      u32 viol, u32 impact)
 {
 	struct ss_event ev = {
 		.type = SS_EV_OBSERVE,
 		.source = source,
 		.addr = addr,
+		.obs = obs,
+		.viol = viol,
+		.impact = impact,
 	};
 
-	if (!READ_ONCE(ss_events_on))
-		return;
-	ev.obs = ss_rule_mask(j->obs);
-	ev.viol = ss_rule_mask(j->viol);
-	ev.impact = ss_rule_mask(j->impact);
-	if (ev.obs | ev.viol | ev.impact)
+	if (READ_ONCE(ss_events_on))
 		ss_event_push(&ev);
 }
 

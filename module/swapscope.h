@@ -179,8 +179,8 @@ size_t ss_events_memory(void);
 u64 ss_events_dropped(void);
 void ss_events_reset(void);
 bool ss_events_followed(void);
-void ss_event_observe(enum ss_source source, unsigned long addr,
-		      const struct ss_judgement *j);
+void ss_event_observe(enum ss_source source, unsigned long addr, u32 obs,
+		      u32 viol, u32 impact);
 void ss_event_verdict(enum ss_rule rule, enum ss_verdict verdict,
 		      enum ss_source source);
 void ss_event_disabled(enum ss_rule rule, const char *reason);

@@ -111,17 +111,16 @@ bool ss_rule_enabled(enum ss_rule rule)
  */
 static unsigned long ss_seen_obs, ss_seen_viol;
 
-static void ss_verdict_changes(const struct ss_judgement *j,
-			       enum ss_source source)
+static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 {
 	int r;
 
 	for (r = 0; r < SS_NR_RULES; r++) {
-		if (j->viol[r] && !test_bit(r, &ss_seen_viol) &&
+		if ((viol & BIT(r)) && !test_bit(r, &ss_seen_viol) &&
 		    !test_and_set_bit(r, &ss_seen_viol)) {
 			set_bit(r, &ss_seen_obs);
 			ss_event_verdict(r, SS_VERDICT_DIVERGES, source);
-		} else if (j->obs[r] && !test_bit(r, &ss_seen_obs) &&
+		} else if ((obs & BIT(r)) && !test_bit(r, &ss_seen_obs) &&
 			   !test_and_set_bit(r, &ss_seen_obs) &&
 			   !test_bit(r, &ss_seen_viol)) {
 			ss_event_verdict(r, SS_VERDICT_CONFORMS, source);
@@ -136,26 +135,24 @@ static void ss_verdict_changes(const struct ss_judgement *j,
 void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 		      unsigned long addr)
 {
-	struct ss_judgement on = *j;
-	bool any = false;
+	u32 obs = 0, viol = 0, impact = 0;
 	int r;
 
 	for (r = 0; r < SS_NR_RULES; r++) {
-		if (!(j->obs[r] | j->viol[r] | j->impact[r]))
+		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
+		    !ss_rule_enabled(r))
 			continue;
-		if (!ss_rule_enabled(r)) {
-			on.obs[r] = on.viol[r] = on.impact[r] = 0;
-			continue;
-		}
-		any = true;
 		this_cpu_add(ss_counts->obs[r], j->obs[r]);
 		this_cpu_add(ss_counts->viol[r], j->viol[r]);
 		this_cpu_add(ss_counts->impact[r], j->impact[r]);
+		obs |= j->obs[r] ? BIT(r) : 0;
+		viol |= j->viol[r] ? BIT(r) : 0;
+		impact |= j->impact[r] ? BIT(r) : 0;
 	}
-	if (!any)
+	if (!(obs | viol | impact))
 		return;
-	ss_verdict_changes(&on, source);
-	ss_event_observe(source, addr, &on);
+	ss_verdict_changes(obs, viol, source);
+	ss_event_observe(source, addr, obs, viol, impact);
 }
 
 /*

@@ -19,6 +19,16 @@ notok() { echo "not ok - $*"; failed=1; }
 diag() { sed 's/^/# /'; }
 # A marker in dmesg, so kernel messages can be tied to the scenario.
 kmsg() { echo "swapscope-test: $*" > /dev/kmsg; }
+# An open debugfs file pins the module and rmmod answers EAGAIN, as for any
+# module: retry for up to 10 s (stress.sh uses this too).
+unload() {
+	n=0
+	until rmmod "$mod" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || { rmmod "$mod"; return 1; }
+		sleep 0.1
+	done
+}
 
 # --- load ----------------------------------------------------------------
 if [ ! -f "$ko" ]; then
@@ -608,16 +618,6 @@ if [ -d "$dbg" ]; then
 	done
 	sleep 2
 	cycles=0
-	# The scenarios read swapscope's debugfs files; an open file pins the
-	# module and rmmod answers EAGAIN, as for any module: retry briefly.
-	unload() {
-		n=0
-		until rmmod "$mod" 2>/dev/null; do
-			n=$((n + 1))
-			[ $n -lt 50 ] || { rmmod "$mod"; return 1; }
-			sleep 0.1
-		done
-	}
 	for i in 1 2 3 4 5; do
 		unload || break
 		sleep 0.5

@@ -24,15 +24,6 @@ ss_logcheck() {	# ss_logcheck WHAT [REGEX]
 		notok "stress: $1: kernel log: $bad"
 	fi
 }
-# An open debugfs file pins the module: rmmod says EAGAIN, retry for 10 s.
-ss_unload() {
-	n=0
-	until rmmod "$mod" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 100 ] || { rmmod "$mod"; return 1; }
-		sleep 0.1
-	done
-}
 ss_wait_line() {	# ss_wait_line FILE PATTERN: up to 60 s
 	n=0
 	until grep -q "$2" "$1" 2>/dev/null; do
@@ -429,7 +420,7 @@ ss_pressure() {
 # function at once, or a task sleeping in it, makes the next entry a miss.
 # Two processes of 8 threads fault swapped-out pages at the same moment.
 ss_missed() {
-	ss_unload || { notok "stress: missed: cannot unload"; return; }
+	unload || { notok "stress: missed: cannot unload"; return; }
 	if ! insmod "$ko" maxactive=1; then
 		notok "stress: missed: insmod maxactive=1 failed"
 		insmod "$ko"
@@ -463,7 +454,7 @@ ss_missed() {
 			swapscope check --baseline /tmp/stock.baseline --allow-missed
 	fi
 	ss_logcheck "missed events"
-	ss_unload || notok "stress: missed: cannot unload the maxactive=1 module"
+	unload || notok "stress: missed: cannot unload the maxactive=1 module"
 }
 
 # --- 5. load and unload under load --------------------------------------------
@@ -481,7 +472,7 @@ ss_badparams() {
 		   "$(printf 'symbols=swapin=do_swap\001page')"; do
 		if insmod "$ko" "$arg" 2>/dev/null; then
 			notok "stress: insmod $arg was accepted"
-			ss_unload
+			unload
 		elif dmesg | tail -n 5 | grep -aq "swapscope: invalid ${arg%%=*}="; then
 			echo "ok - stress: insmod $(printf '%s' "$arg" | cut -c 1-40) refused, naming the parameter"
 		else
@@ -554,11 +545,11 @@ ss_cycles() {
 		sleep 0.5
 		m=$(health memory_bytes)
 		[ "$m" = "$mb" ] || mbbad="$mbbad events$((cycles + 1)):$m"
-		ss_unload || break
+		unload || break
 		cycles=$((cycles + 1))
 	done
 	ss_loops_stop
-	ss_unload 2>/dev/null
+	unload 2>/dev/null
 	if [ $cycles -eq 50 ] && [ ! -e "$dbg" ] && [ ! -e "/sys/module/$mod" ]; then
 		echo "ok - stress: 50 load/unload cycles while scenarios run on both vCPUs"
 	else
