@@ -637,7 +637,11 @@ fi
 # --- stress and fault tests (tests/vm/stress.sh) ---------------------------
 # Hostile input, swap device changes, memory pressure, missed events and
 # load/unload cycles; the module is loaded again when they are done.
-if [ -r /stress.sh ] && [ -d "$dbg" ]; then
+# SS_SKIP_STRESS=1 on the kernel command line (VM_APPEND) skips them in a
+# development loop; make check never sets it.
+if [ "${SS_SKIP_STRESS:-0}" = 1 ]; then
+	echo "skip - stress tests: SS_SKIP_STRESS=1"
+elif [ -r /stress.sh ] && [ -d "$dbg" ]; then
 	. /stress.sh
 fi
 
