@@ -43,6 +43,7 @@ struct ss_zap_call {
 	unsigned long addr, end;
 	struct ss_zap_obs obs;
 	struct ss_watch *watch;
+	struct ss_spans spans;		/* where the entry walk found anything */
 	bool truncated;			/* the entry walk was cut short */
 	long rss[SS_NR_RSS];		/* the mm's counters at entry */
 	long worth[SS_NR_RSS];		/* what the range's entries were worth */
@@ -52,6 +53,7 @@ struct ss_fork_call {
 	struct vm_area_struct *dst, *src;
 	long swapents;
 	struct ss_fork_obs obs;
+	struct ss_spans spans;		/* where the parent had anything */
 };
 
 struct ss_swapin_call {
@@ -170,7 +172,7 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	call->watch = atomic_read(&call->vma->vm_mm->mm_users) <= 1 ?
 		      ss_watch_begin(call->vma->vm_mm) : NULL;
-	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	ss_walk_vma(call->vma, call->addr, call->end, &t, &call->spans);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
 	o->migration = ss_migrations(&t);
@@ -217,7 +219,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_zap_obs *o = &call->obs;
 	struct ss_judgement j = { };
 
-	ss_walk_vma(call->vma, call->addr, call->end, &t);
+	ss_rewalk_vma(call->vma, call->addr, call->end, &call->spans, &t);
 	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
 		     SS_PHASE_AFTER, &t);
 	o->nonpresent_after = ss_nonpresent(&t) - t.c[SS_CNT_UFFD_WP_MARKER];
@@ -271,7 +273,8 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
 	memset(&call->obs, 0, sizeof(call->obs));
 	call->obs.cow = is_cow_mapping(call->src->vm_flags);
-	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t);
+	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
+		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_BEFORE, &t);
 	return 0;
@@ -294,9 +297,11 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		child.c[SS_CNT_FAILED] = 1;
 		o->failed = true;
 	}
-	ss_walk_vma(call->dst, call->dst->vm_start, call->dst->vm_end, &child);
+	ss_rewalk_vma(call->dst, call->dst->vm_start, call->dst->vm_end,
+		      &call->spans, &child);
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_AFTER, &child);
-	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &parent);
+	ss_rewalk_vma(call->src, call->src->vm_start, call->src->vm_end,
+		      &call->spans, &parent);
 	o->child_swap = child.c[SS_CNT_SWAP];
 	o->child_swap_excl = child.c[SS_CNT_SWAP_EXCLUSIVE];
 	o->child_migration_write = child.c[SS_CNT_MIGRATION_WRITE];

@@ -58,8 +58,20 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot);
 bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte);
 void ss_walk_range(struct mm_struct *mm, unsigned long addr,
 		   unsigned long end, struct ss_tally *t);
+
+/* Where an entry walk found anything, sorted, so its return reads only that. */
+#define SS_NR_SPANS	16
+struct ss_spans {
+	unsigned int n;
+	bool complete;		/* false: the walk was cut, spans are partial */
+	unsigned long start[SS_NR_SPANS], end[SS_NR_SPANS];
+};
+
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
-		 unsigned long end, struct ss_tally *t);
+		 unsigned long end, struct ss_tally *t, struct ss_spans *record);
+void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
+		   unsigned long end, const struct ss_spans *spans,
+		   struct ss_tally *t);
 
 /* ---- stats.c: per-cpu counters per (path, phase) ---- */
 

@@ -207,9 +207,72 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
 	}
 }
 
-/* One walk: where the tally goes and how many entries it may still read. */
+/*
+ * An entry walk may record the spans of its range that held anything (a
+ * non-none PTE, a huge or non-present PMD or PUD), so that the walk at the
+ * probed function's return reads only those again: what the function did
+ * happened there, the rest of the range was none and, for the paths that
+ * use this (a zap, a fork), stays none.  A non-none PTE within
+ * SS_SPAN_GAP of the last span extends it; when all SS_NR_SPANS are taken
+ * the two closest are merged, so coverage is never lost, only widened.
+ */
+#define SS_SPAN_GAP	(32 * PAGE_SIZE)
+
+/* The smallest gap between two neighbouring spans; *at is the first. */
+static unsigned long ss_spans_min_gap(const struct ss_spans *s,
+				      unsigned int *at)
+{
+	unsigned long gap, best = ULONG_MAX;
+	unsigned int i;
+
+	for (i = 0; i + 1 < s->n; i++) {
+		gap = s->start[i + 1] - s->end[i];
+		if (gap < best) {
+			best = gap;
+			*at = i;
+		}
+	}
+	return best;
+}
+
+/* Note [addr, end) as holding something; walks go up in address order. */
+static void ss_span_note(struct ss_spans *s, unsigned long addr,
+			 unsigned long end)
+{
+	unsigned int last = s->n - 1, at = 0, i;
+
+	if (s->n && addr <= s->end[last] + SS_SPAN_GAP) {
+		s->end[last] = max(s->end[last], end);
+		return;
+	}
+	if (s->n == SS_NR_SPANS) {
+		/* Full: close the smallest gap, the new one's included. */
+		if (addr - s->end[last] <= ss_spans_min_gap(s, &at)) {
+			s->end[last] = end;
+			return;
+		}
+		s->end[at] = s->end[at + 1];
+		for (i = at + 1; i < last; i++) {
+			s->start[i] = s->start[i + 1];
+			s->end[i] = s->end[i + 1];
+		}
+		s->n--;
+	}
+	s->start[s->n] = addr;
+	s->end[s->n] = end;
+	s->n++;
+}
+
+/*
+ * One walk: where the tally goes, how many entries it may still read,
+ * the spans it records (an entry walk) or the only spans whose PTEs it
+ * reads (a walk at return, see ss_rewalk_vma).
+ */
 struct ss_walk {
 	struct ss_tally *t;
+	struct ss_spans *record;
+	const struct ss_spans *only;
+	unsigned int next_span;		/* first span of only not yet passed */
 	unsigned long budget;
 	bool cut;
 };
@@ -225,18 +288,74 @@ static bool ss_walk_take(struct ss_walk *w)
 	return true;
 }
 
+/* Something above the PTE level (a huge or non-present PMD or PUD). */
+static void ss_walk_huge(struct ss_walk *w, unsigned long addr,
+			 unsigned long end)
+{
+	w->t->c[SS_CNT_HUGE]++;
+	if (w->record)
+		ss_span_note(w->record, addr, end);
+}
+
+/*
+ * Read the PTEs of [addr, end), all in one table, within the budget:
+ * classify the ones that are not none and return how many there were.
+ * Most slots of a sparse table are none: they cost one load and a test,
+ * as in zap_pte_range's own loop, and are counted by the caller.
+ */
+static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
+				  unsigned long addr, unsigned long end,
+				  unsigned long *read)
+{
+	unsigned long n = (end - addr) >> PAGE_SHIFT, i, found = 0;
+	pte_t *ptes, pte;
+
+	if (n > w->budget) {
+		n = w->budget;
+		w->cut = true;
+	}
+	w->budget -= n;
+	*read = n;
+	ptes = pte_offset_map(pmd, addr);
+	for (i = 0; i < n; i++) {
+		pte = ptep_get(ptes + i);
+		if (likely(pte_none(pte)))
+			continue;
+		found++;
+		ss_classify_pte(pte, addr + i * PAGE_SIZE, w->t);
+		if (w->record)
+			ss_span_note(w->record, addr + i * PAGE_SIZE,
+				     addr + (i + 1) * PAGE_SIZE);
+	}
+	pte_unmap(ptes);
+	return found;
+}
+
+/*
+ * One PTE table's part [addr, end) of the range.  A walk limited to spans
+ * counts every slot of the table as none and reads only the spans' slots,
+ * so its tally is the full walk's whenever the slots outside the spans are
+ * still none.
+ */
 static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 			 unsigned long end)
 {
-	pte_t *start, *pte;
+	const struct ss_spans *s = w->only;
+	unsigned long read, found = 0;
+	unsigned int i;
 
-	start = pte_offset_map(pmd, addr);
-	for (pte = start; addr != end; pte++, addr += PAGE_SIZE) {
-		if (!ss_walk_take(w))
-			break;
-		ss_classify_pte(ptep_get(pte), addr, w->t);
+	if (!s) {
+		found = ss_scan_ptes(w, pmd, addr, end, &read);
+		w->t->c[SS_CNT_NONE] += read - found;
+		return;
 	}
-	pte_unmap(start);
+	w->t->c[SS_CNT_NONE] += (end - addr) >> PAGE_SHIFT;
+	while (w->next_span < s->n && s->end[w->next_span] <= addr)
+		w->next_span++;
+	for (i = w->next_span; i < s->n && s->start[i] < end && !w->cut; i++)
+		found += ss_scan_ptes(w, pmd, max(addr, s->start[i]),
+				      min(end, s->end[i]), &read);
+	w->t->c[SS_CNT_NONE] -= found;
 }
 
 static void ss_walk_pmds(struct ss_walk *w, pud_t *pud, unsigned long addr,
@@ -255,7 +374,7 @@ static void ss_walk_pmds(struct ss_walk *w, pud_t *pud, unsigned long addr,
 			continue;
 		/* THP, devmap, PMD migration entries: not PTE-level state. */
 		if (!pmd_present(val) || pmd_leaf(val) || pmd_devmap(val)) {
-			w->t->c[SS_CNT_HUGE]++;
+			ss_walk_huge(w, addr, next);
 			continue;
 		}
 		if (unlikely(pmd_bad(val)))
@@ -279,7 +398,7 @@ static void ss_walk_puds(struct ss_walk *w, p4d_t *p4d, unsigned long addr,
 		if (pud_none(val))
 			continue;
 		if (pud_leaf(val) || pud_devmap(val)) {
-			w->t->c[SS_CNT_HUGE]++;
+			ss_walk_huge(w, addr, next);
 			continue;
 		}
 		if (unlikely(pud_bad(val)))
@@ -305,38 +424,57 @@ static void ss_walk_p4ds(struct ss_walk *w, pgd_t *pgd, unsigned long addr,
 }
 
 /*
- * Classify every PTE of the populated page tables in [addr, end) of @mm,
- * reading at most ss_walk_budget entries (of any level), so the cost is
- * bounded and grows with the populated tables, not the virtual size.
- * A walk cut short counts as truncated: that call's figures are then a
- * lower bound, and a reader is told so.
+ * Classify every PTE of the populated page tables in [addr, end) of @mm
+ * (only the spans' PTEs when w->only is set), reading at most
+ * ss_walk_budget entries of any level, so the cost is bounded and grows
+ * with the populated tables, not the virtual size.  A walk cut short
+ * counts as truncated: that call's figures are then a lower bound, and a
+ * reader is told so.
  */
-void ss_walk_range(struct mm_struct *mm, unsigned long addr,
-		   unsigned long end, struct ss_tally *t)
+static void ss_walk(struct ss_walk *w, struct mm_struct *mm,
+		    unsigned long addr, unsigned long end)
 {
-	struct ss_walk w = { .t = t, .budget = READ_ONCE(ss_walk_budget) };
 	unsigned long next;
 	pgd_t *pgd;
 	pgd_t val;
 
-	if (addr >= end)
-		return;
+	w->budget = READ_ONCE(ss_walk_budget);
 	pgd = pgd_offset(mm, addr);
 	do {
 		next = pgd_addr_end(addr, end);
 		val = READ_ONCE(*pgd);
 		if (pgd_none(val) || unlikely(pgd_bad(val)))
 			continue;
-		ss_walk_p4ds(&w, pgd, addr, next);
-	} while (pgd++, addr = next, addr != end && !w.cut);
-	if (w.cut)
-		t->c[SS_CNT_TRUNCATED]++;
+		ss_walk_p4ds(w, pgd, addr, next);
+	} while (pgd++, addr = next, addr != end && !w->cut);
+	if (w->cut)
+		w->t->c[SS_CNT_TRUNCATED]++;
+	else if (w->record)
+		w->record->complete = true;
 }
 
-/* Walk part of a VMA; hugetlb VMAs have no PTE-level entries to classify. */
-void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
-		 unsigned long end, struct ss_tally *t)
+void ss_walk_range(struct mm_struct *mm, unsigned long addr,
+		   unsigned long end, struct ss_tally *t)
 {
+	struct ss_walk w = { .t = t };
+
+	if (addr < end)
+		ss_walk(&w, mm, addr, end);
+}
+
+/*
+ * Walk part of a VMA; hugetlb VMAs have no PTE-level entries to classify.
+ * With @record, also note the spans that held anything (see ss_span_note).
+ */
+void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
+		 unsigned long end, struct ss_tally *t, struct ss_spans *record)
+{
+	struct ss_walk w = { .t = t, .record = record };
+
+	if (record) {
+		record->n = 0;
+		record->complete = false;
+	}
 	addr = max(addr, vma->vm_start);
 	end = min(end, vma->vm_end);
 	if (addr >= end)
@@ -345,7 +483,36 @@ void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		t->c[SS_CNT_HUGE]++;
 		return;
 	}
-	ss_walk_range(vma->vm_mm, addr, end, t);
+	ss_walk(&w, vma->vm_mm, addr, end);
+}
+
+/*
+ * The same walk at the probed function's return, reading PTEs only where
+ * the entry walk's @spans held something: the tally equals a full walk's
+ * as long as the rest of the range stayed none, which holds for a zap
+ * (it only clears, and puts markers where it cleared) and for fork (both
+ * mmap_locks are held; the child gets only what the parent had).  Spans
+ * of an entry walk cut short are incomplete: then the whole range is read.
+ */
+void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
+		   unsigned long end, const struct ss_spans *spans,
+		   struct ss_tally *t)
+{
+	struct ss_walk w = { .t = t, .only = spans };
+
+	if (!spans->complete) {
+		ss_walk_vma(vma, addr, end, t, NULL);
+		return;
+	}
+	addr = max(addr, vma->vm_start);
+	end = min(end, vma->vm_end);
+	if (addr >= end)
+		return;
+	if (is_vm_hugetlb_page(vma)) {
+		t->c[SS_CNT_HUGE]++;
+		return;
+	}
+	ss_walk(&w, vma->vm_mm, addr, end);
 }
 
 /*
