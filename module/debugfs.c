@@ -42,11 +42,12 @@ static int probes_show(struct seq_file *m, void *v)
 	for (i = 0; i < SS_NR_PROBES; i++) {
 		ss_probe_info(i, &info);
 		seq_printf(m,
-			   "probe=%s symbol=%s type=%s state=%s hits=%llu nmissed=%llu maxactive=%d reason=%s\n",
+			   "probe=%s symbol=%s type=%s state=%s hits=%llu nmissed=%llu maxactive=%d reason=%s run_ns=%llu\n",
 			   info.name, info.symbol,
 			   info.is_ret ? "kretprobe" : "kprobe",
 			   info.state == SS_PROBE_ACTIVE ? "active" : "unavailable",
-			   info.hits, info.nmissed, info.maxactive, info.reason);
+			   info.hits, info.nmissed, info.maxactive, info.reason,
+			   info.run_ns);
 	}
 	return 0;
 }

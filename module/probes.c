@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/sched/clock.h>
 #include <linux/kallsyms.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
@@ -677,6 +678,68 @@ static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_migrate_ret);
 
+/* ---- time_handlers=1: what each probe's handlers cost, per hit ---- */
+
+/*
+ * Like bpftool's run_time_ns: off by default, chosen at load, so that the
+ * handlers registered without it pay nothing for it.
+ */
+bool ss_time_handlers;
+static DEFINE_PER_CPU(u64, ss_run_ns[SS_NR_PROBES]);
+
+#define SS_TIMED(wrapper, fn, id, type)					\
+static int wrapper(type p, struct pt_regs *regs)			\
+{									\
+	u64 t0 = local_clock();						\
+	int ret = fn(p, regs);						\
+									\
+	this_cpu_add(ss_run_ns[SS_PROBE_##id], local_clock() - t0);	\
+	return ret;							\
+}									\
+NOKPROBE_SYMBOL(wrapper)
+
+SS_TIMED(ss_zap_entry_t, ss_zap_entry, ZAP, struct kretprobe_instance *);
+SS_TIMED(ss_zap_ret_t, ss_zap_ret, ZAP, struct kretprobe_instance *);
+SS_TIMED(ss_zap_single_pre_t, ss_zap_single_pre, ZAP_SINGLE, struct kprobe *);
+SS_TIMED(ss_zap_mapping_pre_t, ss_zap_mapping_pre, ZAP_MAPPING, struct kprobe *);
+SS_TIMED(ss_fork_entry_t, ss_fork_entry, FORK, struct kretprobe_instance *);
+SS_TIMED(ss_fork_ret_t, ss_fork_ret, FORK, struct kretprobe_instance *);
+SS_TIMED(ss_swapin_entry_t, ss_swapin_entry, SWAPIN, struct kretprobe_instance *);
+SS_TIMED(ss_swapin_ret_t, ss_swapin_ret, SWAPIN, struct kretprobe_instance *);
+SS_TIMED(ss_reclaim_entry_t, ss_reclaim_entry, RECLAIM, struct kretprobe_instance *);
+SS_TIMED(ss_reclaim_ret_t, ss_reclaim_ret, RECLAIM, struct kretprobe_instance *);
+SS_TIMED(ss_teardown_entry_t, ss_teardown_entry, TEARDOWN, struct kretprobe_instance *);
+SS_TIMED(ss_teardown_ret_t, ss_teardown_ret, TEARDOWN, struct kretprobe_instance *);
+SS_TIMED(ss_shmem_entry_t, ss_shmem_entry, SHMEM_SWAP, struct kretprobe_instance *);
+SS_TIMED(ss_shmem_ret_t, ss_shmem_ret, SHMEM_SWAP, struct kretprobe_instance *);
+SS_TIMED(ss_migrate_entry_t, ss_migrate_entry, MIGRATE, struct kretprobe_instance *);
+SS_TIMED(ss_migrate_ret_t, ss_migrate_ret, MIGRATE, struct kretprobe_instance *);
+SS_TIMED(ss_swap_free_pre_t, ss_swap_free_pre, SWAP_FREE, struct kprobe *);
+SS_TIMED(ss_unmigrate_entry_t, ss_unmigrate_entry, UNMIGRATE, struct kretprobe_instance *);
+SS_TIMED(ss_unmigrate_ret_t, ss_migrate_ret, UNMIGRATE, struct kretprobe_instance *);
+
+static const struct {
+	kprobe_pre_handler_t pre;
+	kretprobe_handler_t entry, ret;
+} ss_timed[SS_NR_PROBES] = {
+	[SS_PROBE_ZAP] = { .entry = ss_zap_entry_t, .ret = ss_zap_ret_t },
+	[SS_PROBE_ZAP_SINGLE] = { .pre = ss_zap_single_pre_t },
+	[SS_PROBE_ZAP_MAPPING] = { .pre = ss_zap_mapping_pre_t },
+	[SS_PROBE_FORK] = { .entry = ss_fork_entry_t, .ret = ss_fork_ret_t },
+	[SS_PROBE_SWAPIN] = { .entry = ss_swapin_entry_t, .ret = ss_swapin_ret_t },
+	[SS_PROBE_RECLAIM] = { .entry = ss_reclaim_entry_t,
+			       .ret = ss_reclaim_ret_t },
+	[SS_PROBE_TEARDOWN] = { .entry = ss_teardown_entry_t,
+				.ret = ss_teardown_ret_t },
+	[SS_PROBE_SHMEM_SWAP] = { .entry = ss_shmem_entry_t,
+				  .ret = ss_shmem_ret_t },
+	[SS_PROBE_MIGRATE] = { .entry = ss_migrate_entry_t,
+			       .ret = ss_migrate_ret_t },
+	[SS_PROBE_SWAP_FREE] = { .pre = ss_swap_free_pre_t },
+	[SS_PROBE_UNMIGRATE] = { .entry = ss_unmigrate_entry_t,
+				 .ret = ss_unmigrate_ret_t },
+};
+
 /* ---- registration ---- */
 
 #define SS_KP(id, pre)						\
@@ -735,11 +798,19 @@ static const char *ss_register_reason(int err)
 
 static int ss_probe_register(struct ss_probe_slot *p)
 {
+	int id = p - ss_probes;
+
 	if (!p->is_ret) {
 		p->kp.symbol_name = p->symbol;
+		if (ss_time_handlers)
+			p->kp.pre_handler = ss_timed[id].pre;
 		return register_kprobe(&p->kp);
 	}
 	p->rp.kp.symbol_name = p->symbol;
+	if (ss_time_handlers) {
+		p->rp.entry_handler = ss_timed[id].entry;
+		p->rp.handler = ss_timed[id].ret;
+	}
 	/* do_swap_page sleeps on I/O: each sleeper holds an instance. */
 	p->rp.maxactive = ss_maxactive;
 	return register_kretprobe(&p->rp);
@@ -818,8 +889,11 @@ void ss_probe_info(enum ss_probe id, struct ss_probe_info *info)
 	info->state = p->state;
 	info->reason = p->reason ? p->reason : "not-registered";
 	info->hits = 0;
-	for_each_possible_cpu(cpu)
+	info->run_ns = 0;
+	for_each_possible_cpu(cpu) {
 		info->hits += per_cpu(ss_hits[id], cpu);
+		info->run_ns += per_cpu(ss_run_ns[id], cpu);
+	}
 	if (p->is_ret) {
 		info->nmissed = p->rp.nmissed + p->rp.kp.nmissed;
 		info->maxactive = p->rp.maxactive;

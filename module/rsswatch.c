@@ -11,7 +11,9 @@
  * changes it; a polluted call is not judged.  (A kprobe on
  * mm_trace_rss_stat() would miss most changes: mm/memory.c inlines it into
  * its own callers, the zap among them.)  The watch table is fixed-size; a
- * call that finds it full is not judged either.
+ * call that finds it full is not judged either.  An mm's watches live in
+ * the SS_WATCH_PROBE slots from its hash on: every rss_stat change looks
+ * at those few, not at the whole table.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -23,6 +25,7 @@
 
 #define SS_WATCH_BITS	6
 #define SS_WATCH_SLOTS	(1 << SS_WATCH_BITS)
+#define SS_WATCH_PROBE	8
 
 struct ss_watch {
 	struct mm_struct *mm;	/* claimed by cmpxchg from NULL */
@@ -41,7 +44,7 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 {
 	unsigned int h = hash_ptr(mm, SS_WATCH_BITS), i;
 
-	for (i = 0; i < SS_WATCH_SLOTS; i++) {
+	for (i = 0; i < SS_WATCH_PROBE; i++) {
 		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
 		if (cmpxchg(&w->mm, NULL, mm) != NULL)
@@ -90,15 +93,20 @@ unsigned int ss_watch_freed(struct ss_watch *w)
 	return w ? atomic_read(&w->freed) : 0;
 }
 
-/* Probe context, from swap_free(entry). */
+/*
+ * Probe context, from swap_free(entry).  Only a task faulting in its own
+ * mm is watched for it (S4), so its watch is among current->mm's slots.
+ */
 void ss_swap_freed(swp_entry_t entry)
 {
-	unsigned int i;
+	struct mm_struct *mm = current->mm;
+	unsigned int h, i;
 
-	if (!atomic_read(&ss_watching))
+	if (!atomic_read(&ss_watching) || !mm)
 		return;
-	for (i = 0; i < SS_WATCH_SLOTS; i++) {
-		struct ss_watch *w = &ss_watches[i];
+	h = hash_ptr(mm, SS_WATCH_BITS);
+	for (i = 0; i < SS_WATCH_PROBE; i++) {
+		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
 		if (READ_ONCE(w->task) == current &&
 		    READ_ONCE(w->entry) == entry.val)
@@ -128,7 +136,7 @@ static void ss_pollute(struct mm_struct *mm, bool even_own)
 	if (!atomic_read(&ss_watching))
 		return;
 	h = hash_ptr(mm, SS_WATCH_BITS);
-	for (i = 0; i < SS_WATCH_SLOTS; i++) {
+	for (i = 0; i < SS_WATCH_PROBE; i++) {
 		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
 		if (READ_ONCE(w->mm) == mm &&

@@ -11,6 +11,7 @@
 #include <linux/kprobes.h>
 #include "uapi/swapscope.h"
 #include "rules.h"
+#include "spans.h"
 
 /* The first entry of a walk that a rule may want as its sample. */
 enum ss_first {
@@ -59,14 +60,6 @@ bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte);
 void ss_walk_range(struct mm_struct *mm, unsigned long addr,
 		   unsigned long end, struct ss_tally *t);
 
-/* Where an entry walk found anything, sorted, so its return reads only that. */
-#define SS_NR_SPANS	16
-struct ss_spans {
-	unsigned int n;
-	bool complete;		/* false: the walk was cut, spans are partial */
-	unsigned long start[SS_NR_SPANS], end[SS_NR_SPANS];
-};
-
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		 unsigned long end, struct ss_tally *t, struct ss_spans *record);
 void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
@@ -102,9 +95,11 @@ struct ss_probe_info {
 	u64 hits;
 	u64 nmissed;
 	int maxactive;
+	u64 run_ns;		/* handler time, with time_handlers=1 */
 };
 
 extern unsigned int ss_maxactive;
+extern bool ss_time_handlers;
 
 int ss_probes_set_symbols(const char *arg);
 void ss_probes_register(void);

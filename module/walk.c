@@ -14,9 +14,13 @@
 #include <linux/pgtable.h>
 #include <linux/hugetlb.h>
 #include "swapscope.h"
+#include "spans.h"
 #include "compat.h"
 
 unsigned int ss_walk_budget = 1U << 18;
+
+/* A run this close to the last span extends it: fewer, wider spans. */
+#define SS_SPAN_GAP	(32 * PAGE_SIZE)
 
 /*
  * The page behind a migration or device entry.  Not pfn_swap_entry_to_page:
@@ -208,62 +212,6 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
 }
 
 /*
- * An entry walk may record the spans of its range that held anything (a
- * non-none PTE, a huge or non-present PMD or PUD), so that the walk at the
- * probed function's return reads only those again: what the function did
- * happened there, the rest of the range was none and, for the paths that
- * use this (a zap, a fork), stays none.  A non-none PTE within
- * SS_SPAN_GAP of the last span extends it; when all SS_NR_SPANS are taken
- * the two closest are merged, so coverage is never lost, only widened.
- */
-#define SS_SPAN_GAP	(32 * PAGE_SIZE)
-
-/* The smallest gap between two neighbouring spans; *at is the first. */
-static unsigned long ss_spans_min_gap(const struct ss_spans *s,
-				      unsigned int *at)
-{
-	unsigned long gap, best = ULONG_MAX;
-	unsigned int i;
-
-	for (i = 0; i + 1 < s->n; i++) {
-		gap = s->start[i + 1] - s->end[i];
-		if (gap < best) {
-			best = gap;
-			*at = i;
-		}
-	}
-	return best;
-}
-
-/* Note [addr, end) as holding something; walks go up in address order. */
-static void ss_span_note(struct ss_spans *s, unsigned long addr,
-			 unsigned long end)
-{
-	unsigned int last = s->n - 1, at = 0, i;
-
-	if (s->n && addr <= s->end[last] + SS_SPAN_GAP) {
-		s->end[last] = max(s->end[last], end);
-		return;
-	}
-	if (s->n == SS_NR_SPANS) {
-		/* Full: close the smallest gap, the new one's included. */
-		if (addr - s->end[last] <= ss_spans_min_gap(s, &at)) {
-			s->end[last] = end;
-			return;
-		}
-		s->end[at] = s->end[at + 1];
-		for (i = at + 1; i < last; i++) {
-			s->start[i] = s->start[i + 1];
-			s->end[i] = s->end[i + 1];
-		}
-		s->n--;
-	}
-	s->start[s->n] = addr;
-	s->end[s->n] = end;
-	s->n++;
-}
-
-/*
  * One walk: where the tally goes, how many entries it may still read,
  * the spans it records (an entry walk) or the only spans whose PTEs it
  * reads (a walk at return, see ss_rewalk_vma).
@@ -294,20 +242,70 @@ static void ss_walk_huge(struct ss_walk *w, unsigned long addr,
 {
 	w->t->c[SS_CNT_HUGE]++;
 	if (w->record)
-		ss_span_note(w->record, addr, end);
+		ss_span_note(w->record, addr, end, SS_SPAN_GAP);
+}
+
+/*
+ * Eight slots at once: on x86 pte_none() is a mask test, so the slots are
+ * all none when their OR is.  Elsewhere pte_none() need not be (s390 tests
+ * an invalid bit), and each slot is tested alone.
+ */
+#ifdef CONFIG_X86
+#define SS_NONE_GROUP	8
+static bool ss_none_group(pte_t *p)
+{
+	return pte_none(__pte(pte_val(ptep_get(p)) | pte_val(ptep_get(p + 1)) |
+			      pte_val(ptep_get(p + 2)) | pte_val(ptep_get(p + 3)) |
+			      pte_val(ptep_get(p + 4)) | pte_val(ptep_get(p + 5)) |
+			      pte_val(ptep_get(p + 6)) | pte_val(ptep_get(p + 7))));
+}
+#else
+#define SS_NONE_GROUP	1
+static bool ss_none_group(pte_t *p)
+{
+	return false;
+}
+#endif
+
+/* Swap entries met by one table scan, added to the tally at its end. */
+struct ss_swap_run {
+	unsigned long swap, excl;
+	unsigned long run_start, run_end;	/* current run of non-none */
+};
+
+/*
+ * The common non-present entry, a genuine swap entry, without the full
+ * classification: counted in registers, first sightings noted once.
+ */
+static bool ss_scan_swap(struct ss_walk *w, struct ss_swap_run *r, pte_t pte,
+			 unsigned long addr)
+{
+	if (pte_present(pte) || non_swap_entry(pte_to_swp_entry(pte)))
+		return false;
+	r->swap++;
+	if (pte_swp_exclusive(pte)) {
+		if (!r->excl++)
+			ss_first(w->t, SS_FIRST_SWAP_EXCL, addr, pte);
+	}
+	if (r->swap == 1)
+		ss_first(w->t, SS_FIRST_NONPRESENT, addr, pte);
+	return true;
 }
 
 /*
  * Read the PTEs of [addr, end), all in one table, within the budget:
  * classify the ones that are not none and return how many there were.
  * Most slots of a sparse table are none: they cost one load and a test,
- * as in zap_pte_range's own loop, and are counted by the caller.
+ * as in zap_pte_range's own loop, and are counted by the caller; swap
+ * entries take a short path; spans are noted once per run of entries.
  */
 static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
 				  unsigned long addr, unsigned long end,
 				  unsigned long *read)
 {
-	unsigned long n = (end - addr) >> PAGE_SHIFT, i, found = 0;
+	unsigned long n = (end - addr) >> PAGE_SHIFT, i, found = 0, at;
+	struct ss_swap_run r = { };
+	bool in_none = true;
 	pte_t *ptes, pte;
 
 	if (n > w->budget) {
@@ -318,16 +316,35 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
 	*read = n;
 	ptes = pte_offset_map(pmd, addr);
 	for (i = 0; i < n; i++) {
+		/* Groups only where slots were none: a full table pays nothing. */
+		if (in_none && !(i % SS_NONE_GROUP) && i + SS_NONE_GROUP <= n &&
+		    ss_none_group(ptes + i)) {
+			i += SS_NONE_GROUP - 1;
+			continue;
+		}
 		pte = ptep_get(ptes + i);
-		if (likely(pte_none(pte)))
+		in_none = pte_none(pte);
+		if (in_none)
 			continue;
 		found++;
-		ss_classify_pte(pte, addr + i * PAGE_SIZE, w->t);
-		if (w->record)
-			ss_span_note(w->record, addr + i * PAGE_SIZE,
-				     addr + (i + 1) * PAGE_SIZE);
+		at = addr + i * PAGE_SIZE;
+		if (w->record && at != r.run_end) {
+			if (r.run_end)
+				ss_span_note(w->record, r.run_start, r.run_end,
+					     SS_SPAN_GAP);
+			r.run_start = at;
+		}
+		r.run_end = at + PAGE_SIZE;
+		if (!ss_scan_swap(w, &r, pte, at))
+			ss_classify_pte(pte, at, w->t);
 	}
 	pte_unmap(ptes);
+	if (w->record && r.run_end)
+		ss_span_note(w->record, r.run_start, r.run_end,
+					     SS_SPAN_GAP);
+	w->t->c[SS_CNT_SWAP] += r.swap;
+	w->t->c[SS_CNT_SWAP_EXCLUSIVE] += r.excl;
+	w->t->rss[MM_SWAPENTS] += r.swap;
 	return found;
 }
 

@@ -14,9 +14,11 @@
  *            rss_watch= (tracepoint or unavailable)
  *   probes   one line per probe:
  *              probe=zap symbol=unmap_page_range type=kprobe state=active
- *              hits=12 nmissed=0 maxactive=0 reason=-
+ *              hits=12 nmissed=0 maxactive=0 reason=- run_ns=0
  *            state is one of active, unavailable; reason is "-" when
  *            active, otherwise a single word (e.g. not-in-kallsyms, ENOENT).
+ *            run_ns: time in the probe's handlers, only counted when the
+ *            module was loaded with time_handlers=1 (else 0).
  *   stats    one line per (path, phase):
  *              path=swapin phase=before calls=3 present=0 swap=3 ...
  *            with one key per SS_COUNTERS entry below, in that order.

@@ -17,6 +17,10 @@
 #   BENCH_ONLY    comma-separated workload names to run (default all)
 #   BENCH_CONDS   comma-separated conditions (default baseline,swapscope,bpftrace)
 #   BENCH_TIMEOUT seconds per workload run (default 600)
+#   BENCH_SS_ARGS one module parameter for swapscope's insmod, e.g.
+#                 time_handlers=1: a "# bench: handlers" line per run with
+#                 each probe's hits and handler time (a profile; the
+#                 timing itself costs, so not for the ratios)
 set -u
 
 ko=/swapscope/swapscope.ko
@@ -105,7 +109,8 @@ memdone=0
 # --- conditions ------------------------------------------------------------
 ss_start() {
 	[ $memdone = 1 ] || mem_snap
-	if ! err=$(insmod "$ko" 2>&1); then
+	# shellcheck disable=SC2086 # word splitting intended: parameters
+	if ! err=$(insmod "$ko" ${BENCH_SS_ARGS:-} 2>&1); then
 		notok "insmod: $err"
 		return 1
 	fi
@@ -192,6 +197,11 @@ run_one() {	# cond name prog size iters
 			END { printf "hits=%d nmissed=%d dropped=%d missed_by_probe=%s", dh, tm, d, l }' /tmp/p0 /tmp/p1)
 	fi
 	echo "BENCH-RUN round=$round cond=$cond name=$name $(printf '%s\n' "$out" | tail -n 1) $extra"
+	case "$cond ${BENCH_SS_ARGS:-}" in
+	swapscope*time_handlers=1*)
+		echo "# bench: handlers $name round $round: $(sed -n 's/^probe=\([a-z_]*\) .* hits=\([0-9]*\) .* run_ns=\([0-9]*\).*/\1 \2 \3/p' "$dbg/probes" |
+			awk '$2 > 0 { printf "%s %d hits %.0f ns/hit; ", $1, $2, $3 / $2 }')" ;;
+	esac
 }
 
 # --- rounds ----------------------------------------------------------------

@@ -157,6 +157,12 @@ check "build: test_rules (module/rules.c in userspace)" \
 	-I"$top/module" -I"$top/module/uapi" \
 	-o "$tmp/test_rules" "$here/test_rules.c" "$top/module/rules.c"
 
+# shellcheck disable=SC2086
+check "build: test_spans (module/spans.c in userspace)" \
+	${CC:-cc} -Wall -Wextra -Werror -std=gnu11 $rec_flags \
+	-I"$top/module" \
+	-o "$tmp/test_spans" "$here/test_spans.c" "$top/module/spans.c"
+
 # --- the parser and the verdict logic, directly ------------------------------
 
 # unit NAME: runs $tmp/NAME, counting its "ok - " and "not ok - " lines;
@@ -180,6 +186,7 @@ unit() {
 
 unit test_records
 unit test_rules
+unit test_spans
 
 check "fixtures/ is what mkfixtures.py writes from swapscope.h" \
 	python3 "$here/mkfixtures.py" --check

@@ -706,6 +706,37 @@ if [ $oracle -eq 1 ]; then
 	echo 1 > "$tr/tracing_on"
 fi
 
+# --- time_handlers=1: what the handlers cost, per probe ----------------------
+# Off by default (0 in run_ns); with it, a swap-in scenario must show time
+# spent in the swapin probe's handlers, and only there where hits were.
+if [ -d "$dbg" ]; then
+	notok "time_handlers: $mod still loaded before the test"
+elif err=$(insmod "$ko" time_handlers=1 2>&1); then
+	/scenarios/01-swapin > /dev/null 2>&1
+	line=$(grep '^probe=swapin ' "$dbg/probes")
+	hits=$(printf '%s\n' "$line" | sed -n 's/.* hits=\([0-9]*\) .*/\1/p')
+	ns=$(printf '%s\n' "$line" | sed -n 's/.* run_ns=\([0-9]*\)$/\1/p')
+	idle=$(awk '/^probe=/ && / hits=0 / && !/ run_ns=0$/' "$dbg/probes")
+	if [ "${hits:-0}" -gt 0 ] && [ "${ns:-0}" -gt 0 ] && [ -z "$idle" ]; then
+		echo "ok - time_handlers=1: swapin $hits hits, run_ns=$ns ($((ns / hits)) ns/hit); probes without hits at 0"
+	else
+		notok "time_handlers=1: swapin hits=$hits run_ns=$ns; idle probes with time: $idle"
+	fi
+	unload || notok "time_handlers: cannot unload"
+else
+	notok "insmod time_handlers=1: $err"
+fi
+echo "<3>swapscope-test: expect-errors-begin" > /dev/kmsg
+if insmod "$ko" time_handlers=maybe 2>/dev/null; then
+	notok "insmod time_handlers=maybe was accepted"
+	unload
+elif dmesg | tail -n 5 | grep -aq "invalid for parameter .time_handlers"; then
+	echo "ok - insmod time_handlers=maybe refused, naming the parameter"
+else
+	notok "insmod time_handlers=maybe refused without naming the parameter: $(dmesg | tail -n 2)"
+fi
+echo "<3>swapscope-test: expect-errors-end" > /dev/kmsg
+
 # --- make install's layout: modprobe ----------------------------------------
 # mkinitramfs.sh installs the module as `make install` does:
 # /lib/modules/KVER/updates/swapscope.ko, in modules.dep (depmod -b).
