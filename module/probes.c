@@ -55,6 +55,7 @@ struct ss_fork_call {
 	long swapents;
 	struct ss_fork_obs obs;
 	struct ss_spans spans;		/* where the parent had anything */
+	bool parent_settled;		/* nothing fork must change in the parent */
 };
 
 struct ss_swapin_call {
@@ -277,6 +278,18 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
+	/*
+	 * F1/F2 ask the parent to lose exclusive swap entries and writable
+	 * migration entries.  Fork makes neither; reclaim or migration
+	 * during the fork make them only from present exclusive or writable
+	 * pages.  A parent with none of the four at entry has none after,
+	 * and its walk at return is skipped.
+	 */
+	call->parent_settled = !t.c[SS_CNT_SWAP_EXCLUSIVE] &&
+			       !t.c[SS_CNT_MIGRATION_WRITE] &&
+			       !t.c[SS_CNT_PRESENT_ANON_EXCL] &&
+			       !t.c[SS_CNT_PRESENT_WRITABLE] &&
+			       !t.c[SS_CNT_TRUNCATED];
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_BEFORE, &t);
 	return 0;
 }
@@ -301,8 +314,9 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_rewalk_vma(call->dst, call->dst->vm_start, call->dst->vm_end,
 		      &call->spans, &child);
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_AFTER, &child);
-	ss_rewalk_vma(call->src, call->src->vm_start, call->src->vm_end,
-		      &call->spans, &parent);
+	if (!call->parent_settled)
+		ss_rewalk_vma(call->src, call->src->vm_start, call->src->vm_end,
+			      &call->spans, &parent);
 	o->child_swap = child.c[SS_CNT_SWAP];
 	o->child_swap_excl = child.c[SS_CNT_SWAP_EXCLUSIVE];
 	o->child_migration_write = child.c[SS_CNT_MIGRATION_WRITE];
@@ -525,19 +539,25 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		t.c[SS_CNT_FAILED] = 1;
 	for (i = 0; i < call->nr; i++) {
 		unsigned long addr = call->addr + i * PAGE_SIZE;
-		struct ss_judgement pj = { };
+		struct ss_judgement pj, *pjp = &j;
 
+		/* A small folio, the common case, is judged in place. */
+		if (call->nr > 1) {
+			memset(&pj, 0, sizeof(pj));
+			pjp = &pj;
+		}
 		fail.young |= call->page[i] & SS_PG_YOUNG;
 		if (!ss_read_pte(call->vma, addr, &pte))
 			continue;
 		ss_classify_pte(pte, addr, &t);
 		ss_view_pte(pte, &after, NULL);
 		ss_page_view(call->page[i], &before);
-		ss_judge_unmap_page(&before, &after, call->for_swapout, &pj);
-		ss_judgement_add(&j, &pj);
-		if (pj.viol[SS_RULE_U1])
+		ss_judge_unmap_page(&before, &after, call->for_swapout, pjp);
+		if (pjp != &j)
+			ss_judgement_add(&j, pjp);
+		if (pjp->viol[SS_RULE_U1])
 			ss_reclaim_sample(SS_RULE_U1, call, addr, pte, &after);
-		if (pj.viol[SS_RULE_U3])
+		if (pjp->viol[SS_RULE_U3])
 			ss_reclaim_sample(SS_RULE_U3, call, addr, pte, &after);
 	}
 	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_AFTER, &t);
