@@ -195,8 +195,10 @@ static void report_summary(const struct rule_row *rows, size_t n)
 	int v;
 
 	for (i = 0; i < n; i++) {
-		count[verdict_find(rows[i].verdict)]++;
-		disabled += !rows[i].enabled;
+		v = verdict_find(rows[i].verdict);
+		count[v]++;
+		/* A rule this kernel lacks is counted as not-applicable only. */
+		disabled += !rows[i].enabled && v != SS_VERDICT_NOT_APPLICABLE;
 	}
 	printf("\n%zu rules:", n);
 	for (v = 0; v < SS_NR_VERDICTS; v++)

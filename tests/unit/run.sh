@@ -357,7 +357,7 @@ groups() {
 check "report healthy: groups in SPEC.md order" \
 	[ "$(groups)" = "Zap,Fork,Swap-in,Reclaim unmap,Pagemap,Swap counts," ]
 check "report healthy: summary line" \
-	out_has "^$nr_rules rules: $((nr_rules - 12)) not-observed, 9 conforms, 2 diverges, 1 not-applicable; 7 disabled$"
+	out_has "^$nr_rules rules: $((nr_rules - 12)) not-observed, 9 conforms, 2 diverges, 1 not-applicable; 6 disabled$"
 check "report healthy: no trailing blanks" out_lacks ' $'
 check "report healthy: unknown keys are not shown" out_lacks 'future'
 cp "$tmp/out" "$tmp/report.txt"
@@ -405,7 +405,7 @@ check "report degraded: C1 not-applicable on a kernel without SWAP_MAP_SHMEM" \
 check "report degraded: a rule this CLI does not know, shown under Other" \
 	out_has '^Other +Q1 +005 +\(unknown to this swapscope\) +conforms +7 +0 +1$'
 check "report degraded: summary line" \
-	out_has "^$((nr_rules + 1)) rules: $((nr_rules - 13)) not-observed, 10 conforms, 2 diverges, 2 not-applicable; 9 disabled$"
+	out_has "^$((nr_rules + 1)) rules: $((nr_rules - 13)) not-observed, 10 conforms, 2 diverges, 2 not-applicable; 7 disabled$"
 
 run_on "$fx/degraded" -j report
 check "report --json degraded: the unknown rule last, group Other, checks null" \
@@ -415,7 +415,7 @@ check "report --json degraded: disabled by hand is enabled false, reason null" \
 
 run_on "$fx/fresh" report
 check "report fresh: every rule not-observed but C3" \
-	eval 'rc_is 0 && out_has "^$nr_rules rules: $((nr_rules - 1)) not-observed, 0 conforms, 0 diverges, 1 not-applicable; 7 disabled$"'
+	eval 'rc_is 0 && out_has "^$nr_rules rules: $((nr_rules - 1)) not-observed, 0 conforms, 0 diverges, 1 not-applicable; 6 disabled$"'
 
 run_on "$fx/healthy" report extra
 check "report with an argument: exit 2" \
