@@ -17,6 +17,12 @@ static const char * const ss_rule_seeds[] = { SS_RULES(SS_X_SEED) };
 static const char * const ss_verdict_names[] = { SS_VERDICTS(SS_X_NAME) };
 #undef SS_X_NAME
 
+#define SS_X_NAME(id, name) name,
+static const char * const ss_state_names[] = { SS_RULE_STATES(SS_X_NAME) };
+#undef SS_X_NAME
+
+_Static_assert(ARRAY_SIZE(ss_state_names) == SS_NR_STATES,
+	       "one name per rule state");
 _Static_assert(ARRAY_SIZE(ss_rule_names) == SS_NR_RULES,
 	       "one name per rule");
 _Static_assert(ARRAY_SIZE(ss_verdict_names) ==
@@ -35,6 +41,27 @@ const char *ss_rule_seed(enum ss_rule r)
 const char *ss_verdict_name(enum ss_verdict v)
 {
 	return v < SS_NR_VERDICTS ? ss_verdict_names[v] : "?";
+}
+
+const char *ss_rule_state_name(enum ss_rule_state s)
+{
+	return s < SS_NR_STATES ? ss_state_names[s] : "?";
+}
+
+/*
+ * A rule's state: a kernel that lacks the feature wins over everything; a
+ * rule that disabled itself on an internal inconsistency stays failed
+ * whatever "enable" or "disable" said, so that nobody mistakes a rule
+ * that stopped judging for one turned off by hand.
+ */
+enum ss_rule_state ss_rule_state_of(bool applicable, bool failed,
+				    bool enabled)
+{
+	if (!applicable)
+		return SS_STATE_NOT_APPLICABLE;
+	if (failed)
+		return SS_STATE_FAILED;
+	return enabled ? SS_STATE_ENABLED : SS_STATE_DISABLED;
 }
 
 /* SPEC.md "Verdicts": one violation makes a rule diverge. */

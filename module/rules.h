@@ -133,6 +133,9 @@ struct ss_unmap_fail {
 
 enum ss_verdict ss_verdict_of(u64 obs, u64 viol, bool applicable);
 const char *ss_verdict_name(enum ss_verdict v);
+enum ss_rule_state ss_rule_state_of(bool applicable, bool failed,
+				    bool enabled);
+const char *ss_rule_state_name(enum ss_rule_state s);
 const char *ss_rule_name(enum ss_rule r);
 const char *ss_rule_seed(enum ss_rule r);
 

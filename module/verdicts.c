@@ -3,6 +3,10 @@
  * swapscope: per-rule observation counts, kept violation samples, and the
  * control commands (reset, enable, disable).
  *
+ * A rule that meets an internal inconsistency (state swapscope carries
+ * that cannot be right) disables itself with ss_rule_fail(): the others
+ * keep judging.  It stays failed until a reset or a reload.
+ *
  * Counts are per-cpu, as the path stats are.  Samples go into a small ring
  * per rule under a raw spinlock: taken only when a rule is violated, held
  * for a copy, never across anything that sleeps.
@@ -40,14 +44,15 @@ struct ss_ring {
 	unsigned long last;	/* jiffies of the last probe-context sample */
 };
 
-struct ss_rule_state {
-	bool enabled;
-	const char *reason;	/* not-applicable or disabled: why, else NULL */
+struct ss_rule_ctl {
+	bool enabled;		/* by hand: the control file's enable/disable */
 	bool applicable;
+	const char *reason;	/* not-applicable: why, else NULL */
+	const char *failed;	/* disabled itself: why, else NULL */
 };
 
 static struct ss_rule_counts __percpu *ss_counts;
-static struct ss_rule_state ss_rules[SS_NR_RULES];
+static struct ss_rule_ctl ss_rules[SS_NR_RULES];
 static struct ss_ring ss_rings[SS_NR_RULES];
 static DEFINE_RAW_SPINLOCK(ss_ring_lock);
 static atomic64_t ss_sample_seq;
@@ -61,6 +66,7 @@ static void ss_rules_set_applicability(void)
 		ss_rules[i].enabled = true;
 		ss_rules[i].applicable = true;
 		ss_rules[i].reason = NULL;
+		ss_rules[i].failed = NULL;
 	}
 	/* Z4/S4 need to know when someone else changed an mm's counters. */
 	if (!ss_rss_watching()) {
@@ -104,7 +110,8 @@ void ss_verdicts_exit(void)
 
 bool ss_rule_enabled(enum ss_rule rule)
 {
-	return READ_ONCE(ss_rules[rule].enabled) && ss_rules[rule].applicable;
+	return READ_ONCE(ss_rules[rule].enabled) && ss_rules[rule].applicable &&
+	       !READ_ONCE(ss_rules[rule].failed);
 }
 
 /*
@@ -158,16 +165,22 @@ void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 }
 
 /*
- * An internal inconsistency: warn once and stop judging @rule rather than
- * report verdicts built on state swapscope no longer understands.
+ * An internal inconsistency: stop judging @rule rather than report
+ * verdicts built on state swapscope no longer understands; the other
+ * rules go on.  Any context (probes too): no sleeping, no allocation.
+ * @why is one word, a string literal.  The first failure of a rule since
+ * load or reset is logged and sent to an events reader; the first of the
+ * module's life also WARNs, for the stack that led there.
  */
 void ss_rule_fail(enum ss_rule rule, const char *why)
 {
-	WARN_ONCE(1, "swapscope: rule %s disabled: %s\n", ss_rule_name(rule),
-		  why);
-	WRITE_ONCE(ss_rules[rule].reason, why);
-	WRITE_ONCE(ss_rules[rule].enabled, false);
+	if (rule >= SS_NR_RULES || READ_ONCE(ss_rules[rule].failed) ||
+	    cmpxchg(&ss_rules[rule].failed, NULL, why))
+		return;
+	pr_err("rule %s disabled itself: %s (internal inconsistency); the other rules go on, reset or reload to judge it again\n",
+	       ss_rule_name(rule), why);
 	ss_event_disabled(rule, why);
+	WARN_ON_ONCE(1);
 }
 
 /* Probe context, on a violation: keep it in the rule's ring. */
@@ -231,17 +244,22 @@ int ss_rules_show(struct seq_file *m, void *v)
 	int r;
 
 	for (r = 0; r < SS_NR_RULES; r++) {
-		const char *reason = READ_ONCE(ss_rules[r].reason);
+		const struct ss_rule_ctl *c = &ss_rules[r];
+		const char *failed = READ_ONCE(c->failed);
+		const char *reason = c->applicable ? failed : c->reason;
 		u64 obs, viol, impact;
 
 		ss_counts_sum(r, &obs, &viol, &impact);
 		seq_printf(m,
-			   "rule=%s seed=%s verdict=%s observations=%llu violations=%llu impact=%llu enabled=%d reason=%s\n",
+			   "rule=%s seed=%s verdict=%s observations=%llu violations=%llu impact=%llu enabled=%d reason=%s state=%s\n",
 			   ss_rule_name(r), ss_rule_seed(r),
 			   ss_verdict_name(ss_verdict_of(obs, viol,
-							 ss_rules[r].applicable)),
+							 c->applicable)),
 			   obs, viol, impact,
-			   ss_rule_enabled(r), reason ? reason : "-");
+			   ss_rule_enabled(r), reason ? reason : "-",
+			   ss_rule_state_name(ss_rule_state_of(c->applicable,
+							       failed != NULL,
+							       READ_ONCE(c->enabled))));
 	}
 	return 0;
 }
@@ -356,6 +374,25 @@ static int ss_rule_by_name(const char *name)
 	return -1;
 }
 
+/*
+ * Judge the rules that failed again: the state a failure was about is
+ * carried per call (kretprobe data, PTEs read afresh), so a reset starts
+ * from a clean slate, as for the counts.  If the inconsistency is still
+ * there, the rule fails again, and says so again.
+ */
+static void ss_rearm_failed(void)
+{
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		const char *why = xchg(&ss_rules[r].failed, NULL);
+
+		if (why)
+			pr_info("rule %s judged again after reset (it had disabled itself: %s)\n",
+				ss_rule_name(r), why);
+	}
+}
+
 static void ss_reset(void)
 {
 	unsigned long flags;
@@ -372,6 +409,7 @@ static void ss_reset(void)
 	ss_scope_reset();
 	ss_events_reset();
 	ss_watch_full_reset();
+	ss_rearm_failed();
 }
 
 /* "scope PID" or "scope none"; -EINVAL/-ESRCH, changing nothing. */
@@ -390,11 +428,12 @@ static int ss_control_scope(const char *arg)
 
 /*
  * The control file's language, one command per write:
- *   reset          zero every count, verdict, sample and path statistic
+ *   reset          zero every count, verdict, sample and path statistic;
+ *                  judge the rules that failed again
  *   enable RULE    judge RULE again (not for rules this kernel lacks)
  *   disable RULE   stop judging RULE; its counts stay as they were
  *   scope PID      watch only PID's process tree; "scope none": all
- * Returns 0 or -EINVAL / -EOPNOTSUPP / -ESRCH, having changed nothing on
+ * Returns 0 or -EINVAL / -EOPNOTSUPP / -EBUSY / -ESRCH, having changed nothing on
  * error.  Refusals are logged rate-limited (as those of the pagemap and
  * audit files): a writer looping on bad input must not flood the log.
  */
@@ -424,10 +463,15 @@ static int ss_control_locked(const char *cmd)
 		WRITE_ONCE(ss_rules[r].enabled, false);
 		return 0;
 	}
-	if (!ss_rules[r].applicable || ss_rules[r].reason) {
+	if (!ss_rules[r].applicable) {
 		pr_err_ratelimited("control: rule %s cannot be enabled: %s\n", name,
 		       ss_rules[r].reason ? ss_rules[r].reason : "not applicable");
 		return -EOPNOTSUPP;
+	}
+	if (READ_ONCE(ss_rules[r].failed)) {
+		pr_err_ratelimited("control: rule %s disabled itself (%s): reset to judge it again\n",
+				   name, ss_rules[r].failed);
+		return -EBUSY;
 	}
 	WRITE_ONCE(ss_rules[r].enabled, true);
 	return 0;

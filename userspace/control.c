@@ -12,6 +12,8 @@ static const char *control_explain(int err)
 {
 	if (err == EOPNOTSUPP)
 		return " (the rule is not applicable on this kernel, see 'swapscope report')";
+	if (err == EBUSY)
+		return " (the rule disabled itself on an internal inconsistency, see 'swapscope report' and dmesg; 'swapscope reset' judges it again)";
 	if (err == ESRCH)
 		return " (no such process)";
 	if (err == EINVAL)

@@ -424,6 +424,7 @@ static void check_json(const struct baseline *b, const struct rule_row *rows,
 	jsonw_end_array(w);
 	jsonw_u64_field(w, "nmissed", total);
 	health_json_unseen(h);
+	rules_failed_json(w, rows, n);
 	jsonw_end_object(w);
 	jsonw_finish(w);
 }
@@ -432,7 +433,7 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 			size_t n, const struct missed *m, size_t nm,
 			const struct health *h, bool pass)
 {
-	size_t i, nnew = 0, known = 0, resolved = 0;
+	size_t i, nnew = 0, known = 0, resolved = 0, failed = 0;
 	uint64_t total = 0;
 
 	for (i = 0; i < n; i++) {
@@ -453,6 +454,16 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 		       checks_of(p), p->viol, p->obs,
 		       baseline_path ? (bv ? bv : "not listed") : "none");
 	}
+	for (i = 0; i < n; i++) {
+		const struct rule_row *p = &rows[i];
+
+		if (!rule_failed(p))
+			continue;
+		failed++;
+		printf("rule failed: %s (%s) disabled itself: %s; its verdict (%s, %" PRIu64
+		       " observations) covers only the calls before: see dmesg, 'swapscope reset' judges it again\n",
+		       p->rule, checks_of(p), p->reason, p->verdict, p->obs);
+	}
 	for (i = 0; i < nm; i++) {
 		total += m[i].nmissed;
 		printf("missed events%s: probe %s (%s) nmissed=%" PRIu64
@@ -462,9 +473,13 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 	}
 	health_print_unseen(h, allow_missed);
 	total += health_unseen_total(h);
-	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; %zu probe%s missed, %" PRIu64
-	       " event%s unseen%s\n", pass ? "passed" : "FAILED", nnew,
-	       nnew == 1 ? "" : "s", known, resolved, nm, nm == 1 ? "" : "s",
+	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; ",
+	       pass ? "passed" : "FAILED", nnew, nnew == 1 ? "" : "s", known,
+	       resolved);
+	if (failed)
+		printf("%zu rule%s failed; ", failed, failed == 1 ? "" : "s");
+	printf("%zu probe%s missed, %" PRIu64
+	       " event%s unseen%s\n", nm, nm == 1 ? "" : "s",
 	       total, total == 1 ? "" : "s",
 	       total && allow_missed ? " (allowed by --allow-missed)" :
 	       total ? " (--allow-missed accepts them)" : "");
@@ -498,7 +513,8 @@ int do_check(int argc, char **argv)
 	if (health_load(&h))
 		goto out_probes;
 	for (i = 0; i < rf.nr; i++)
-		if (diverges(rows[i].verdict) && !base_diverges(&b, rows[i].rule))
+		if ((diverges(rows[i].verdict) &&
+		     !base_diverges(&b, rows[i].rule)) || rule_failed(&rows[i]))
 			pass = false;
 	if ((nm || health_unseen_total(&h)) && !allow_missed)
 		pass = false;

@@ -118,7 +118,9 @@ static const struct cmd cmds[] = {
 	  "kretprobe, its state (active or unavailable), hits, nmissed (hits\n"
 	  "lost because no kretprobe instance was free or a probe was already\n"
 	  "running) and why an unavailable probe could not be registered.\n"
-	  "A last line counts the unavailable probes and the missed hits.\n" },
+	  "A last line counts the unavailable probes and the missed hits;\n"
+	  "then one line per rule that disabled itself on an internal\n"
+	  "inconsistency (JSON: \"failed_rules\": [{\"rule\", \"reason\"}]).\n" },
 	{ "stats", do_stats, OPTS_ALL, "[-a|--all]",
 	  "counters per watched path and phase",
 	  "Show one row per path and phase (before: what the path found,\n"
@@ -136,9 +138,12 @@ static const struct cmd cmds[] = {
 	  "(not-observed, conforms, diverges or not-applicable), how often it\n"
 	  "was observed and violated, its impact (events where the semantics\n"
 	  "before the seed's proposal would have acted differently) and, for a\n"
-	  "rule not judged, why: the module's reason, or \"disabled\" for a rule\n"
-	  "turned off through the control file.  A last line counts the\n"
-	  "verdicts.  The exit status does not depend on the verdicts.\n" },
+	  "rule not judged, why: the module's reason, \"disabled\" for a rule\n"
+	  "turned off through the control file, or \"failed: REASON\" for a\n"
+	  "rule that disabled itself on an internal inconsistency (its\n"
+	  "verdict covers only the calls before; 'reset' judges it again).\n"
+	  "A last line counts the verdicts.  The exit status does not depend\n"
+	  "on the verdicts.\n" },
 	{ "samples", do_samples, 0, "[RULE]",
 	  "the violations kept, of every rule or of RULE",
 	  "Show the violations the module kept, the last few of each rule,\n"
@@ -159,9 +164,12 @@ static const struct cmd cmds[] = {
 	  "diverges that the baseline does not list as verdict=diverges, or\n"
 	  "when a probe missed events (nmissed > 0 in the probes file: an\n"
 	  "unseen event can hide a divergence) unless --allow-missed is\n"
-	  "given, 2 on a usage or environment error (unreadable or malformed\n"
-	  "baseline, module not loaded, ...).  One line per new divergence\n"
-	  "and per probe that missed events, then a summary line.\n"
+	  "given, or when a rule disabled itself on an internal inconsistency\n"
+	  "(always: neither the baseline nor --allow-missed accepts that), 2\n"
+	  "on a usage or environment error (unreadable or malformed\n"
+	  "baseline, module not loaded, ...).  One line per new divergence,\n"
+	  "per failed rule and per probe that missed events, then a summary\n"
+	  "line.\n"
 	  "\n"
 	  "  --baseline FILE   the verdicts accepted, from 'baseline save'\n"
 	  "  --allow-missed    do not fail on probes that missed events\n"
@@ -170,7 +178,8 @@ static const struct cmd cmds[] = {
 	  "\"allow_missed\", \"rules\", \"new_divergences\": [{\"rule\", \"checks\",\n"
 	  "\"observations\", \"violations\", \"baseline_verdict\"|null}],\n"
 	  "\"known_divergences\": [RULE], \"resolved\": [RULE],\n"
-	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\"}.\n" },
+	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\",\n"
+	  "\"unseen\", \"failed_rules\": [{\"rule\", \"checks\", \"reason\"}]}.\n" },
 	{ "baseline", do_baseline, 0, "save FILE",
 	  "save the current verdicts for check --baseline",
 	  "Write the verdict of every rule to FILE, one line per rule:\n"
@@ -187,7 +196,8 @@ static const struct cmd cmds[] = {
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
 	  "again.  RULE is a rule id of SPEC.md, any case; an unknown id is\n"
 	  "refused before the module is touched.  A rule this kernel lacks\n"
-	  "cannot be enabled.  Needs root.\n" },
+	  "cannot be enabled, nor one that disabled itself on an internal\n"
+	  "inconsistency ('reset' judges that one again).  Needs root.\n" },
 	{ "disable", do_disable, 0, "RULE",
 	  "stop judging RULE, its verdict frozen (control file)",
 	  "Write \"disable RULE\" to the control file: the module stops\n"
@@ -197,7 +207,8 @@ static const struct cmd cmds[] = {
 	{ "reset", do_reset, 0, "",
 	  "zero every count, verdict and sample (control file)",
 	  "Write \"reset\" to the control file: the module zeroes every\n"
-	  "counter, verdict, sample and path statistic.  Needs root.\n" },
+	  "counter, verdict, sample and path statistic, and judges the rules\n"
+	  "that disabled themselves again.  Needs root.\n" },
 	{ "events", do_events, OPTS_EVENTS,
 	  "[--follow] [--path LIST] [--rule LIST] [--pid N] [--count N] [--timeout SECS]",
 	  "follow judged calls and verdict changes live",
@@ -235,8 +246,9 @@ static const struct cmd cmds[] = {
 	  "lifted afterwards, whatever happened.  The reset is global: other\n"
 	  "users of the module lose their counts.\n"
 	  "Exit 0 when no rule (of LIST) diverged and no event went unseen,\n"
-	  "1 when one diverged or a probe missed events or records were\n"
-	  "dropped (unless --allow-missed), 2 when CMD could not be started\n"
+	  "1 when one diverged or disabled itself during the run, or a probe\n"
+	  "missed events or records were dropped (unless --allow-missed), 2\n"
+	  "when CMD could not be started\n"
 	  "or on a usage or environment error.  CMD's own exit status is\n"
 	  "shown, not returned.\n"
 	  "\n"

@@ -82,12 +82,19 @@ struct rule_row {
 	uint64_t viol;
 	uint64_t impact;
 	bool enabled;
+	int state;		/* enum ss_rule_state */
 	int known;		/* index in SS_RULES, -1: unknown to this CLI */
 	size_t group;
 	unsigned int line;
 };
 
 int rules_load(struct ss_file *f, struct rule_row **rowsp);
+/* The rule disabled itself on an internal inconsistency (state=failed). */
+bool rule_failed(const struct rule_row *p);
+/* "failed: U1 (folio-larger-than-pmd), U3 (...)" for people; NULL: none */
+char *rules_failed_list(const struct rule_row *rows, size_t n);
+void rules_failed_json(struct json_writer *w, const struct rule_row *rows,
+		       size_t n);
 void report_print(const struct rule_row *rows, size_t n);
 void report_plain(const struct rule_row *rows, size_t n);
 void report_json_array(struct json_writer *w, const struct rule_row *rows,
@@ -114,6 +121,7 @@ void table_free(struct table *t);
 extern const char *const rule_ids[SS_NR_RULES];
 extern const char *const rule_seeds[SS_NR_RULES];
 extern const char *const verdict_names[SS_NR_VERDICTS];
+extern const char *const rule_state_names[SS_NR_STATES];
 
 int rule_find(const char *id, bool ignore_case);	/* -1: unknown */
 const char *rule_checks(int rule);	/* a few words, "?" if none */
@@ -122,6 +130,7 @@ size_t rule_group(const char *id);	/* by the id's first letter */
 const char *rule_group_name(size_t group);
 char *rule_id_list(void);
 int verdict_find(const char *name);	/* -1: unknown */
+int rule_state_find(const char *name);	/* -1: unknown */
 
 /* commands */
 int do_status(int argc, char **argv);

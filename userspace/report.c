@@ -17,6 +17,7 @@ static char *verdict_list(void)
 			 verdict_names[2], verdict_names[3]);
 }
 _Static_assert(SS_NR_VERDICTS == 4, "verdict_list names all verdicts");
+_Static_assert(SS_NR_STATES == 4, "rule_parse names all states");
 
 static int rule_bad_value(struct ss_file *f, const struct ss_record *r,
 			  const char *what)
@@ -28,6 +29,7 @@ static int rule_bad_value(struct ss_file *f, const struct ss_record *r,
 static int rule_parse(struct ss_file *f, const struct ss_record *r,
 		      struct rule_row *row)
 {
+	const char *state;
 	uint64_t enabled;
 	char *msg;
 	int ret;
@@ -60,6 +62,26 @@ static int rule_parse(struct ss_file *f, const struct ss_record *r,
 		return ret;
 	}
 	row->enabled = enabled;
+	state = ss_rec_get(r, "state");
+	if (state) {
+		row->state = rule_state_find(state);
+		if (row->state < 0) {
+			msg = xasprintf("state=%.40s is not one of %s, %s, %s, %s",
+					state, rule_state_names[0],
+					rule_state_names[1], rule_state_names[2],
+					rule_state_names[3]);
+			ret = rule_bad_value(f, r, msg);
+			free(msg);
+			return ret;
+		}
+	} else {
+		/* A module from before state=: what its other keys imply. */
+		row->state = verdict_find(row->verdict) == SS_VERDICT_NOT_APPLICABLE ?
+			     SS_STATE_NOT_APPLICABLE :
+			     enabled ? SS_STATE_ENABLED :
+			     strcmp(row->reason, "-") ? SS_STATE_FAILED :
+			     SS_STATE_DISABLED;
+	}
 	row->known = rule_find(row->rule, false);
 	row->group = rule_group(row->rule);
 	row->line = r->line;
@@ -141,6 +163,50 @@ err:
 	return -1;
 }
 
+bool rule_failed(const struct rule_row *p)
+{
+	return p->state == SS_STATE_FAILED;
+}
+
+char *rules_failed_list(const struct rule_row *rows, size_t n)
+{
+	char *list = NULL, *next;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!rule_failed(&rows[i]))
+			continue;
+		next = xasprintf("%s%s%s (%s)", list ? list : "",
+				 list ? ", " : "", rows[i].rule,
+				 rows[i].reason);
+		free(list);
+		list = next;
+	}
+	return list;
+}
+
+void rules_failed_json(struct json_writer *w, const struct rule_row *rows,
+		       size_t n)
+{
+	size_t i;
+
+	jsonw_name(w, "failed_rules");
+	jsonw_start_array(w);
+	for (i = 0; i < n; i++) {
+		if (!rule_failed(&rows[i]))
+			continue;
+		jsonw_start_object(w);
+		jsonw_string_field(w, "rule", rows[i].rule);
+		if (rows[i].known >= 0)
+			jsonw_string_field(w, "checks", rule_checks(rows[i].known));
+		else
+			jsonw_null_field(w, "checks");
+		jsonw_string_field(w, "reason", rows[i].reason);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
 /* ------------------------------------------------------------------ */
 /* output                                                              */
 /* ------------------------------------------------------------------ */
@@ -167,6 +233,7 @@ void report_json_array(struct json_writer *w, const struct rule_row *rows,
 		jsonw_u64_field(w, "violations", p->viol);
 		jsonw_u64_field(w, "impact", p->impact);
 		jsonw_bool_field(w, "enabled", p->enabled);
+		jsonw_string_field(w, "state", rule_state_names[p->state]);
 		if (strcmp(p->reason, "-"))
 			jsonw_string_field(w, "reason", p->reason);
 		else
@@ -181,17 +248,24 @@ static const unsigned char report_align[] = {
 	TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_LEFT,
 };
 
-/* Why a rule is not judged: its reason, or that it was turned off by hand. */
-static const char *report_reason(const struct rule_row *p)
+/*
+ * Why a rule is not judged: the kernel's reason, that it disabled itself
+ * (and why), or that it was turned off by hand.
+ */
+static void report_reason(struct table *t, size_t col,
+			  const struct rule_row *p)
 {
-	if (strcmp(p->reason, "-"))
-		return p->reason;
-	return p->enabled ? "" : "disabled";
+	if (rule_failed(p))
+		table_set(t, col, "failed: %s", p->reason);
+	else if (strcmp(p->reason, "-"))
+		table_set(t, col, "%s", p->reason);
+	else
+		table_set(t, col, "%s", p->enabled ? "" : "disabled");
 }
 
 static void report_summary(const struct rule_row *rows, size_t n)
 {
-	size_t count[SS_NR_VERDICTS] = { 0 }, disabled = 0, i;
+	size_t count[SS_NR_VERDICTS] = { 0 }, disabled = 0, failed = 0, i;
 	int v;
 
 	for (i = 0; i < n; i++) {
@@ -199,11 +273,16 @@ static void report_summary(const struct rule_row *rows, size_t n)
 		count[v]++;
 		/* A rule this kernel lacks is counted as not-applicable only. */
 		disabled += !rows[i].enabled && v != SS_VERDICT_NOT_APPLICABLE;
+		failed += rule_failed(&rows[i]);
 	}
 	printf("\n%zu rules:", n);
 	for (v = 0; v < SS_NR_VERDICTS; v++)
 		printf("%s %zu %s", v ? "," : "", count[v], verdict_names[v]);
-	printf("; %zu disabled\n", disabled);
+	printf("; %zu disabled", disabled);
+	if (failed)
+		printf(", %zu of them failed (disabled themselves on an internal inconsistency: their verdicts cover only the calls before; see dmesg)",
+		       failed);
+	printf("\n");
 }
 
 void report_plain(const struct rule_row *rows, size_t n)
@@ -237,7 +316,7 @@ void report_plain(const struct rule_row *rows, size_t n)
 		table_set(&t, 5, "%" PRIu64, p->obs);
 		table_set(&t, 6, "%" PRIu64, p->viol);
 		table_set(&t, 7, "%" PRIu64, p->impact);
-		table_set(&t, 8, "%s", report_reason(p));
+		report_reason(&t, 8, p);
 	}
 	table_print(&t);
 	table_free(&t);

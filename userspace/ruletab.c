@@ -25,6 +25,13 @@ const char *const verdict_names[] = {
 #undef X
 };
 
+const char *const rule_state_names[] = {
+#define X(id, name) name,
+	SS_RULE_STATES(X)
+#undef X
+};
+
+_Static_assert(ARRAY_SIZE(rule_state_names) == SS_NR_STATES, "state names");
 _Static_assert(ARRAY_SIZE(rule_ids) == SS_NR_RULES, "rule ids");
 _Static_assert(ARRAY_SIZE(rule_seeds) == SS_NR_RULES, "rule seeds");
 _Static_assert(ARRAY_SIZE(verdict_names) == SS_NR_VERDICTS, "verdict names");
@@ -124,6 +131,16 @@ char *rule_id_list(void)
 		strcat(s, rule_ids[r]);
 	}
 	return s;
+}
+
+int rule_state_find(const char *name)
+{
+	int s;
+
+	for (s = 0; s < SS_NR_STATES; s++)
+		if (!strcmp(name, rule_state_names[s]))
+			return s;
+	return -1;
 }
 
 int verdict_find(const char *name)

@@ -167,6 +167,7 @@ static void run_json(char **argv, const struct run_result *res,
 	jsonw_u64_field(w, "nmissed", h->nmissed);
 	jsonw_u64_field(w, "scope_skipped", h->scope_skipped);
 	health_json_unseen(h);
+	rules_failed_json(w, rows, n);
 	jsonw_name(w, "rules");
 	report_json_array(w, rows, n);
 	jsonw_end_object(w);
@@ -177,8 +178,8 @@ static void run_plain(char **argv, const struct run_result *res,
 		      const struct rule_row *rows, size_t n,
 		      const struct health *h, bool pass)
 {
+	char how[96], *failed;
 	size_t i, div = 0;
-	char how[96];
 
 	run_describe(res, how, sizeof(how));
 	printf("%s (pid %d) %s; only its process tree was observed (%" PRIu64
@@ -196,6 +197,10 @@ static void run_plain(char **argv, const struct run_result *res,
 			printf("%s %s", div++ ? "," : " diverges:", rows[i].rule);
 	if (!div)
 		printf(" no rule diverged");
+	failed = rules_failed_list(rows, n);
+	if (failed)
+		printf("; failed (disabled themselves): %s", failed);
+	free(failed);
 	if (h->nmissed + health_unseen_total(h))
 		printf("; %" PRIu64 " events unseen%s",
 		       h->nmissed + health_unseen_total(h),
@@ -226,7 +231,7 @@ static int run_report(char **argv, const struct run_result *res,
 		if (want && (rows[i].known < 0 || !want[rows[i].known]))
 			continue;
 		sel[n++] = rows[i];
-		if (run_diverges(&rows[i]))
+		if (run_diverges(&rows[i]) || rule_failed(&rows[i]))
 			pass = false;
 	}
 	if ((h.nmissed || health_unseen_total(&h)) && !allow_missed)

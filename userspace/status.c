@@ -97,6 +97,49 @@ static void status_json_probe(const struct probe_row *p)
 	jsonw_end_object(w);
 }
 
+/*
+ * The rules that disabled themselves on an internal inconsistency
+ * (state=failed in the rules file), read quietly: status does not fail
+ * on a rules file it cannot read, 'report' says what is wrong with it.
+ */
+static void status_failed(void)
+{
+	char *path = xasprintf("%s/rules", debugfs_dir);
+	struct ss_file f;
+	size_t i;
+
+	ss_file_init(&f, path);
+	if (json_output) {
+		jsonw_name(&json_wtr, "failed_rules");
+		jsonw_start_array(&json_wtr);
+	}
+	if (ss_read_path(&f, path, SS_REC_WORDS))
+		goto out;
+	for (i = 0; i < f.nr; i++) {
+		const char *rule = ss_rec_get(&f.rec[i], "rule");
+		const char *state = ss_rec_get(&f.rec[i], "state");
+		const char *reason = ss_rec_get(&f.rec[i], "reason");
+
+		if (!rule || !state ||
+		    strcmp(state, rule_state_names[SS_STATE_FAILED]))
+			continue;
+		reason = reason ? reason : "-";
+		if (json_output) {
+			jsonw_start_object(&json_wtr);
+			jsonw_string_field(&json_wtr, "rule", rule);
+			jsonw_string_field(&json_wtr, "reason", reason);
+			jsonw_end_object(&json_wtr);
+		} else {
+			printf("rule %s disabled itself: %s (an internal inconsistency, see dmesg); its verdict covers only the calls before, 'swapscope reset' judges it again\n",
+			       rule, reason);
+		}
+	}
+out:
+	if (json_output)
+		jsonw_end_array(&json_wtr);
+	ss_unload(&f);
+}
+
 static void status_json(const struct ss_version *v, const struct probe_row *p,
 			const struct probe_summary *sum)
 {
@@ -117,6 +160,7 @@ static void status_json(const struct ss_version *v, const struct probe_row *p,
 	jsonw_u64_field(w, "unavailable", sum->unavailable);
 	jsonw_u64_field(w, "nmissed", sum->nmissed);
 	jsonw_end_object(w);
+	status_failed();
 	jsonw_end_object(w);
 	jsonw_finish(w);
 }
@@ -209,8 +253,10 @@ int do_status(int argc, char **argv)
 		status_json(&v, rows, &sum);
 	else
 		status_plain(&v, rows, &sum);
-	if (!json_output)
+	if (!json_output) {
 		status_health();
+		status_failed();
+	}
 	ret = SS_EXIT_OK;
 out_probes:
 	free(rows);

@@ -25,9 +25,12 @@
  *
  *   rules    one line per rule (SS_RULES order):
  *              rule=F1 seed=001 verdict=conforms observations=256
- *              violations=0 impact=0 enabled=1 reason=-
- *            verdict is one of SS_VERDICTS; reason is "-" unless the rule
- *            is not-applicable or disabled (one word, e.g. no-swap-map-shmem).
+ *              violations=0 impact=0 enabled=1 reason=- state=enabled
+ *            verdict is one of SS_VERDICTS; state one of SS_RULE_STATES
+ *            (enabled=1 only for "enabled"); reason is "-" unless the rule
+ *            is not-applicable or failed (one word, e.g. no-swap-map-shmem,
+ *            folio-larger-than-pmd).  A failed rule disabled itself on an
+ *            internal inconsistency: its counts cover the calls before.
  *   samples  (0400) the kept violations, oldest first, one per line:
  *              rule=F1 seq=3 pid=123 comm=a.out addr=0x7f..000
  *              pte_before=0x... pte_after=0x... kind=swap swp_type=0
@@ -40,7 +43,9 @@
  *   control  (0200) write one command per write():
  *              reset            zero every counter, verdict and sample,
  *                               and health's unseen counts but nmissed
- *              enable RULE      (re-)enable a rule
+ *                               and re-arm every failed rule
+ *              enable RULE      (re-)enable a rule (-EOPNOTSUPP if not
+ *                               applicable, -EBUSY if failed: reset)
  *              disable RULE     stop judging a rule (verdict kept, frozen)
  *            anything else fails with -EINVAL and changes nothing.
  *   pagemap  (0600) seed 002, rules P1-P3: write "PID START END" (page
@@ -316,6 +321,25 @@ enum ss_event_type {
 	X(U1, "001")	X(U2, "003")	X(U3, "002")		\
 	X(P1, "002")	X(P2, "002")	X(P3, "002")		\
 	X(C1, "004")	X(C2, "004")	X(C3, "004")
+
+/*
+ * What a rule is doing (the rules file's state=): judged; disabled by hand
+ * (control "disable"); failed: it disabled itself on an internal
+ * inconsistency (dmesg says which), until a reset or a reload; or not
+ * applicable to this kernel.  rules.c's ss_rule_state_of() decides.
+ */
+#define SS_RULE_STATES(X)				\
+	X(ENABLED,		"enabled")		\
+	X(DISABLED,		"disabled")		\
+	X(FAILED,		"failed")		\
+	X(NOT_APPLICABLE,	"not-applicable")
+
+enum ss_rule_state {
+#define SS_X_ENUM(id, name) SS_STATE_##id,
+	SS_RULE_STATES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_STATES
+};
 
 /* Verdicts of SPEC.md, in the order a report sorts them. */
 #define SS_VERDICTS(X)				\

@@ -35,6 +35,14 @@
  *                 drop the kept reference (swap_free()), as unloading
  *                 does when one is still kept: a leaked slot is never
  *                 freed otherwise, and swapoff would retry it forever
+ *             big_folio_next PID ADDR
+ *                 swapscope's probe on the next try_to_unmap_one() by a
+ *                 thread of PID for the folio mapped at ADDR sees, as its
+ *                 folio argument, a PTE-mapped folio of 1024 pages, which
+ *                 6.1 never makes: the internal inconsistency swapscope's
+ *                 reclaim handler checks for (its per-page bookkeeping
+ *                 holds 512), so rules U1 and U3 disable themselves.
+ *                 The kernel's own call gets the real folio (below)
  *             disarm
  *                 forget every armed injection
  *   status  (0400) one line per injection: what is armed, what fired
@@ -43,11 +51,13 @@
  * page_add_anon_rmap, a kretprobe on unmap_page_range that brackets the
  * zap, and a probe on the rss_stat tracepoint, which zap_pte_range()
  * reaches through add_mm_rss_vec() after its loop, with the PTE lock
- * still held.
+ * still held; big_folio_next, two kprobes on try_to_unmap_one registered
+ * when armed (see there).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -121,6 +131,19 @@ static struct {
 	u64 pte;			/* the swap PTE cleared */
 	swp_entry_t entry;
 } ssi_keep;
+
+/* big_folio_next */
+static struct {
+	atomic_t state;
+	pid_t tgid;
+	unsigned long addr;
+	struct task_struct *task;	/* the unmapping task while BUSY */
+	unsigned long real;		/* its folio argument, while BUSY */
+	unsigned long fired_addr;
+	unsigned long real_nr;		/* pages of the real folio */
+	unsigned int fired;
+	bool registered;
+} ssi_big;
 
 /* swap_free(), not exported: resolved through kallsyms at load. */
 static void (*ssi_swap_free)(swp_entry_t entry);
@@ -325,6 +348,144 @@ static void ssi_find_rss_tp(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "rss_stat"))
 		ssi_rss_tp = tp;
+}
+
+/* ---- big_folio_next: kprobe on try_to_unmap_one ---- */
+
+#define SSI_BIG_ORDER	10	/* 1024 pages: twice a PMD on x86-64 */
+
+/*
+ * What swapscope's handler is shown instead of the real folio: a head
+ * page of order 10 and its first tail, where the order lives.  Not
+ * anon, not pinned; nothing but probe handlers ever sees it, and they
+ * only read it.
+ */
+static struct page ssi_big_folio[2];
+
+static void ssi_big_folio_init(void)
+{
+	__SetPageHead(&ssi_big_folio[0]);
+	set_compound_order(&ssi_big_folio[0], SSI_BIG_ORDER);
+}
+
+/*
+ * try_to_unmap_one(folio, vma, address, arg).  Two kprobes, both
+ * registered when armed:
+ *
+ * ssi_big_probe, on the function's ftrace site, where swapscope's
+ * kretprobe is.  Handlers of kprobes on one address run newest first, so
+ * this pre-handler runs before swapscope's entry handler and swaps the
+ * folio argument (%rdi) for the big one; pt_regs are written back to the
+ * registers when the ftrace handlers return.
+ *
+ * ssi_big_fix, an int3 kprobe on the instruction right after the ftrace
+ * site (MCOUNT_INSN_SIZE further), which the CPU reaches next: its
+ * pre-handler puts the real folio back before that instruction runs.
+ * Not a post-handler on the first kprobe: on 6.1, adding a kprobe with a
+ * post-handler to an aggregate kprobe already armed on ftrace sets the
+ * aggregate's post-handler without re-arming it with the IPMODIFY ops,
+ * and disarming it later uses the wrong ops (the ftrace bookkeeping of
+ * the site is left inconsistent; a later load hung in a soft lockup).
+ *
+ * Nothing runs between the two but the ftrace trampoline's return: the
+ * kernel's code never sees the big folio.
+ */
+static int ssi_big_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct folio *folio = (struct folio *)regs->di;
+
+	if (atomic_read_acquire(&ssi_big.state) != SSI_ARMED ||
+	    current->tgid != READ_ONCE(ssi_big.tgid) ||
+	    regs->dx != READ_ONCE(ssi_big.addr))
+		return 0;
+	if (atomic_cmpxchg(&ssi_big.state, SSI_ARMED, SSI_BUSY) != SSI_ARMED)
+		return 0;
+	ssi_big.task = current;
+	ssi_big.real = regs->di;
+	ssi_big.real_nr = folio_nr_pages(folio);
+	regs->di = (unsigned long)ssi_big_folio;
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_big_pre);
+
+static int ssi_big_fix_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if (atomic_read(&ssi_big.state) != SSI_BUSY ||
+	    ssi_big.task != current ||
+	    regs->di != (unsigned long)ssi_big_folio)
+		return 0;
+	regs->di = ssi_big.real;
+	ssi_big.task = NULL;
+	ssi_big.fired_addr = regs->dx;
+	ssi_big.fired++;
+	atomic_set_release(&ssi_big.state, SSI_FIRED);
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_big_fix_pre);
+
+static struct kprobe ssi_big_probe = {
+	.pre_handler = ssi_big_pre,
+};
+
+static struct kprobe ssi_big_fix = {
+	.pre_handler = ssi_big_fix_pre,
+};
+
+/* Process context, ssi_lock held (or unloading). */
+static void ssi_big_unregister(void)
+{
+	if (!ssi_big.registered)
+		return;
+	unregister_kprobe(&ssi_big_probe);
+	unregister_kprobe(&ssi_big_fix);
+	ssi_big.registered = false;
+}
+
+/*
+ * Registered anew at every arming, so that the first is the newest kprobe
+ * on try_to_unmap_one even when swapscope was reloaded meanwhile.  The fix
+ * goes first: the swap must never be in place without it.
+ */
+static int ssi_big_register(void)
+{
+	struct kprobe site = { .symbol_name = "try_to_unmap_one" };
+	bool on_ftrace;
+	int err;
+
+	ssi_big_unregister();
+	/* The ftrace site: past an endbr64 when the kernel has IBT. */
+	err = register_kprobe(&site);
+	if (err) {
+		pr_err("big_folio_next: kprobe on try_to_unmap_one: %d\n", err);
+		return err;
+	}
+	memset(&ssi_big_fix, 0, sizeof(ssi_big_fix));
+	ssi_big_fix.pre_handler = ssi_big_fix_pre;
+	ssi_big_fix.addr = (kprobe_opcode_t *)((unsigned long)site.addr +
+					       MCOUNT_INSN_SIZE);
+	on_ftrace = site.flags & KPROBE_FLAG_FTRACE;
+	unregister_kprobe(&site);
+	if (!on_ftrace) {
+		pr_err("big_folio_next: the kprobe on try_to_unmap_one is not on its ftrace site\n");
+		return -EOPNOTSUPP;
+	}
+	err = register_kprobe(&ssi_big_fix);
+	if (err) {
+		pr_err("big_folio_next: kprobe on try_to_unmap_one+%d: %d\n",
+		       MCOUNT_INSN_SIZE, err);
+		return err;
+	}
+	memset(&ssi_big_probe, 0, sizeof(ssi_big_probe));
+	ssi_big_probe.pre_handler = ssi_big_pre;
+	ssi_big_probe.symbol_name = "try_to_unmap_one";
+	err = register_kprobe(&ssi_big_probe);
+	if (err) {
+		pr_err("big_folio_next: kprobe on try_to_unmap_one: %d\n", err);
+		unregister_kprobe(&ssi_big_fix);
+		return err;
+	}
+	ssi_big.registered = true;
+	return 0;
 }
 
 /* ---- swp_mkexcl: process context ---- */
@@ -611,6 +772,9 @@ static void ssi_disarm(void)
 {
 	atomic_set(&ssi_unexcl.state, SSI_IDLE);
 	atomic_set(&ssi_zap.state, SSI_IDLE);
+	/* Never BUSY between calls: pre and post run in one probe hit. */
+	atomic_set(&ssi_big.state, SSI_IDLE);
+	ssi_big_unregister();
 }
 
 /* Arm only what is idle, armed or fired: a BUSY shot is mid-call. */
@@ -650,6 +814,22 @@ static int ssi_arm_zap(pid_t nr, unsigned long addr)
 	return 0;
 }
 
+static int ssi_arm_big(pid_t nr, unsigned long addr)
+{
+	int err;
+
+	atomic_set(&ssi_big.state, SSI_IDLE);
+	err = ssi_big_register();
+	if (err)
+		return err;
+	ssi_big.tgid = nr;
+	ssi_big.addr = addr;
+	ssi_big.fired_addr = 0;
+	ssi_big.real_nr = 0;
+	atomic_set_release(&ssi_big.state, SSI_ARMED);
+	return 0;
+}
+
 static int ssi_command(char *buf)
 {
 	char *verb, *a1, *a2, *extra;
@@ -678,8 +858,9 @@ static int ssi_command(char *buf)
 	}
 	if (strcmp(verb, "swp_mkexcl") && strcmp(verb, "anon_unexcl_next") &&
 	    strcmp(verb, "zap_marker_next") &&
-	    strcmp(verb, "swp_clear_keepref") && strcmp(verb, "swp_restore")) {
-		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, swp_clear_keepref PID ADDR, swp_restore PID ADDR, swp_drop_kept, disarm)\n",
+	    strcmp(verb, "swp_clear_keepref") && strcmp(verb, "swp_restore") &&
+	    strcmp(verb, "big_folio_next")) {
+		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, swp_clear_keepref PID ADDR, swp_restore PID ADDR, swp_drop_kept, big_folio_next PID ADDR, disarm)\n",
 		       verb);
 		return -EINVAL;
 	}
@@ -702,6 +883,8 @@ static int ssi_command(char *buf)
 		return ssi_swp_clear_keepref(nr, addr);
 	if (!strcmp(verb, "swp_restore"))
 		return ssi_swp_restore(nr, addr);
+	if (!strcmp(verb, "big_folio_next"))
+		return ssi_arm_big(nr, addr);
 	return ssi_arm_zap(nr, addr);
 }
 
@@ -756,6 +939,13 @@ static int ssi_status_show(struct seq_file *m, void *v)
 		   ssi_keep.pte, swp_type(ssi_keep.entry),
 		   swp_offset(ssi_keep.entry), ssi_keep.restored,
 		   ssi_keep.dropped);
+	seq_printf(m, "injection=big_folio state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx real_nr_pages=%lu big_nr_pages=%lu registered=%d nmissed=%lu\n",
+		   ssi_state_names[atomic_read_acquire(&ssi_big.state)],
+		   ssi_big.tgid, ssi_big.addr, ssi_big.fired,
+		   ssi_big.fired_addr, ssi_big.real_nr,
+		   folio_nr_pages((struct folio *)ssi_big_folio),
+		   ssi_big.registered,
+		   ssi_big_probe.nmissed + ssi_big_fix.nmissed);
 	mutex_unlock(&ssi_lock);
 	return 0;
 }
@@ -778,6 +968,7 @@ static int __init ssinject_init(void)
 		goto out_rmap;
 	}
 	ssi_find_swap_free();
+	ssi_big_folio_init();
 	for_each_kernel_tracepoint(ssi_find_rss_tp, NULL);
 	err = ssi_rss_tp ? tracepoint_probe_register(ssi_rss_tp, ssi_rss_stat,
 						     NULL) : -ENOENT;
@@ -802,6 +993,7 @@ static void __exit ssinject_exit(void)
 {
 	/* No command runs once debugfs_remove_recursive() returns. */
 	debugfs_remove_recursive(ssi_dir);
+	ssi_big_unregister();
 	if (ssi_keep.kept) {
 		pr_info("unload: dropping the kept reference of swap type %u offset %lu\n",
 			swp_type(ssi_keep.entry), swp_offset(ssi_keep.entry));

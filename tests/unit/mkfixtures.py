@@ -168,13 +168,17 @@ HEALTHY_RULES = {
 NOT_APPLICABLE = {'C3'}
 
 # A test-module run (tests/inject) on a newer kernel: F1 and Z3 provoked,
-# S2 disabled by hand, C1 gone upstream, and a rule this CLI does not know.
+# S2 disabled by hand, U1 disabled itself (tests/inject's big_folio_next),
+# C1 gone upstream, and a rule this CLI does not know.
 DEGRADED_RULES = dict(HEALTHY_RULES, **{
     'Z3': (41, 1, 0, 1, '-'), 'F1': (262, 2, 0, 1, '-'),
     'S2': (3, 0, 3, 0, '-'), 'U3': (23, 0, 0, 1, '-'),
+    'U1': (480, 0, 450, 0, 'folio-larger-than-pmd'),
     'C1': (0, 0, 0, 0, 'no-swap-map-shmem'),
 })
 DEGRADED_NOT_APPLICABLE = {'C1', 'C3'}
+# Rules that disabled themselves on an internal inconsistency (state=failed).
+DEGRADED_FAILED = {'U1'}
 
 
 def verdict(obs, viol, applicable):
@@ -184,21 +188,32 @@ def verdict(obs, viol, applicable):
     return 'diverges' if viol else 'conforms' if obs else 'not-observed'
 
 
-def rule_line(rule, seed, values, not_applicable=()):
+def state(rule, enabled, not_applicable, failed):
+    """rules.c's ss_rule_state_of."""
+    if rule in not_applicable:
+        return 'not-applicable'
+    if rule in failed:
+        return 'failed'
+    return 'enabled' if enabled else 'disabled'
+
+
+def rule_line(rule, seed, values, not_applicable=(), failed=()):
     obs, viol, impact, enabled, reason = values
     return ('rule=%s seed=%s verdict=%s observations=%d violations=%d '
-            'impact=%d enabled=%d reason=%s'
+            'impact=%d enabled=%d reason=%s state=%s'
             % (rule, seed, verdict(obs, viol, rule not in not_applicable),
-               obs, viol, impact, enabled, reason))
+               obs, viol, impact, enabled, reason,
+               state(rule, enabled, not_applicable, failed)))
 
 
-def rules_lines(values=None, not_applicable=None, extra_key=False):
+def rules_lines(values=None, not_applicable=None, extra_key=False,
+                failed=()):
     values = HEALTHY_RULES if values is None else values
     not_applicable = NOT_APPLICABLE if not_applicable is None else not_applicable
     lines = []
     for rule, seed in RULES:
         line = rule_line(rule, seed, values.get(rule, (0, 0, 0, 1, '-')),
-                         not_applicable)
+                         not_applicable, failed)
         if extra_key and rule == RULES[0][0]:
             line += ' future_key=1'
         lines.append(line)
@@ -394,7 +409,8 @@ def fixtures():
         'degraded': {'version': version, 'probes': text(degraded),
                      'stats': text(stats_lines()),
                      'rules': text(rules_lines(DEGRADED_RULES,
-                                               DEGRADED_NOT_APPLICABLE) +
+                                               DEGRADED_NOT_APPLICABLE,
+                                               failed=DEGRADED_FAILED) +
                                    ['rule=Q1 seed=005 verdict=conforms '
                                     'observations=7 violations=0 impact=1 '
                                     'enabled=1 reason=-']),

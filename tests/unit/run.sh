@@ -240,7 +240,7 @@ check "status --json: nothing on stderr" err_empty
 check "status --json: parses" json_ok
 check "status --json: one line" out_lines 1
 check "status --json: top-level keys" \
-	json 'list(d) == ["module", "cli", "probes", "summary"]'
+	json 'list(d) == ["module", "cli", "probes", "summary", "failed_rules"] and d["failed_rules"] == []'
 check "status --json: module object" \
 	json 'd["module"] == {"version": "0.1.0", "abi": 1, "kernel": "6.1.0-56-amd64", "kernel_version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2", "build": "abc1234"}'
 check "status --json: cli abi equals module abi" \
@@ -322,7 +322,7 @@ check "stats -a: same as --all" out_has 'device_private'
 # Header order of the rules, and the fields of a report row.
 rule_order=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkfixtures as m
 print(repr([r for r, _ in m.RULES]))' "$here" 2>/dev/null || echo '[]')
-report_keys='["rule", "seed", "group", "checks", "verdict", "observations", "violations", "impact", "enabled", "reason"]'
+report_keys='["rule", "seed", "group", "checks", "verdict", "observations", "violations", "impact", "enabled", "state", "reason"]'
 
 run_on "$fx/healthy" report
 check "report healthy: exit 0" rc_is 0
@@ -370,9 +370,9 @@ check "report --json: an array of one object per rule, in SS_RULES order" \
 check "report --json: every object has exactly the documented keys" \
 	json "all(list(r) == $report_keys for r in d)"
 check "report --json: a row, every field" \
-	json 'd[0] == {"rule": "Z1", "seed": "000", "group": "Zap", "checks": "full zap clears and accounts everything", "verdict": "conforms", "observations": 37, "violations": 0, "impact": 2, "enabled": True, "reason": None}'
+	json 'd[0] == {"rule": "Z1", "seed": "000", "group": "Zap", "checks": "full zap clears and accounts everything", "verdict": "conforms", "observations": 37, "violations": 0, "impact": 2, "enabled": True, "state": "enabled", "reason": None}'
 check "report --json: a not-applicable row" \
-	json '[r for r in d if r["rule"] == "C3"] == [{"rule": "C3", "seed": "004", "group": "Swap counts", "checks": "batched duplicate", "verdict": "not-applicable", "observations": 0, "violations": 0, "impact": 0, "enabled": False, "reason": "no-batched-swap-duplicate"}]'
+	json '[r for r in d if r["rule"] == "C3"] == [{"rule": "C3", "seed": "004", "group": "Swap counts", "checks": "batched duplicate", "verdict": "not-applicable", "observations": 0, "violations": 0, "impact": 0, "enabled": False, "state": "not-applicable", "reason": "no-batched-swap-duplicate"}]'
 check "report --json: verdicts as the fixture has them" \
 	json '{r["rule"]: r["verdict"] for r in d if r["verdict"] not in ("conforms", "not-observed")} == {"U3": "diverges", "C1": "diverges", "C3": "not-applicable"}'
 check "report --json: every rule has a few words on what it checks" \
@@ -405,11 +405,15 @@ check "report degraded: C1 not-applicable on a kernel without SWAP_MAP_SHMEM" \
 check "report degraded: a rule this CLI does not know, shown under Other" \
 	out_has '^Other +Q1 +005 +\(unknown to this swapscope\) +conforms +7 +0 +1$'
 check "report degraded: summary line" \
-	out_has "^$((nr_rules + 1)) rules: $((nr_rules - 13)) not-observed, 10 conforms, 2 diverges, 2 not-applicable; 7 disabled$"
+	out_has "^$((nr_rules + 1)) rules: $((nr_rules - 13)) not-observed, 10 conforms, 2 diverges, 2 not-applicable; 8 disabled, 1 of them failed \(disabled themselves on an internal inconsistency: their verdicts cover only the calls before; see dmesg\)$"
+check "report degraded: a rule that disabled itself says failed and why" \
+	out_has '^Reclaim unmap +U1 +001 +exclusivity survives swap-out +conforms +480 +0 +450 +failed: folio-larger-than-pmd$'
 
 run_on "$fx/degraded" -j report
 check "report --json degraded: the unknown rule last, group Other, checks null" \
-	json 'd[-1] == {"rule": "Q1", "seed": "005", "group": "Other", "checks": None, "verdict": "conforms", "observations": 7, "violations": 0, "impact": 1, "enabled": True, "reason": None}'
+	json 'd[-1] == {"rule": "Q1", "seed": "005", "group": "Other", "checks": None, "verdict": "conforms", "observations": 7, "violations": 0, "impact": 1, "enabled": True, "state": "enabled", "reason": None}'
+check "report --json degraded: state per rule: failed, disabled by hand, not-applicable, enabled" \
+	json '[(r["rule"], r["enabled"], r["state"], r["reason"]) for r in d if r["rule"] in ("U1", "S2", "C1", "Z1")] == [("Z1", True, "enabled", None), ("S2", False, "disabled", None), ("U1", False, "failed", "folio-larger-than-pmd"), ("C1", False, "not-applicable", "no-swap-map-shmem")]'
 check "report --json degraded: disabled by hand is enabled false, reason null" \
 	json '[(r["enabled"], r["reason"]) for r in d if r["rule"] == "S2"] == [(False, None)]'
 
@@ -929,6 +933,41 @@ run_on "$fx/degraded" baseline save "$gate/degraded.base"
 run_on "$fx/healthy" check --baseline "$gate/degraded.base"
 check "check: healthy tree against the degraded baseline: U3, C1 new" \
 	eval 'rc_is 1 && out_has "^new divergence: U3 " && out_has "^new divergence: C1 "'
+
+# A rule that disabled itself (state=failed) fails the gate whatever the
+# baseline and --allow-missed say: its verdict covers only the calls before.
+run_on "$fx/degraded" check --baseline "$gate/degraded.base" --allow-missed
+check "check: a failed rule (U1) fails even against its own baseline, with --allow-missed: exit 1" \
+	eval 'rc_is 1 && out_has "^rule failed: U1 \(exclusivity survives swap-out\) disabled itself: folio-larger-than-pmd; its verdict \(conforms, 480 observations\) covers only the calls before" &&
+	      out_has "^check FAILED: 0 new divergences, 2 known, 0 resolved; 1 rule failed; 2 probes missed, 14 events unseen \(allowed by --allow-missed\)$"'
+run_on "$fx/degraded" -j check --baseline "$gate/degraded.base" --allow-missed
+check "check --json: failed_rules names U1 and why, no new divergence" \
+	json 'd["result"] == "fail" and d["new_divergences"] == [] and d["failed_rules"] == [{"rule": "U1", "checks": "exclusivity survives swap-out", "reason": "folio-larger-than-pmd"}]'
+tree rearmed degraded
+sed -i 's/^\(rule=U1 .*\) enabled=0 reason=folio-larger-than-pmd state=failed$/\1 enabled=1 reason=- state=enabled/' \
+	"$gate/rearmed/rules"
+run_on "$gate/rearmed" check --baseline "$gate/degraded.base" --allow-missed
+check "check: the same tree with U1 judged again (after a reset): exit 0" \
+	eval 'rc_is 0 && out_lacks "rule failed" && out_has "^check passed: 0 new divergences, 2 known"'
+run_on "$fx/healthy" -j check --baseline "$gate/healthy.base"
+check "check --json: failed_rules empty when no rule failed" json 'd["failed_rules"] == []'
+run_on "$fx/degraded" status
+check "status: names the rule that disabled itself" \
+	eval 'rc_is 0 && out_has "^rule U1 disabled itself: folio-larger-than-pmd \(an internal inconsistency, see dmesg\)"'
+run_on "$fx/degraded" -j status
+check "status --json: failed_rules" \
+	json 'd["failed_rules"] == [{"rule": "U1", "reason": "folio-larger-than-pmd"}]'
+tree badstate healthy
+sed -i 's/^\(rule=Z2 .*\)state=enabled$/\1state=sleeping/' "$gate/badstate/rules"
+run_on "$gate/badstate" report
+check "report: a state= no swapscope knows: exit 2 naming it" \
+	eval 'rc_is 2 && err_has "state=sleeping is not one of enabled, disabled, failed, not-applicable"'
+# A module from before state=: the CLI infers it from enabled, reason, verdict.
+tree nostate degraded
+sed -i 's/ state=[a-z-]*$//' "$gate/nostate/rules"
+run_on "$gate/nostate" -j report
+check "report --json, rules without state=: failed, disabled, not-applicable, enabled inferred" \
+	json '[(r["rule"], r["state"]) for r in d if r["rule"] in ("U1", "S2", "C1", "Z1")] == [("Z1", "enabled"), ("S2", "disabled"), ("U1", "failed"), ("C1", "not-applicable")]'
 
 tree missed healthy
 sed -i 's/^\(probe=swapin .*\)nmissed=0/\1nmissed=5/' "$gate/missed/probes"

@@ -137,6 +137,28 @@ static int t_verdict_names(void)
 	return 0;
 }
 
+static int t_rule_state(void)
+{
+	/* applicable, failed, enabled */
+	CHECK(ss_rule_state_of(true, false, true) == SS_STATE_ENABLED);
+	CHECK(ss_rule_state_of(true, false, false) == SS_STATE_DISABLED);
+	/* disabled itself: failed whatever enable/disable said */
+	CHECK(ss_rule_state_of(true, true, true) == SS_STATE_FAILED);
+	CHECK(ss_rule_state_of(true, true, false) == SS_STATE_FAILED);
+	/* a kernel without the feature wins over everything */
+	CHECK(ss_rule_state_of(false, false, true) == SS_STATE_NOT_APPLICABLE);
+	CHECK(ss_rule_state_of(false, true, true) == SS_STATE_NOT_APPLICABLE);
+	CHECK(ss_rule_state_of(false, true, false) == SS_STATE_NOT_APPLICABLE);
+	CHECK(ss_rule_state_of(false, false, false) == SS_STATE_NOT_APPLICABLE);
+	CHECK(!strcmp(ss_rule_state_name(SS_STATE_ENABLED), "enabled"));
+	CHECK(!strcmp(ss_rule_state_name(SS_STATE_DISABLED), "disabled"));
+	CHECK(!strcmp(ss_rule_state_name(SS_STATE_FAILED), "failed"));
+	CHECK(!strcmp(ss_rule_state_name(SS_STATE_NOT_APPLICABLE),
+		      "not-applicable"));
+	CHECK(!strcmp(ss_rule_state_name(SS_NR_STATES), "?"));
+	return 0;
+}
+
 static int t_rule_names(void)
 {
 	static const char *const ids[] = {
@@ -1328,6 +1350,7 @@ static const struct {
 } tests[] = {
 	{ "ss_verdict_of: the four states", t_verdict_of, NULL },
 	{ "ss_verdict_name: SPEC.md's names, ? out of range", t_verdict_names, NULL },
+	{ "ss_rule_state_of: not-applicable > failed > enabled/disabled; names", t_rule_state, NULL },
 	{ "ss_rule_name and ss_rule_seed: every rule with its seed", t_rule_names, NULL },
 
 	{ "F1 sighting conforms: exclusive swap PTE, count 1", t_sighting_conforms, NULL },

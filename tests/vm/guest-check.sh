@@ -568,6 +568,126 @@ if [ -x /bin/swapscope ] && [ -w "$dbg/pagemap" ] && [ -x /scenarios/05-shmem ];
 	fi
 fi
 
+# --- a rule that disables itself ---------------------------------------------
+# ssinject's big_folio_next shows swapscope's reclaim handler a PTE-mapped
+# folio over a PMD, an internal inconsistency for its per-page bookkeeping:
+# U1 and U3 disable themselves (state=failed), each with a message, the
+# first with the module's one WARNING (and its call trace), which run.sh
+# excuses between the expect-selfdisable markers and nowhere else.  The
+# CLI must say so and the gate fail; the other rules keep judging; a reset
+# brings the two back.
+sd_obs() {	# sd_obs RULE FILE: observations of RULE in a copy of rules
+	sed -n "s/^rule=$1 .* observations=\([0-9]*\) .*/\1/p" "$2"
+}
+selfdisable_test() {
+	echo "<3>swapscope-test: expect-selfdisable-begin" > /dev/kmsg
+	swapscope events --timeout 120 > /tmp/sdev.out 2>/dev/null &
+	sdev=$!
+	await_reader
+	run_program /inject/inject-selfdisable
+	sleep 1
+	kill -INT "$sdev"
+	wait "$sdev"
+	if grep -q 'DISABLED  *U1: folio-larger-than-pmd$' /tmp/sdev.out &&
+	   grep -q 'DISABLED  *U3: folio-larger-than-pmd$' /tmp/sdev.out; then
+		echo "ok - self-disable: events shows DISABLED U1 and U3 with the reason"
+	else
+		notok "self-disable: events: $(wc -l < /tmp/sdev.out) lines, DISABLED ones: $(grep DISABLED /tmp/sdev.out | head -c 300)"
+	fi
+
+	fails=$(grep -c ' state=failed$' "$dbg/rules")
+	if grep -q '^rule=U1 .* enabled=0 reason=folio-larger-than-pmd state=failed$' "$dbg/rules" &&
+	   grep -q '^rule=U3 .* enabled=0 reason=folio-larger-than-pmd state=failed$' "$dbg/rules" &&
+	   [ "$fails" -eq 2 ]; then
+		echo "ok - self-disable: rules has U1 and U3 enabled=0 reason=folio-larger-than-pmd state=failed, no other rule failed"
+	else
+		notok "self-disable: rules ($fails failed): $(grep -E '^rule=U[13] ' "$dbg/rules")"
+	fi
+	# The kernel log: one message per rule, the one WARNING, from the
+	# reclaim handler.
+	n1=$(dmesg | grep -c 'swapscope: rule U1 disabled itself: folio-larger-than-pmd (internal inconsistency)')
+	n3=$(dmesg | grep -c 'swapscope: rule U3 disabled itself: folio-larger-than-pmd (internal inconsistency)')
+	nw=$(dmesg | grep -cE 'WARNING: CPU: [0-9]+ PID: [0-9]+ at .*ss_rule_fail\+0x[0-9a-f]+/0x[0-9a-f]+ \[swapscope\]')
+	if [ "$n1" -eq 1 ] && [ "$n3" -eq 1 ] && [ "$nw" -eq 1 ] &&
+	   dmesg | sed -n '/WARNING: .*ss_rule_fail/,/end trace/p' | grep -q 'ss_reclaim_entry'; then
+		echo "ok - self-disable: dmesg has one message per rule and one WARNING in ss_rule_fail, called from ss_reclaim_entry"
+	else
+		notok "self-disable: dmesg: U1 message $n1, U3 message $n3, WARNING $nw (want 1 each, from ss_reclaim_entry)"
+		dmesg | grep -E 'disabled itself|WARNING' | diag
+	fi
+
+	cli_expect 0 "self-disable: status names U1 and why" \
+		"^rule U1 disabled itself: folio-larger-than-pmd \(an internal inconsistency" swapscope status
+	cli_expect 0 "self-disable: status --json lists both" \
+		'"failed_rules": *\[\{"rule": *"U1", *"reason": *"folio-larger-than-pmd"\}, *\{"rule": *"U3",' \
+		swapscope --json status
+	cli_expect 0 "self-disable: report shows U1 failed and why" \
+		"^Reclaim unmap +U1 +001 .* failed: folio-larger-than-pmd$" swapscope report
+	cli_expect 0 "self-disable: report counts the failed rules" \
+		"; [0-9]+ disabled, 2 of them failed \(disabled themselves" swapscope report
+	cli_expect 0 "self-disable: report --json has state failed" \
+		'"rule": *"U3",[^}]*"enabled": *false, *"state": *"failed", *"reason": *"folio-larger-than-pmd"' \
+		swapscope --json report
+	# The gate fails on a rule that disabled itself, whatever the
+	# baseline and --allow-missed say.
+	if [ -r /tmp/stock.baseline ]; then
+		cli_expect 1 "self-disable: check --baseline --allow-missed fails, naming U1" \
+			"^rule failed: U1 \(exclusivity survives swap-out\) disabled itself: folio-larger-than-pmd" \
+			swapscope check --baseline /tmp/stock.baseline --allow-missed
+		cli_expect 1 "self-disable: check's summary counts 2 failed rules" \
+			"^check FAILED: 0 new divergences, .*; 2 rules failed; " \
+			swapscope check --baseline /tmp/stock.baseline --allow-missed
+		cli_expect 1 "self-disable: check --json has failed_rules" \
+			'"failed_rules": *\[\{"rule": *"U1", *"checks": *"exclusivity survives swap-out", *"reason": *"folio-larger-than-pmd"\}' \
+			swapscope --json check --baseline /tmp/stock.baseline --allow-missed
+	fi
+	{ echo '$ swapscope report  (Reclaim unmap rows and summary)'
+	  swapscope report 2>&1 | grep -E '^(Reclaim unmap)? +U[123] |^[0-9]+ rules:'
+	  echo '$ swapscope check --baseline stock.baseline --allow-missed'
+	  swapscope check --baseline /tmp/stock.baseline --allow-missed 2>&1
+	} | sed 's/^/# self-disable: /'
+	cli_expect 2 "self-disable: enable U1 is refused (EBUSY), reset is the way back" \
+		"disabled itself on an internal inconsistency.*'swapscope reset' judges it again" \
+		swapscope enable U1
+
+	# The other rules keep judging: 01-swapin's swap-ins count for S1 as
+	# ever; U1 and U3 count nothing, so 01-swapin's only failures are its
+	# U1 figures.
+	cp "$dbg/rules" /tmp/sd.before
+	/scenarios/01-swapin > /tmp/sd.out 2>&1
+	cp "$dbg/rules" /tmp/sd.after
+	ds1=$(( $(sd_obs S1 /tmp/sd.after) - $(sd_obs S1 /tmp/sd.before) ))
+	du2=$(( $(sd_obs U2 /tmp/sd.after) - $(sd_obs U2 /tmp/sd.before) ))
+	du1=$(( $(sd_obs U1 /tmp/sd.after) - $(sd_obs U1 /tmp/sd.before) ))
+	du3=$(( $(sd_obs U3 /tmp/sd.after) - $(sd_obs U3 /tmp/sd.before) ))
+	nok=$(grep -c '^not ok' /tmp/sd.out)
+	others=$(grep '^not ok' /tmp/sd.out | grep -vc 'rule U1')
+	if [ "$ds1" -ge 256 ] && [ "$du2" -ge 256 ] && [ "$du1" -eq 0 ] &&
+	   [ "$du3" -eq 0 ] && [ "$nok" -ge 1 ] && [ "$others" -eq 0 ]; then
+		echo "ok - self-disable: 01-swapin afterwards: S1 +$ds1, U2 +$du2 observations, U1 and U3 +0; its only failures ($nok) are U1's"
+	else
+		notok "self-disable: 01-swapin afterwards: S1 +$ds1 U2 +$du2 U1 +$du1 U3 +$du3, $nok failures, $others not about U1"
+	fi
+	grep '^not ok' /tmp/sd.out | sed 's/^/# 01-swapin with U1 failed: /'
+
+	# A reset judges them again: state enabled, a message, and 01-swapin
+	# passes whole (U1 +256 again).
+	cli_expect 0 "self-disable: swapscope reset" "" swapscope reset
+	if [ "$(grep -c ' state=failed$' "$dbg/rules")" -eq 0 ] &&
+	   grep -q '^rule=U1 .* enabled=1 reason=- state=enabled$' "$dbg/rules" &&
+	   grep -q '^rule=U3 .* enabled=1 reason=- state=enabled$' "$dbg/rules" &&
+	   [ "$(dmesg | grep -c 'swapscope: rule U[13] judged again after reset (it had disabled itself: folio-larger-than-pmd)')" -eq 2 ]; then
+		echo "ok - self-disable: reset brings U1 and U3 back (state=enabled), and says so in dmesg"
+	else
+		notok "self-disable: after reset: $(grep -E '^rule=U[13] ' "$dbg/rules")"
+	fi
+	run_program /scenarios/01-swapin
+	[ -r /tmp/stock.baseline ] &&
+		cli_expect 0 "self-disable: after the reset check passes again" \
+			"^check passed" swapscope check --baseline /tmp/stock.baseline
+	echo "<3>swapscope-test: expect-selfdisable-end" > /dev/kmsg
+}
+
 # --- fault injection --------------------------------------------------------
 # The test-only ssinject.ko breaks one invariant at a time; each /inject/*
 # program checks that exactly the matching rule turns diverges.  Their
@@ -577,12 +697,15 @@ if [ -f "$inject_ko" ] && [ -d "$dbg" ]; then
 	if err=$(insmod "$inject_ko" 2>&1); then
 		echo "ok - load ssinject (test-only fault injection)"
 		for s in /inject/*; do
+			# Its own block below: it leaves two rules failed.
+			[ "$s" = /inject/inject-selfdisable ] && continue
 			run_program "$s"
 		done
 		# Each inject test resets first: the last one's (Z1) is what is left.
 		[ -r /tmp/stock.baseline ] &&
 			cli_expect 1 "check against the stock baseline fails on the injected divergence" \
 				"new divergence: Z1" swapscope check --baseline /tmp/stock.baseline
+		[ -x /inject/inject-selfdisable ] && selfdisable_test
 		if err=$(rmmod ssinject 2>&1) &&
 		   [ ! -e /sys/kernel/debug/ssinject ] && [ ! -e /sys/module/ssinject ]; then
 			echo "ok - ssinject unloads cleanly"

@@ -136,7 +136,7 @@ fi
 
 # The dmesg dump, plus console lines that are not the guest's test output
 # (the console holds the only trace of a guest that died before the dump).
-bad='BUG:|WARNING:|Oops|Kernel panic|general protection|Bad rss-counter|swap_info_get|Call Trace|hung_task|lockdep|swapscope: (ERROR|load failed|no probe|probe .* unavailable|invalid )'
+bad='BUG:|WARNING:|Oops|Kernel panic|general protection|Bad rss-counter|swap_info_get|Call Trace|hung_task|lockdep|swapscope: (ERROR|load failed|no probe|probe .* unavailable|invalid |rule [A-Z][0-9] disabled itself)'
 # Expected for an out-of-tree, unsigned module; not a kernel problem.
 benign='loading out-of-tree module taints kernel|module verification failed|Command line:'
 # Tests that provoke swapscope's own error messages on purpose (a bad
@@ -144,11 +144,20 @@ benign='loading out-of-tree module taints kernel|module verification failed|Comm
 # only swapscope's lines inside the brackets are excused.  Between the
 # expect-oom markers (stress.sh's memory pressure test) the OOM killer's
 # reports are expected: only their stack dumps' "Call Trace:" is excused.
+# Between the expect-selfdisable markers (guest-check.sh's self-disable
+# test) a rule disabling itself is expected: its "swapscope: rule X
+# disabled itself" lines, the WARNING in ss_rule_fail and that WARNING's
+# own "Call Trace:" are excused, nothing else.
 expected_errors() {
 	awk '/swapscope-test: expect-errors-begin/ { skip = 1 }
 	     /swapscope-test: expect-errors-end/ { skip = 0 }
 	     /swapscope-test: expect-oom-begin/ { oom = 1 }
 	     /swapscope-test: expect-oom-end/ { oom = 0 }
+	     /swapscope-test: expect-selfdisable-begin/ { sd = 1 }
+	     /swapscope-test: expect-selfdisable-end/ { sd = 0; sdwarn = 0 }
+	     sd && /WARNING: CPU: [0-9]+ PID: [0-9]+ at .* ss_rule_fail\+0x[0-9a-f]+\/0x[0-9a-f]+ \[swapscope\]/ { sdwarn = 1; next }
+	     sd && sdwarn && /Call Trace:/ { sdwarn = 0; next }
+	     sd && /swapscope: rule [A-Z][0-9] disabled itself: / { next }
 	     !(skip && /swapscope: /) && !(oom && /Call Trace:/)' "${1:--}"
 }
 offending=$({ expected_errors "$dmesg"

@@ -139,6 +139,12 @@ static void sc_read_rules(struct sc_rules *s)
 			memcpy(l->reason, v, vlen);
 			l->reason[vlen] = '\0';
 		}
+		if ((v = sc_rword(line, len, "state", &vlen))) {
+			if (vlen >= sizeof(l->state))
+				vlen = sizeof(l->state) - 1;
+			memcpy(l->state, v, vlen);
+			l->state[vlen] = '\0';
+		}
 	}
 	for (r = 0; r < SS_NR_RULES; r++)
 		if (!s->r[r].seen)

@@ -32,6 +32,7 @@ struct sc_rule_line {
 	int verdict;		/* enum ss_verdict, -1 when unknown */
 	bool enabled;
 	char reason[48];
+	char state[16];		/* SS_RULE_STATES name, "" if absent */
 };
 
 struct sc_rules {
