@@ -55,6 +55,7 @@ struct ss_fork_call {
 	long swapents;
 	struct ss_fork_obs obs;
 	struct ss_spans spans;		/* where the parent had anything */
+	struct ss_watch *watch;		/* the parent mm, see ss_fork_entry */
 	bool parent_settled;		/* nothing fork must change in the parent */
 };
 
@@ -194,18 +195,14 @@ NOKPROBE_SYMBOL(ss_zap_entry);
  * first folds the zapping task's own cache in when it zaps its own mm:
  * count that cache on both sides so the fold cancels out.
  */
-static void ss_zap_rss(struct ss_zap_call *call, const struct ss_tally *after,
-		       struct ss_judgement *j)
+static void ss_zap_rss(struct ss_zap_call *call, const long now[SS_NR_RSS],
+		       const struct ss_tally *after, struct ss_judgement *j)
 {
-	long now[SS_NR_RSS], expected[SS_NR_RSS], actual[SS_NR_RSS];
+	long expected[SS_NR_RSS], actual[SS_NR_RSS];
 	int i;
 
-	if (!call->watch)
-		return;
-	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm, now);
 	/* A walk cut by the budget does not know what the range was worth. */
-	if (!ss_watch_end(call->watch) || call->truncated ||
-	    after->c[SS_CNT_TRUNCATED])
+	if (call->truncated || after->c[SS_CNT_TRUNCATED])
 		return;
 	for (i = 0; i < SS_NR_RSS; i++) {
 		expected[i] = after->rss[i] - call->worth[i];
@@ -220,7 +217,24 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 	struct ss_zap_obs *o = &call->obs;
 	struct ss_judgement j = { };
+	struct mm_struct *mm = call->vma->vm_mm;
+	long now[SS_NR_RSS];
+	bool quiet = false;
 
+	/* The counters first: the watch must cover up to this read. */
+	if (call->watch) {
+		ss_rss_read(mm, current->mm == mm, now);
+		quiet = ss_watch_end(call->watch);
+	}
+	/*
+	 * Reading only the spans assumes nothing filled a slot outside them.
+	 * Only a quiet watch says so: an mm with one user, whose counters
+	 * nobody else changed.  Other threads may fault during a zap under a
+	 * read mmap_lock (MADV_DONTNEED), and reclaim or migration rewrite
+	 * PTEs through a moment where they are none: then read it all.
+	 */
+	if (!quiet)
+		call->spans.complete = false;
 	ss_rewalk_vma(call->vma, call->addr, call->end, &call->spans, &t);
 	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
 		     SS_PHASE_AFTER, &t);
@@ -229,7 +243,8 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->swap_after = t.c[SS_CNT_SWAP];
 	o->migration_file_after = t.c[SS_CNT_MIGRATION_FILE];
 	ss_judge_zap(o, &j);
-	ss_zap_rss(call, &t, &j);
+	if (quiet)
+		ss_zap_rss(call, now, &t, &j);
 	ss_rules_account(&j, o->mapping ? SS_SOURCE_ZAP_MAPPING :
 			 SS_SOURCE_ZAP_FULL, call->addr);
 	if (j.viol[SS_RULE_Z1])
@@ -275,20 +290,32 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
 	memset(&call->obs, 0, sizeof(call->obs));
 	call->obs.cow = is_cow_mapping(call->src->vm_flags);
+	/*
+	 * Reclaim and migration need no mmap_lock: they may rewrite the
+	 * parent's PTEs during the fork, through a moment where a PTE is
+	 * none, which the walk below could read.  The watch is marked when
+	 * they touch this mm; then the return walks read everything.
+	 */
+	call->watch = ss_watch_begin(call->src->vm_mm);
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
 	/*
 	 * F1/F2 ask the parent to lose exclusive swap entries and writable
-	 * migration entries.  Fork makes neither; reclaim or migration
-	 * during the fork make them only from present exclusive or writable
-	 * pages.  A parent with none of the four at entry has none after,
-	 * and its walk at return is skipped.
+	 * migration entries.  Fork makes neither, and nothing else can
+	 * while it holds the mmap_lock but reclaim and migration (the watch
+	 * sees them), from present exclusive or writable pages, huge ones,
+	 * exclusive migration entries or device entries.  A parent with none
+	 * of these at entry has none after: its walk at return is skipped.
 	 */
 	call->parent_settled = !t.c[SS_CNT_SWAP_EXCLUSIVE] &&
 			       !t.c[SS_CNT_MIGRATION_WRITE] &&
+			       !t.c[SS_CNT_MIGRATION_READ_EXCL] &&
+			       !t.c[SS_CNT_DEVICE_PRIVATE] &&
+			       !t.c[SS_CNT_DEVICE_EXCLUSIVE] &&
 			       !t.c[SS_CNT_PRESENT_ANON_EXCL] &&
 			       !t.c[SS_CNT_PRESENT_WRITABLE] &&
+			       !t.c[SS_CNT_HUGE] &&
 			       !t.c[SS_CNT_TRUNCATED];
 	ss_stats_add(SS_PATH_FORK, SS_PHASE_BEFORE, &t);
 	return 0;
@@ -310,6 +337,11 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (regs_return_value(regs)) {
 		child.c[SS_CNT_FAILED] = 1;
 		o->failed = true;
+	}
+	/* Reclaim or migration touched the parent, or no watch: read all. */
+	if (!ss_watch_end(call->watch)) {
+		call->spans.complete = false;
+		call->parent_settled = false;
 	}
 	ss_rewalk_vma(call->dst, call->dst->vm_start, call->dst->vm_end,
 		      &call->spans, &child);
@@ -535,6 +567,12 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int i;
 	pte_t pte;
 
+	/*
+	 * try_to_unmap_one changes the counters before it writes the swap
+	 * entry: a walk that read the cleared PTE in between must be told
+	 * by this second mark (see ss_fork_entry).
+	 */
+	ss_rss_reclaimed(call->vma->vm_mm);
 	if (fail.failed)
 		t.c[SS_CNT_FAILED] = 1;
 	for (i = 0; i < call->nr; i++) {

@@ -13,7 +13,7 @@
  * its own callers, the zap among them.)  The watch table is fixed-size; a
  * call that finds it full is not judged either.  An mm's watches live in
  * the SS_WATCH_PROBE slots from its hash on: every rss_stat change looks
- * at those few, not at the whole table.
+ * at those, not at the whole table.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -25,7 +25,7 @@
 
 #define SS_WATCH_BITS	6
 #define SS_WATCH_SLOTS	(1 << SS_WATCH_BITS)
-#define SS_WATCH_PROBE	8
+#define SS_WATCH_PROBE	16
 
 struct ss_watch {
 	struct mm_struct *mm;	/* claimed by cmpxchg from NULL */
@@ -95,7 +95,9 @@ unsigned int ss_watch_freed(struct ss_watch *w)
 
 /*
  * Probe context, from swap_free(entry).  Only a task faulting in its own
- * mm is watched for it (S4), so its watch is among current->mm's slots.
+ * mm is watched for it (S4: ss_swapin_entry begins the watch only when
+ * current->mm is the faulting VMA's mm), so its watch is among
+ * current->mm's slots.
  */
 void ss_swap_freed(swp_entry_t entry)
 {

@@ -188,7 +188,6 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v)
 {
 	struct ss_sample s = {
-		.seq = atomic64_inc_return(&ss_sample_seq),
 		.pid = current->pid,
 		.addr = addr,
 		.pte_before = pte_before,
@@ -209,12 +208,14 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	 * probe, one sample per rule per jiffy; the rest are counted, shown
 	 * as dropped.  The race between CPUs at a jiffy's start is harmless.
 	 */
-	if (probe < SS_NR_PROBES && READ_ONCE(ring->last) == now &&
-	    READ_ONCE(ring->next)) {
-		this_cpu_inc(ss_counts->unsampled[rule]);
-		return;
+	if (probe < SS_NR_PROBES) {
+		if (READ_ONCE(ring->last) == now && READ_ONCE(ring->next)) {
+			this_cpu_inc(ss_counts->unsampled[rule]);
+			return;
+		}
+		WRITE_ONCE(ring->last, now);
 	}
-	WRITE_ONCE(ring->last, now);
+	s.seq = atomic64_inc_return(&ss_sample_seq);
 	/* As tracepoints do: get_task_comm() takes task_lock, not here. */
 	memcpy(s.comm, current->comm, sizeof(s.comm));
 	s.comm[sizeof(s.comm) - 1] = '\0';

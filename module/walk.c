@@ -358,7 +358,7 @@ static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 			 unsigned long end)
 {
 	const struct ss_spans *s = w->only;
-	unsigned long read, found = 0;
+	unsigned long read, found = 0, lo;
 	unsigned int i;
 
 	if (!s) {
@@ -369,9 +369,16 @@ static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 	w->t->c[SS_CNT_NONE] += (end - addr) >> PAGE_SHIFT;
 	while (w->next_span < s->n && s->end[w->next_span] <= addr)
 		w->next_span++;
-	for (i = w->next_span; i < s->n && s->start[i] < end && !w->cut; i++)
-		found += ss_scan_ptes(w, pmd, max(addr, s->start[i]),
-				      min(end, s->end[i]), &read);
+	for (i = w->next_span; i < s->n && s->start[i] < end; i++) {
+		lo = max(addr, s->start[i]);
+		found += ss_scan_ptes(w, pmd, lo, min(end, s->end[i]), &read);
+		/* Cut: what was not examined is not known to be none. */
+		if (w->cut) {
+			w->t->c[SS_CNT_NONE] -= (end - lo) >> PAGE_SHIFT;
+			w->t->c[SS_CNT_NONE] += read;
+			break;
+		}
+	}
 	w->t->c[SS_CNT_NONE] -= found;
 }
 

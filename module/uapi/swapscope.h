@@ -36,9 +36,9 @@
  *              pte_before=0x... pte_after=0x... kind=swap swp_type=0
  *              swp_offset=4242 swap_count=2 path=do_swap_page
  *              caller=handle_mm_fault+0x1a5/0x3a0
- *            plus one line "dropped=N" per rule with violations not
- *            kept: its ring wrapped, or, from a probe, a sample of that
- *            rule was already taken in the same jiffy (a rate limit):
+ *            plus one line "dropped=N" per rule with violating calls
+ *            not kept: its ring wrapped, or, from a probe, a sample of
+ *            that rule was already taken in the same jiffy (a rate limit):
  *              rule=F1 dropped=12
  *   control  (0200) write one command per write():
  *              reset            zero every counter, verdict and sample,
