@@ -40,6 +40,7 @@ static char ss_symbol_override[SS_NR_PROBES][KSYM_NAME_LEN];
 /* What a kretprobe instance carries from entry to return, per path. */
 struct ss_zap_call {
 	struct vm_area_struct *vma;
+	bool in_scope;
 	unsigned long addr, end;
 	struct ss_zap_obs obs;
 	struct ss_watch *watch;
@@ -61,12 +62,16 @@ struct ss_swapin_call {
 	struct ss_swapin_obs obs;
 	struct ss_watch *watch;
 	bool own_mm;			/* faulting in its own mm: task cache */
+	bool remote;			/* for another mm: a writer of it */
+	struct mm_struct *mm;		/* only hashed at return */
+	bool in_scope;
 	long rss[SS_NR_RSS];
 };
 
 struct ss_reclaim_call {
 	struct folio *folio;
 	struct vm_area_struct *vma;
+	bool in_scope;
 	unsigned long addr;
 	unsigned int nr;
 	bool for_swapout;
@@ -150,8 +155,15 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_ZAP);
 	call->vma = (void *)ss_arg(regs, 1);
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;	/* no return probe */
+	/*
+	 * Every zap is a writer that the watches of its mm must know of
+	 * (rsswatch.c), in scope or not, so the return probe always runs.
+	 */
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope) {
+		ss_writer_begin(call->vma->vm_mm, false);
+		return 0;
+	}
 	call->addr = ss_arg(regs, 2);
 	call->end = ss_arg(regs, 3);
 	memset(o, 0, sizeof(*o));
@@ -170,6 +182,8 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	call->watch = atomic_read(&call->vma->vm_mm->mm_users) <= 1 ?
 		      ss_watch_begin(call->vma->vm_mm) : NULL;
+	/* After its own watch began: a writer does not pollute itself. */
+	ss_writer_begin(call->vma->vm_mm, false);
 	ss_walk_vma(call->vma, call->addr, call->end, &t);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -199,9 +213,12 @@ static void ss_zap_rss(struct ss_zap_call *call, const struct ss_tally *after,
 	if (!call->watch)
 		return;
 	ss_rss_read(call->vma->vm_mm, current->mm == call->vma->vm_mm, now);
+	if (!ss_watch_end(call->watch)) {
+		ss_watch_interfered_call();
+		return;
+	}
 	/* A walk cut by the budget does not know what the range was worth. */
-	if (!ss_watch_end(call->watch) || call->truncated ||
-	    after->c[SS_CNT_TRUNCATED])
+	if (call->truncated || after->c[SS_CNT_TRUNCATED])
 		return;
 	for (i = 0; i < SS_NR_RSS; i++) {
 		expected[i] = after->rss[i] - call->worth[i];
@@ -217,6 +234,10 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_zap_obs *o = &call->obs;
 	struct ss_judgement j = { };
 
+	if (!call->in_scope) {
+		ss_writer_end(call->vma->vm_mm);
+		return 0;
+	}
 	ss_walk_vma(call->vma, call->addr, call->end, &t);
 	ss_stats_add(o->mapping ? SS_PATH_ZAP_MAPPING : SS_PATH_ZAP_FULL,
 		     SS_PHASE_AFTER, &t);
@@ -238,6 +259,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
 	if (j.viol[SS_RULE_Z4])
 		ss_sample(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL);
+	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_zap_ret);
@@ -334,8 +356,18 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_SWAPIN);
 	call->vma = vmf->vma;
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;
+	/*
+	 * A fault for another mm (khugepaged's swap-in, GUP) counts straight
+	 * into that mm's counters: a writer its watches must know of
+	 * (rsswatch.c), in scope or not.
+	 */
+	call->mm = call->vma->vm_mm;
+	call->remote = current->mm != call->mm;
+	if (call->remote)
+		ss_writer_begin(call->mm, false);
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope)
+		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
 	call->orig_pte = pte_val(vmf->orig_pte);
 	ss_classify_pte(vmf->orig_pte, call->addr, &t);
@@ -374,8 +406,13 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 		return;
 	ss_rss_read(current->mm, true, now);
 	a.refs_dropped = ss_watch_freed(call->watch);
-	if (!ss_watch_end(call->watch) ||
-	    call->obs.before.kind != SS_CNT_SWAP ||
+	if (!ss_watch_end(call->watch)) {
+		if (call->obs.before.kind == SS_CNT_SWAP &&
+		    call->obs.after.kind == SS_CNT_PRESENT)
+			ss_watch_interfered_call();
+		return;
+	}
+	if (call->obs.before.kind != SS_CNT_SWAP ||
 	    call->obs.after.kind != SS_CNT_PRESENT)
 		return;
 	for (i = 0; i < SS_NR_RSS; i++)
@@ -392,6 +429,11 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_judgement j = { };
 	pte_t pte = __pte(0);
 
+	/* The VMA may be gone after a RETRY: the mm pointer is only hashed. */
+	if (call->remote)
+		ss_writer_end(call->mm);
+	if (!call->in_scope)
+		return 0;
 	/*
 	 * RETRY and COMPLETED mean do_swap_page dropped the mmap_lock: the
 	 * page tables may be gone, so the result is not read.
@@ -464,9 +506,14 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	ss_hit(SS_PROBE_RECLAIM);
 	call->folio = (void *)ss_arg(regs, 0);
 	call->vma = (void *)ss_arg(regs, 1);
-	ss_rss_reclaimed(call->vma->vm_mm);
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;
+	/*
+	 * A writer of the mm's PTEs and counters until it returns, even for
+	 * the task's own watch (rsswatch.c), in scope or not.
+	 */
+	ss_writer_begin(call->vma->vm_mm, true);
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope)
+		return 0;
 	call->addr = ss_arg(regs, 2);
 	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
 	call->nr = folio_nr_pages(call->folio);
@@ -515,6 +562,10 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int i;
 	pte_t pte;
 
+	if (!call->in_scope) {
+		ss_writer_end(call->vma->vm_mm);
+		return 0;
+	}
 	if (fail.failed)
 		t.c[SS_CNT_FAILED] = 1;
 	for (i = 0; i < call->nr; i++) {
@@ -548,6 +599,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (j.viol[SS_RULE_U2])
 		ss_sample(SS_RULE_U2, SS_PROBE_RECLAIM, call->addr,
 			  call->first_pte, call->first_pte, NULL);
+	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_reclaim_ret);
@@ -638,7 +690,7 @@ NOKPROBE_SYMBOL(ss_swap_free_pre);
  * Migration changes PTEs under the PTL (a PTE is briefly none between
  * ptep_clear_flush and the migration entry) but no RSS counter, so the
  * watches learn of it here: try_to_migrate_one(folio, vma, ...) and
- * remove_migration_pte(folio, vma, ...), at entry and at return.
+ * remove_migration_pte(folio, vma, ...) are writers from entry to return.
  */
 static int ss_migrate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -646,7 +698,7 @@ static int ss_migrate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_MIGRATE);
 	*vma = (void *)ss_arg(regs, 1);
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_begin((*vma)->vm_mm, false);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_migrate_entry);
@@ -658,7 +710,7 @@ static int ss_unmigrate_entry(struct kretprobe_instance *ri,
 
 	ss_hit(SS_PROBE_UNMIGRATE);
 	*vma = (void *)ss_arg(regs, 1);
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_begin((*vma)->vm_mm, false);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_unmigrate_entry);
@@ -667,7 +719,7 @@ static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_area_struct **vma = (void *)ri->data;
 
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_end((*vma)->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_migrate_ret);
