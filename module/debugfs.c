@@ -88,6 +88,7 @@ static int health_show(struct seq_file *m, void *v)
 	seq_printf(m, "events_dropped=%llu\n", ss_events_dropped());
 	seq_printf(m, "watch_full=%llu\n", ss_watch_full());
 	seq_printf(m, "walk_truncated=%llu\n", truncated);
+	seq_printf(m, "watch_interfered=%llu\n", ss_watch_interfered());
 	if (scope)
 		seq_printf(m, "scope=%d\n", scope);
 	else

@@ -41,6 +41,7 @@ static char ss_symbol_override[SS_NR_PROBES][KSYM_NAME_LEN];
 /* What a kretprobe instance carries from entry to return, per path. */
 struct ss_zap_call {
 	struct vm_area_struct *vma;
+	bool in_scope;
 	unsigned long addr, end;
 	struct ss_zap_obs obs;
 	struct ss_watch *watch;
@@ -66,12 +67,16 @@ struct ss_swapin_call {
 	struct ss_swapin_obs obs;
 	struct ss_watch *watch;
 	bool own_mm;			/* faulting in its own mm: task cache */
+	bool remote;			/* for another mm: a writer of it */
+	struct mm_struct *mm;		/* only hashed at return */
+	bool in_scope;
 	long rss[SS_NR_RSS];
 };
 
 struct ss_reclaim_call {
 	struct folio *folio;
 	struct vm_area_struct *vma;
+	bool in_scope;
 	unsigned long addr;
 	unsigned int nr;
 	bool for_swapout;
@@ -155,8 +160,15 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_ZAP);
 	call->vma = (void *)ss_arg(regs, 1);
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;	/* no return probe */
+	/*
+	 * Every zap is a writer that the watches of its mm must know of
+	 * (rsswatch.c), in scope or not, so the return probe always runs.
+	 */
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope) {
+		ss_writer_begin(call->vma->vm_mm, false);
+		return 0;
+	}
 	call->addr = ss_arg(regs, 2);
 	call->end = ss_arg(regs, 3);
 	memset(o, 0, sizeof(*o));
@@ -175,6 +187,8 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	call->watch = atomic_read(&call->vma->vm_mm->mm_users) <= 1 ?
 		      ss_watch_begin(call->vma->vm_mm) : NULL;
+	/* After its own watch began: a writer does not pollute itself. */
+	ss_writer_begin(call->vma->vm_mm, false);
 	ss_walk_vma(call->vma, call->addr, call->end, &t, &call->spans);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -221,17 +235,24 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	long now[SS_NR_RSS];
 	bool quiet = false;
 
+	if (!call->in_scope) {
+		ss_writer_end(call->vma->vm_mm);
+		return 0;
+	}
 	/* The counters first: the watch must cover up to this read. */
 	if (call->watch) {
 		ss_rss_read(mm, current->mm == mm, now);
 		quiet = ss_watch_end(call->watch);
+		if (!quiet)
+			ss_watch_interfered_call();
 	}
 	/*
 	 * Reading only the spans assumes nothing filled a slot outside them.
 	 * Only a quiet watch says so: an mm with one user, whose counters
-	 * nobody else changed.  Other threads may fault during a zap under a
-	 * read mmap_lock (MADV_DONTNEED), and reclaim or migration rewrite
-	 * PTEs through a moment where they are none: then read it all.
+	 * nobody else changed and no other writer touched.  Other threads may
+	 * fault during a zap under a read mmap_lock (MADV_DONTNEED), and
+	 * reclaim or migration rewrite PTEs through a moment where they are
+	 * none: then read it all.
 	 */
 	if (!quiet)
 		call->spans.complete = false;
@@ -257,6 +278,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
 	if (j.viol[SS_RULE_Z4])
 		ss_sample(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL);
+	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_zap_ret);
@@ -386,8 +408,18 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_SWAPIN);
 	call->vma = vmf->vma;
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;
+	/*
+	 * A fault for another mm (khugepaged's swap-in, GUP) counts straight
+	 * into that mm's counters: a writer its watches must know of
+	 * (rsswatch.c), in scope or not.
+	 */
+	call->mm = call->vma->vm_mm;
+	call->remote = current->mm != call->mm;
+	if (call->remote)
+		ss_writer_begin(call->mm, false);
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope)
+		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
 	call->orig_pte = pte_val(vmf->orig_pte);
 	ss_classify_pte(vmf->orig_pte, call->addr, &t);
@@ -426,8 +458,13 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 		return;
 	ss_rss_read(current->mm, true, now);
 	a.refs_dropped = ss_watch_freed(call->watch);
-	if (!ss_watch_end(call->watch) ||
-	    call->obs.before.kind != SS_CNT_SWAP ||
+	if (!ss_watch_end(call->watch)) {
+		if (call->obs.before.kind == SS_CNT_SWAP &&
+		    call->obs.after.kind == SS_CNT_PRESENT)
+			ss_watch_interfered_call();
+		return;
+	}
+	if (call->obs.before.kind != SS_CNT_SWAP ||
 	    call->obs.after.kind != SS_CNT_PRESENT)
 		return;
 	for (i = 0; i < SS_NR_RSS; i++)
@@ -444,6 +481,11 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_judgement j = { };
 	pte_t pte = __pte(0);
 
+	/* The VMA may be gone after a RETRY: the mm pointer is only hashed. */
+	if (call->remote)
+		ss_writer_end(call->mm);
+	if (!call->in_scope)
+		return 0;
 	/*
 	 * RETRY and COMPLETED mean do_swap_page dropped the mmap_lock: the
 	 * page tables may be gone, so the result is not read.
@@ -516,9 +558,14 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	ss_hit(SS_PROBE_RECLAIM);
 	call->folio = (void *)ss_arg(regs, 0);
 	call->vma = (void *)ss_arg(regs, 1);
-	ss_rss_reclaimed(call->vma->vm_mm);
-	if (!ss_in_scope(call->vma->vm_mm))
-		return 1;
+	/*
+	 * A writer of the mm's PTEs and counters until it returns, even for
+	 * the task's own watch (rsswatch.c), in scope or not.
+	 */
+	ss_writer_begin(call->vma->vm_mm, true);
+	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	if (!call->in_scope)
+		return 0;
 	call->addr = ss_arg(regs, 2);
 	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
 	call->nr = folio_nr_pages(call->folio);
@@ -567,12 +614,10 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int i;
 	pte_t pte;
 
-	/*
-	 * try_to_unmap_one changes the counters before it writes the swap
-	 * entry: a walk that read the cleared PTE in between must be told
-	 * by this second mark (see ss_fork_entry).
-	 */
-	ss_rss_reclaimed(call->vma->vm_mm);
+	if (!call->in_scope) {
+		ss_writer_end(call->vma->vm_mm);
+		return 0;
+	}
 	if (fail.failed)
 		t.c[SS_CNT_FAILED] = 1;
 	for (i = 0; i < call->nr; i++) {
@@ -612,6 +657,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (j.viol[SS_RULE_U2])
 		ss_sample(SS_RULE_U2, SS_PROBE_RECLAIM, call->addr,
 			  call->first_pte, call->first_pte, NULL);
+	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_reclaim_ret);
@@ -702,7 +748,7 @@ NOKPROBE_SYMBOL(ss_swap_free_pre);
  * Migration changes PTEs under the PTL (a PTE is briefly none between
  * ptep_clear_flush and the migration entry) but no RSS counter, so the
  * watches learn of it here: try_to_migrate_one(folio, vma, ...) and
- * remove_migration_pte(folio, vma, ...), at entry and at return.
+ * remove_migration_pte(folio, vma, ...) are writers from entry to return.
  */
 static int ss_migrate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -710,7 +756,7 @@ static int ss_migrate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_MIGRATE);
 	*vma = (void *)ss_arg(regs, 1);
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_begin((*vma)->vm_mm, false);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_migrate_entry);
@@ -722,7 +768,7 @@ static int ss_unmigrate_entry(struct kretprobe_instance *ri,
 
 	ss_hit(SS_PROBE_UNMIGRATE);
 	*vma = (void *)ss_arg(regs, 1);
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_begin((*vma)->vm_mm, false);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_unmigrate_entry);
@@ -731,7 +777,7 @@ static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_area_struct **vma = (void *)ri->data;
 
-	ss_rss_changed((*vma)->vm_mm);
+	ss_writer_end((*vma)->vm_mm);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_migrate_ret);

@@ -11,9 +11,20 @@
  * changes it; a polluted call is not judged.  (A kprobe on
  * mm_trace_rss_stat() would miss most changes: mm/memory.c inlines it into
  * its own callers, the zap among them.)  The watch table is fixed-size; a
- * call that finds it full is not judged either.  An mm's watches live in
- * the SS_WATCH_PROBE slots from its hash on: every rss_stat change looks
- * at those, not at the whole table.
+ * call that finds it full is not judged either.
+ *
+ * The tracepoint fires after the change, and a zap counts the entries it
+ * clears only at the end of each page table (add_mm_rss_vec()), so a
+ * concurrent writer's change can be visible to the judged call before the
+ * writer's tracepoint runs.  Under a memcg OOM that happens: the OOM
+ * reaper zaps a victim's mm (unmap_page_range under mmap_read_lock) while
+ * the victim faults or runs exit_mmap's own zap.  So the probed writers
+ * (zap, reclaim unmap, migration) also say when they start and finish:
+ * a call is polluted as well when such a writer of its mm by another task
+ * was in flight at any time during the call.  In-flight writers are counted
+ * per hash bucket of the mm (a collision only costs a judgement).  An mm's
+ * watches live in the SS_WATCH_PROBE slots from its hash on: every
+ * rss_stat change looks at those, not at the whole table.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -26,6 +37,11 @@
 #define SS_WATCH_BITS	6
 #define SS_WATCH_SLOTS	(1 << SS_WATCH_BITS)
 #define SS_WATCH_PROBE	16
+#define SS_WRITER_BITS	8
+
+/* Why a watch is polluted. */
+#define SS_POLLUTED_CHANGE	BIT(0)	/* another task changed a counter */
+#define SS_POLLUTED_WRITER	BIT(1)	/* a writer was in flight */
 
 struct ss_watch {
 	struct mm_struct *mm;	/* claimed by cmpxchg from NULL */
@@ -38,6 +54,9 @@ struct ss_watch {
 static struct ss_watch ss_watches[SS_WATCH_SLOTS];
 static atomic_t ss_watching = ATOMIC_INIT(0);
 static atomic64_t ss_watch_full_calls = ATOMIC64_INIT(0);
+static atomic64_t ss_watch_interfered_calls = ATOMIC64_INIT(0);
+/* Probed writers (zap, reclaim unmap, migration) in flight, per mm hash. */
+static atomic_t ss_writers[1 << SS_WRITER_BITS];
 
 /* Probe context: start watching @mm for the current task, or NULL. */
 struct ss_watch *ss_watch_begin(struct mm_struct *mm)
@@ -55,6 +74,14 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 		WRITE_ONCE(w->entry, 0);
 		WRITE_ONCE(w->task, current);
 		atomic_inc(&ss_watching);
+		/*
+		 * Pairs with ss_writer_begin(): either it sees this watch or
+		 * this sees its count.  A writer already running may change
+		 * the counters or PTEs before its tracepoint says so.
+		 */
+		smp_mb__after_atomic();
+		if (atomic_read(&ss_writers[hash_ptr(mm, SS_WRITER_BITS)]))
+			atomic_or(SS_POLLUTED_WRITER, &w->polluted);
 		return w;
 	}
 	/* Not judged, and said so in the health file. */
@@ -70,11 +97,23 @@ u64 ss_watch_full(void)
 void ss_watch_full_reset(void)
 {
 	atomic64_set(&ss_watch_full_calls, 0);
+	atomic64_set(&ss_watch_interfered_calls, 0);
+}
+
+/* A Z4/S4 call is not judged: its watch ended polluted. */
+void ss_watch_interfered_call(void)
+{
+	atomic64_inc(&ss_watch_interfered_calls);
+}
+
+u64 ss_watch_interfered(void)
+{
+	return atomic64_read(&ss_watch_interfered_calls);
 }
 
 size_t ss_rsswatch_memory(void)
 {
-	return sizeof(ss_watches);
+	return sizeof(ss_watches) + sizeof(ss_writers);
 }
 
 /*
@@ -131,7 +170,7 @@ bool ss_watch_end(struct ss_watch *w)
 	return clean;
 }
 
-static void ss_pollute(struct mm_struct *mm, bool even_own)
+static void ss_pollute(struct mm_struct *mm, bool even_own, int why)
 {
 	unsigned int h, i;
 
@@ -143,26 +182,40 @@ static void ss_pollute(struct mm_struct *mm, bool even_own)
 
 		if (READ_ONCE(w->mm) == mm &&
 		    (even_own || READ_ONCE(w->task) != current))
-			atomic_set(&w->polluted, 1);
+			atomic_or(why, &w->polluted);
 	}
 }
 
-/* Probe context: @mm's counters changed, or its PTEs did (migration). */
-void ss_rss_changed(struct mm_struct *mm)
+/* Probe context: @mm's counters changed. */
+static void ss_rss_changed(struct mm_struct *mm)
 {
-	ss_pollute(mm, false);
+	ss_pollute(mm, false, SS_POLLUTED_CHANGE);
 }
 
 /*
- * Probe context: reclaim is unmapping a page of @mm.  That is never part
- * of a judged zap or fault, even when the watching task does it itself: a
- * fault short of memory reclaims in its own context (direct reclaim, e.g.
- * charging the new page to a memcg at its limit), and may unmap pages of
- * its own mm; the counters it then changes are not the fault's.
+ * Probe context, at the entry of a probed writer of @mm's PTEs and
+ * counters: the watches of @mm are polluted until ss_writer_end(), those
+ * of the calling task too when @even_own.  That is for reclaim: a fault
+ * short of memory reclaims in its own context (direct reclaim, e.g.
+ * charging the new page to a memcg at its limit) and may unmap pages of
+ * its own mm; the counters it then changes are not the fault's.  Every
+ * ss_writer_begin() must be followed by one ss_writer_end(), from the
+ * writer's return handler.
  */
-void ss_rss_reclaimed(struct mm_struct *mm)
+void ss_writer_begin(struct mm_struct *mm, bool even_own)
 {
-	ss_pollute(mm, true);
+	atomic_inc(&ss_writers[hash_ptr(mm, SS_WRITER_BITS)]);
+	/* Pairs with ss_watch_begin(). */
+	smp_mb__after_atomic();
+	ss_pollute(mm, even_own, SS_POLLUTED_WRITER);
+}
+
+/* Probe context, at the writer's return: all its changes are made. */
+void ss_writer_end(struct mm_struct *mm)
+{
+	/* The writer's PTE and counter changes before it leaves the count. */
+	smp_mb__before_atomic();
+	atomic_dec(&ss_writers[hash_ptr(mm, SS_WRITER_BITS)]);
 }
 
 /*

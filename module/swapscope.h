@@ -150,8 +150,8 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm);
 bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
-void ss_rss_changed(struct mm_struct *mm);
-void ss_rss_reclaimed(struct mm_struct *mm);
+void ss_writer_begin(struct mm_struct *mm, bool even_own);
+void ss_writer_end(struct mm_struct *mm);
 void ss_watch_entry(struct ss_watch *w, swp_entry_t entry);
 unsigned int ss_watch_freed(struct ss_watch *w);
 void ss_swap_freed(swp_entry_t entry);
@@ -160,6 +160,8 @@ void ss_rsswatch_exit(void);
 bool ss_rss_watching(void);
 u64 ss_watch_full(void);
 void ss_watch_full_reset(void);
+void ss_watch_interfered_call(void);
+u64 ss_watch_interfered(void);
 size_t ss_rsswatch_memory(void);
 
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */

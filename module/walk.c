@@ -382,6 +382,30 @@ static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 	w->t->c[SS_CNT_NONE] -= found;
 }
 
+/*
+ * What zapping [@addr, @end) of a PMD-mapped THP (or a PMD migration
+ * entry for one) takes from the RSS counters, as zap_huge_pmd() does:
+ * HPAGE_PMD_NR of its page's counter, none for the huge zero page (not
+ * anon, no mapping).  A range covering part of the PMD has it split first
+ * and zapped PTE by PTE: the pages in the range.  DAX and other special
+ * huge mappings are not counted (zap_huge_pmd() does not count them).
+ */
+static void ss_account_huge_pmd(struct ss_tally *t, pmd_t pmd,
+				unsigned long addr, unsigned long end)
+{
+	struct page *page = NULL;
+
+	if (pmd_present(pmd) && pmd_trans_huge(pmd) && !pmd_devmap(pmd)) {
+		if (pfn_valid(pmd_pfn(pmd)))
+			page = pmd_page(pmd);
+	} else if (is_pmd_migration_entry(pmd)) {
+		page = ss_entry_page(pmd_to_swp_entry(pmd));
+	}
+	if (!page || (!PageAnon(page) && !page->mapping))
+		return;
+	t->rss[mm_counter(page)] += (end - addr) >> PAGE_SHIFT;
+}
+
 static void ss_walk_pmds(struct ss_walk *w, pud_t *pud, unsigned long addr,
 			 unsigned long end)
 {
@@ -399,6 +423,7 @@ static void ss_walk_pmds(struct ss_walk *w, pud_t *pud, unsigned long addr,
 		/* THP, devmap, PMD migration entries: not PTE-level state. */
 		if (!pmd_present(val) || pmd_leaf(val) || pmd_devmap(val)) {
 			ss_walk_huge(w, addr, next);
+			ss_account_huge_pmd(w->t, val, addr, next);
 			continue;
 		}
 		if (unlikely(pmd_bad(val)))

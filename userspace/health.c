@@ -58,6 +58,10 @@ int health_load(struct health *h)
 	    health_u64(f, "scope_skipped", &h->scope_skipped) ||
 	    health_u64(f, "memory_bytes", &h->memory_bytes))
 		goto bad;
+	/* Optional: a module before it has no such line. */
+	if (ss_file_find(f, "watch_interfered") &&
+	    health_u64(f, "watch_interfered", &h->watch_interfered))
+		goto bad;
 	return 0;
 bad:
 	ss_bad_record(f);

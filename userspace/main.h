@@ -65,6 +65,8 @@ struct health {
 	const char *scope;	/* "none" or a tgid */
 	uint64_t scope_skipped;
 	uint64_t memory_bytes;
+	/* Z4/S4 calls another writer of the mm overlapped; 0 if not said. */
+	uint64_t watch_interfered;
 };
 
 int health_load(struct health *h);

@@ -98,6 +98,9 @@
  *              events_dropped=0     event records lost: reader too slow
  *              watch_full=0         Z4/S4 calls not judged: watch table full
  *              walk_truncated=0     walks cut by walk_budget (floor figures)
+ *              watch_interfered=0   Z4/S4 calls not judged: another writer
+ *                                   of the mm (reclaim, zap, migration)
+ *                                   overlapped them; by design, not a loss
  *              scope=none           or the tgid whose process tree is watched
  *              scope_skipped=0      probe hits outside the scope, ignored
  *              events_reader=0      1 while the events file is open

@@ -31,10 +31,17 @@
  *   MM_ANONPAGES -N for munmap's present pages): obs +1 per zap call, viol
  *   0 -- +1 for MADV_DONTNEED and munmap, +nvma at exit.
  * - exit: exit_mmap() returns with every counter zero: Z3 obs +1 viol 0.
+ * - THP munmap: a 2 MiB-aligned VMA of two PMD-mapped THPs (THP is
+ *   "always" in Debian's config; MADV_HUGEPAGE asks anyway), munmap of the
+ *   first whole (zap_huge_pmd(): MM_ANONPAGES -HPAGE_PMD_NR; the walk
+ *   counts the huge PMD for its 512 pages) and of the second half of the
+ *   other (splitting the VMA splits the PMD first: 256 PTEs): one zap
+ *   each, Z4 obs +1 viol 0 each.  Skipped when no THP could be had.
  * No swap-in, fork or reclaim runs in these windows: their rules +0.
  * At the end: Z1, Z3, Z4 conform.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -82,6 +89,12 @@ static const struct sc_want want_munmap[] = {
 /* MADV_DONTNEED and munmap: one full zap over N swap PTEs. */
 static const struct sc_rule_want rules_one_zap[] = {
 	SC_RULE(Z1, N, 0, 0),
+	SC_RULE(Z4, 1, 0, 0),
+};
+
+/* A zap of present pages only: Z4 judges it, Z1 has nothing to judge. */
+static const struct sc_rule_want rules_thp[] = {
+	SC_RULE(Z1, 0, 0, 0),
 	SC_RULE(Z4, 1, 0, 0),
 };
 
@@ -186,6 +199,56 @@ static void do_munmap(void)
 		    "munmap: VmSwap back (kB)");
 }
 
+/* Two PMD-mapped THPs: munmap one whole, then half of the other. */
+static void thp_munmap(void)
+{
+	const size_t pmd = 2UL << 20;
+	struct sc_rules r0, r1;
+	struct sc_snap s0, s1;
+	char *m, *a;
+	long thp;
+
+	m = mmap(NULL, 4 * pmd, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		sc_bail("thp: mmap: %s", strerror(errno));
+	a = (char *)(((uintptr_t)m + pmd - 1) & ~(pmd - 1));
+	/* Leave exactly [a, a + 2 * pmd) mapped. */
+	if ((a > m && munmap(m, a - m)) ||
+	    munmap(a + 2 * pmd, m + 4 * pmd - (a + 2 * pmd)))
+		sc_bail("thp: trimming munmap: %s", strerror(errno));
+	madvise(a, 2 * pmd, MADV_HUGEPAGE);
+	memset(a, 0x5a, 2 * pmd);
+	thp = sc_smaps_kb(0, a, 2 * pmd, "AnonHugePages");
+	if (thp < 4096) {
+		sc_skip("no THP", "thp munmap: AnonHugePages %ld kB of 4096",
+			thp);
+		munmap(a, 2 * pmd);
+		return;
+	}
+
+	sc_snap(&s0);
+	sc_rules_snap(&r0);
+	if (munmap(a, pmd))
+		sc_bail("thp: munmap: %s", strerror(errno));
+	sc_rules_snap(&r1);
+	sc_snap(&s1);
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "thp whole");
+	sc_expect_stat(&s0, &s1, SS_PATH_ZAP_FULL, SS_PHASE_BEFORE,
+		       SS_CNT_HUGE, 1, "thp whole");
+	SC_EXPECT_RULES(&r0, &r1, rules_thp, "thp whole");
+
+	sc_snap(&s0);
+	sc_rules_snap(&r0);
+	if (munmap(a + pmd + pmd / 2, pmd / 2))
+		sc_bail("thp: munmap: %s", strerror(errno));
+	sc_rules_snap(&r1);
+	sc_snap(&s1);
+	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "thp half");
+	SC_EXPECT_RULES(&r0, &r1, rules_thp, "thp half");
+	munmap(a + pmd, pmd / 2);
+}
+
 static void child(int to_parent, int go_fd)
 {
 	char *p, c;
@@ -274,6 +337,7 @@ int main(void)
 	dontneed();
 	do_munmap();
 	do_exit_zap();
+	thp_munmap();
 
 	/* ---- verdicts this scenario fixes on the stock kernel ---- */
 	sc_rules_snap(&r);

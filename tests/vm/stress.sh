@@ -35,31 +35,31 @@ ss_wait_line() {	# ss_wait_line FILE PATTERN: up to 60 s
 ss_kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "${2:-/proc/meminfo}"; }
 ss_flags() { sed 's/^\(rule=[^ ]*\) .* enabled=/\1 enabled=/' "$dbg/rules"; }
 # swapscope check against guest-check.sh's stock baseline: no new
-# divergence.  FINDING, not explained yet: under these stress loads Z4 and
-# S4 (a call's RSS change against what it cleared or mapped, judged with
-# the rss_stat watch of rsswatch.c) see a few violations, in processes
-# exiting or faulting under load, OOM victims or not.  Those two are
-# reported (samples as "#" lines, a skip line), not judged, until
-# understood; any other new divergence fails.
+# divergence, Z4 and S4 (the RSS accounting rules) included.  Under the
+# memcg OOM below they used to see a few violations; the causes found
+# were swapscope's own misjudgements (README, Reliability): zaps of
+# PMD-mapped THPs (Z4; the walk did not count what a huge PMD was worth)
+# and calls that overlapped another writer of their mm (Z4 and S4; the
+# OOM reaper zapping a victim while it faults or exits, reclaim already
+# under way, whose counter changes could be seen before their rss_stat
+# tracepoint).  Both are fixed in the module (walk.c, rsswatch.c); calls
+# overlapped by another writer are not judged and are counted in
+# health's watch_interfered, printed below.
 ss_check_baseline() {	# ss_check_baseline WHAT
 	[ -r /tmp/stock.baseline ] || return 0
 	out=$(swapscope check --baseline /tmp/stock.baseline 2>&1)
 	rc=$?
-	new=$(printf '%s\n' "$out" | sed -n 's/^new divergence: \([A-Z][0-9]\) .*/\1/p' | tr '\n' ' ')
 	if [ $rc -eq 0 ]; then
 		echo "ok - stress: $1: check against the stock baseline, no new divergence"
-	elif [ -z "$new" ]; then
-		notok "stress: $1: check failed: $(printf '%s' "$out" | head -c 300)"
-	elif [ -z "$(printf '%s\n' $new | grep -vxE 'Z4|S4')" ]; then
-		for r in $new; do
-			grep "^rule=$r seq=" "$dbg/samples" | head -n 2 | sed "s/^/# stress: $1: FINDING: sample: /"
+	elif printf '%s\n' "$out" | grep -q '^new divergence'; then
+		for r in $(printf '%s\n' "$out" | sed -n 's/^new divergence: \([A-Z][0-9]\) .*/\1/p'); do
+			grep "^rule=$r seq=" "$dbg/samples" | head -n 2 | sed "s/^/# stress: $1: sample: /"
 		done
-		echo "# stress: $1: FINDING: $(printf '%s\n' "$out" | grep '^new divergence' | tr '\n' ' ')"
-		echo "skip - stress: $1: new divergence in ${new% } (RSS accounting) under load: unexplained finding, see the # lines"
-		echo "ok - stress: $1: check against the stock baseline, no other rule newly diverges"
-	else
 		notok "stress: $1: new divergence: $(printf '%s\n' "$out" | grep '^new divergence' | tr '\n' ' ')"
+	else
+		notok "stress: $1: check failed: $(printf '%s' "$out" | head -c 300)"
 	fi
+	echo "# stress: $1: $(grep -E '^rule=(Z4|S4) ' "$dbg/rules" | sed 's/^rule=\([A-Z0-9]*\) .* observations=\([0-9]*\) violations=\([0-9]*\) .*/\1 \3 violations in \2 observations,/' | tr '\n' ' ')$(sed -n 's/^watch_interfered=//p' "$dbg/health") Z4/S4 calls not judged (another writer of the mm in flight)"
 }
 ss_hits() {	# ss_hits PROBE: its hits in the probes file
 	sed -n "s/^probe=$1 .* hits=\([0-9]*\) .*/\1/p" "$dbg/probes"
