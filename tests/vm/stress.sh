@@ -567,6 +567,15 @@ ss_cycles() {
 		    $2 - b[$1] > 8192 { print $1, int(($2 - b[$1]) / 1024) }' \
 		/tmp/.slab.before /tmp/.slab.after | sort -k 2 -rn | head -n 6 | tr '\n' ' ')
 	[ -n "$grew" ] && echo "# stress: cycles: slab growth (cache kB): $grew"
+	# SLUB merges caches of one size and flags: /proc/slabinfo shows a
+	# merged cache under one of its names.  Say whose objects it holds.
+	for c in $(printf '%s\n' $grew | awk 'NR % 2'); do
+		t=$(readlink "/sys/kernel/slab/$c") || continue
+		shared=$(for l in /sys/kernel/slab/*; do
+				[ -L "$l" ] && [ "$(readlink "$l")" = "$t" ] && basename "$l"
+			 done | grep -vx "$c" | head -n 8 | tr '\n' ' ')
+		echo "# stress: cycles: slab cache $c is merged (${t##*/}) with: ${shared:-nothing else}"
+	done
 	echo "# stress: cycles: $cycles load/unload cycles; per load memory_bytes=$mb (percpu $pcpu, vmalloc $vmem, kretprobe $kret), $vmmod vmalloc areas of the module"
 	echo "# stress: cycles: unloaded before/after: SUnreclaim $b_sunr/$m_sunr kB, Percpu $b_pcpu/$m_pcpu kB, VmallocUsed $b_vmu/$m_vmu kB, module_alloc areas $b_modalloc/$m_modalloc, areas of unloaded code $b_vmbare/$m_vmbare"
 	# A leak per cycle would be 50 times it.  Tolerance: four times what
