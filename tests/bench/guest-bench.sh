@@ -173,13 +173,18 @@ bt_stop() {
 
 # --- per-workload counters (swapscope) -------------------------------------
 probes_snap() { sed -n 's/^probe=\([a-z_]*\) .* hits=\([0-9]*\) nmissed=\([0-9]*\).*/\1 \2 \3/p' "$dbg/probes"; }
-dropped() { sed -n 's/^rule=[A-Z0-9]* dropped=\([0-9]*\)$/\1/p' "$dbg/samples" | awk '{ s += $1 } END { print s + 0 }'; }
+# dropped: what the module lost (health: event records, calls its watch
+# table or walk budget could not judge); samples_dropped: violation
+# samples its 8-entry rings and rate limit did not keep, by design.
+dropped() { awk -F= '$1 == "events_dropped" || $1 == "watch_full" || $1 == "walk_truncated" { s += $2 } END { print s + 0 }' "$dbg/health"; }
+samples_dropped() { sed -n 's/^rule=[A-Z0-9]* dropped=\([0-9]*\)$/\1/p' "$dbg/samples" | awk '{ s += $1 } END { print s + 0 }'; }
 
 run_one() {	# cond name prog size iters
 	cond=$1 name=$2
 	if [ "$cond" = swapscope ]; then
 		probes_snap > /tmp/p0
 		d0=$(dropped)
+		sd0=$(samples_dropped)
 	fi
 	out=$(cd /tmp && timeout -s KILL "$limit" "$bench" "$3" "$4" "$5" 2>&1 </dev/null)
 	rc=$?
@@ -191,10 +196,10 @@ run_one() {	# cond name prog size iters
 	extra=
 	if [ "$cond" = swapscope ]; then
 		probes_snap > /tmp/p1
-		extra=$(awk -v d="$(($(dropped) - d0))" 'NR == FNR { h[$1] = $2; m[$1] = $3; next }
+		extra=$(awk -v d="$(($(dropped) - d0))" -v sd="$(($(samples_dropped) - sd0))" 'NR == FNR { h[$1] = $2; m[$1] = $3; next }
 			{ dh += $2 - h[$1]; dm = $3 - m[$1]; tm += dm
 			  l = l (l == "" ? "" : ",") $1 ":" dm }
-			END { printf "hits=%d nmissed=%d dropped=%d missed_by_probe=%s", dh, tm, d, l }' /tmp/p0 /tmp/p1)
+			END { printf "hits=%d nmissed=%d dropped=%d samples_dropped=%d missed_by_probe=%s", dh, tm, d, sd, l }' /tmp/p0 /tmp/p1)
 	fi
 	echo "BENCH-RUN round=$round cond=$cond name=$name $(printf '%s\n' "$out" | tail -n 1) $extra"
 	case "$cond ${BENCH_SS_ARGS:-}" in

@@ -104,6 +104,7 @@ def build(args, parsed):
                                            "bpftrace-off"),
             "nmissed": sum(r.get("nmissed", 0) for r in ss),
             "dropped": sum(r.get("dropped", 0) for r in ss),
+            "samples_dropped": sum(r.get("samples_dropped", 0) for r in ss),
             "nmissed_by_probe": missed,
             "swapscope_hits_per_run":
                 statistics.median([r.get("hits", 0) for r in ss]) if ss else None,
@@ -143,13 +144,15 @@ def table(res):
           f" {res['rounds']} rounds, medians in seconds; ratios: medians of"
           " the per-round paired ratios")
     print(f"{'workload':<15} {'baseline':>9} {'swapscope':>9} {'bpftrace':>9}"
-          f" {'ss/base':>8} {'bt/base':>8} {'nmissed':>8} {'dropped':>8}")
+          f" {'ss/base':>8} {'bt/base':>8} {'nmissed':>8} {'dropped':>8}"
+          f" {'samples_dropped':>15}")
     for w in res["workloads"]:
         print(f"{w['name']:<15} {fmt(w['baseline_s'], '9.4f')}"
               f" {fmt(w['swapscope_s'], '9.4f')} {fmt(w['bpftrace_s'], '9.4f')}"
               f" {fmt(w['ratio_swapscope'], '8.3f')}"
               f" {fmt(w['ratio_bpftrace'], '8.3f')}"
-              f" {w['nmissed']:>8} {w['dropped']:>8}")
+              f" {w['nmissed']:>8} {w['dropped']:>8}"
+              f" {w['samples_dropped']:>15}")
     for phase, m in res["memory"].items():
         print(f"# memory {phase}: " +
               " ".join(f"{k}={v}" for k, v in m.items()))
@@ -177,6 +180,9 @@ def check(res):
             f"{w['name']} timed under {', '.join(CONDS)}: {vals}")
         say(w["ratio_swapscope"] is not None and w["ratio_bpftrace"] is not None,
             f"{w['name']} has both paired ratios")
+        say(w["nmissed"] == 0 and w["dropped"] == 0,
+            f"{w['name']}: swapscope missed {w['nmissed']} hits and lost "
+            f"{w['dropped']} events or judgements")
     say(len(res["bpftrace"]["attach_s"]) == res["rounds"],
         "bpftrace attached once per round")
     say("load" in res["memory"], "module memory footprint measured")
