@@ -511,9 +511,25 @@ void ss_walk_range(struct mm_struct *mm, unsigned long addr,
 		ss_walk(&w, mm, addr, end);
 }
 
+/* Walk [addr, end) clipped to @vma; hugetlb VMAs have no PTE-level entries. */
+static void ss_walk_clipped(struct ss_walk *w, struct vm_area_struct *vma,
+			    unsigned long addr, unsigned long end)
+{
+	addr = max(addr, vma->vm_start);
+	end = min(end, vma->vm_end);
+	if (addr >= end)
+		return;
+	if (is_vm_hugetlb_page(vma)) {
+		w->t->c[SS_CNT_HUGE]++;
+		return;
+	}
+	ss_walk(w, vma->vm_mm, addr, end);
+}
+
 /*
- * Walk part of a VMA; hugetlb VMAs have no PTE-level entries to classify.
- * With @record, also note the spans that held anything (see ss_span_note).
+ * Walk part of a VMA.  With @record, also note the spans that held
+ * anything (spans.c); they stay incomplete when the walk is cut, the VMA
+ * is hugetlb or the range empty, and the return then reads everything.
  */
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		 unsigned long end, struct ss_tally *t, struct ss_spans *record)
@@ -524,44 +540,26 @@ void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		record->n = 0;
 		record->complete = false;
 	}
-	addr = max(addr, vma->vm_start);
-	end = min(end, vma->vm_end);
-	if (addr >= end)
-		return;
-	if (is_vm_hugetlb_page(vma)) {
-		t->c[SS_CNT_HUGE]++;
-		return;
-	}
-	ss_walk(&w, vma->vm_mm, addr, end);
+	ss_walk_clipped(&w, vma, addr, end);
 }
 
 /*
  * The same walk at the probed function's return, reading PTEs only where
  * the entry walk's @spans held something: the tally equals a full walk's
- * as long as the rest of the range stayed none, which holds for a zap
- * (it only clears, and puts markers where it cleared) and for fork (both
- * mmap_locks are held; the child gets only what the parent had).  Spans
- * of an entry walk cut short are incomplete: then the whole range is read.
+ * as long as the rest of the range stayed none.  The callers make sure it
+ * did: a zap only clears, and puts markers where it cleared, and fork
+ * holds both mmap_locks (the child gets only what the parent had); their
+ * watches tell when anyone else could have written (see ss_zap_ret and
+ * ss_fork_ret), and then they mark the spans incomplete.  Incomplete
+ * spans make this read the whole range.
  */
 void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
 		   unsigned long end, const struct ss_spans *spans,
 		   struct ss_tally *t)
 {
-	struct ss_walk w = { .t = t, .only = spans };
+	struct ss_walk w = { .t = t, .only = spans->complete ? spans : NULL };
 
-	if (!spans->complete) {
-		ss_walk_vma(vma, addr, end, t, NULL);
-		return;
-	}
-	addr = max(addr, vma->vm_start);
-	end = min(end, vma->vm_end);
-	if (addr >= end)
-		return;
-	if (is_vm_hugetlb_page(vma)) {
-		t->c[SS_CNT_HUGE]++;
-		return;
-	}
-	ss_walk(&w, vma->vm_mm, addr, end);
+	ss_walk_clipped(&w, vma, addr, end);
 }
 
 /*
