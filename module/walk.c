@@ -340,8 +340,7 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
 	}
 	pte_unmap(ptes);
 	if (w->record && r.run_end)
-		ss_span_note(w->record, r.run_start, r.run_end,
-					     SS_SPAN_GAP);
+		ss_span_note(w->record, r.run_start, r.run_end, SS_SPAN_GAP);
 	w->t->c[SS_CNT_SWAP] += r.swap;
 	w->t->c[SS_CNT_SWAP_EXCLUSIVE] += r.excl;
 	w->t->rss[MM_SWAPENTS] += r.swap;
