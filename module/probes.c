@@ -427,9 +427,16 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	memset(o, 0, sizeof(*o));
 	ss_view_pte(vmf->orig_pte, &o->before, &slot);
-	/* As do_swap_page decides: not cached, synchronous device, one user. */
+	/*
+	 * As do_swap_page decides: not cached, synchronous device, one
+	 * user of the slot.  Only in an mm with one user: else another
+	 * thread's fault of the same PTE may bring the folio into the swap
+	 * cache and map it first (this fault then fails pte_same and maps
+	 * nothing), and the PTE at return is not this fault's to judge.
+	 */
 	o->fresh = slot.count_known && !slot.in_cache &&
-		   (slot.flags & SWP_SYNCHRONOUS_IO) && slot.count == 1;
+		   (slot.flags & SWP_SYNCHRONOUS_IO) && slot.count == 1 &&
+		   atomic_read(&call->vma->vm_mm->mm_users) == 1;
 	o->stable_writes = slot.flags & SWP_STABLE_WRITES;
 
 	/* S4 only for a task alone in its mm: no other thread's cache. */

@@ -118,6 +118,8 @@ static const struct cmd cmds[] = {
 	  "kretprobe, its state (active or unavailable), hits, nmissed (hits\n"
 	  "lost because no kretprobe instance was free or a probe was already\n"
 	  "running) and why an unavailable probe could not be registered.\n"
+	  "With the module loaded as time_handlers=1, a line gives each\n"
+	  "probe's handler time per hit (JSON: \"run_ns\" per probe, the total).\n"
 	  "A last line counts the unavailable probes and the missed hits;\n"
 	  "then one line per rule that disabled itself on an internal\n"
 	  "inconsistency (JSON: \"failed_rules\": [{\"rule\", \"reason\"}]).\n" },

@@ -17,6 +17,8 @@ struct probe_row {
 	uint64_t hits;
 	uint64_t nmissed;
 	uint64_t maxactive;
+	bool has_run_ns;	/* modules before time_handlers lack it */
+	uint64_t run_ns;
 };
 
 struct probe_summary {
@@ -37,6 +39,9 @@ static int probe_parse(struct ss_file *f, const struct ss_record *r,
 	    ss_rec_u64(f, r, "nmissed", &p->nmissed) ||
 	    ss_rec_u64(f, r, "maxactive", &p->maxactive) ||
 	    ss_rec_str(f, r, "reason", &p->reason))
+		return ss_bad_record(f);
+	p->has_run_ns = ss_rec_get(r, "run_ns");
+	if (p->has_run_ns && ss_rec_u64(f, r, "run_ns", &p->run_ns))
 		return ss_bad_record(f);
 	return 0;
 }
@@ -90,6 +95,10 @@ static void status_json_probe(const struct probe_row *p)
 	jsonw_u64_field(w, "hits", p->hits);
 	jsonw_u64_field(w, "nmissed", p->nmissed);
 	jsonw_u64_field(w, "maxactive", p->maxactive);
+	if (p->has_run_ns)
+		jsonw_u64_field(w, "run_ns", p->run_ns);
+	else
+		jsonw_null_field(w, "run_ns");
 	if (strcmp(p->reason, "-"))
 		jsonw_string_field(w, "reason", p->reason);
 	else
@@ -165,6 +174,28 @@ static void status_json(const struct ss_version *v, const struct probe_row *p,
 	jsonw_finish(w);
 }
 
+/*
+ * The module's own cost, when it was loaded with time_handlers=1: time in
+ * each probe's handlers per hit.  Nothing is said without it.
+ */
+static void status_run_ns(const struct probe_row *p, size_t n)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!p[i].run_ns || !p[i].hits)
+			continue;
+		if (!*sep)
+			printf("\nhandler time per hit (time_handlers=1):");
+		printf("%s %s %" PRIu64 " ns", sep, p[i].probe,
+		       p[i].run_ns / p[i].hits);
+		sep = ",";
+	}
+	if (*sep)
+		printf("\n");
+}
+
 static const unsigned char probe_align[] = {
 	TABLE_LEFT, TABLE_LEFT, TABLE_LEFT, TABLE_LEFT,
 	TABLE_RIGHT, TABLE_RIGHT, TABLE_LEFT,
@@ -201,6 +232,7 @@ static void status_plain(const struct ss_version *v, const struct probe_row *p,
 	}
 	table_print(&t);
 	table_free(&t);
+	status_run_ns(p, sum->probes);
 	printf("\n%zu of %zu probes unavailable, nmissed total %" PRIu64 "\n",
 	       sum->unavailable, sum->probes, sum->nmissed);
 }

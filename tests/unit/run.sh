@@ -246,7 +246,9 @@ check "status --json: module object" \
 check "status --json: cli abi equals module abi" \
 	json 'd["cli"]["abi"] == d["module"]["abi"] and d["cli"]["version"] == "0.1.0"'
 check "status --json: probe objects carry exactly the documented keys" \
-	json 'all(list(p) == ["probe", "symbol", "type", "state", "hits", "nmissed", "maxactive", "reason"] for p in d["probes"])'
+	json 'all(list(p) == ["probe", "symbol", "type", "state", "hits", "nmissed", "maxactive", "run_ns", "reason"] for p in d["probes"])'
+check "status --json: run_ns null from a module without it" \
+	json 'all(p["run_ns"] is None for p in d["probes"])'
 check "status --json: an active probe has reason null" \
 	json 'd["probes"][0]["reason"] is None and d["probes"][0]["hits"] == 120'
 check "status --json: summary" \
@@ -270,6 +272,22 @@ check "status -p: same document as -j" \
 
 run_on "$fx/healthy" status --json
 check "options after the command work too" eval 'rc_is 0 && json_ok'
+
+# time_handlers=1: run_ns in probes, handler time per hit in status.
+rm -rf "$tmp/timed" && cp -r "$fx/healthy" "$tmp/timed"
+sed -i 's/$/ run_ns=0/; s/^\(probe=swapin .*\) run_ns=0$/\1 run_ns=1280000/; s/^\(probe=zap .*\) run_ns=0$/\1 run_ns=2400000/' "$tmp/timed/probes"
+run_on "$tmp/timed" status
+check "status, timed: handler time per hit of the probes with hits and time" \
+	eval 'rc_is 0 && out_has "^handler time per hit \(time_handlers=1\): zap 20000 ns, swapin 5000 ns$"'
+run_on "$fx/healthy" status
+check "status, untimed: no handler time line" out_lacks 'handler time'
+run_on "$tmp/timed" -j status
+check "status -j, timed: run_ns per probe" \
+	json '{p["probe"]: p["run_ns"] for p in d["probes"]}["swapin"] == 1280000 and {p["probe"]: p["run_ns"] for p in d["probes"]}["fork"] == 0'
+sed -i 's/^\(probe=fork .*\) run_ns=0$/\1 run_ns=12x/' "$tmp/timed/probes"
+run_on "$tmp/timed" status
+check "status, a malformed run_ns: exit 2 naming the file" \
+	eval 'rc_is 2 && grep -q "probes" "$tmp/err"'
 
 # --- stats --------------------------------------------------------------------
 

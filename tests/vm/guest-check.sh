@@ -845,6 +845,11 @@ elif err=$(insmod "$ko" time_handlers=1 2>&1); then
 	else
 		notok "time_handlers=1: swapin hits=$hits run_ns=$ns; idle probes with time: $idle"
 	fi
+	if swapscope status | grep -Eq "^handler time per hit \(time_handlers=1\):.* swapin [0-9]+ ns"; then
+		echo "ok - time_handlers=1: swapscope status shows the handler time per hit"
+	else
+		notok "time_handlers=1: swapscope status: $(swapscope status 2>&1 | tail -n 4)"
+	fi
 	unload || notok "time_handlers: cannot unload"
 else
 	notok "insmod time_handlers=1: $err"
