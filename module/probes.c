@@ -318,7 +318,7 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * none, which the walk below could read.  The watch is marked when
 	 * they touch this mm; then the return walks read everything.
 	 */
-	call->watch = ss_watch_begin(call->src->vm_mm);
+	call->watch = ss_watch_begin_for_walk(call->src->vm_mm);
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];

@@ -59,7 +59,7 @@ static atomic64_t ss_watch_interfered_calls = ATOMIC64_INIT(0);
 static atomic_t ss_writers[1 << SS_WRITER_BITS];
 
 /* Probe context: start watching @mm for the current task, or NULL. */
-struct ss_watch *ss_watch_begin(struct mm_struct *mm)
+static struct ss_watch *ss_watch_claim(struct mm_struct *mm)
 {
 	unsigned int h = hash_ptr(mm, SS_WATCH_BITS), i;
 
@@ -84,9 +84,28 @@ struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 			atomic_or(SS_POLLUTED_WRITER, &w->polluted);
 		return w;
 	}
-	/* Not judged, and said so in the health file. */
-	atomic64_inc(&ss_watch_full_calls);
 	return NULL;
+}
+
+/* Probe context: start watching @mm for a Z4/S4 judgement, or NULL. */
+struct ss_watch *ss_watch_begin(struct mm_struct *mm)
+{
+	struct ss_watch *w = ss_watch_claim(mm);
+
+	/* Not judged, and said so in the health file. */
+	if (!w)
+		atomic64_inc(&ss_watch_full_calls);
+	return w;
+}
+
+/*
+ * Probe context: a watch only to learn whether anyone else wrote @mm
+ * during a walk (fork).  Without one the walk reads everything: a full
+ * table costs time, not a judgement, and is not counted as unseen.
+ */
+struct ss_watch *ss_watch_begin_for_walk(struct mm_struct *mm)
+{
+	return ss_watch_claim(mm);
 }
 
 u64 ss_watch_full(void)

@@ -147,6 +147,7 @@ void ss_stats_reset(void);
 
 struct ss_watch;
 struct ss_watch *ss_watch_begin(struct mm_struct *mm);
+struct ss_watch *ss_watch_begin_for_walk(struct mm_struct *mm);
 bool ss_watch_end(struct ss_watch *w);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
