@@ -102,6 +102,9 @@ struct ss_probe_slot {
 	};
 	enum ss_probe_state state;
 	const char *reason;
+	/* time_handlers=1: the handlers the timed ones call */
+	kprobe_pre_handler_t pre;
+	kretprobe_handler_t entry, ret;
 };
 
 static DEFINE_PER_CPU(u64, ss_hits[SS_NR_PROBES]);
@@ -627,27 +630,21 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	if (fail.failed)
 		t.c[SS_CNT_FAILED] = 1;
+	/* Each page's judgement adds to the call's; its own is the rise. */
 	for (i = 0; i < call->nr; i++) {
 		unsigned long addr = call->addr + i * PAGE_SIZE;
-		struct ss_judgement pj, *pjp = &j;
+		u32 u1 = j.viol[SS_RULE_U1], u3 = j.viol[SS_RULE_U3];
 
-		/* A small folio, the common case, is judged in place. */
-		if (call->nr > 1) {
-			memset(&pj, 0, sizeof(pj));
-			pjp = &pj;
-		}
 		fail.young |= call->page[i] & SS_PG_YOUNG;
 		if (!ss_read_pte(call->vma, addr, &pte))
 			continue;
 		ss_classify_pte(pte, addr, &t);
 		ss_view_pte(pte, &after, NULL);
 		ss_page_view(call->page[i], &before);
-		ss_judge_unmap_page(&before, &after, call->for_swapout, pjp);
-		if (pjp != &j)
-			ss_judgement_add(&j, pjp);
-		if (pjp->viol[SS_RULE_U1])
+		ss_judge_unmap_page(&before, &after, call->for_swapout, &j);
+		if (j.viol[SS_RULE_U1] != u1)
 			ss_reclaim_sample(SS_RULE_U1, call, addr, pte, &after);
-		if (pjp->viol[SS_RULE_U3])
+		if (j.viol[SS_RULE_U3] != u3)
 			ss_reclaim_sample(SS_RULE_U3, call, addr, pte, &after);
 	}
 	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_AFTER, &t);
@@ -789,68 +786,6 @@ static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_migrate_ret);
 
-/* ---- time_handlers=1: what each probe's handlers cost, per hit ---- */
-
-/*
- * Like bpftool's run_time_ns: off by default, chosen at load, so that the
- * handlers registered without it pay nothing for it.
- */
-bool ss_time_handlers;
-static DEFINE_PER_CPU(u64, ss_run_ns[SS_NR_PROBES]);
-
-#define SS_TIMED(wrapper, fn, id, type)					\
-static int wrapper(type p, struct pt_regs *regs)			\
-{									\
-	u64 t0 = local_clock();						\
-	int ret = fn(p, regs);						\
-									\
-	this_cpu_add(ss_run_ns[SS_PROBE_##id], local_clock() - t0);	\
-	return ret;							\
-}									\
-NOKPROBE_SYMBOL(wrapper)
-
-SS_TIMED(ss_zap_entry_t, ss_zap_entry, ZAP, struct kretprobe_instance *);
-SS_TIMED(ss_zap_ret_t, ss_zap_ret, ZAP, struct kretprobe_instance *);
-SS_TIMED(ss_zap_single_pre_t, ss_zap_single_pre, ZAP_SINGLE, struct kprobe *);
-SS_TIMED(ss_zap_mapping_pre_t, ss_zap_mapping_pre, ZAP_MAPPING, struct kprobe *);
-SS_TIMED(ss_fork_entry_t, ss_fork_entry, FORK, struct kretprobe_instance *);
-SS_TIMED(ss_fork_ret_t, ss_fork_ret, FORK, struct kretprobe_instance *);
-SS_TIMED(ss_swapin_entry_t, ss_swapin_entry, SWAPIN, struct kretprobe_instance *);
-SS_TIMED(ss_swapin_ret_t, ss_swapin_ret, SWAPIN, struct kretprobe_instance *);
-SS_TIMED(ss_reclaim_entry_t, ss_reclaim_entry, RECLAIM, struct kretprobe_instance *);
-SS_TIMED(ss_reclaim_ret_t, ss_reclaim_ret, RECLAIM, struct kretprobe_instance *);
-SS_TIMED(ss_teardown_entry_t, ss_teardown_entry, TEARDOWN, struct kretprobe_instance *);
-SS_TIMED(ss_teardown_ret_t, ss_teardown_ret, TEARDOWN, struct kretprobe_instance *);
-SS_TIMED(ss_shmem_entry_t, ss_shmem_entry, SHMEM_SWAP, struct kretprobe_instance *);
-SS_TIMED(ss_shmem_ret_t, ss_shmem_ret, SHMEM_SWAP, struct kretprobe_instance *);
-SS_TIMED(ss_migrate_entry_t, ss_migrate_entry, MIGRATE, struct kretprobe_instance *);
-SS_TIMED(ss_migrate_ret_t, ss_migrate_ret, MIGRATE, struct kretprobe_instance *);
-SS_TIMED(ss_swap_free_pre_t, ss_swap_free_pre, SWAP_FREE, struct kprobe *);
-SS_TIMED(ss_unmigrate_entry_t, ss_unmigrate_entry, UNMIGRATE, struct kretprobe_instance *);
-SS_TIMED(ss_unmigrate_ret_t, ss_migrate_ret, UNMIGRATE, struct kretprobe_instance *);
-
-static const struct {
-	kprobe_pre_handler_t pre;
-	kretprobe_handler_t entry, ret;
-} ss_timed[SS_NR_PROBES] = {
-	[SS_PROBE_ZAP] = { .entry = ss_zap_entry_t, .ret = ss_zap_ret_t },
-	[SS_PROBE_ZAP_SINGLE] = { .pre = ss_zap_single_pre_t },
-	[SS_PROBE_ZAP_MAPPING] = { .pre = ss_zap_mapping_pre_t },
-	[SS_PROBE_FORK] = { .entry = ss_fork_entry_t, .ret = ss_fork_ret_t },
-	[SS_PROBE_SWAPIN] = { .entry = ss_swapin_entry_t, .ret = ss_swapin_ret_t },
-	[SS_PROBE_RECLAIM] = { .entry = ss_reclaim_entry_t,
-			       .ret = ss_reclaim_ret_t },
-	[SS_PROBE_TEARDOWN] = { .entry = ss_teardown_entry_t,
-				.ret = ss_teardown_ret_t },
-	[SS_PROBE_SHMEM_SWAP] = { .entry = ss_shmem_entry_t,
-				  .ret = ss_shmem_ret_t },
-	[SS_PROBE_MIGRATE] = { .entry = ss_migrate_entry_t,
-			       .ret = ss_migrate_ret_t },
-	[SS_PROBE_SWAP_FREE] = { .pre = ss_swap_free_pre_t },
-	[SS_PROBE_UNMIGRATE] = { .entry = ss_unmigrate_entry_t,
-				 .ret = ss_unmigrate_ret_t },
-};
-
 /* ---- registration ---- */
 
 #define SS_KP(id, pre)						\
@@ -877,6 +812,55 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 		.entry_handler = ss_unmigrate_entry, .handler = ss_migrate_ret,
 		.data_size = sizeof(struct vm_area_struct *) } },
 };
+
+/*
+ * time_handlers=1: like bpftool's run_time_ns, off by default and chosen
+ * at load, so that the handlers registered without it pay nothing for it.
+ * Then these are registered in the handlers' place, and call them.
+ */
+bool ss_time_handlers;
+static DEFINE_PER_CPU(u64, ss_run_ns[SS_NR_PROBES]);
+
+static void ss_timed_add(const struct ss_probe_slot *p, u64 t0)
+{
+	this_cpu_add(ss_run_ns[p - ss_probes], local_clock() - t0);
+}
+NOKPROBE_SYMBOL(ss_timed_add);
+
+static int ss_timed_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct ss_probe_slot *p = container_of(kp, struct ss_probe_slot, kp);
+	u64 t0 = local_clock();
+	int ret = p->pre(kp, regs);
+
+	ss_timed_add(p, t0);
+	return ret;
+}
+NOKPROBE_SYMBOL(ss_timed_pre);
+
+static int ss_timed_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_probe_slot *p = container_of(get_kretprobe(ri),
+					       struct ss_probe_slot, rp);
+	u64 t0 = local_clock();
+	int ret = p->entry(ri, regs);
+
+	ss_timed_add(p, t0);
+	return ret;
+}
+NOKPROBE_SYMBOL(ss_timed_entry);
+
+static int ss_timed_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_probe_slot *p = container_of(get_kretprobe(ri),
+					       struct ss_probe_slot, rp);
+	u64 t0 = local_clock();
+	int ret = p->ret(ri, regs);
+
+	ss_timed_add(p, t0);
+	return ret;
+}
+NOKPROBE_SYMBOL(ss_timed_ret);
 
 #define SS_X_DESC(id, pname, sym, ret) \
 	[SS_PROBE_##id] = { .name = pname, .symbol = sym, .is_ret = ret },
@@ -909,18 +893,20 @@ static const char *ss_register_reason(int err)
 
 static int ss_probe_register(struct ss_probe_slot *p)
 {
-	int id = p - ss_probes;
-
 	if (!p->is_ret) {
 		p->kp.symbol_name = p->symbol;
-		if (ss_time_handlers)
-			p->kp.pre_handler = ss_timed[id].pre;
+		if (ss_time_handlers) {
+			p->pre = p->kp.pre_handler;
+			p->kp.pre_handler = ss_timed_pre;
+		}
 		return register_kprobe(&p->kp);
 	}
 	p->rp.kp.symbol_name = p->symbol;
 	if (ss_time_handlers) {
-		p->rp.entry_handler = ss_timed[id].entry;
-		p->rp.handler = ss_timed[id].ret;
+		p->entry = p->rp.entry_handler;
+		p->ret = p->rp.handler;
+		p->rp.entry_handler = ss_timed_entry;
+		p->rp.handler = ss_timed_ret;
 	}
 	/* do_swap_page sleeps on I/O: each sleeper holds an instance. */
 	p->rp.maxactive = ss_maxactive;

@@ -58,8 +58,13 @@ static atomic64_t ss_watch_interfered_calls = ATOMIC64_INIT(0);
 /* Probed writers (zap, reclaim unmap, migration) in flight, per mm hash. */
 static atomic_t ss_writers[1 << SS_WRITER_BITS];
 
-/* Probe context: start watching @mm for the current task, or NULL. */
-static struct ss_watch *ss_watch_claim(struct mm_struct *mm)
+/*
+ * Probe context: start watching @mm for the current task, or NULL.  As
+ * such only to learn whether anyone else wrote @mm during a walk (fork):
+ * without a watch the walk reads everything, a full table costs time,
+ * not a judgement, and is not counted as unseen.
+ */
+struct ss_watch *ss_watch_begin_for_walk(struct mm_struct *mm)
 {
 	unsigned int h = hash_ptr(mm, SS_WATCH_BITS), i;
 
@@ -90,22 +95,12 @@ static struct ss_watch *ss_watch_claim(struct mm_struct *mm)
 /* Probe context: start watching @mm for a Z4/S4 judgement, or NULL. */
 struct ss_watch *ss_watch_begin(struct mm_struct *mm)
 {
-	struct ss_watch *w = ss_watch_claim(mm);
+	struct ss_watch *w = ss_watch_begin_for_walk(mm);
 
 	/* Not judged, and said so in the health file. */
 	if (!w)
 		atomic64_inc(&ss_watch_full_calls);
 	return w;
-}
-
-/*
- * Probe context: a watch only to learn whether anyone else wrote @mm
- * during a walk (fork).  Without one the walk reads everything: a full
- * table costs time, not a judgement, and is not counted as unseen.
- */
-struct ss_watch *ss_watch_begin_for_walk(struct mm_struct *mm)
-{
-	return ss_watch_claim(mm);
 }
 
 u64 ss_watch_full(void)

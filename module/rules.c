@@ -221,22 +221,6 @@ void ss_judge_unmap_call(const struct ss_unmap_fail *f, struct ss_judgement *j)
 }
 
 /* Z3, seed 000: an mm torn down by exit_mmap holds no pages or entries. */
-static u32 ss_add_sat(u32 a, u32 b)
-{
-	return a + b < a ? ~0U : a + b;
-}
-
-void ss_judgement_add(struct ss_judgement *dst, const struct ss_judgement *src)
-{
-	unsigned int r;
-
-	for (r = 0; r < SS_NR_RULES; r++) {
-		dst->obs[r] = ss_add_sat(dst->obs[r], src->obs[r]);
-		dst->viol[r] = ss_add_sat(dst->viol[r], src->viol[r]);
-		dst->impact[r] = ss_add_sat(dst->impact[r], src->impact[r]);
-	}
-}
-
 void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
 {
 	int i;

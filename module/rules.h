@@ -150,9 +150,6 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
 void ss_judge_unmap_call(const struct ss_unmap_fail *f,
 			 struct ss_judgement *j);
 void ss_judge_teardown(const long rss[4], struct ss_judgement *j);
-/* Add @src into @dst (saturating): several judgements made one. */
-void ss_judgement_add(struct ss_judgement *dst,
-		      const struct ss_judgement *src);
 void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 		      const long actual[SS_NR_RSS], struct ss_judgement *j);
 void ss_judge_swapin_acct(const struct ss_swapin_acct *a,

@@ -501,15 +501,6 @@ static void ss_walk(struct ss_walk *w, struct mm_struct *mm,
 		w->record->complete = true;
 }
 
-void ss_walk_range(struct mm_struct *mm, unsigned long addr,
-		   unsigned long end, struct ss_tally *t)
-{
-	struct ss_walk w = { .t = t };
-
-	if (addr < end)
-		ss_walk(&w, mm, addr, end);
-}
-
 /* Walk [addr, end) clipped to @vma; hugetlb VMAs have no PTE-level entries. */
 static void ss_walk_clipped(struct ss_walk *w, struct vm_area_struct *vma,
 			    unsigned long addr, unsigned long end)
