@@ -876,6 +876,7 @@ static void ss_audit_account(struct ss_audit *a)
 		j.viol[SS_RULE_C2] = min_t(u64, a->viol, j.obs[SS_RULE_C2]);
 		a->obs -= j.obs[SS_RULE_C2];
 		a->viol -= j.viol[SS_RULE_C2];
+		j.touched = BIT(SS_RULE_C2);
 		ss_rules_account(&j, SS_SOURCE_AUDIT, 0);
 	}
 	for (i = 0; i < res->nbad; i++) {

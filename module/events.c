@@ -68,7 +68,7 @@ static u64 ss_seq;
 static u64 ss_dropped;		/* since load */
 static u64 ss_dropped_unseen;	/* since the reader's last record */
 static DEFINE_RAW_SPINLOCK(ss_events_lock);
-static bool ss_events_on;	/* the file is open: keep records */
+bool ss_events_on;	/* the file is open: keep records */
 static atomic_t ss_events_readers = ATOMIC_INIT(0);
 static DEFINE_MUTEX(ss_events_read_lock);
 

@@ -396,6 +396,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 			round.obs[rule] += j.obs[rule];
 			round.viol[rule] += j.viol[rule];
 			round.impact[rule] += j.impact[rule];
+			round.touched |= j.touched & BIT(rule);
 			if (j.viol[rule]) {
 				ss_view_pte(__pte(pg->pte), &v, NULL);
 				ss_sample(rule, SS_SRC_PAGEMAP, addr, pg->pte,

@@ -405,7 +405,6 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (void *)ss_arg(regs, 0);
 	struct ss_swapin_call *call = (void *)ri->data;
-	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 	struct ss_swapin_obs *o = &call->obs;
 	struct ss_slot slot;
 
@@ -425,11 +424,10 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
 	call->orig_pte = pte_val(vmf->orig_pte);
-	ss_classify_pte(vmf->orig_pte, call->addr, &t);
-	ss_stats_add(SS_PATH_SWAPIN, SS_PHASE_BEFORE, &t);
-
 	memset(o, 0, sizeof(*o));
 	ss_view_pte(vmf->orig_pte, &o->before, &slot);
+	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_BEFORE, false);
+	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_BEFORE, &o->before);
 	/*
 	 * As do_swap_page decides: not cached, synchronous device, one
 	 * user of the slot.  Only in an mm with one user: else another
@@ -486,7 +484,6 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_swapin_call *call = (void *)ri->data;
 	vm_fault_t ret = regs_return_value(regs);
-	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 	struct ss_swapin_obs *o = &call->obs;
 	struct ss_judgement j = { };
 	pte_t pte = __pte(0);
@@ -504,13 +501,10 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_watch_end(call->watch);
 		return 0;
 	}
-	if (ret & VM_FAULT_ERROR)
-		t.c[SS_CNT_FAILED] = 1;
 	ss_read_pte(call->vma, call->addr, &pte);
-	ss_classify_pte(pte, call->addr, &t);
-	ss_stats_add(SS_PATH_SWAPIN, SS_PHASE_AFTER, &t);
-
 	ss_view_pte(pte, &o->after, NULL);
+	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_AFTER, ret & VM_FAULT_ERROR);
+	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_AFTER, &o->after);
 	ss_judge_swapin(o, &j);
 	if (ret & VM_FAULT_ERROR)
 		ss_watch_end(call->watch);
@@ -560,7 +554,6 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
 	struct ss_reclaim_call *call = (void *)ri->data;
-	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 	struct ss_pte_view v;
 	unsigned int i;
 	pte_t pte;
@@ -595,13 +588,13 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 		call->page[i] = 0;
 		if (!ss_read_pte(call->vma, addr, &pte))
 			continue;
-		ss_classify_pte(pte, addr, &t);
 		ss_view_pte(pte, &v, NULL);
+		ss_stats_view(SS_PATH_RECLAIM, SS_PHASE_BEFORE, &v);
 		call->page[i] = ss_page_flags(&v);
 		if (!i)
 			call->first_pte = pte_val(pte);
 	}
-	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_BEFORE, &t);
+	ss_stats_call(SS_PATH_RECLAIM, SS_PHASE_BEFORE, false);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_reclaim_entry);
@@ -617,7 +610,6 @@ static void ss_reclaim_sample(enum ss_rule rule, const struct ss_reclaim_call *c
 static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_reclaim_call *call = (void *)ri->data;
-	struct ss_tally t = { .c[SS_CNT_CALLS] = 1 };
 	struct ss_unmap_fail fail = { .failed = !regs_return_value(regs) };
 	struct ss_pte_view before, after;
 	struct ss_judgement j = { };
@@ -628,8 +620,6 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_writer_end(call->vma->vm_mm);
 		return 0;
 	}
-	if (fail.failed)
-		t.c[SS_CNT_FAILED] = 1;
 	/* Each page's judgement adds to the call's; its own is the rise. */
 	for (i = 0; i < call->nr; i++) {
 		unsigned long addr = call->addr + i * PAGE_SIZE;
@@ -638,8 +628,8 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		fail.young |= call->page[i] & SS_PG_YOUNG;
 		if (!ss_read_pte(call->vma, addr, &pte))
 			continue;
-		ss_classify_pte(pte, addr, &t);
 		ss_view_pte(pte, &after, NULL);
+		ss_stats_view(SS_PATH_RECLAIM, SS_PHASE_AFTER, &after);
 		ss_page_view(call->page[i], &before);
 		ss_judge_unmap_page(&before, &after, call->for_swapout, &j);
 		if (j.viol[SS_RULE_U1] != u1)
@@ -647,7 +637,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		if (j.viol[SS_RULE_U3] != u3)
 			ss_reclaim_sample(SS_RULE_U3, call, addr, pte, &after);
 	}
-	ss_stats_add(SS_PATH_RECLAIM, SS_PHASE_AFTER, &t);
+	ss_stats_call(SS_PATH_RECLAIM, SS_PHASE_AFTER, fail.failed);
 
 	/* Causes other than the access bit (seed 003's list). */
 	fail.known_cause = (call->vma->vm_flags & VM_LOCKED) ||

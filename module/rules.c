@@ -86,9 +86,9 @@ void ss_judge_swap_sighting(const struct ss_pte_view *v,
 {
 	if (v->kind != SS_CNT_SWAP || !v->swap_excl || !v->count_known)
 		return;
-	j->obs[SS_RULE_F1]++;
+	ss_obs(j, SS_RULE_F1, 1);
 	if (v->swap_count > 1)
-		j->viol[SS_RULE_F1]++;
+		ss_viol(j, SS_RULE_F1, 1);
 }
 
 /*
@@ -106,22 +106,22 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
 	if (b->kind != SS_CNT_SWAP || a->kind != SS_CNT_PRESENT || !a->anon)
 		return;
 
-	j->obs[SS_RULE_S1]++;
+	ss_obs(j, SS_RULE_S1, 1);
 	if (a->writable && !a->anon_excl)
-		j->viol[SS_RULE_S1]++;
+		ss_viol(j, SS_RULE_S1, 1);
 
 	if (o->fresh) {
-		j->obs[SS_RULE_S3]++;
+		ss_obs(j, SS_RULE_S3, 1);
 		if (!a->anon_excl)
-			j->viol[SS_RULE_S3]++;
+			ss_viol(j, SS_RULE_S3, 1);
 	}
 
 	if (b->swap_excl && !o->fresh && o->stable_writes && a->writeback) {
-		j->obs[SS_RULE_S2]++;
+		ss_obs(j, SS_RULE_S2, 1);
 		if (a->anon_excl)
-			j->viol[SS_RULE_S2]++;
+			ss_viol(j, SS_RULE_S2, 1);
 		/* The inverted check would have kept exclusivity here. */
-		j->impact[SS_RULE_S2]++;
+		ss_impact(j, SS_RULE_S2, 1);
 	}
 }
 
@@ -133,15 +133,15 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
  */
 void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 {
-	j->obs[SS_RULE_F1] += o->child_swap;
-	j->viol[SS_RULE_F1] += o->child_swap_excl + o->parent_swap_excl_after;
+	ss_obs(j, SS_RULE_F1, o->child_swap);
+	ss_viol(j, SS_RULE_F1, o->child_swap_excl + o->parent_swap_excl_after);
 	if (!o->failed && o->child_swapents_delta != (long)o->child_swap)
-		j->viol[SS_RULE_F1]++;
+		ss_viol(j, SS_RULE_F1, 1);
 
 	if (o->cow) {
-		j->obs[SS_RULE_F2] += o->parent_migration_write;
-		j->viol[SS_RULE_F2] += o->child_migration_write +
-				       o->parent_migration_write_after;
+		ss_obs(j, SS_RULE_F2, o->parent_migration_write);
+		ss_viol(j, SS_RULE_F2, o->child_migration_write +
+			o->parent_migration_write_after);
 	}
 }
 
@@ -155,23 +155,23 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 {
 	if (o->mapping) {
-		j->obs[SS_RULE_Z2] += o->swap + o->migration_file;
+		ss_obs(j, SS_RULE_Z2, o->swap + o->migration_file);
 		if (o->swap > o->swap_after)
-			j->viol[SS_RULE_Z2] += o->swap - o->swap_after;
+			ss_viol(j, SS_RULE_Z2, o->swap - o->swap_after);
 		/* A single-folio zap leaves other folios' entries alone. */
 		if (!o->single_folio)
-			j->viol[SS_RULE_Z2] += o->migration_file_after;
+			ss_viol(j, SS_RULE_Z2, o->migration_file_after);
 		/* Zaps, not entries: a zap the old code would have cut short. */
 		if (o->migration_file)
-			j->impact[SS_RULE_Z2]++;
+			ss_impact(j, SS_RULE_Z2, 1);
 		return;
 	}
-	j->obs[SS_RULE_Z1] += o->nonpresent;
-	j->viol[SS_RULE_Z1] += o->nonpresent_after;
+	ss_obs(j, SS_RULE_Z1, o->nonpresent);
+	ss_viol(j, SS_RULE_Z1, o->nonpresent_after);
 	if (!o->markers_allowed)
-		j->viol[SS_RULE_Z1] += o->markers_after;
+		ss_viol(j, SS_RULE_Z1, o->markers_after);
 	if (o->has_details && (o->swap || o->migration))
-		j->impact[SS_RULE_Z1]++;
+		ss_impact(j, SS_RULE_Z1, 1);
 }
 
 /*
@@ -187,19 +187,19 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
 	if (before->kind != SS_CNT_PRESENT)
 		return;
 	if (before->anon && after->kind == SS_CNT_SWAP) {
-		j->obs[SS_RULE_U1]++;
+		ss_obs(j, SS_RULE_U1, 1);
 		if (after->swap_excl != before->anon_excl)
-			j->viol[SS_RULE_U1]++;
+			ss_viol(j, SS_RULE_U1, 1);
 		/* Before the series, this exclusivity was forgotten. */
 		if (before->anon_excl)
-			j->impact[SS_RULE_U1]++;
+			ss_impact(j, SS_RULE_U1, 1);
 	}
 	if (for_swapout && before->shmem &&
 	    (after->kind == SS_CNT_NONE || after->kind == SS_CNT_UFFD_WP_MARKER)) {
-		j->obs[SS_RULE_U3]++;
+		ss_obs(j, SS_RULE_U3, 1);
 		if (after->kind == SS_CNT_NONE) {
-			j->viol[SS_RULE_U3]++;
-			j->impact[SS_RULE_U3]++;
+			ss_viol(j, SS_RULE_U3, 1);
+			ss_impact(j, SS_RULE_U3, 1);
 		}
 	}
 }
@@ -213,11 +213,11 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
  */
 void ss_judge_unmap_call(const struct ss_unmap_fail *f, struct ss_judgement *j)
 {
-	j->obs[SS_RULE_U2]++;
+	ss_obs(j, SS_RULE_U2, 1);
 	if (f->failed && f->young && !f->known_cause)
-		j->viol[SS_RULE_U2]++;
+		ss_viol(j, SS_RULE_U2, 1);
 	if (!f->failed && f->young && f->reclaim)
-		j->impact[SS_RULE_U2]++;
+		ss_impact(j, SS_RULE_U2, 1);
 }
 
 /* Z3, seed 000: an mm torn down by exit_mmap holds no pages or entries. */
@@ -225,10 +225,10 @@ void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
 {
 	int i;
 
-	j->obs[SS_RULE_Z3]++;
+	ss_obs(j, SS_RULE_Z3, 1);
 	for (i = 0; i < 4; i++) {
 		if (rss[i]) {
-			j->viol[SS_RULE_Z3]++;
+			ss_viol(j, SS_RULE_Z3, 1);
 			return;
 		}
 	}
@@ -245,10 +245,10 @@ void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 {
 	int i;
 
-	j->obs[SS_RULE_Z4]++;
+	ss_obs(j, SS_RULE_Z4, 1);
 	for (i = 0; i < SS_NR_RSS; i++) {
 		if (expected[i] != actual[i]) {
-			j->viol[SS_RULE_Z4]++;
+			ss_viol(j, SS_RULE_Z4, 1);
 			return;
 		}
 	}
@@ -267,9 +267,9 @@ void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 
 	if (ok && a->refs_known)
 		ok = a->refs_dropped == 1;
-	j->obs[SS_RULE_S4]++;
+	ss_obs(j, SS_RULE_S4, 1);
 	if (!ok)
-		j->viol[SS_RULE_S4]++;
+		ss_viol(j, SS_RULE_S4, 1);
 }
 
 /* C1, seed 004: a shmem-owned swap slot is plain count 1. */
@@ -277,11 +277,11 @@ void ss_judge_shmem_swap(const struct ss_pte_view *slot, struct ss_judgement *j)
 {
 	if (!slot->count_known)
 		return;
-	j->obs[SS_RULE_C1]++;
+	ss_obs(j, SS_RULE_C1, 1);
 	if (slot->swap_count != 1) {
-		j->viol[SS_RULE_C1]++;
+		ss_viol(j, SS_RULE_C1, 1);
 		if (slot->swap_count == SS_SWAP_MAP_SHMEM)
-			j->impact[SS_RULE_C1]++;
+			ss_impact(j, SS_RULE_C1, 1);
 	}
 }
 
@@ -302,12 +302,12 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 	if (t->shmem_swapped) {
 		if (pme & SS_PM_PRESENT)
 			return;
-		j->obs[SS_RULE_P1]++;
+		ss_obs(j, SS_RULE_P1, 1);
 		if (!swap) {
-			j->viol[SS_RULE_P1]++;
+			ss_viol(j, SS_RULE_P1, 1);
 			/* The PTE was left none: what a marker would have kept. */
 			if (t->kind == SS_CNT_NONE)
-				j->impact[SS_RULE_P1]++;
+				ss_impact(j, SS_RULE_P1, 1);
 		}
 		return;
 	}
@@ -323,16 +323,16 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		if (!t->migration_held &&
 		    !(swap && (pme & SS_PM_PFRAME_MASK) == t->migration_frame))
 			return;
-		j->obs[SS_RULE_P2]++;
+		ss_obs(j, SS_RULE_P2, 1);
 		if (swap)
-			j->viol[SS_RULE_P2]++;
+			ss_viol(j, SS_RULE_P2, 1);
 		break;
 	case SS_CNT_UFFD_WP_MARKER:
 		if (pme & SS_PM_PRESENT)
 			return;
-		j->obs[SS_RULE_P3]++;
+		ss_obs(j, SS_RULE_P3, 1);
 		if (swap)
-			j->viol[SS_RULE_P3]++;
+			ss_viol(j, SS_RULE_P3, 1);
 		break;
 	default:
 		break;
@@ -376,7 +376,7 @@ void ss_judge_slot(u32 count, u32 ptes, u32 shmem_owners,
 {
 	if (!count && !ptes && !shmem_owners)
 		return;
-	j->obs[SS_RULE_C2]++;
+	ss_obs(j, SS_RULE_C2, 1);
 	if (ss_slot_state(count, ptes, shmem_owners) != SS_SLOT_OK)
-		j->viol[SS_RULE_C2]++;
+		ss_viol(j, SS_RULE_C2, 1);
 }

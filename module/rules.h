@@ -38,17 +38,44 @@ struct ss_pte_view {
 	bool anon_excl;		/* present: PageAnonExclusive */
 	bool shmem;		/* present: a shmem page (swap-backed, not anon) */
 	bool writeback;		/* present: PageWriteback */
+	bool migration_file;	/* migration: the page is a file or shmem page */
 	bool swap_excl;		/* swap: the exclusive bit of seed 001 */
 	bool count_known;	/* swap: swap_count was read */
 	u8 swap_count;		/* swap: swap_map count without SWAP_HAS_CACHE */
 };
 
-/* What one observation adds, rule by rule. */
+/*
+ * What one observation adds, rule by rule.  @touched has a bit for every
+ * rule the judges wrote, so that a probe accounts for those few rules and
+ * does not scan all SS_NR_RULES three times per hit; whoever fills the
+ * arrays by hand (pagemap.c, audit.c) sets the bits too.
+ */
 struct ss_judgement {
 	u32 obs[SS_NR_RULES];
 	u32 viol[SS_NR_RULES];
 	u32 impact[SS_NR_RULES];
+	u32 touched;
 };
+
+_Static_assert(SS_NR_RULES <= 32, "ss_judgement.touched has a bit per rule");
+
+static inline void ss_obs(struct ss_judgement *j, enum ss_rule r, u32 n)
+{
+	j->obs[r] += n;
+	j->touched |= 1U << r;
+}
+
+static inline void ss_viol(struct ss_judgement *j, enum ss_rule r, u32 n)
+{
+	j->viol[r] += n;
+	j->touched |= 1U << r;
+}
+
+static inline void ss_impact(struct ss_judgement *j, enum ss_rule r, u32 n)
+{
+	j->impact[r] += n;
+	j->touched |= 1U << r;
+}
 
 /* do_swap_page: the faulting PTE and what the fault left. */
 struct ss_swapin_obs {

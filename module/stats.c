@@ -71,6 +71,50 @@ void ss_stats_add(enum ss_path path, enum ss_phase phase,
 			this_cpu_add(ss_stats->c[path][phase][i], t->c[i]);
 }
 
+/* Probe context: one call on @path, and whether it failed. */
+void ss_stats_call(enum ss_path path, enum ss_phase phase, bool failed)
+{
+	this_cpu_inc(ss_stats->c[path][phase][SS_CNT_CALLS]);
+	if (failed)
+		this_cpu_inc(ss_stats->c[path][phase][SS_CNT_FAILED]);
+}
+
+/*
+ * Probe context: one PTE the handler already decoded, counted as
+ * ss_classify_pte counts it.  The one-PTE paths (swap-in, reclaim) use
+ * this instead of a tally: a tally is 280 bytes to clear and 21 counters
+ * to scan for the three or four a PTE can touch.
+ */
+void ss_stats_view(enum ss_path path, enum ss_phase phase,
+		   const struct ss_pte_view *v)
+{
+	u64 __percpu *c = ss_stats->c[path][phase];
+
+	this_cpu_inc(c[v->kind]);
+	switch (v->kind) {
+	case SS_CNT_PRESENT:
+		if (v->writable)
+			this_cpu_inc(c[SS_CNT_PRESENT_WRITABLE]);
+		if (v->anon)
+			this_cpu_inc(c[SS_CNT_PRESENT_ANON]);
+		if (v->anon_excl)
+			this_cpu_inc(c[SS_CNT_PRESENT_ANON_EXCL]);
+		break;
+	case SS_CNT_SWAP:
+		if (v->swap_excl)
+			this_cpu_inc(c[SS_CNT_SWAP_EXCLUSIVE]);
+		break;
+	case SS_CNT_MIGRATION_READ:
+	case SS_CNT_MIGRATION_READ_EXCL:
+	case SS_CNT_MIGRATION_WRITE:
+		if (v->migration_file)
+			this_cpu_inc(c[SS_CNT_MIGRATION_FILE]);
+		break;
+	default:
+		break;
+	}
+}
+
 u64 ss_stats_sum(enum ss_path path, enum ss_phase phase, enum ss_counter cnt)
 {
 	u64 sum = 0;

@@ -69,6 +69,9 @@ void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
 int ss_stats_init(void);
 size_t ss_stats_memory(void);
 void ss_stats_exit(void);
+void ss_stats_call(enum ss_path path, enum ss_phase phase, bool failed);
+void ss_stats_view(enum ss_path path, enum ss_phase phase,
+		   const struct ss_pte_view *v);
 void ss_stats_add(enum ss_path path, enum ss_phase phase,
 		  const struct ss_tally *t);
 u64 ss_stats_sum(enum ss_path path, enum ss_phase phase,
@@ -187,6 +190,14 @@ size_t ss_events_memory(void);
 u64 ss_events_dropped(void);
 void ss_events_reset(void);
 bool ss_events_followed(void);
+extern bool ss_events_on;
+
+/* Probe context: is anyone reading the events file (worth a record)? */
+static inline bool ss_events_wanted(void)
+{
+	return READ_ONCE(ss_events_on);
+}
+
 void ss_event_observe(enum ss_source source, unsigned long addr, u32 obs,
 		      u32 viol, u32 impact);
 void ss_event_verdict(enum ss_rule rule, enum ss_verdict verdict,

@@ -122,9 +122,10 @@ static unsigned long ss_seen_obs, ss_seen_viol;
 
 static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 {
+	unsigned long seen = obs | viol;
 	int r;
 
-	for (r = 0; r < SS_NR_RULES; r++) {
+	for_each_set_bit(r, &seen, SS_NR_RULES) {
 		if ((viol & BIT(r)) && !test_bit(r, &ss_seen_viol) &&
 		    !test_and_set_bit(r, &ss_seen_viol)) {
 			set_bit(r, &ss_seen_obs);
@@ -144,10 +145,11 @@ static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 		      unsigned long addr)
 {
+	unsigned long touched = j->touched;
 	u32 obs = 0, viol = 0, impact = 0;
 	int r;
 
-	for (r = 0; r < SS_NR_RULES; r++) {
+	for_each_set_bit(r, &touched, SS_NR_RULES) {
 		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
 		    !ss_rule_enabled(r))
 			continue;
@@ -161,7 +163,8 @@ void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 	if (!(obs | viol | impact))
 		return;
 	ss_verdict_changes(obs, viol, source);
-	ss_event_observe(source, addr, obs, viol, impact);
+	if (ss_events_wanted())
+		ss_event_observe(source, addr, obs, viol, impact);
 }
 
 /*

@@ -205,6 +205,7 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
 	case SS_CNT_MIGRATION_WRITE:
 		page = ss_entry_page(pte_to_swp_entry(pte));
 		v->anon = page && PageAnon(page);
+		v->migration_file = page && !v->anon;
 		break;
 	default:
 		break;

@@ -31,6 +31,13 @@ static int judged_as(const struct ss_judgement *j, const struct want *w,
 				impact = w[i].impact;
 			}
 		}
+		/* A count the probes would not account is as bad as a wrong one. */
+		if ((j->obs[r] | j->viol[r] | j->impact[r]) &&
+		    !(j->touched & (1U << r))) {
+			printf("# line %d: %s counted but not in touched\n",
+			       line, ss_rule_name(r));
+			bad = 1;
+		}
 		if (j->obs[r] == obs && j->viol[r] == viol &&
 		    j->impact[r] == impact)
 			continue;
