@@ -25,7 +25,7 @@ echo "== checkpatch.pl --no-tree"
 cp="$cache/scripts/checkpatch.pl --no-tree --terse --show-types"
 # shellcheck disable=SC2086
 $cp -f $(ls "$top"/module/*.c | grep -v '/rules.c$') "$top"/module/swapscope.h "$top"/module/rules.h \
-	"$top"/tests/inject/ssinject.c || rc=1
+	"$top"/tests/inject/ssinject.c "$top"/tests/bench/floor/ssfloor.c || rc=1
 # The compat header exists to hold the version tests checkpatch discourages
 # (the lttng-modules pattern).
 # shellcheck disable=SC2086
@@ -37,7 +37,8 @@ $cp --ignore COMPLEX_MACRO -f "$top"/module/uapi/swapscope.h "$top"/module/rules
 echo "== W=1 build"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-{ make -C "$top" module W=1 && make -C "$top/tests/inject" module W=1; } \
+{ make -C "$top" module W=1 && make -C "$top/tests/inject" module W=1 &&
+	make -C "$top/tests/bench" module W=1; } \
 	>"$log" 2>&1 || { cat "$log"; exit 1; }
 if grep -E "warning:|error:" "$log"; then
 	rc=1

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest bench runner (/run.sh of make bench): every workload with no module, with swapscope, with bpftrace; rounds interleaved.
+# Guest bench runner (/run.sh of make bench): every workload with no module, with swapscope, with its bare probes, with bpftrace; rounds interleaved.
 #
 # Machine-readable lines for tests/bench/report.py ("BENCH-..." key=value),
 # "# " progress lines and "not ok - " on failure, all on the console.
@@ -8,14 +8,16 @@
 #   BENCH_ROUNDS  rounds (default 5)
 # A round pairs every run with a baseline taken right next to it, so that
 # drift (other VMs on the host) cancels out of the ratios: first each
-# workload without the module and with it (insmod before, rmmod after);
-# then bpftrace is attached once and each workload runs with its probes
+# workload without the module, with it (insmod before, rmmod after) and
+# with ssfloor.ko ("probes": the same probes with handlers that only count
+# hits, the floor of any handler design on these probes); then bpftrace is attached once and each workload runs with its probes
 # disarmed (/sys/kernel/debug/kprobes/enabled 0: "bpftrace-off", the
-# kernel paths as without it) and armed.  The order inside a pair
-# alternates by workload and round.
+# kernel paths as without it) and armed.  The order inside a group
+# rotates by workload and round.
 #   BENCH_QUICK   1: tiny sizes and one iteration (make check's smoke)
 #   BENCH_ONLY    comma-separated workload names to run (default all)
-#   BENCH_CONDS   comma-separated conditions (default baseline,swapscope,bpftrace)
+#   BENCH_CONDS   comma-separated conditions (default
+#                 baseline,swapscope,probes,bpftrace)
 #   BENCH_TIMEOUT seconds per workload run (default 600)
 #   BENCH_SS_ARGS one module parameter for swapscope's insmod, e.g.
 #                 time_handlers=1: a "# bench: handlers" line per run with
@@ -28,6 +30,7 @@ mod=swapscope
 dbg=/sys/kernel/debug/swapscope
 klist=/sys/kernel/debug/kprobes/list
 bench=/bench/ssbench
+floor=/bench/ssfloor.ko
 script=/bench/counts.bt
 rounds=${BENCH_ROUNDS:-5}
 limit=${BENCH_TIMEOUT:-600}
@@ -70,7 +73,7 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 			keep[$1]')
 fi
 
-for f in "$ko" "$bench" "$script"; do
+for f in "$ko" "$bench" "$script" "$floor"; do
 	[ -f "$f" ] || { notok "$f missing from the initramfs"; exit 1; }
 done
 command -v bpftrace >/dev/null || { notok "bpftrace missing from the initramfs"; exit 1; }
@@ -132,6 +135,24 @@ ss_stop() {
 		[ $n -lt 50 ] || { notok "rmmod: $(rmmod $mod 2>&1)"; return 1; }
 		sleep 0.1
 	done
+}
+
+# The probes condition: ssfloor.ko loaded around the run; its hits and
+# misses are logged at rmmod (dmesg), as proof its probes ran.
+fl_start() {
+	if ! err=$(insmod "$floor" 2>&1); then
+		notok "insmod ssfloor: $err"
+		return 1
+	fi
+}
+fl_stop() {
+	n=0
+	until rmmod ssfloor 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || { notok "rmmod ssfloor: $(rmmod ssfloor 2>&1)"; return 1; }
+		sleep 0.1
+	done
+	echo "BENCH-FLOOR round=$round name=$name $(dmesg | sed -n 's/.*ssfloor: \(hits=.*\)$/\1/p' | tail -n 1)"
 }
 
 # bpftrace prints "Attaching N probes..." before it attaches; the probes
@@ -210,23 +231,36 @@ run_one() {	# cond name prog size iters
 }
 
 # --- rounds ----------------------------------------------------------------
-conds=",${BENCH_CONDS:-baseline,swapscope,bpftrace},"
+conds=",${BENCH_CONDS:-baseline,swapscope,probes,bpftrace},"
 want() { case $conds in *",$1,"*) return 0 ;; esac; return 1; }
 printf '%s\n' "$table" > /tmp/table
 pair() {	# pair N A B: "A B" or "B A", alternating with N
 	if [ $(($1 % 2)) = 0 ]; then echo "$2 $3"; else echo "$3 $2"; fi
 }
+rotate() {	# rotate N A B C: the three in an order that turns with N
+	case $(($1 % 3)) in
+	0) echo "$2 $3 $4" ;;
+	1) echo "$3 $4 $2" ;;
+	*) echo "$4 $2 $3" ;;
+	esac
+}
 round=1
 while [ "$round" -le "$rounds" ]; do
-	echo "# bench: round $round/$rounds: baseline and swapscope"
+	echo "# bench: round $round/$rounds: baseline, swapscope and its bare probes"
 	i=$round
 	while read -r name prog size iters; do
 		i=$((i + 1))
-		for cond in $(pair $i baseline swapscope); do
+		for cond in $(rotate $i baseline swapscope probes); do
 			want "$cond" || continue
-			if [ "$cond" = swapscope ]; then ss_start || continue; fi
+			case $cond in
+			swapscope) ss_start || continue ;;
+			probes) fl_start || continue ;;
+			esac
 			run_one "$cond" "$name" "$prog" "$size" "$iters"
-			if [ "$cond" = swapscope ]; then ss_stop; fi
+			case $cond in
+			swapscope) ss_stop ;;
+			probes) fl_stop ;;
+			esac
 		done
 	done < /tmp/table
 	if want bpftrace; then

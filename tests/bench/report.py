@@ -4,7 +4,7 @@
 #
 # Usage: tests/bench/report.py [--accel tcg] [--out FILE] [--check] CONSOLE_LOG
 #   --check: also print "ok"/"not ok" lines (make check's smoke): every
-#   workload has a median > 0 under each of the three conditions.
+#   workload has a median > 0 under each condition.
 # Exit 1 when the log holds no complete run (or, with --check, on "not ok").
 import argparse
 import json
@@ -12,9 +12,10 @@ import re
 import statistics
 import sys
 
+# probes: ssfloor.ko, swapscope's probes with handlers that only count.
 # bpftrace-off: bpftrace attached, its kprobes disarmed (the baseline
 # paired with each bpftrace run).
-CONDS = ("baseline", "swapscope", "bpftrace", "bpftrace-off")
+CONDS = ("baseline", "swapscope", "probes", "bpftrace", "bpftrace-off")
 LINE = re.compile(r"^(BENCH-[A-Z]+) ?(.*)$")
 
 
@@ -37,7 +38,7 @@ def fields(rest):
 
 def parse(path):
     meta, order, work = {}, [], {}
-    runs, attach, mem, memfile = [], [], [], []
+    runs, attach, mem, memfile, floor = [], [], [], [], []
     done = None
     with open(path, errors="replace") as f:
         for raw in f:
@@ -56,11 +57,13 @@ def parse(path):
                 attach.append(kv)
             elif kind == "BENCH-MEM":
                 mem.append(kv)
+            elif kind == "BENCH-FLOOR":
+                floor.append(kv)
             elif kind == "BENCH-MEMFILE":
                 memfile.append(kv)
             elif kind == "BENCH-DONE":
                 done = kv
-    return meta, order, work, runs, attach, mem, memfile, done
+    return meta, order, work, runs, attach, mem, memfile, floor, done
 
 
 def paired_ratio(secs_by_round, cond, base):
@@ -71,7 +74,7 @@ def paired_ratio(secs_by_round, cond, base):
 
 
 def build(args, parsed):
-    meta, order, work, runs, attach, mem, memfile, done = parsed
+    meta, order, work, runs, attach, mem, memfile, floor, done = parsed
     workloads = []
     for name in order:
         mine = [r for r in runs if r.get("name") == name]
@@ -99,13 +102,19 @@ def build(args, parsed):
             "swapscope_s": med["swapscope"],
             "bpftrace_s": med["bpftrace"],
             "bpftrace_off_s": med["bpftrace-off"],
+            "probes_s": med["probes"],
             "ratio_swapscope": paired_ratio(by_round, "swapscope", "baseline"),
+            "ratio_probes": paired_ratio(by_round, "probes", "baseline"),
             "ratio_bpftrace": paired_ratio(by_round, "bpftrace",
                                            "bpftrace-off"),
             "nmissed": sum(r.get("nmissed", 0) for r in ss),
             "dropped": sum(r.get("dropped", 0) for r in ss),
             "samples_dropped": sum(r.get("samples_dropped", 0) for r in ss),
             "nmissed_by_probe": missed,
+            "probes_nmissed": sum(f.get("nmissed", 0) for f in floor
+                                  if f.get("name") == name),
+            "probes_hits": [f.get("hits") for f in floor
+                            if f.get("name") == name],
             "swapscope_hits_per_run":
                 statistics.median([r.get("hits", 0) for r in ss]) if ss else None,
             "pages_per_run": mine[0].get("pages") if mine else None,
@@ -118,7 +127,8 @@ def build(args, parsed):
         "rounds": meta.get("rounds"),
         "ratios": "median over rounds of each run over the baseline run"
                   " next to it (bpftrace: over bpftrace-off, its probes"
-                  " disarmed)",
+                  " disarmed); probes: swapscope's probes with empty"
+                  " handlers (tests/bench/floor)",
         "complete": bool(done) and done.get("failed") == 0,
         "bpftrace": {
             "version": str(meta.get("bpftrace", "")).replace("_", " "),
@@ -144,13 +154,14 @@ def table(res):
           f" {res['rounds']} rounds, medians in seconds; ratios: medians of"
           " the per-round paired ratios")
     print(f"{'workload':<15} {'baseline':>9} {'swapscope':>9} {'bpftrace':>9}"
-          f" {'ss/base':>8} {'bt/base':>8} {'nmissed':>8} {'dropped':>8}"
-          f" {'samples_dropped':>15}")
+          f" {'ss/base':>8} {'bt/base':>8} {'pr/base':>8} {'nmissed':>8}"
+          f" {'dropped':>8} {'samples_dropped':>15}")
     for w in res["workloads"]:
         print(f"{w['name']:<15} {fmt(w['baseline_s'], '9.4f')}"
               f" {fmt(w['swapscope_s'], '9.4f')} {fmt(w['bpftrace_s'], '9.4f')}"
               f" {fmt(w['ratio_swapscope'], '8.3f')}"
               f" {fmt(w['ratio_bpftrace'], '8.3f')}"
+              f" {fmt(w['ratio_probes'], '8.3f')}"
               f" {w['nmissed']:>8} {w['dropped']:>8}"
               f" {w['samples_dropped']:>15}")
     for phase, m in res["memory"].items():
@@ -178,8 +189,13 @@ def check(res):
         vals = [w[c.replace("-", "_") + "_s"] for c in CONDS]
         say(all(v is not None and v > 0 for v in vals),
             f"{w['name']} timed under {', '.join(CONDS)}: {vals}")
-        say(w["ratio_swapscope"] is not None and w["ratio_bpftrace"] is not None,
-            f"{w['name']} has both paired ratios")
+        say(None not in (w["ratio_swapscope"], w["ratio_bpftrace"],
+                         w["ratio_probes"]),
+            f"{w['name']} has its three paired ratios")
+        say(len(w["probes_hits"]) == res["rounds"] and
+            all(isinstance(h, int) and h > 0 for h in w["probes_hits"]),
+            f"{w['name']}: the bare probes ran (hits per round"
+            f" {w['probes_hits']})")
         say(w["nmissed"] == 0 and w["dropped"] == 0,
             f"{w['name']}: swapscope missed {w['nmissed']} hits and lost "
             f"{w['dropped']} events or judgements")
