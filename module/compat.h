@@ -25,9 +25,4 @@ static inline bool ss_is_swapin_error(swp_entry_t entry)
 #endif
 }
 
-/* From mm/swap.h, a header private to mm/: one swap address space per 16k slots. */
-#ifndef SWAP_ADDRESS_SPACE_SHIFT
-#define SWAP_ADDRESS_SPACE_SHIFT	14
-#endif
-
 #endif /* SWAPSCOPE_COMPAT_H */

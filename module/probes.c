@@ -62,6 +62,7 @@ struct ss_fork_call {
 
 struct ss_swapin_call {
 	struct vm_area_struct *vma;
+	pmd_t *pmd;			/* vmf->pmd: the PTE's table at return */
 	unsigned long addr;
 	u64 orig_pte;
 	struct ss_swapin_obs obs;
@@ -423,6 +424,7 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!call->in_scope)
 		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
+	call->pmd = vmf->pmd;
 	call->orig_pte = pte_val(vmf->orig_pte);
 	memset(o, 0, sizeof(*o));
 	ss_view_pte(vmf->orig_pte, &o->before, &slot);
@@ -501,7 +503,12 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_watch_end(call->watch);
 		return 0;
 	}
-	ss_read_pte(call->vma, call->addr, &pte);
+	/*
+	 * The mmap_lock was held throughout (no RETRY): the PMD handle_pte_fault
+	 * found is still the one that maps the page table, and a page walk from
+	 * the PGD down would only find it again.
+	 */
+	ss_read_pte_pmd(call->pmd, call->addr, &pte);
 	ss_view_pte(pte, &o->after, NULL);
 	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_AFTER, ret & VM_FAULT_ERROR);
 	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_AFTER, &o->after);

@@ -1,26 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * swapscope: read-only access to swap state the kernel does not export:
- * a slot's swap_map count, whether its folio sits in the swap cache, and
- * the swap device's flags.
+ * a slot's swap_map count, whether a folio is in (or entering) the swap
+ * cache, and the swap device's flags.
  *
- * swap_info[] and swapper_spaces[] are not exported; their addresses come
- * from kallsyms (CONFIG_KALLSYMS_ALL), whose lookup function is itself
- * found through a kprobe, the usual way for out-of-tree observers.
- * Without them the rules that need swap counts stay not-observed.
+ * swap_info[] is not exported; its address comes from kallsyms
+ * (CONFIG_KALLSYMS_ALL), whose lookup function is itself found through a
+ * kprobe, the usual way for out-of-tree observers.
+ * Without it the rules that need swap counts stay not-observed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/xarray.h>
 #include <linux/percpu-refcount.h>
 #include "swapscope.h"
 #include "compat.h"
 
 static struct swap_info_struct **ss_swap_info;
-static struct address_space **ss_swapper_spaces;
 
 typedef unsigned long (*ss_lookup_fn)(const char *name);
 static ss_lookup_fn ss_lookup;
@@ -47,9 +45,8 @@ void ss_swapinfo_init(void)
 		return;
 	}
 	ss_swap_info = (void *)lookup("swap_info");
-	ss_swapper_spaces = (void *)lookup("swapper_spaces");
-	if (!ss_swap_info || !ss_swapper_spaces)
-		pr_warn("swap_info/swapper_spaces not in kallsyms: swap counts unavailable\n");
+	if (!ss_swap_info)
+		pr_warn("swap_info not in kallsyms: swap counts unavailable\n");
 	ss_lookup = lookup;
 }
 
@@ -97,12 +94,20 @@ void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
 	struct swap_info_struct *si = ss_swap_get(entry);
 	pgoff_t offset = swp_offset(entry);
 	unsigned char map;
-	void *cached;
 
 	memset(slot, 0, sizeof(*slot));
 	if (!si)
 		return;
-	map = READ_ONCE(si->swap_map[offset]) & ~SWAP_HAS_CACHE;
+	map = READ_ONCE(si->swap_map[offset]);
+	/*
+	 * SWAP_HAS_CACHE: a folio is in the swap cache or being added to it.
+	 * It is set before the folio is found there and cleared after it is
+	 * gone, so "not cached" never hides a folio do_swap_page could find
+	 * (a swap-in judged on a clear bit really had no folio), at the cost
+	 * of an xarray walk per swap-in less than asking the swap cache.
+	 */
+	slot->in_cache = map & SWAP_HAS_CACHE;
+	map &= ~SWAP_HAS_CACHE;
 	if (map == SWAP_MAP_SHMEM)
 		slot->count = SS_SWAP_MAP_SHMEM;
 	else if (map & COUNT_CONTINUED)
@@ -111,12 +116,5 @@ void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
 		slot->count = map;
 	slot->count_known = true;
 	slot->flags = READ_ONCE(si->flags);
-	if (ss_swapper_spaces && READ_ONCE(ss_swapper_spaces[swp_type(entry)])) {
-		struct address_space *space = &ss_swapper_spaces[swp_type(entry)]
-			[offset >> SWAP_ADDRESS_SPACE_SHIFT];
-
-		cached = xa_load(&space->i_pages, offset);
-		slot->in_cache = cached && !xa_is_value(cached);
-	}
 	percpu_ref_put(&si->users);
 }

@@ -39,7 +39,7 @@ struct ss_tally {
 
 struct ss_slot {
 	bool count_known;
-	bool in_cache;		/* a folio for the slot is in the swap cache */
+	bool in_cache;		/* SWAP_HAS_CACHE: a folio in or entering the cache */
 	u8 count;		/* as in struct ss_pte_view */
 	unsigned long flags;	/* swap_info_struct flags (SWP_*) */
 };
@@ -57,6 +57,7 @@ extern unsigned int ss_walk_budget;
 void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t);
 void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot);
 bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte);
+bool ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte);
 
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		 unsigned long end, struct ss_tally *t, struct ss_spans *record);

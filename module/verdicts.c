@@ -122,10 +122,11 @@ static unsigned long ss_seen_obs, ss_seen_viol;
 
 static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 {
-	unsigned long seen = obs | viol;
+	u32 seen = obs | viol;
 	int r;
 
-	for_each_set_bit(r, &seen, SS_NR_RULES) {
+	for (; seen; seen &= seen - 1) {
+		r = __ffs(seen);
 		if ((viol & BIT(r)) && !test_bit(r, &ss_seen_viol) &&
 		    !test_and_set_bit(r, &ss_seen_viol)) {
 			set_bit(r, &ss_seen_obs);
@@ -145,11 +146,14 @@ static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 		      unsigned long addr)
 {
-	unsigned long touched = j->touched;
-	u32 obs = 0, viol = 0, impact = 0;
+	u32 touched = j->touched, obs = 0, viol = 0, impact = 0;
 	int r;
 
-	for_each_set_bit(r, &touched, SS_NR_RULES) {
+	/* Inline bit loop: for_each_set_bit is a call per rule on x86. */
+	for (; touched; touched &= touched - 1) {
+		r = __ffs(touched);
+		if (r >= SS_NR_RULES)
+			break;
 		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
 		    !ss_rule_enabled(r))
 			continue;

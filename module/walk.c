@@ -563,8 +563,6 @@ bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte)
 	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
 	p4d_t *p4d;
 	pud_t *pud, pudval;
-	pmd_t *pmd, pmdval;
-	pte_t *ptep;
 
 	if (is_vm_hugetlb_page(vma) || addr < vma->vm_start || addr >= vma->vm_end)
 		return false;
@@ -577,8 +575,18 @@ bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte)
 	pudval = READ_ONCE(*pud);
 	if (pud_none(pudval) || pud_leaf(pudval) || pud_bad(pudval))
 		return false;
-	pmd = pmd_offset(pud, addr);
-	pmdval = READ_ONCE(*pmd);
+	return ss_read_pte_pmd(pmd_offset(pud, addr), addr, pte);
+}
+
+/*
+ * ss_read_pte from a PMD entry the caller already has (a fault's
+ * vmf->pmd): the PTE at @addr, false when @pmd maps no page table.
+ */
+bool ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte)
+{
+	pmd_t pmdval = READ_ONCE(*pmd);
+	pte_t *ptep;
+
 	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
 	    pmd_devmap(pmdval) || pmd_bad(pmdval))
 		return false;
