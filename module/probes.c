@@ -510,6 +510,14 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	ss_read_pte_pmd(call->pmd, call->addr, &pte);
 	ss_view_pte(pte, &o->after, NULL);
+	/*
+	 * A folio can enter the swap cache between the entry's look and
+	 * do_swap_page's (MADV_WILLNEED, readahead for a neighbour): then
+	 * the fault maps it and the page is not fresh.  6.1 says
+	 * VM_FAULT_MAJOR exactly when it found no folio in the cache.
+	 */
+	if (!(ret & VM_FAULT_MAJOR))
+		o->fresh = false;
 	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_AFTER, ret & VM_FAULT_ERROR);
 	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_AFTER, &o->after);
 	ss_judge_swapin(o, &j);

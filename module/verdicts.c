@@ -194,18 +194,9 @@ void ss_rule_fail(enum ss_rule rule, const char *why)
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v)
 {
-	struct ss_sample s = {
-		.pid = current->pid,
-		.addr = addr,
-		.pte_before = pte_before,
-		.pte_after = pte_after,
-		.kind = v ? v->kind : SS_CNT_NONE,
-		.probe = probe,
-		.count_known = v && v->count_known,
-		.swap_count = v ? v->swap_count : 0,
-	};
 	struct ss_ring *ring = &ss_rings[rule];
 	unsigned long flags, now = jiffies;
+	struct ss_sample s;
 
 	if (!ss_rule_enabled(rule))
 		return;
@@ -222,6 +213,17 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		}
 		WRITE_ONCE(ring->last, now);
 	}
+	/* Built only now: a dropped sample costs no 160-byte struct. */
+	s = (struct ss_sample) {
+		.pid = current->pid,
+		.addr = addr,
+		.pte_before = pte_before,
+		.pte_after = pte_after,
+		.kind = v ? v->kind : SS_CNT_NONE,
+		.probe = probe,
+		.count_known = v && v->count_known,
+		.swap_count = v ? v->swap_count : 0,
+	};
 	s.seq = atomic64_inc_return(&ss_sample_seq);
 	/* As tracepoints do: get_task_comm() takes task_lock, not here. */
 	memcpy(s.comm, current->comm, sizeof(s.comm));
