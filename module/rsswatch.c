@@ -163,9 +163,12 @@ void ss_swap_freed(swp_entry_t entry)
 	for (i = 0; i < SS_WATCH_PROBE; i++) {
 		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
+		/* A task has one swap-in, so one such watch, at a time. */
 		if (READ_ONCE(w->task) == current &&
-		    READ_ONCE(w->entry) == entry.val)
+		    READ_ONCE(w->entry) == entry.val) {
 			atomic_inc(&w->freed);
+			return;
+		}
 	}
 }
 
