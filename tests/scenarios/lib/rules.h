@@ -37,6 +37,7 @@ struct sc_rule_line {
 
 struct sc_rules {
 	struct sc_rule_line r[SS_NR_RULES];
+	uint64_t hits[SS_NR_PROBES];	/* hits + nmissed per probe, at the read */
 	unsigned int tries;	/* reads needed for a consistent snapshot */
 	bool consistent;
 };
