@@ -7,8 +7,9 @@
 #   --smoke: one round, tiny sizes, JSON to build/check/bench-smoke.json, and
 #   "ok"/"not ok" lines checking that every workload ran under every
 #   condition (make check); no timing is judged.
-# Env: BENCH_ROUNDS (default 5), BENCH_ONLY, BENCH_CONDS, BENCH_SS_ARGS (see
-#      guest-bench.sh), QEMU_ACCEL, VM_TIMEOUT (default 5400), VM_BUILD
+# Env: BENCH_ROUNDS (default 5), BENCH_ONLY, BENCH_CONDS, BENCH_SS_ARGS,
+#      BENCH_FLOOR_ARGS (see guest-bench.sh), QEMU_ACCEL, VM_TIMEOUT
+#      (default 5400), VM_BUILD
 #      (the guest's files go to VM_BUILD/bench, default build/vm/bench).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,6 +47,7 @@ ln -sfn "$(cd "$vmbase/cache" && pwd)" "$vm/cache"
 [ -z "${BENCH_ONLY:-}" ] || append+=" BENCH_ONLY=$BENCH_ONLY"
 [ -z "${BENCH_CONDS:-}" ] || append+=" BENCH_CONDS=$BENCH_CONDS"
 [ -z "${BENCH_SS_ARGS:-}" ] || append+=" BENCH_SS_ARGS=$BENCH_SS_ARGS"
+[ -z "${BENCH_FLOOR_ARGS:-}" ] || append+=" BENCH_FLOOR_ARGS=$BENCH_FLOOR_ARGS"
 # fork-256M keeps 256 MiB swapped; the default 512M zram is tight with the rest.
 append+=" SS_ZRAM_SIZE=1G"
 

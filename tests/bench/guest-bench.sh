@@ -19,6 +19,10 @@
 #   BENCH_CONDS   comma-separated conditions (default
 #                 baseline,swapscope,probes,bpftrace)
 #   BENCH_TIMEOUT seconds per workload run (default 600)
+#   BENCH_FLOOR_ARGS  ssfloor.ko's parameters, comma-separated, e.g.
+#                 hook=taskwork,sym=do_swap_page: the probes condition
+#                 then measures that one way of hooking one function
+#                 (tests/bench/floor/ssfloor.c) instead of swapscope's probes
 #   BENCH_SS_ARGS one module parameter for swapscope's insmod, e.g.
 #                 time_handlers=1: a "# bench: handlers" line per run with
 #                 each probe's hits and handler time (a profile; the
@@ -140,7 +144,8 @@ ss_stop() {
 # The probes condition: ssfloor.ko loaded around the run; its hits and
 # misses are logged at rmmod (dmesg), as proof its probes ran.
 fl_start() {
-	if ! err=$(insmod "$floor" 2>&1); then
+	# shellcheck disable=SC2046 # word splitting intended: parameters
+	if ! err=$(insmod "$floor" $(printf '%s' "${BENCH_FLOOR_ARGS:-}" | tr ',' ' ') 2>&1); then
 		notok "insmod ssfloor: $err"
 		return 1
 	fi
@@ -152,7 +157,7 @@ fl_stop() {
 		[ $n -lt 50 ] || { notok "rmmod ssfloor: $(rmmod ssfloor 2>&1)"; return 1; }
 		sleep 0.1
 	done
-	echo "BENCH-FLOOR round=$round name=$name $(dmesg | sed -n 's/.*ssfloor: \(hits=.*\)$/\1/p' | tail -n 1)"
+	echo "BENCH-FLOOR round=$round name=$name $(dmesg | sed -n 's/.*ssfloor: \(.*hits=.*\)$/\1/p' | tail -n 1)"
 }
 
 # bpftrace prints "Attaching N probes..." before it attaches; the probes

@@ -7,6 +7,14 @@
  * the kprobe, kretprobe and tracepoint machinery alone takes; what
  * swapscope costs beyond it is its handlers' work.  Bench only: it judges
  * nothing and is never installed.
+ *
+ * hook= measures instead one way of hooking one function (sym=, default
+ * do_swap_page), to compare the ways a design could see a call and its
+ * result: kprobe, kretprobe, ftrace (an ftrace_ops callback, no kprobe
+ * layer), taskwork (an ftrace_ops callback queueing a task_work that runs
+ * when the task returns to user mode, after the call) or faultevent (the
+ * page-fault software perf events, which fire after every fault, with an
+ * overflow handler; sym= is not used).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +23,10 @@
 #include <linux/percpu.h>
 #include <linux/tracepoint.h>
 #include <linux/mm_types.h>
+#include <linux/ftrace.h>
+#include <linux/task_work.h>
+#include <linux/perf_event.h>
+#include <linux/sched.h>
 #include "../../../module/uapi/swapscope.h"
 
 static DEFINE_PER_CPU(u64, ssfloor_hits);
@@ -63,6 +75,165 @@ static unsigned int maxactive = 128;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive, "kretprobe instances per probe (swapscope's default: 128)");
 
+static char *hook = "probes";
+module_param(hook, charp, 0444);
+MODULE_PARM_DESC(hook, "probes (default: swapscope's), kprobe, kretprobe, ftrace, taskwork or faultevent");
+
+static char *sym = "do_swap_page";
+module_param(sym, charp, 0444);
+MODULE_PARM_DESC(sym, "the function hook= other than probes attaches to");
+
+/* ---- hook= one way of hooking one function ---- */
+
+enum ssfloor_hook { SSF_PROBES, SSF_KPROBE, SSF_KRETPROBE, SSF_FTRACE,
+		    SSF_TASKWORK, SSF_FAULTEVENT };
+static const char * const ssfloor_hooks[] = {
+	"probes", "kprobe", "kretprobe", "ftrace", "taskwork", "faultevent",
+};
+static int ssfloor_hook;
+
+static void notrace ssfloor_ftrace(unsigned long ip, unsigned long pip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	this_cpu_inc(ssfloor_hits);
+}
+
+static struct ftrace_ops ssfloor_ops = { .func = ssfloor_ftrace };
+
+/* One callback_head per task with work queued; a task has one at a time. */
+#define SSF_WORKS	64
+static struct callback_head ssfloor_work[SSF_WORKS];
+static unsigned long ssfloor_work_busy[BITS_TO_LONGS(SSF_WORKS)];
+static DEFINE_PER_CPU(u64, ssfloor_work_full);
+
+static void ssfloor_work_run(struct callback_head *head)
+{
+	this_cpu_inc(ssfloor_hits);
+	clear_bit_unlock(head - ssfloor_work, ssfloor_work_busy);
+}
+
+static void notrace ssfloor_queue(unsigned long ip, unsigned long pip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	int i;
+
+	if (current->flags & PF_KTHREAD)
+		return;
+	for (i = 0; i < SSF_WORKS; i++) {
+		if (test_and_set_bit_lock(i, ssfloor_work_busy))
+			continue;
+		init_task_work(&ssfloor_work[i], ssfloor_work_run);
+		if (task_work_add(current, &ssfloor_work[i], TWA_RESUME))
+			clear_bit_unlock(i, ssfloor_work_busy);
+		return;
+	}
+	this_cpu_inc(ssfloor_work_full);
+}
+
+static struct ftrace_ops ssfloor_work_ops = { .func = ssfloor_queue };
+
+static struct perf_event *ssfloor_events[2][NR_CPUS];
+
+static void ssfloor_overflow(struct perf_event *event,
+			     struct perf_sample_data *data,
+			     struct pt_regs *regs)
+{
+	this_cpu_inc(ssfloor_hits);
+}
+
+static void ssfloor_events_off(void)
+{
+	int k, cpu;
+
+	for (k = 0; k < 2; k++)
+		for_each_possible_cpu(cpu)
+			if (!IS_ERR_OR_NULL(ssfloor_events[k][cpu]))
+				perf_event_release_kernel(ssfloor_events[k][cpu]);
+}
+
+static int ssfloor_events_on(void)
+{
+	static const u64 config[2] = { PERF_COUNT_SW_PAGE_FAULTS_MIN,
+				       PERF_COUNT_SW_PAGE_FAULTS_MAJ };
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.pinned = 1,
+	};
+	int k, cpu;
+
+	for (k = 0; k < 2; k++) {
+		attr.config = config[k];
+		for_each_online_cpu(cpu) {
+			ssfloor_events[k][cpu] =
+				perf_event_create_kernel_counter(&attr, cpu,
+								 NULL,
+								 ssfloor_overflow,
+								 NULL);
+			if (IS_ERR(ssfloor_events[k][cpu]))
+				return PTR_ERR(ssfloor_events[k][cpu]);
+		}
+	}
+	return 0;
+}
+
+static int ssfloor_one_on(void)
+{
+	struct ftrace_ops *ops = &ssfloor_ops;
+	int err;
+
+	switch (ssfloor_hook) {
+	case SSF_KPROBE:
+		ssfloor_kp[0].symbol_name = sym;
+		ssfloor_kp[0].pre_handler = ssfloor_pre;
+		return register_kprobe(&ssfloor_kp[0]);
+	case SSF_KRETPROBE:
+		ssfloor_rp[0].kp.symbol_name = sym;
+		ssfloor_rp[0].entry_handler = ssfloor_entry;
+		ssfloor_rp[0].handler = ssfloor_ret;
+		ssfloor_rp[0].maxactive = maxactive;
+		return register_kretprobe(&ssfloor_rp[0]);
+	case SSF_TASKWORK:
+		ops = &ssfloor_work_ops;
+		fallthrough;
+	case SSF_FTRACE:
+		err = ftrace_set_filter(ops, sym, strlen(sym), 1);
+		return err ? err : register_ftrace_function(ops);
+	default:
+		err = ssfloor_events_on();
+		if (err)
+			ssfloor_events_off();
+		return err;
+	}
+}
+
+static void ssfloor_one_off(void)
+{
+	switch (ssfloor_hook) {
+	case SSF_KPROBE:
+		unregister_kprobe(&ssfloor_kp[0]);
+		break;
+	case SSF_KRETPROBE:
+		unregister_kretprobe(&ssfloor_rp[0]);
+		break;
+	case SSF_FTRACE:
+		unregister_ftrace_function(&ssfloor_ops);
+		break;
+	case SSF_TASKWORK:
+		unregister_ftrace_function(&ssfloor_work_ops);
+		/* Queued work runs this module's code: wait for all of it. */
+		while (!bitmap_empty(ssfloor_work_busy, SSF_WORKS))
+			schedule_timeout_uninterruptible(1);
+		break;
+	default:
+		ssfloor_events_off();
+		break;
+	}
+}
+
 static void ssfloor_find_tp(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "rss_stat"))
@@ -91,6 +262,20 @@ static void ssfloor_unregister(void)
 static int __init ssfloor_init(void)
 {
 	int i, err;
+
+	ssfloor_hook = match_string(ssfloor_hooks, ARRAY_SIZE(ssfloor_hooks),
+				    hook);
+	if (ssfloor_hook < 0) {
+		pr_err("invalid hook=%s: one of probes, kprobe, kretprobe, ftrace, taskwork, faultevent\n",
+		       hook);
+		return -EINVAL;
+	}
+	if (ssfloor_hook != SSF_PROBES) {
+		err = ssfloor_one_on();
+		if (err)
+			pr_err("hook=%s sym=%s: %d\n", hook, sym, err);
+		return err;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(ssfloor_desc); i++) {
 		if (ssfloor_desc[i].is_ret) {
@@ -131,6 +316,15 @@ static void __exit ssfloor_exit(void)
 	u64 hits = 0, missed = 0;
 	int i, cpu;
 
+	if (ssfloor_hook != SSF_PROBES) {
+		ssfloor_one_off();
+		for_each_possible_cpu(cpu) {
+			hits += per_cpu(ssfloor_hits, cpu);
+			missed += per_cpu(ssfloor_work_full, cpu);
+		}
+		pr_info("hook=%s hits=%llu nmissed=%llu\n", hook, hits, missed);
+		return;
+	}
 	ssfloor_unregister();
 	for_each_possible_cpu(cpu)
 		hits += per_cpu(ssfloor_hits, cpu);
