@@ -420,7 +420,7 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->remote = current->mm != call->mm;
 	if (call->remote)
 		ss_writer_begin(call->mm, false);
-	call->in_scope = ss_in_scope(call->vma->vm_mm);
+	call->in_scope = ss_in_scope(call->mm);
 	if (!call->in_scope)
 		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
@@ -439,7 +439,7 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	o->fresh = slot.count_known && !slot.in_cache &&
 		   (slot.flags & SWP_SYNCHRONOUS_IO) && slot.count == 1 &&
-		   atomic_read(&call->vma->vm_mm->mm_users) == 1;
+		   atomic_read(&call->mm->mm_users) == 1;
 	o->stable_writes = slot.flags & SWP_STABLE_WRITES;
 
 	/* S4 only for a task alone in its mm: no other thread's cache. */
@@ -843,27 +843,29 @@ static int ss_timed_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_timed_pre);
 
-static int ss_timed_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* One kretprobe handler of @ri's probe, @at_return or at entry, timed. */
+static int ss_timed_rp(struct kretprobe_instance *ri, struct pt_regs *regs,
+		       bool at_return)
 {
 	struct ss_probe_slot *p = container_of(get_kretprobe(ri),
 					       struct ss_probe_slot, rp);
 	u64 t0 = local_clock();
-	int ret = p->entry(ri, regs);
+	int ret = (at_return ? p->ret : p->entry)(ri, regs);
 
 	ss_timed_add(p, t0);
 	return ret;
+}
+NOKPROBE_SYMBOL(ss_timed_rp);
+
+static int ss_timed_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return ss_timed_rp(ri, regs, false);
 }
 NOKPROBE_SYMBOL(ss_timed_entry);
 
 static int ss_timed_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ss_probe_slot *p = container_of(get_kretprobe(ri),
-					       struct ss_probe_slot, rp);
-	u64 t0 = local_clock();
-	int ret = p->ret(ri, regs);
-
-	ss_timed_add(p, t0);
-	return ret;
+	return ss_timed_rp(ri, regs, true);
 }
 NOKPROBE_SYMBOL(ss_timed_ret);
 

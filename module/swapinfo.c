@@ -103,8 +103,8 @@ void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
 	 * SWAP_HAS_CACHE: a folio is in the swap cache or being added to it.
 	 * It is set before the folio is found there and cleared after it is
 	 * gone, so "not cached" never hides a folio do_swap_page could find
-	 * (a swap-in judged on a clear bit really had no folio), at the cost
-	 * of an xarray walk per swap-in less than asking the swap cache.
+	 * (a swap-in judged on a clear bit really had no folio); asking the
+	 * swap cache itself would cost an xarray walk per swap-in.
 	 */
 	slot->in_cache = map & SWAP_HAS_CACHE;
 	map &= ~SWAP_HAS_CACHE;

@@ -152,8 +152,6 @@ void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 	/* Inline bit loop: for_each_set_bit is a call per rule on x86. */
 	for (; touched; touched &= touched - 1) {
 		r = __ffs(touched);
-		if (r >= SS_NR_RULES)
-			break;
 		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
 		    !ss_rule_enabled(r))
 			continue;

@@ -82,19 +82,34 @@ static enum ss_counter ss_classify_nonswap(swp_entry_t entry)
 	return SS_CNT_UNKNOWN;
 }
 
+/*
+ * A genuine swap entry?  On x86-64 the type is the PTE's top bits and the
+ * bits pte_to_swp_entry() clears first (soft-dirty, uffd-wp, exclusive)
+ * are low ones, so the type is read without decoding the offset; a walk
+ * through a dense swapped range (fork, three reads per entry) spends most
+ * of its time here.  Elsewhere the generic decode.
+ */
+static bool ss_pte_is_swap(pte_t pte)
+{
+	if (pte_present(pte))
+		return false;
+#ifdef CONFIG_X86_64
+	return __swp_type(__pte_to_swp_entry(pte)) < MAX_SWAPFILES;
+#else
+	return !non_swap_entry(pte_to_swp_entry(pte));
+#endif
+}
+
 /* The entry kind of a PTE: SS_CNT_NONE, SS_CNT_PRESENT or a swap kind. */
 static enum ss_counter ss_kind(pte_t pte)
 {
-	swp_entry_t entry;
-
 	if (pte_none(pte))
 		return SS_CNT_NONE;
 	if (pte_present(pte))
 		return SS_CNT_PRESENT;
-	entry = pte_to_swp_entry(pte);
-	if (!non_swap_entry(entry))
+	if (ss_pte_is_swap(pte))
 		return SS_CNT_SWAP;
-	return ss_classify_nonswap(entry);
+	return ss_classify_nonswap(pte_to_swp_entry(pte));
 }
 
 static bool ss_migration_file(swp_entry_t entry)
@@ -273,24 +288,6 @@ struct ss_swap_run {
 	unsigned long swap, excl;
 	unsigned long run_start, run_end;	/* current run of non-none */
 };
-
-/*
- * A genuine swap entry?  On x86-64 the type is the PTE's top bits and the
- * bits pte_to_swp_entry() clears first (soft-dirty, uffd-wp, exclusive)
- * are low ones, so the type is read without decoding the offset; a walk
- * through a dense swapped range (fork, three reads per entry) spends most
- * of its time here.  Elsewhere the generic decode.
- */
-static bool ss_pte_is_swap(pte_t pte)
-{
-	if (pte_present(pte))
-		return false;
-#ifdef CONFIG_X86_64
-	return __swp_type(__pte_to_swp_entry(pte)) < MAX_SWAPFILES;
-#else
-	return !non_swap_entry(pte_to_swp_entry(pte));
-#endif
-}
 
 /*
  * The common non-present entry, a genuine swap entry, without the full
