@@ -59,6 +59,10 @@ module_param_cb(walk_budget, &ss_uint_ops, &ss_walk_budget_param, 0644);
 MODULE_PARM_DESC(walk_budget,
 		 "page-table entries one probe hit may read, 512..16777216 (default 262144); a cut walk counts as truncated");
 
+module_param_named(warn_on_fail, ss_warn_on_fail, bool, 0644);
+MODULE_PARM_DESC(warn_on_fail,
+		 "1 (default): a rule that disables itself also WARNs once, with the stack; 0: it only logs (panic_on_warn machines)");
+
 module_param_named(time_handlers, ss_time_handlers, bool, 0444);
 MODULE_PARM_DESC(time_handlers,
 		 "1: time every handler, shown as run_ns in probes (costs two clock reads per hit)");

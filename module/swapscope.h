@@ -102,6 +102,7 @@ struct ss_probe_info {
 
 extern unsigned int ss_maxactive;
 extern bool ss_time_handlers;
+extern bool ss_warn_on_fail;
 
 int ss_probes_set_symbols(const char *arg);
 void ss_probes_register(void);

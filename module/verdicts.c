@@ -169,13 +169,17 @@ void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 		ss_event_observe(source, addr, obs, viol, impact);
 }
 
+/* warn_on_fail=0: a panic_on_warn machine keeps running without the rule. */
+bool ss_warn_on_fail = true;
+
 /*
  * An internal inconsistency: stop judging @rule rather than report
  * verdicts built on state swapscope no longer understands; the other
  * rules go on.  Any context (probes too): no sleeping, no allocation.
  * @why is one word, a string literal.  The first failure of a rule since
  * load or reset is logged and sent to an events reader; the first of the
- * module's life also WARNs, for the stack that led there.
+ * module's life also WARNs, for the stack that led there, unless
+ * warn_on_fail=0.
  */
 void ss_rule_fail(enum ss_rule rule, const char *why)
 {
@@ -185,7 +189,7 @@ void ss_rule_fail(enum ss_rule rule, const char *why)
 	pr_err("rule %s disabled itself: %s (internal inconsistency); the other rules go on, reset or reload to judge it again\n",
 	       ss_rule_name(rule), why);
 	ss_event_disabled(rule, why);
-	WARN_ON_ONCE(1);
+	WARN_ON_ONCE(READ_ONCE(ss_warn_on_fail));
 }
 
 /* Probe context, on a violation: keep it in the rule's ring. */
