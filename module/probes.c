@@ -49,6 +49,7 @@ struct ss_zap_call {
 	bool truncated;			/* the entry walk was cut short */
 	long rss[SS_NR_RSS];		/* the mm's counters at entry */
 	long worth[SS_NR_RSS];		/* what the range's entries were worth */
+	struct ss_refs *refs;		/* its free_swap_and_cache() calls */
 };
 
 struct ss_fork_call {
@@ -57,6 +58,8 @@ struct ss_fork_call {
 	struct ss_fork_obs obs;
 	struct ss_spans spans;		/* where the parent had anything */
 	struct ss_watch *watch;		/* the parent mm, see ss_fork_entry */
+	struct ss_watch *child_watch;	/* the child mm: was it quiet? */
+	struct ss_refs *refs;		/* its swap_duplicate() calls */
 	bool parent_settled;		/* nothing fork must change in the parent */
 };
 
@@ -91,6 +94,14 @@ struct ss_teardown_call {
 
 struct ss_shmem_call {
 	swp_entry_t entry;
+};
+
+/* swap_duplicate() / free_swap_and_cache() of a registered fork or zap. */
+struct ss_ref_call {
+	struct ss_refs *refs;
+	swp_entry_t entry;
+	u8 before;
+	bool known;
 };
 
 struct ss_probe_slot {
@@ -193,6 +204,8 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		      ss_watch_begin(call->vma->vm_mm) : NULL;
 	/* After its own watch began: a writer does not pollute itself. */
 	ss_writer_begin(call->vma->vm_mm, false);
+	/* Z1: the references a full zap drops (swaprefs.c). */
+	call->refs = o->mapping ? NULL : ss_refs_begin(call->vma);
 	ss_walk_vma(call->vma, call->addr, call->end, &t, &call->spans);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -236,6 +249,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_zap_obs *o = &call->obs;
 	struct ss_judgement j = { };
 	struct mm_struct *mm = call->vma->vm_mm;
+	struct ss_evidence ev = { };
 	long now[SS_NR_RSS];
 	bool quiet = false;
 
@@ -243,6 +257,8 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_writer_end(call->vma->vm_mm);
 		return 0;
 	}
+	o->refs_known = call->refs;
+	o->refs_dropped = ss_refs_end(call->refs);
 	/* The counters first: the watch must cover up to this read. */
 	if (call->watch) {
 		ss_rss_read(mm, current->mm == mm, now);
@@ -267,12 +283,25 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->markers_after = t.c[SS_CNT_UFFD_WP_MARKER];
 	o->swap_after = t.c[SS_CNT_SWAP];
 	o->migration_file_after = t.c[SS_CNT_MIGRATION_FILE];
+	o->quiet = quiet;
+	o->truncated = call->truncated || t.c[SS_CNT_TRUNCATED];
 	ss_judge_zap(o, &j);
+	/*
+	 * Z4 is judged on a quiet call only; any other zap that found
+	 * something to clear was a judgement not made.
+	 */
 	if (quiet)
 		ss_zap_rss(call, now, &t, &j);
+	else if (o->nonpresent || call->worth[SS_RSS_ANON] ||
+		 call->worth[SS_RSS_FILE] || call->worth[SS_RSS_SHMEM])
+		ss_unjudged(&j, SS_RULE_Z4, 1);
 	ss_rules_account(&j, o->mapping ? SS_SOURCE_ZAP_MAPPING :
 			 SS_SOURCE_ZAP_FULL, call->addr);
-	if (j.viol[SS_RULE_Z1])
+	ss_evidence_vma(&ev, call->vma, &j);
+	if (j.viol[SS_RULE_Z1] && j.diff.rule == SS_RULE_Z1 && j.diff.what)
+		ss_sample_ev(SS_RULE_Z1, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
+			     &ev);
+	else if (j.viol[SS_RULE_Z1])
 		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
 				o->nonpresent_after ? SS_FIRST_NONPRESENT :
 						      SS_FIRST_MARKER);
@@ -281,7 +310,8 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 				o->migration_file_after ?
 				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
 	if (j.viol[SS_RULE_Z4])
-		ss_sample(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL);
+		ss_sample_ev(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
+			     &ev);
 	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
@@ -313,6 +343,15 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->src = (void *)ss_arg(regs, 1);
 	if (!ss_in_scope(call->src->vm_mm))
 		return 1;
+	/*
+	 * F1's counts are the child's: its MM_SWAPENTS against its swap
+	 * PTEs, and the references taken.  Reclaim may swap out a page fork
+	 * already mapped in the child, anywhere in the child's mm, while this
+	 * call runs (the child's VMAs are on the anon_vma chains before their
+	 * PTEs are copied): the child's own watch, begun before the counter
+	 * is read, says whether anybody did.
+	 */
+	call->child_watch = ss_watch_begin_for_walk(call->dst->vm_mm);
 	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
 	memset(&call->obs, 0, sizeof(call->obs));
 	call->obs.cow = is_cow_mapping(call->src->vm_flags);
@@ -323,6 +362,7 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * they touch this mm; then the return walks read everything.
 	 */
 	call->watch = ss_watch_begin_for_walk(call->src->vm_mm);
+	call->refs = ss_refs_begin(call->src);
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
@@ -350,7 +390,8 @@ NOKPROBE_SYMBOL(ss_fork_entry);
 
 /*
  * The child is not running yet and both mmap_locks are held for write:
- * neither side can fault, so both walks see what fork left.
+ * neither side can fault.  Reclaim and migration still can write both
+ * (see ss_fork_entry); the watches say when they did.
  */
 static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -359,11 +400,15 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_tally parent = { };
 	struct ss_fork_obs *o = &call->obs;
 	struct ss_judgement j = { };
+	struct ss_evidence ev = { };
+	long swapents;
 
 	if (regs_return_value(regs)) {
 		child.c[SS_CNT_FAILED] = 1;
 		o->failed = true;
 	}
+	o->refs_known = call->refs;
+	o->refs_taken = ss_refs_end(call->refs);
 	/* Reclaim or migration touched the parent, or no watch: read all. */
 	if (!ss_watch_end(call->watch)) {
 		call->spans.complete = false;
@@ -375,23 +420,32 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!call->parent_settled)
 		ss_rewalk_vma(call->src, call->src->vm_start, call->src->vm_end,
 			      &call->spans, &parent);
+	/* The counter after the walk: the child's watch covers both. */
+	swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
+	o->child_quiet = ss_watch_end(call->child_watch);
 	o->child_swap = child.c[SS_CNT_SWAP];
 	o->child_swap_excl = child.c[SS_CNT_SWAP_EXCLUSIVE];
 	o->child_migration_write = child.c[SS_CNT_MIGRATION_WRITE];
 	o->parent_swap_excl_after = parent.c[SS_CNT_SWAP_EXCLUSIVE];
 	o->parent_migration_write_after = parent.c[SS_CNT_MIGRATION_WRITE];
-	o->child_swapents_delta =
-		atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]) -
-		call->swapents;
+	o->child_swapents_delta = swapents - call->swapents;
 	/* A cut walk undercounts the child's entries: no MM_SWAPENTS check. */
 	if (child.c[SS_CNT_TRUNCATED])
 		o->failed = true;
 	ss_judge_fork(o, &j);
 	ss_rules_account(&j, SS_SOURCE_FORK, call->src->vm_start);
-	if (j.viol[SS_RULE_F1])
+	if (j.viol[SS_RULE_F1] && j.diff.rule == SS_RULE_F1 && j.diff.what) {
+		ss_evidence_vma(&ev, call->dst, &j);
+		ev.child = true;
+		/* The child has no owner yet: name the parent making it. */
+		ev.mm = call->src->vm_mm;
+		ss_sample_ev(SS_RULE_F1, SS_PROBE_FORK, call->dst->vm_start,
+			     0, 0, NULL, &ev);
+	} else if (j.viol[SS_RULE_F1]) {
 		ss_sample_first(SS_RULE_F1, SS_PROBE_FORK,
 				o->child_swap_excl ? &child : &parent,
 				SS_FIRST_SWAP_EXCL);
+	}
 	if (j.viol[SS_RULE_F2])
 		ss_sample_first(SS_RULE_F2, SS_PROBE_FORK,
 				o->child_migration_write ? &child : &parent,
@@ -464,18 +518,25 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 	long now[SS_NR_RSS];
 	int i;
 
-	if (!call->watch)
+	bool mapped = call->obs.before.kind == SS_CNT_SWAP &&
+		      call->obs.after.kind == SS_CNT_PRESENT;
+
+	/* A swap-in S4 cannot judge exactly: threads, or a full table. */
+	if (!call->watch) {
+		if (mapped)
+			ss_unjudged(j, SS_RULE_S4, 1);
 		return;
+	}
 	ss_rss_read(current->mm, true, now);
 	a.refs_dropped = ss_watch_freed(call->watch);
 	if (!ss_watch_end(call->watch)) {
-		if (call->obs.before.kind == SS_CNT_SWAP &&
-		    call->obs.after.kind == SS_CNT_PRESENT)
+		if (mapped) {
 			ss_watch_interfered_call();
+			ss_unjudged(j, SS_RULE_S4, 1);
+		}
 		return;
 	}
-	if (call->obs.before.kind != SS_CNT_SWAP ||
-	    call->obs.after.kind != SS_CNT_PRESENT)
+	if (!mapped)
 		return;
 	for (i = 0; i < SS_NR_RSS; i++)
 		a.delta[i] = now[i] - call->rss[i];
@@ -488,6 +549,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	vm_fault_t ret = regs_return_value(regs);
 	struct ss_swapin_obs *o = &call->obs;
 	struct ss_judgement j = { };
+	struct ss_evidence ev = { };
 	pte_t pte = __pte(0);
 
 	/* The VMA may be gone after a RETRY: the mm pointer is only hashed. */
@@ -526,6 +588,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	else
 		ss_swapin_acct(call, &j);
 	ss_rules_account(&j, SS_SOURCE_SWAPIN, call->addr);
+	ss_evidence_vma(&ev, call->vma, &j);
 	if (j.viol[SS_RULE_F1])
 		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
 			  call->orig_pte, pte_val(pte), &o->before);
@@ -539,8 +602,8 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, call->addr,
 			  call->orig_pte, pte_val(pte), &o->after);
 	if (j.viol[SS_RULE_S4])
-		ss_sample(SS_RULE_S4, SS_PROBE_SWAPIN, call->addr,
-			  call->orig_pte, pte_val(pte), &o->before);
+		ss_sample_ev(SS_RULE_S4, SS_PROBE_SWAPIN, call->addr,
+			     call->orig_pte, pte_val(pte), &o->before, &ev);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_ret);
@@ -581,6 +644,8 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 	 * the task's own watch (rsswatch.c), in scope or not.
 	 */
 	ss_writer_begin(call->vma->vm_mm, true);
+	/* Its swap_duplicate() is no copy of a fork reclaiming directly. */
+	ss_refs_pause(true);
 	call->in_scope = ss_in_scope(call->vma->vm_mm);
 	if (!call->in_scope)
 		return 0;
@@ -631,6 +696,7 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int i;
 	pte_t pte;
 
+	ss_refs_pause(false);
 	if (!call->in_scope) {
 		ss_writer_end(call->vma->vm_mm);
 		return 0;
@@ -702,8 +768,11 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		rss[i] = atomic_long_read(&call->mm->rss_stat.count[i]);
 	ss_judge_teardown(rss, &j);
 	ss_rules_account(&j, SS_SOURCE_TEARDOWN, 0);
-	if (j.viol[SS_RULE_Z3])
-		ss_sample(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL);
+	if (j.viol[SS_RULE_Z3]) {
+		struct ss_evidence ev = { .mm = call->mm, .diff = &j.diff };
+
+		ss_sample_ev(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL, &ev);
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_teardown_ret);
@@ -791,6 +860,89 @@ static int ss_migrate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_migrate_ret);
 
+/*
+ * ---- swap references: swap_duplicate(entry), free_swap_and_cache(entry) ----
+ *
+ * Counted and judged only for a fork or a full zap registered by the
+ * calling task (swaprefs.c); any other caller returns at once, with no
+ * return probe.  The slot's swap_map byte is read at entry and at return.
+ */
+static int ss_ref_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
+			enum ss_probe probe)
+{
+	struct ss_ref_call *call = (void *)ri->data;
+
+	ss_hit(probe);
+	call->refs = ss_refs_counting();
+	if (!call->refs)
+		return 1;
+	call->entry.val = ss_arg(regs, 0);
+	call->known = ss_swap_map_read(call->entry, &call->before);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_ref_entry);
+
+static int ss_ref_ret(struct kretprobe_instance *ri, struct pt_regs *regs,
+		      bool take)
+{
+	struct ss_ref_call *call = (void *)ri->data;
+	long rc = regs_return_value(regs);
+	struct ss_swap_ref r = {
+		.take = take,
+		.known = call->known,
+		.before = call->before,
+		/* swap_duplicate: 0; free_swap_and_cache: 1 (a device) */
+		.done = take ? !rc : rc,
+	};
+	struct ss_judgement j = { };
+	struct ss_evidence ev = { };
+	enum ss_rule rule = take ? SS_RULE_F1 : SS_RULE_Z1;
+	struct ss_pte_view v;
+	pte_t pte;
+
+	/* A failed duplicate took nothing: the fork retries the copy. */
+	if (!take || !rc)
+		ss_refs_count(call->refs);
+	if (r.known)
+		r.known = ss_swap_map_read(call->entry, &r.after);
+	ss_judge_swap_ref(&r, &j);
+	ss_rules_account(&j, take ? SS_SOURCE_FORK : SS_SOURCE_ZAP_FULL, 0);
+	if (!j.viol[rule])
+		return 0;
+	pte = swp_entry_to_pte(call->entry);
+	ss_view_pte(pte, &v, NULL);
+	ss_refs_evidence(call->refs, &ev);
+	ev.diff = &j.diff;
+	ss_sample_ev(rule, take ? SS_PROBE_SWAP_DUP : SS_PROBE_FREE_SWAP, 0,
+		     pte_val(pte), pte_val(pte), &v, &ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_ref_ret);
+
+static int ss_dup_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return ss_ref_entry(ri, regs, SS_PROBE_SWAP_DUP);
+}
+NOKPROBE_SYMBOL(ss_dup_entry);
+
+static int ss_dup_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return ss_ref_ret(ri, regs, true);
+}
+NOKPROBE_SYMBOL(ss_dup_ret);
+
+static int ss_free_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return ss_ref_entry(ri, regs, SS_PROBE_FREE_SWAP);
+}
+NOKPROBE_SYMBOL(ss_free_entry);
+
+static int ss_free_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return ss_ref_ret(ri, regs, false);
+}
+NOKPROBE_SYMBOL(ss_free_ret);
+
 /* ---- registration ---- */
 
 #define SS_KP(id, pre)						\
@@ -816,6 +968,8 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 	[SS_PROBE_UNMIGRATE] = { .is_ret = true, .rp = {
 		.entry_handler = ss_unmigrate_entry, .handler = ss_migrate_ret,
 		.data_size = sizeof(struct vm_area_struct *) } },
+	SS_RP(SWAP_DUP, ss_dup_entry, ss_dup_ret, ss_ref_call),
+	SS_RP(FREE_SWAP, ss_free_entry, ss_free_ret, ss_ref_call),
 };
 
 /*

@@ -128,15 +128,36 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
 /*
  * F1 and F2, seed 001: after copy_page_range no swap PTE of parent or
  * child is exclusive, the child's MM_SWAPENTS grew by the entries copied,
- * and a writable migration entry of a COW mapping is readable on both
- * sides.
+ * the fork took one swap reference per entry copied, and a writable
+ * migration entry of a COW mapping is readable on both sides.
+ *
+ * The parent's side is always exact: fork holds its mmap_lock for write,
+ * and reclaim cannot make a parent's swap PTE exclusive after the copy
+ * (the pages the parent keeps exclusive are pinned ones, which reclaim
+ * does not unmap).  The child's side is exact only when nobody else wrote
+ * the child's mm meanwhile (see struct ss_fork_obs): otherwise its swap
+ * entries are counted as not judged, never as violations.  A copy that
+ * failed, or a child walk cut short, does not say how much was copied.
  */
 void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 {
-	ss_obs(j, SS_RULE_F1, o->child_swap);
-	ss_viol(j, SS_RULE_F1, o->child_swap_excl + o->parent_swap_excl_after);
-	if (!o->failed && o->child_swapents_delta != (long)o->child_swap)
-		ss_viol(j, SS_RULE_F1, 1);
+	ss_viol(j, SS_RULE_F1, o->parent_swap_excl_after);
+	if (!o->child_quiet) {
+		ss_unjudged(j, SS_RULE_F1, o->child_swap ? o->child_swap : 1);
+	} else {
+		ss_obs(j, SS_RULE_F1, o->child_swap);
+		ss_viol(j, SS_RULE_F1, o->child_swap_excl);
+		if (o->failed)
+			ss_unjudged(j, SS_RULE_F1, 1);
+		else if (o->child_swapents_delta != (long)o->child_swap)
+			ss_viol_count(j, SS_RULE_F1, SS_COUNT_CHILD_SWAPENTS,
+				      o->child_swap, o->child_swapents_delta);
+		if (o->failed || !o->refs_known)
+			;	/* counted above, or no swap_duplicate probe */
+		else if (o->refs_taken != o->child_swap)
+			ss_viol_count(j, SS_RULE_F1, SS_COUNT_SWAP_REFS_TAKEN,
+				      o->child_swap, o->refs_taken);
+	}
 
 	if (o->cow) {
 		ss_obs(j, SS_RULE_F2, o->parent_migration_write);
@@ -146,14 +167,69 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 }
 
 /*
+ * F1 ("the swap count rose by one per copy") and Z1 ("one swap reference
+ * dropped"), seeds 001 and 000, for one swap_duplicate() of a fork or one
+ * free_swap_and_cache() of a zap.  The slot's count is read at the call's
+ * entry and return, outside the cluster lock the kernel changes it under.
+ * When the count was 1 the caller's own PTE was its only holder, nobody
+ * else can change it, and any other change is the kernel's: judged.  With
+ * more holders (siblings from earlier forks, exiting or swapping in
+ * meanwhile) an unexpected change is not judged.  A count kept in
+ * continuation pages (SWAP_MAP_MAX and up) is not read here.  A free that
+ * took the count to 0 may see the slot freed and reused by the time it
+ * returns: a count that reappeared with a new swap cache bit is that.
+ * The call's entry is already an observation of the fork or the zap that
+ * made it: this adds violations and what it could not judge, not
+ * observations.
+ */
+void ss_judge_swap_ref(const struct ss_swap_ref *r, struct ss_judgement *j)
+{
+	enum ss_rule rule = r->take ? SS_RULE_F1 : SS_RULE_Z1;
+	enum ss_count_what what = r->take ? SS_COUNT_SWAP_MAP_RISE :
+					    SS_COUNT_SWAP_MAP_DROP;
+	int b = r->before & ~SS_SWAP_HAS_CACHE;
+	int a = r->after & ~SS_SWAP_HAS_CACHE;
+	int want = r->take ? 1 : -1;
+
+	/* A duplicate that failed (no continuation page) is retried. */
+	if (!r->done)
+		return;
+	if (!r->known || (b & SS_COUNT_CONTINUED) || b >= SS_SWAP_MAP_MAX ||
+	    (a & SS_COUNT_CONTINUED)) {
+		ss_unjudged(j, rule, 1);
+		return;
+	}
+	if (a - b == want)
+		return;
+	if (!r->take && b == 1 && !(r->before & SS_SWAP_HAS_CACHE) &&
+	    (r->after & SS_SWAP_HAS_CACHE)) {
+		ss_unjudged(j, rule, 1);
+		return;
+	}
+	if (b > 1) {
+		ss_unjudged(j, rule, 1);
+		return;
+	}
+	ss_viol_count(j, rule, what, want, a - b);
+}
+
+/*
  * Z1 and Z2, seed 000.  A full zap clears every non-present entry (a
- * uffd-wp armed file VMA may get its marker back).  A mapping zap keeps
- * the private COW swap entries but zaps migration entries of file and
- * shmem pages.  Impact: before the series, any zap given zap_details as
- * unmap_mapping_range gives them skipped every swap and migration entry.
+ * uffd-wp armed file VMA may get its marker back) and drops one swap
+ * reference per swap entry it clears: its free_swap_and_cache() calls
+ * must match the swap entries gone from the range.  That count is exact
+ * only in a quiet call (nobody else faulted, reclaimed, migrated or
+ * zapped in the mm meanwhile, and both walks saw the whole range);
+ * otherwise the range's swap entries are counted as not judged.  A
+ * mapping zap keeps the private COW swap entries but zaps migration
+ * entries of file and shmem pages.  Impact: before the series, any zap
+ * given zap_details as unmap_mapping_range gives them skipped every swap
+ * and migration entry.
  */
 void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 {
+	u32 cleared;
+
 	if (o->mapping) {
 		ss_obs(j, SS_RULE_Z2, o->swap + o->migration_file);
 		if (o->swap > o->swap_after)
@@ -172,6 +248,17 @@ void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 		ss_viol(j, SS_RULE_Z1, o->markers_after);
 	if (o->has_details && (o->swap || o->migration))
 		ss_impact(j, SS_RULE_Z1, 1);
+
+	if (!o->refs_known || (!o->swap && !o->refs_dropped))
+		return;
+	if (!o->quiet || o->truncated || o->swap_after > o->swap) {
+		ss_unjudged(j, SS_RULE_Z1, o->swap ? o->swap : 1);
+		return;
+	}
+	cleared = o->swap - o->swap_after;
+	if (o->refs_dropped != cleared)
+		ss_viol_count(j, SS_RULE_Z1, SS_COUNT_SWAP_REFS_DROPPED,
+			      cleared, o->refs_dropped);
 }
 
 /*
@@ -228,7 +315,8 @@ void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
 	ss_obs(j, SS_RULE_Z3, 1);
 	for (i = 0; i < 4; i++) {
 		if (rss[i]) {
-			ss_viol(j, SS_RULE_Z3, 1);
+			ss_viol_count(j, SS_RULE_Z3, SS_COUNT_RSS_FILE + i, 0,
+				      rss[i]);
 			return;
 		}
 	}
@@ -248,7 +336,8 @@ void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 	ss_obs(j, SS_RULE_Z4, 1);
 	for (i = 0; i < SS_NR_RSS; i++) {
 		if (expected[i] != actual[i]) {
-			ss_viol(j, SS_RULE_Z4, 1);
+			ss_viol_count(j, SS_RULE_Z4, SS_COUNT_RSS_FILE + i,
+				      expected[i], actual[i]);
 			return;
 		}
 	}
@@ -261,15 +350,22 @@ void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 			  struct ss_judgement *j)
 {
-	bool ok = a->delta[SS_RSS_ANON] == 1 &&
-		  a->delta[SS_RSS_SWAPENTS] == -1 &&
-		  !a->delta[SS_RSS_FILE] && !a->delta[SS_RSS_SHMEM];
+	static const long want[SS_NR_RSS] = {
+		[SS_RSS_ANON] = 1, [SS_RSS_SWAPENTS] = -1,
+	};
+	int i;
 
-	if (ok && a->refs_known)
-		ok = a->refs_dropped == 1;
 	ss_obs(j, SS_RULE_S4, 1);
-	if (!ok)
-		ss_viol(j, SS_RULE_S4, 1);
+	for (i = 0; i < SS_NR_RSS; i++) {
+		if (a->delta[i] != want[i]) {
+			ss_viol_count(j, SS_RULE_S4, SS_COUNT_RSS_FILE + i,
+				      want[i], a->delta[i]);
+			return;
+		}
+	}
+	if (a->refs_known && a->refs_dropped != 1)
+		ss_viol_count(j, SS_RULE_S4, SS_COUNT_SWAP_REFS_FREED, 1,
+			      a->refs_dropped);
 }
 
 /* C1, seed 004: a shmem-owned swap slot is plain count 1. */

@@ -28,6 +28,10 @@ typedef uint64_t u64;
 
 /* swap_map value of a shmem-owned slot on kernels that still have it. */
 #define SS_SWAP_MAP_SHMEM	0xbf
+/* The rest of swap_map's encoding (include/linux/swap.h), for the judges. */
+#define SS_SWAP_MAP_MAX		0x3e	/* highest count kept in the byte */
+#define SS_SWAP_HAS_CACHE	0x40	/* a folio is in the swap cache */
+#define SS_COUNT_CONTINUED	0x80	/* the count goes on in other pages */
 
 /* One PTE as the rules see it, decoded by the module. */
 struct ss_pte_view {
@@ -45,16 +49,32 @@ struct ss_pte_view {
 };
 
 /*
+ * A violation judged on counts, as its sample shows it: which count
+ * (enum ss_count_what), what the rule expected and what the kernel did.
+ */
+struct ss_count_diff {
+	u8 rule;		/* enum ss_rule */
+	u8 what;		/* SS_COUNT_NONE: no count disagreed */
+	long expected;
+	long actual;
+};
+
+/*
  * What one observation adds, rule by rule.  @touched has a bit for every
  * rule the judges wrote, so that a probe accounts for those few rules and
  * does not scan all SS_NR_RULES three times per hit; whoever fills the
- * arrays by hand (pagemap.c, audit.c) sets the bits too.
+ * arrays by hand (pagemap.c, audit.c) sets the bits too.  @unjudged counts
+ * what a rule would have judged but could not judge exactly (another
+ * writer of the same counters or slot was at work): never a violation.
+ * @diff is the first count-based disagreement, for the sample.
  */
 struct ss_judgement {
 	u32 obs[SS_NR_RULES];
 	u32 viol[SS_NR_RULES];
 	u32 impact[SS_NR_RULES];
+	u32 unjudged[SS_NR_RULES];
 	u32 touched;
+	struct ss_count_diff diff;
 };
 
 _Static_assert(SS_NR_RULES <= 32, "ss_judgement.touched has a bit per rule");
@@ -77,6 +97,26 @@ static inline void ss_impact(struct ss_judgement *j, enum ss_rule r, u32 n)
 	j->touched |= 1U << r;
 }
 
+static inline void ss_unjudged(struct ss_judgement *j, enum ss_rule r, u32 n)
+{
+	j->unjudged[r] += n;
+	j->touched |= 1U << r;
+}
+
+/* A violation of @r on counts: one, and the first one's figures kept. */
+static inline void ss_viol_count(struct ss_judgement *j, enum ss_rule r,
+				 enum ss_count_what what, long expected,
+				 long actual)
+{
+	ss_viol(j, r, 1);
+	if (j->diff.what != SS_COUNT_NONE)
+		return;
+	j->diff.rule = r;
+	j->diff.what = what;
+	j->diff.expected = expected;
+	j->diff.actual = actual;
+}
+
 /* do_swap_page: the faulting PTE and what the fault left. */
 struct ss_swapin_obs {
 	struct ss_pte_view before;
@@ -85,7 +125,15 @@ struct ss_swapin_obs {
 	bool stable_writes;	/* the swap device has SWP_STABLE_WRITES */
 };
 
-/* copy_page_range: counts from the walks of parent and child. */
+/*
+ * copy_page_range: counts from the walks of parent and child.  The child's
+ * side is exact only when child_quiet: nobody but the fork changed the
+ * child's PTEs or counters during the call.  Reclaim can: the child's VMAs
+ * are on the anon_vma chains before their PTEs are copied, so it may swap
+ * out a page the fork just mapped in the child (leaving a swap entry the
+ * fork did not copy, exclusive if the page was, and MM_SWAPENTS + 1
+ * anywhere in the child's mm) while the walk or the counter is read.
+ */
 struct ss_fork_obs {
 	bool cow;			/* is_cow_mapping(src) */
 	u32 parent_migration_write;	/* parent at entry */
@@ -96,6 +144,25 @@ struct ss_fork_obs {
 	u32 parent_migration_write_after;
 	long child_swapents_delta;	/* child's MM_SWAPENTS change */
 	bool failed;			/* copy failed, or the child walk was cut */
+	bool child_quiet;		/* no other writer of the child's mm */
+	bool refs_known;		/* the fork's swap_duplicate()s counted */
+	u32 refs_taken;			/* ... those that returned success */
+};
+
+/*
+ * One swap reference taken (swap_duplicate(), for a fork's copy) or
+ * dropped (free_swap_and_cache(), for a zap), with the slot's swap_map
+ * byte read at the call's entry and at its return.  Another holder of the
+ * slot may change it in between: only a slot the caller's own PTE held
+ * alone (count 1) can be judged exactly when the change is not the one
+ * expected.
+ */
+struct ss_swap_ref {
+	bool take;		/* swap_duplicate: +1; else free: -1 */
+	bool known;		/* both swap_map reads were made */
+	bool done;		/* the call reports success */
+	u8 before;		/* swap_map, SWAP_HAS_CACHE included */
+	u8 after;
 };
 
 /* unmap_page_range: counts before and after one zap of a range. */
@@ -112,6 +179,10 @@ struct ss_zap_obs {
 	u32 markers_after;
 	u32 swap_after;
 	u32 migration_file_after;
+	bool quiet;		/* nobody else wrote the mm's PTEs or counters */
+	bool truncated;		/* a walk was cut short */
+	bool refs_known;	/* the zap's free_swap_and_cache()s counted */
+	u32 refs_dropped;	/* ... every such call */
 };
 
 /* RSS counters, in the kernel's enum order (MM_FILEPAGES ...). */
@@ -170,6 +241,7 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j);
 void ss_judge_swap_sighting(const struct ss_pte_view *v,
 			    struct ss_judgement *j);
 void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j);
+void ss_judge_swap_ref(const struct ss_swap_ref *r, struct ss_judgement *j);
 void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j);
 void ss_judge_unmap_page(const struct ss_pte_view *before,
 			 const struct ss_pte_view *after, bool for_swapout,

@@ -118,3 +118,22 @@ void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
 	slot->flags = READ_ONCE(si->flags);
 	percpu_ref_put(&si->users);
 }
+
+/*
+ * Probe context: the raw swap_map byte of @entry's slot (SWAP_HAS_CACHE
+ * and COUNT_CONTINUED included), read once; false when there is no such
+ * slot or swap_info is unknown.
+ */
+bool ss_swap_map_read(swp_entry_t entry, u8 *map)
+{
+	struct swap_info_struct *si = ss_swap_get(entry);
+
+	BUILD_BUG_ON(SS_SWAP_HAS_CACHE != SWAP_HAS_CACHE ||
+		     SS_COUNT_CONTINUED != COUNT_CONTINUED ||
+		     SS_SWAP_MAP_MAX != SWAP_MAP_MAX);
+	if (!si)
+		return false;
+	*map = READ_ONCE(si->swap_map[swp_offset(entry)]);
+	percpu_ref_put(&si->users);
+	return true;
+}

@@ -48,6 +48,7 @@ void ss_swapinfo_init(void);
 bool ss_kernel_has_symbol(const char *name);
 unsigned long ss_lookup_symbol(const char *name);
 void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
+bool ss_swap_map_read(swp_entry_t entry, u8 *map);
 
 /* ---- walk.c: bounded, lockless reads of user page tables ---- */
 
@@ -125,7 +126,26 @@ struct ss_sample {
 	u8 probe;		/* enum ss_probe */
 	bool count_known;
 	u8 swap_count;
+	/* count-based violations: struct ss_evidence, as kept */
+	bool mm_known;
+	bool mm_child;
+	u8 count_what;		/* enum ss_count_what */
+	pid_t mm_pid;
+	char mm_comm[TASK_COMM_LEN];
+	unsigned long vm_start, vm_end;
+	long expected, actual;
 	unsigned long stack[12];
+};
+
+/*
+ * What a sample of a count-based violation adds: whose mm, which VMA, and
+ * the counts that disagreed (from the judgement's diff).
+ */
+struct ss_evidence {
+	struct mm_struct *mm;		/* NULL: not known */
+	bool child;			/* @mm is the child a fork is making */
+	unsigned long vm_start, vm_end;	/* vm_end 0: not known */
+	const struct ss_count_diff *diff;	/* NULL: no counts */
 };
 
 int ss_verdicts_init(void);
@@ -141,6 +161,11 @@ void ss_rule_fail(enum ss_rule rule, const char *why);
 #define SS_SRC_AUDIT	(SS_NR_PROBES + 1)
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v);
+void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
+		  u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
+		  const struct ss_evidence *ev);
+void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
+		     const struct ss_judgement *j);
 int ss_rules_show(struct seq_file *m, void *v);
 int ss_samples_show(struct seq_file *m, void *v);
 int ss_control(const char *cmd);
@@ -167,6 +192,17 @@ void ss_watch_full_reset(void);
 void ss_watch_interfered_call(void);
 u64 ss_watch_interfered(void);
 size_t ss_rsswatch_memory(void);
+
+/* ---- swaprefs.c: swap references taken by a fork, dropped by a zap ---- */
+
+struct ss_refs;
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma);
+u32 ss_refs_end(struct ss_refs *r);
+struct ss_refs *ss_refs_counting(void);
+void ss_refs_count(struct ss_refs *r);
+void ss_refs_pause(bool pause);
+void ss_refs_evidence(const struct ss_refs *r, struct ss_evidence *ev);
+size_t ss_refs_memory(void);
 
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 

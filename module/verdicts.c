@@ -36,6 +36,7 @@ struct ss_rule_counts {
 	u64 viol[SS_NR_RULES];
 	u64 impact[SS_NR_RULES];
 	u64 unsampled[SS_NR_RULES];	/* violations past the rate limit */
+	u64 unjudged[SS_NR_RULES];	/* judgements that could not be made */
 };
 
 struct ss_ring {
@@ -152,9 +153,10 @@ void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
 	/* Inline bit loop: for_each_set_bit is a call per rule on x86. */
 	for (; touched; touched &= touched - 1) {
 		r = __ffs(touched);
-		if (!(j->obs[r] | j->viol[r] | j->impact[r]) ||
-		    !ss_rule_enabled(r))
+		if (!(j->obs[r] | j->viol[r] | j->impact[r] |
+		      j->unjudged[r]) || !ss_rule_enabled(r))
 			continue;
+		this_cpu_add(ss_counts->unjudged[r], j->unjudged[r]);
 		this_cpu_add(ss_counts->obs[r], j->obs[r]);
 		this_cpu_add(ss_counts->viol[r], j->viol[r]);
 		this_cpu_add(ss_counts->impact[r], j->impact[r]);
@@ -196,6 +198,47 @@ void ss_rule_fail(enum ss_rule rule, const char *why)
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v)
 {
+	ss_sample_ev(rule, probe, addr, pte_before, pte_after, v, NULL);
+}
+
+/*
+ * Probe context: the owner of @mm as far as it is known: the memcg owner
+ * the kernel keeps (a thread group's leader, or a task that took the mm
+ * over), else the caller when it is the caller's mm.
+ */
+static void ss_sample_mm(struct ss_sample *s, struct mm_struct *mm)
+{
+	struct task_struct *owner = NULL;
+
+	rcu_read_lock();
+#ifdef CONFIG_MEMCG
+	owner = rcu_dereference(mm->owner);
+#endif
+	if (!owner && mm == current->mm)
+		owner = current;
+	if (owner) {
+		s->mm_pid = owner->tgid;
+		memcpy(s->mm_comm, owner->comm, sizeof(s->mm_comm));
+		s->mm_comm[sizeof(s->mm_comm) - 1] = '\0';
+		s->mm_known = true;
+	}
+	rcu_read_unlock();
+}
+
+/* The evidence of a count-based judgement made on @vma. */
+void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
+		     const struct ss_judgement *j)
+{
+	ev->mm = vma->vm_mm;
+	ev->vm_start = vma->vm_start;
+	ev->vm_end = vma->vm_end;
+	ev->diff = j->diff.what != SS_COUNT_NONE ? &j->diff : NULL;
+}
+
+void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
+		  u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
+		  const struct ss_evidence *ev)
+{
 	struct ss_ring *ring = &ss_rings[rule];
 	unsigned long flags, now = jiffies;
 	struct ss_sample s;
@@ -215,7 +258,7 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		}
 		WRITE_ONCE(ring->last, now);
 	}
-	/* Built only now: a dropped sample costs no 160-byte struct. */
+	/* Built only now: a dropped sample costs no 200-byte struct. */
 	s = (struct ss_sample) {
 		.pid = current->pid,
 		.addr = addr,
@@ -226,6 +269,19 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		.count_known = v && v->count_known,
 		.swap_count = v ? v->swap_count : 0,
 	};
+	if (ev) {
+		if (ev->mm)
+			ss_sample_mm(&s, ev->mm);
+		s.mm_child = ev->child;
+		s.vm_start = ev->vm_start;
+		s.vm_end = ev->vm_end;
+		/* Only the rule's own disagreement: not another rule's. */
+		if (ev->diff && ev->diff->rule == rule) {
+			s.count_what = ev->diff->what;
+			s.expected = ev->diff->expected;
+			s.actual = ev->diff->actual;
+		}
+	}
 	s.seq = atomic64_inc_return(&ss_sample_seq);
 	/* As tracepoints do: get_task_comm() takes task_lock, not here. */
 	memcpy(s.comm, current->comm, sizeof(s.comm));
@@ -237,17 +293,19 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	raw_spin_unlock_irqrestore(&ss_ring_lock, flags);
 }
 
-static void ss_counts_sum(int r, u64 *obs, u64 *viol, u64 *impact)
+static void ss_counts_sum(int r, u64 *obs, u64 *viol, u64 *impact,
+			  u64 *unjudged)
 {
 	int cpu;
 
-	*obs = *viol = *impact = 0;
+	*obs = *viol = *impact = *unjudged = 0;
 	for_each_possible_cpu(cpu) {
 		const struct ss_rule_counts *c = per_cpu_ptr(ss_counts, cpu);
 
 		*obs += c->obs[r];
 		*viol += c->viol[r];
 		*impact += c->impact[r];
+		*unjudged += c->unjudged[r];
 	}
 }
 
@@ -259,11 +317,11 @@ int ss_rules_show(struct seq_file *m, void *v)
 		const struct ss_rule_ctl *c = &ss_rules[r];
 		const char *failed = READ_ONCE(c->failed);
 		const char *reason = c->applicable ? failed : c->reason;
-		u64 obs, viol, impact;
+		u64 obs, viol, impact, unjudged;
 
-		ss_counts_sum(r, &obs, &viol, &impact);
+		ss_counts_sum(r, &obs, &viol, &impact, &unjudged);
 		seq_printf(m,
-			   "rule=%s seed=%s verdict=%s observations=%llu violations=%llu impact=%llu enabled=%d reason=%s state=%s\n",
+			   "rule=%s seed=%s verdict=%s observations=%llu violations=%llu impact=%llu enabled=%d reason=%s state=%s unjudged=%llu\n",
 			   ss_rule_name(r), ss_rule_seed(r),
 			   ss_verdict_name(ss_verdict_of(obs, viol,
 							 c->applicable)),
@@ -271,7 +329,8 @@ int ss_rules_show(struct seq_file *m, void *v)
 			   ss_rule_enabled(r), reason ? reason : "-",
 			   ss_rule_state_name(ss_rule_state_of(c->applicable,
 							       failed != NULL,
-							       READ_ONCE(c->enabled))));
+							       READ_ONCE(c->enabled))),
+			   unjudged);
 	}
 	return 0;
 }
@@ -307,6 +366,12 @@ static void ss_one_word(char *s)
 	*dst = '\0';
 }
 
+static const char * const ss_count_names[] = {
+#define SS_X_NAME(id, name) name,
+	SS_COUNTS(SS_X_NAME)
+#undef SS_X_NAME
+};
+
 static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 			   const struct ss_sample *s)
 {
@@ -332,6 +397,24 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 	}
 	if (s->count_known)
 		seq_printf(m, " swap_count=%u", s->swap_count);
+	if (s->mm_known || s->vm_end || s->count_what) {
+		if (s->mm_known) {
+			strscpy(comm, s->mm_comm, sizeof(comm));
+			ss_one_word(comm);
+			seq_printf(m, " mm=%s%d:%s", s->mm_child ? "child-of-" : "",
+				   s->mm_pid, comm);
+		} else {
+			seq_puts(m, " mm=-");
+		}
+		if (s->vm_end)
+			seq_printf(m, " vma=0x%lx-0x%lx", s->vm_start, s->vm_end);
+		else
+			seq_puts(m, " vma=-");
+		if (s->count_what && s->count_what < SS_NR_COUNTS)
+			seq_printf(m, " count=%s expected=%ld actual=%ld",
+				   ss_count_names[s->count_what], s->expected,
+				   s->actual);
+	}
 	seq_printf(m, " path=%s caller=", s->probe < SS_NR_PROBES ?
 		   probe_syms[s->probe] : s->probe == SS_SRC_PAGEMAP ?
 		   "pagemap_read" : "audit");

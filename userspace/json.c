@@ -186,6 +186,14 @@ void jsonw_u64_field(struct json_writer *w, const char *name, uint64_t v)
 	jsonw_u64(w, v);
 }
 
+void jsonw_s64_field(struct json_writer *w, const char *name, int64_t v)
+{
+	jsonw_name(w, name);
+	jsonw_elem(w);
+	fprintf(w->out, "%" PRId64, v);
+	w->need_sep = true;
+}
+
 /* Addresses, PTEs and other bit patterns: "0x..." strings, as the module prints them. */
 void jsonw_x64_field(struct json_writer *w, const char *name, uint64_t v)
 {

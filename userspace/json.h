@@ -33,6 +33,7 @@ void jsonw_bool(struct json_writer *w, bool v);
 void jsonw_string_field(struct json_writer *w, const char *name,
 			const char *s);
 void jsonw_u64_field(struct json_writer *w, const char *name, uint64_t v);
+void jsonw_s64_field(struct json_writer *w, const char *name, int64_t v);
 void jsonw_x64_field(struct json_writer *w, const char *name, uint64_t v);
 void jsonw_null_field(struct json_writer *w, const char *name);
 void jsonw_bool_field(struct json_writer *w, const char *name, bool v);

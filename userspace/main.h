@@ -83,6 +83,7 @@ struct rule_row {
 	uint64_t obs;
 	uint64_t viol;
 	uint64_t impact;
+	uint64_t unjudged;	/* judgements not made exactly (0: module without) */
 	bool enabled;
 	int state;		/* enum ss_rule_state */
 	int known;		/* index in SS_RULES, -1: unknown to this CLI */

@@ -373,6 +373,27 @@ int ss_rec_u64(struct ss_file *f, const struct ss_record *r, const char *key,
 	return 0;
 }
 
+int ss_rec_s64(struct ss_file *f, const struct ss_record *r, const char *key,
+	       int64_t *val)
+{
+	const char *s, *digits;
+	uint64_t mag;
+	int err = ss_rec_str(f, r, key, &s);
+
+	if (err)
+		return err;
+	digits = s + (*s == '-');
+	err = ss_parse_u64(digits, &mag);
+	if (!err && mag > (uint64_t)INT64_MAX + (*s == '-'))
+		err = -ERANGE;
+	if (err)
+		return ss_set_err(f, r->line, -EINVAL,
+				  "%s=%.40s is not a signed 64-bit decimal number",
+				  key, s);
+	*val = *s == '-' ? (int64_t)(0 - mag) : (int64_t)mag;
+	return 0;
+}
+
 int ss_rec_x64(struct ss_file *f, const struct ss_record *r, const char *key,
 	       uint64_t *val)
 {

@@ -64,6 +64,9 @@ int ss_rec_str(struct ss_file *f, const struct ss_record *r, const char *key,
 int ss_rec_u64(struct ss_file *f, const struct ss_record *r, const char *key,
 	       uint64_t *val);
 int ss_parse_u64(const char *s, uint64_t *val);
+/* A signed decimal number: the counts of a sample (expected=, actual=). */
+int ss_rec_s64(struct ss_file *f, const struct ss_record *r, const char *key,
+	       int64_t *val);
 /* "0x" and 1 to 16 hexadecimal digits, as the module prints addresses and PTEs. */
 int ss_rec_x64(struct ss_file *f, const struct ss_record *r, const char *key,
 	       uint64_t *val);

@@ -62,6 +62,10 @@ static int rule_parse(struct ss_file *f, const struct ss_record *r,
 		return ret;
 	}
 	row->enabled = enabled;
+	/* unjudged= came later: a module without it judged everything it saw. */
+	row->unjudged = 0;
+	if (ss_rec_get(r, "unjudged") && ss_rec_u64(f, r, "unjudged", &row->unjudged))
+		return ss_bad_record(f);
 	state = ss_rec_get(r, "state");
 	if (state) {
 		row->state = rule_state_find(state);
@@ -232,6 +236,7 @@ void report_json_array(struct json_writer *w, const struct rule_row *rows,
 		jsonw_u64_field(w, "observations", p->obs);
 		jsonw_u64_field(w, "violations", p->viol);
 		jsonw_u64_field(w, "impact", p->impact);
+		jsonw_u64_field(w, "unjudged", p->unjudged);
 		jsonw_bool_field(w, "enabled", p->enabled);
 		jsonw_string_field(w, "state", rule_state_names[p->state]);
 		if (strcmp(p->reason, "-"))
@@ -245,7 +250,7 @@ void report_json_array(struct json_writer *w, const struct rule_row *rows,
 
 static const unsigned char report_align[] = {
 	TABLE_LEFT, TABLE_LEFT, TABLE_LEFT, TABLE_LEFT, TABLE_LEFT,
-	TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_LEFT,
+	TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_LEFT,
 };
 
 /*
@@ -300,7 +305,8 @@ void report_plain(const struct rule_row *rows, size_t n)
 	table_set(&t, 5, "observations");
 	table_set(&t, 6, "violations");
 	table_set(&t, 7, "impact");
-	table_set(&t, 8, "reason");
+	table_set(&t, 8, "unjudged");
+	table_set(&t, 9, "reason");
 	for (i = 0; i < n; i++) {
 		const struct rule_row *p = &rows[i];
 
@@ -316,7 +322,8 @@ void report_plain(const struct rule_row *rows, size_t n)
 		table_set(&t, 5, "%" PRIu64, p->obs);
 		table_set(&t, 6, "%" PRIu64, p->viol);
 		table_set(&t, 7, "%" PRIu64, p->impact);
-		report_reason(&t, 8, p);
+		table_set(&t, 8, "%" PRIu64, p->unjudged);
+		report_reason(&t, 9, p);
 	}
 	table_print(&t);
 	table_free(&t);

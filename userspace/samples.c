@@ -31,6 +31,11 @@ struct sample {
 	uint64_t swap_count;
 	const char *path;	/* the probed function */
 	const char *caller;	/* frames separated by ',', "-" for none */
+	/* count-based violations: whose mm, which VMA, which counts */
+	const char *mm;		/* "PID:COMM", "child-of-PID:COMM", "-"; NULL: absent */
+	const char *vma;	/* "0xSTART-0xEND", "-"; NULL: absent */
+	const char *count;	/* SS_COUNTS name; NULL: absent */
+	int64_t expected, actual;
 };
 
 /* ------------------------------------------------------------------ */
@@ -69,6 +74,12 @@ static int sample_parse(struct ss_file *f, const struct ss_record *r,
 	    opt_u64(f, r, "swap_count", &s->has_swap_count, &s->swap_count) ||
 	    ss_rec_str(f, r, "path", &s->path) ||
 	    ss_rec_str(f, r, "caller", &s->caller))
+		return ss_bad_record(f);
+	s->mm = ss_rec_get(r, "mm");
+	s->vma = ss_rec_get(r, "vma");
+	s->count = ss_rec_get(r, "count");
+	if (s->count && (ss_rec_s64(f, r, "expected", &s->expected) ||
+			 ss_rec_s64(f, r, "actual", &s->actual)))
 		return ss_bad_record(f);
 	return 0;
 }
@@ -249,6 +260,21 @@ static void sample_json(const struct sample *s)
 	json_pte("pte_after", s->pte_after);
 	jsonw_string_field(w, "path", s->path);
 	json_caller(s->caller);
+	if (s->mm && strcmp(s->mm, "-"))
+		jsonw_string_field(w, "mm", s->mm);
+	else
+		jsonw_null_field(w, "mm");
+	if (s->vma && strcmp(s->vma, "-"))
+		jsonw_string_field(w, "vma", s->vma);
+	else
+		jsonw_null_field(w, "vma");
+	if (s->count) {
+		jsonw_string_field(w, "count", s->count);
+		jsonw_s64_field(w, "expected", s->expected);
+		jsonw_s64_field(w, "actual", s->actual);
+	} else {
+		jsonw_null_field(w, "count");
+	}
 	jsonw_end_object(w);
 }
 
@@ -301,6 +327,13 @@ static void sample_plain(const struct sample *s)
 		       swap_count_name(s->swap_count));
 	plain_pte("pte_before", s->pte_before);
 	plain_pte("pte_after", s->pte_after);
+	if (s->mm)
+		printf("  %-10s  %s\n", "mm", s->mm);
+	if (s->vma)
+		printf("  %-10s  %s\n", "vma", s->vma);
+	if (s->count)
+		printf("  %-10s  %s: expected %" PRId64 ", actual %" PRId64
+		       "\n", "count", s->count, s->expected, s->actual);
 	printf("  %-10s  %s\n", "path", s->path);
 	plain_caller(s->caller);
 }

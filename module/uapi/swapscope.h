@@ -26,16 +26,28 @@
  *   rules    one line per rule (SS_RULES order):
  *              rule=F1 seed=001 verdict=conforms observations=256
  *              violations=0 impact=0 enabled=1 reason=- state=enabled
+ *              unjudged=3
  *            verdict is one of SS_VERDICTS; state one of SS_RULE_STATES
  *            (enabled=1 only for "enabled"); reason is "-" unless the rule
  *            is not-applicable or failed (one word, e.g. no-swap-map-shmem,
  *            folio-larger-than-pmd).  A failed rule disabled itself on an
  *            internal inconsistency: its counts cover the calls before.
+ *            unjudged: judgements of the rule that could not be made
+ *            exactly (another writer changed the same counters or swap
+ *            slot meanwhile, a walk was cut short, a table was full), in
+ *            the rule's unit of observation; never counted as violations
+ *            nor as observations.
  *   samples  (0400) the kept violations, oldest first, one per line:
  *              rule=F1 seq=3 pid=123 comm=a.out addr=0x7f..000
  *              pte_before=0x... pte_after=0x... kind=swap swp_type=0
  *              swp_offset=4242 swap_count=2 path=do_swap_page
  *              caller=handle_mm_fault+0x1a5/0x3a0
+ *            a violation judged on counts rather than one PTE also says
+ *            whose mm, which VMA and which counts disagreed (SS_COUNTS):
+ *              ... mm=123:a.out vma=0x7f..000-0x7f..000
+ *              count=swap_refs_taken expected=512 actual=511 path=...
+ *            (mm=child-of-123:a.out: the child fork was making, which has
+ *            no pid yet; vma=- and mm=- when not known).
  *            plus one line "dropped=N" per rule with violating calls
  *            not kept: its ring wrapped, or, from a probe, a sample of
  *            that rule was already taken in the same jiffy (a rate limit):
@@ -238,7 +250,9 @@ enum ss_counter {
 	X(SHMEM_SWAP,	"shmem_swap",	"swap_shmem_alloc",	1)	\
 	X(MIGRATE,	"migrate",	"try_to_migrate_one",	1)	\
 	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)	\
-	X(SWAP_FREE,	"swap_free",	"swap_free",		0)
+	X(SWAP_FREE,	"swap_free",	"swap_free",		0)	\
+	X(SWAP_DUP,	"swap_dup",	"swap_duplicate",	1)	\
+	X(FREE_SWAP,	"free_swap",	"free_swap_and_cache",	1)
 
 enum ss_probe {
 #define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,
@@ -314,7 +328,44 @@ enum ss_event_type {
 	  "struct vm_area_struct *vma, unsigned long address, void *arg") \
 	X(UNMIGRATE, "bool", "struct folio *folio, "			\
 	  "struct vm_area_struct *vma, unsigned long addr, void *old")	\
-	X(SWAP_FREE, "void", "swp_entry_t entry")
+	X(SWAP_FREE, "void", "swp_entry_t entry")			\
+	X(SWAP_DUP, "int", "swp_entry_t entry")				\
+	X(FREE_SWAP, "int", "swp_entry_t entry")
+
+/*
+ * What a count-based violation compares (the samples' count=): expected
+ * is what the rule says the kernel must have done, actual what it did.
+ *   child_swapents	F1: the child's MM_SWAPENTS rise / swap entries copied
+ *   swap_refs_taken	F1: swap_duplicate() calls of the fork / entries copied
+ *   swap_map_rise	F1: one slot's count change in swap_duplicate() (+1)
+ *   swap_refs_dropped	Z1: free_swap_and_cache() calls of the zap / swap
+ *			entries it cleared
+ *   swap_map_drop	Z1: one slot's count change in free_swap_and_cache()
+ *			(-1; a slot whose last reference went is freed)
+ *   rss_file ...	Z3: the counter's value at teardown (expected 0);
+ *   rss_shmem		Z4, S4: the counter's change against what the
+ *			entries cleared or mapped were worth
+ *   swap_refs_freed	S4: swap_free() calls of the faulting entry (1)
+ */
+#define SS_COUNTS(X)					\
+	X(NONE,			"-")			\
+	X(CHILD_SWAPENTS,	"child_swapents")	\
+	X(SWAP_REFS_TAKEN,	"swap_refs_taken")	\
+	X(SWAP_MAP_RISE,	"swap_map_rise")	\
+	X(SWAP_REFS_DROPPED,	"swap_refs_dropped")	\
+	X(SWAP_MAP_DROP,	"swap_map_drop")	\
+	X(RSS_FILE,		"rss_file")		\
+	X(RSS_ANON,		"rss_anon")		\
+	X(RSS_SWAPENTS,		"rss_swapents")		\
+	X(RSS_SHMEM,		"rss_shmem")		\
+	X(SWAP_REFS_FREED,	"swap_refs_freed")
+
+enum ss_count_what {
+#define SS_X_ENUM(id, name) SS_COUNT_##id,
+	SS_COUNTS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_COUNTS
+};
 
 /* Rule ids of SPEC.md, with the seed thread each one comes from. */
 #define SS_RULES(X)				\

@@ -9,7 +9,9 @@
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
 #   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/stress.sh
-#                  -> /stress.sh and tests/vm/sshelper.c built -> /bin/sshelper
+#                  -> /stress.sh, tests/vm/sshelper.c built -> /bin/sshelper,
+#                  tests/vm/stressng.sh -> /stressng.sh and Debian's stress-ng
+#                  with its shared libraries (WITH_STRESSNG=0 leaves it out)
 #   INJECT_KO      ssinject.ko (test-only) -> /swapscope/ssinject.ko
 #   INJECT_DIR     dir of static programs  -> /inject/
 #   BENCH_DIR      dir of bench files      -> /bench/ (make bench)
@@ -77,6 +79,23 @@ done
 cp "$MODROOT/$moddir"/modules.{order,builtin,builtin.modinfo} "$stage/$moddir/"
 depmod -b "$stage" "$KVER"
 
+# --- dynamically linked programs ------------------------------------------
+# install_with_libs PROG ROOT DEST: PROG to ROOT/DEST with every shared
+# library ldd names, the loader included, at its own path under ROOT
+# (install copies what a symlink points to, under the link's name).  A
+# library ldd cannot find is an error here, not a failed exec in the guest.
+install_with_libs() {
+	local prog=$1 root=$2 dest=$3 deps lib
+	deps=$(ldd "$prog") || die "ldd $prog failed"
+	if printf '%s\n' "$deps" | grep -q 'not found'; then
+		die "$prog: missing libraries: $(printf '%s\n' "$deps" | grep 'not found' | tr -s '\n\t' '  ')"
+	fi
+	install -D -m 0755 "$prog" "$root$dest"
+	for lib in $(printf '%s\n' "$deps" | grep -o '/[^ ]*'); do
+		install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
 # --- payload -------------------------------------------------------------
 if [ -n "${SWAPSCOPE_KO:-}" ]; then
 	[ -f "$SWAPSCOPE_KO" ] || die "SWAPSCOPE_KO=$SWAPSCOPE_KO not found"
@@ -111,11 +130,7 @@ if [ -r "$MODROOT/boot/config-$KVER" ]; then
 fi
 bpftool=$(PATH=$PATH:/usr/sbin:/sbin command -v bpftool || true)
 if [ -n "$bpftool" ]; then
-	install -D -m 0755 "$bpftool" "$stage/usr/sbin/bpftool"
-	for lib in $(ldd "$bpftool" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
-		# install copies what a symlink points to, under the link's name
-		install -D -m 0755 "$lib" "$stage$lib"
-	done
+	install_with_libs "$bpftool" "$stage" /usr/sbin/bpftool
 else
 	echo "mkinitramfs.sh: warning: no bpftool (setup.sh installs it): swapscope doctor cannot read BTF in the guest" >&2
 fi
@@ -144,6 +159,16 @@ if [ -n "${GUEST_SCRIPT:-}" ]; then
 	install -m 0755 "$here/stress.sh" "$stage/stress.sh"
 	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -pthread \
 		-o "$stage/bin/sshelper" "$here/sshelper.c" || die "cannot build sshelper"
+	# The third-party stress stage: Debian's stress-ng, not linked
+	# statically, so with its ~25 libraries (about 11 MB of the archive,
+	# most of it libIPSec_MB and libcrypto, which it links for stressors
+	# not run here; BIND_NOW: every one must be there to start at all).
+	install -m 0755 "$here/stressng.sh" "$stage/stressng.sh"
+	if [ "${WITH_STRESSNG:-1}" != 0 ]; then
+		stressng=$(command -v stress-ng) ||
+			die "stress-ng not found (setup.sh installs it)"
+		install_with_libs "$stressng" "$stage" /usr/bin/stress-ng
+	fi
 fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
@@ -162,12 +187,7 @@ mkdir -p "$(dirname "$out")"
 if [ "${WITH_BPFTRACE:-0}" = 1 ]; then
 	bpftrace=$(command -v bpftrace) || die "bpftrace not found (setup.sh installs it)"
 	bt=$stage/.bpftrace
-	mkdir -p "$bt/usr/bin"
-	cp "$bpftrace" "$bt/usr/bin/bpftrace"
-	for lib in $(ldd "$bpftrace" | grep -o '/[^ ]*'); do
-		mkdir -p "$bt$(dirname "$lib")"
-		cp -L "$lib" "$bt$lib"
-	done
+	install_with_libs "$bpftrace" "$bt" /usr/bin/bpftrace
 	pad=$(( (4 - $(stat -c %s "$out.tmp") % 4) % 4 ))
 	head -c "$pad" /dev/zero >> "$out.tmp"
 	(cd "$bt" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >> "$out.tmp"

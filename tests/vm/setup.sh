@@ -27,8 +27,10 @@ apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@" >&2; }
 
 # --- host packages -------------------------------------------------------
 # bpftrace: make bench's comparison (copied into its initramfs only).
+# stress-ng: the third-party stress stage of make check (tests/vm/stressng.sh;
+# mkinitramfs.sh copies it and its shared libraries into the guest).
 pkgs=(qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool
-      linux-source-6.1 groff-base dkms bpftrace)
+      linux-source-6.1 groff-base dkms bpftrace stress-ng)
 missing=()
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapscope: the swap references a fork takes and a zap drops, per call.
+ *
+ * F1 (seed 001) wants one swap_duplicate() per swap entry a fork copies,
+ * each raising the slot's count by one; Z1 (seed 000) one
+ * free_swap_and_cache() per swap entry a full zap clears, each dropping
+ * one.  The kernel makes those calls from copy_pte_range() and
+ * zap_pte_range(), inlined into copy_page_range() and unmap_page_range(),
+ * in the task making the call, under the PTE lock.  So the fork and zap
+ * probes register the calling task here for the length of the call, and
+ * the probes on swap_duplicate() and free_swap_and_cache() count the calls
+ * of a registered task and judge each one's change of the slot's count
+ * (rules.c: ss_judge_swap_ref).  Calls of unregistered tasks cost one
+ * atomic read.
+ *
+ * Direct reclaim inside a fork (a page-table allocation at a memcg's
+ * limit) calls swap_duplicate() too, for each page it swaps out: the
+ * reclaim probe pauses the task's count from try_to_unmap_one()'s entry
+ * to its return.
+ *
+ * A task has one registered call at a time (a fork makes no zap, a zap no
+ * fork).  The table is fixed-size; a call that finds it full is judged
+ * without its reference count, and that is counted as not judged.
+ */
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/sched.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include "swapscope.h"
+
+#define SS_REFS_BITS	6
+#define SS_REFS_SLOTS	(1 << SS_REFS_BITS)
+#define SS_REFS_PROBE	8
+
+struct ss_refs {
+	struct task_struct *task;	/* claimed by cmpxchg from NULL */
+	struct vm_area_struct *vma;	/* the call's, for samples */
+	unsigned int paused;		/* in try_to_unmap_one() */
+	u32 calls;			/* references taken or dropped */
+};
+
+static struct ss_refs ss_refs_table[SS_REFS_SLOTS];
+static atomic_t ss_refs_active = ATOMIC_INIT(0);
+
+/* Probe context: count @vma's call's swap references, or NULL (full). */
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma)
+{
+	unsigned int h = hash_ptr(current, SS_REFS_BITS), i;
+
+	for (i = 0; i < SS_REFS_PROBE; i++) {
+		struct ss_refs *r = &ss_refs_table[(h + i) % SS_REFS_SLOTS];
+
+		if (cmpxchg(&r->task, NULL, current) != NULL)
+			continue;
+		r->vma = vma;
+		r->paused = 0;
+		r->calls = 0;
+		atomic_inc(&ss_refs_active);
+		return r;
+	}
+	return NULL;
+}
+
+/* Probe context, at the call's return: the calls counted; frees @r. */
+u32 ss_refs_end(struct ss_refs *r)
+{
+	u32 calls;
+
+	if (!r)
+		return 0;
+	calls = READ_ONCE(r->calls);
+	atomic_dec(&ss_refs_active);
+	/* Release: the slot is reused only after its fields were read. */
+	smp_store_release(&r->task, NULL);
+	return calls;
+}
+
+/*
+ * Probe context: the current task's registration.  Only the task itself
+ * writes its slot after ss_refs_begin(), so no atomics on the fields.
+ */
+static struct ss_refs *ss_refs_current(void)
+{
+	unsigned int h, i;
+
+	if (!atomic_read(&ss_refs_active))
+		return NULL;
+	h = hash_ptr(current, SS_REFS_BITS);
+	for (i = 0; i < SS_REFS_PROBE; i++) {
+		struct ss_refs *r = &ss_refs_table[(h + i) % SS_REFS_SLOTS];
+
+		if (READ_ONCE(r->task) == current)
+			return r;
+	}
+	return NULL;
+}
+
+/* Probe context: try_to_unmap_one() by the current task begins/ends. */
+void ss_refs_pause(bool pause)
+{
+	struct ss_refs *r = ss_refs_current();
+
+	if (!r)
+		return;
+	if (pause)
+		r->paused++;
+	else if (!WARN_ON_ONCE(!r->paused))
+		r->paused--;
+}
+
+/* Probe context: a registration that counts calls now, or NULL. */
+struct ss_refs *ss_refs_counting(void)
+{
+	struct ss_refs *r = ss_refs_current();
+
+	return r && !r->paused ? r : NULL;
+}
+
+void ss_refs_count(struct ss_refs *r)
+{
+	r->calls++;
+}
+
+void ss_refs_evidence(const struct ss_refs *r, struct ss_evidence *ev)
+{
+	ev->mm = r->vma->vm_mm;
+	ev->vm_start = r->vma->vm_start;
+	ev->vm_end = r->vma->vm_end;
+}
+
+size_t ss_refs_memory(void)
+{
+	return sizeof(ss_refs_table);
+}
