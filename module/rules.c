@@ -143,7 +143,9 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 {
 	ss_viol(j, SS_RULE_F1, o->parent_swap_excl_after);
 	if (!o->child_quiet) {
-		ss_unjudged(j, SS_RULE_F1, o->child_swap ? o->child_swap : 1);
+		/* Reclaim adds swap entries, never takes a copied one away. */
+		if (o->child_swap)
+			ss_unjudged(j, SS_RULE_F1, o->child_swap);
 	} else {
 		ss_obs(j, SS_RULE_F1, o->child_swap);
 		ss_viol(j, SS_RULE_F1, o->child_swap_excl);

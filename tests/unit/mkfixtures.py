@@ -150,13 +150,14 @@ def replace_in(lines, prefix, old, new):
 # Stock Debian 6.1 after the scenarios: U3 and C1 diverge (neither proposal
 # was merged there), C3 needs an API 6.1 lacks, the rules this version does
 # not judge are disabled, S2 needs async writeback on a stable-writes device.
-# rule -> (observations, violations, impact, enabled, reason); a rule added
-# to the header later is not-observed until someone records a value here.
+# rule -> (observations, violations, impact, enabled, reason[, unjudged]); a
+# rule added to the header later is not-observed until someone records a
+# value here.
 NOT_IMPLEMENTED = (0, 0, 0, 0, 'not-implemented')
 HEALTHY_RULES = {
     'Z1': (37, 0, 2, 1, '-'), 'Z2': (5, 0, 1, 1, '-'),
     'Z3': (40, 0, 0, 1, '-'), 'Z4': NOT_IMPLEMENTED,
-    'F1': (260, 0, 0, 1, '-'), 'F2': (2, 0, 0, 1, '-'),
+    'F1': (260, 0, 0, 1, '-', 7), 'F2': (2, 0, 0, 1, '-'),
     'S1': (256, 0, 0, 1, '-'), 'S2': (0, 0, 0, 1, '-'),
     'S3': (16, 0, 0, 1, '-'), 'S4': NOT_IMPLEMENTED,
     'U1': (500, 0, 470, 1, '-'), 'U2': (512, 0, 37, 1, '-'),
@@ -198,12 +199,13 @@ def state(rule, enabled, not_applicable, failed):
 
 
 def rule_line(rule, seed, values, not_applicable=(), failed=()):
-    obs, viol, impact, enabled, reason = values
+    obs, viol, impact, enabled, reason = values[:5]
+    unjudged = values[5] if len(values) > 5 else 0
     return ('rule=%s seed=%s verdict=%s observations=%d violations=%d '
-            'impact=%d enabled=%d reason=%s state=%s'
+            'impact=%d enabled=%d reason=%s state=%s unjudged=%d'
             % (rule, seed, verdict(obs, viol, rule not in not_applicable),
                obs, viol, impact, enabled, reason,
-               state(rule, enabled, not_applicable, failed)))
+               state(rule, enabled, not_applicable, failed), unjudged))
 
 
 def rules_lines(values=None, not_applicable=None, extra_key=False,
@@ -268,7 +270,8 @@ def degraded_samples():
     pte = swap_pte(1, 77) | 1 << 3	# _PAGE_SWP_EXCLUSIVE
     return [
         'rule=Z3 seq=3 pid=99 comm=ssinject addr=0x0 pte_before=0x0 '
-        'pte_after=0x0 kind=none path=exit_mmap caller=-',
+        'pte_after=0x0 kind=none mm=99:ssinject vma=- count=rss_swapents '
+        'expected=0 actual=-1 path=exit_mmap caller=-',
         'rule=F1 seq=1 pid=310 comm=02-fork addr=0x7f1234567000 '
         'pte_before=0x%x pte_after=0x%x kind=swap swp_type=1 swp_offset=77 '
         'path=copy_page_range caller=dup_mmap+0x3c5/0x6a0,'

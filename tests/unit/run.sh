@@ -340,29 +340,29 @@ check "stats -a: same as --all" out_has 'device_private'
 # Header order of the rules, and the fields of a report row.
 rule_order=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkfixtures as m
 print(repr([r for r, _ in m.RULES]))' "$here" 2>/dev/null || echo '[]')
-report_keys='["rule", "seed", "group", "checks", "verdict", "observations", "violations", "impact", "enabled", "state", "reason"]'
+report_keys='["rule", "seed", "group", "checks", "verdict", "observations", "violations", "impact", "unjudged", "enabled", "state", "reason"]'
 
 run_on "$fx/healthy" report
 check "report healthy: exit 0" rc_is 0
 check "report healthy: nothing on stderr" err_empty
 check "report healthy: header row" \
-	out_has '^group +rule +seed +checks +verdict +observations +violations +impact +reason$'
+	out_has '^group +rule +seed +checks +verdict +observations +violations +impact +unjudged +reason$'
 check "report healthy: one row per SS_RULES entry ($nr_rules)" \
 	[ "$(grep -Ec '^[A-Za-z -]* [A-Z][0-9] +[0-9]{3} ' "$tmp/out")" -eq "$nr_rules" ]
 check "report healthy: the group named on its first rule" \
-	out_has '^Zap +Z1 +000 +full zap clears and accounts everything +conforms +37 +0 +2$'
+	out_has '^Zap +Z1 +000 +full zap clears and accounts everything +conforms +37 +0 +2 +0$'
 check "report healthy: and left blank on the next" \
-	out_has '^ +Z2 +000 +mapping zap keeps only private COW state +conforms +5 +0 +1$'
+	out_has '^ +Z2 +000 +mapping zap keeps only private COW state +conforms +5 +0 +1 +0$'
 check "report healthy: U3 diverges with its impact" \
-	out_has '^ +U3 +002 +swapped shmem leaves a trace +diverges +23 +20 +20$'
+	out_has '^ +U3 +002 +swapped shmem leaves a trace +diverges +23 +20 +20 +0$'
 check "report healthy: C1 diverges" \
-	out_has '^Swap counts +C1 +004 +shmem entries are plain count 1 +diverges +20 +20 +20$'
+	out_has '^Swap counts +C1 +004 +shmem entries are plain count 1 +diverges +20 +20 +20 +0$'
 check "report healthy: C3 not-applicable with its reason" \
-	out_has '^ +C3 +004 +batched duplicate +not-applicable +0 +0 +0 +no-batched-swap-duplicate$'
+	out_has '^ +C3 +004 +batched duplicate +not-applicable +0 +0 +0 +0 +no-batched-swap-duplicate$'
 check "report healthy: a rule not implemented says so" \
-	out_has '^ +Z4 +000 +accounting matches clearing +not-observed +0 +0 +0 +not-implemented$'
+	out_has '^ +Z4 +000 +accounting matches clearing +not-observed +0 +0 +0 +0 +not-implemented$'
 check "report healthy: S2 not-observed, no reason" \
-	out_has '^ +S2 +001 +stable writes drop exclusivity +not-observed +0 +0 +0$'
+	out_has '^ +S2 +001 +stable writes drop exclusivity +not-observed +0 +0 +0 +0$'
 check "report healthy: the seeds of the other paths" \
 	eval 'out_has "^Reclaim unmap +U1 +001 " && out_has "^ +U2 +003 " &&
 	      out_has "^Fork +F1 +001 " && out_has "^Swap-in +S1 +001 " &&
@@ -388,9 +388,9 @@ check "report --json: an array of one object per rule, in SS_RULES order" \
 check "report --json: every object has exactly the documented keys" \
 	json "all(list(r) == $report_keys for r in d)"
 check "report --json: a row, every field" \
-	json 'd[0] == {"rule": "Z1", "seed": "000", "group": "Zap", "checks": "full zap clears and accounts everything", "verdict": "conforms", "observations": 37, "violations": 0, "impact": 2, "enabled": True, "state": "enabled", "reason": None}'
+	json 'd[0] == {"rule": "Z1", "seed": "000", "group": "Zap", "checks": "full zap clears and accounts everything", "verdict": "conforms", "observations": 37, "violations": 0, "impact": 2, "unjudged": 0, "enabled": True, "state": "enabled", "reason": None}'
 check "report --json: a not-applicable row" \
-	json '[r for r in d if r["rule"] == "C3"] == [{"rule": "C3", "seed": "004", "group": "Swap counts", "checks": "batched duplicate", "verdict": "not-applicable", "observations": 0, "violations": 0, "impact": 0, "enabled": False, "state": "not-applicable", "reason": "no-batched-swap-duplicate"}]'
+	json '[r for r in d if r["rule"] == "C3"] == [{"rule": "C3", "seed": "004", "group": "Swap counts", "checks": "batched duplicate", "verdict": "not-applicable", "observations": 0, "violations": 0, "impact": 0, "unjudged": 0, "enabled": False, "state": "not-applicable", "reason": "no-batched-swap-duplicate"}]'
 check "report --json: verdicts as the fixture has them" \
 	json '{r["rule"]: r["verdict"] for r in d if r["verdict"] not in ("conforms", "not-observed")} == {"U3": "diverges", "C1": "diverges", "C3": "not-applicable"}'
 check "report --json: every rule has a few words on what it checks" \
@@ -414,22 +414,22 @@ check "report -p: same document as -j" \
 run_on "$fx/degraded" report
 check "report degraded: exit 0 with diverging rules" eval 'rc_is 0 && err_empty'
 check "report degraded: F1 and Z3 diverge" \
-	eval 'out_has "^Fork +F1 +001 +a copied swap entry is shared +diverges +262 +2 +0$" &&
-	      out_has "^ +Z3 +000 +teardown leaves zero counters +diverges +41 +1 +0$"'
+	eval 'out_has "^Fork +F1 +001 +a copied swap entry is shared +diverges +262 +2 +0 +0$" &&
+	      out_has "^ +Z3 +000 +teardown leaves zero counters +diverges +41 +1 +0 +0$"'
 check "report degraded: a rule disabled by hand says disabled" \
-	out_has '^ +S2 +001 +stable writes drop exclusivity +conforms +3 +0 +3 +disabled$'
+	out_has '^ +S2 +001 +stable writes drop exclusivity +conforms +3 +0 +3 +0 +disabled$'
 check "report degraded: C1 not-applicable on a kernel without SWAP_MAP_SHMEM" \
-	out_has '^Swap counts +C1 +004 +shmem entries are plain count 1 +not-applicable +0 +0 +0 +no-swap-map-shmem$'
+	out_has '^Swap counts +C1 +004 +shmem entries are plain count 1 +not-applicable +0 +0 +0 +0 +no-swap-map-shmem$'
 check "report degraded: a rule this CLI does not know, shown under Other" \
-	out_has '^Other +Q1 +005 +\(unknown to this swapscope\) +conforms +7 +0 +1$'
+	out_has '^Other +Q1 +005 +\(unknown to this swapscope\) +conforms +7 +0 +1 +0$'
 check "report degraded: summary line" \
 	out_has "^$((nr_rules + 1)) rules: $((nr_rules - 13)) not-observed, 10 conforms, 2 diverges, 2 not-applicable; 8 disabled, 1 of them failed \(disabled themselves on an internal inconsistency: their verdicts cover only the calls before; see dmesg\)$"
 check "report degraded: a rule that disabled itself says failed and why" \
-	out_has '^Reclaim unmap +U1 +001 +exclusivity survives swap-out +conforms +480 +0 +450 +failed: folio-larger-than-pmd$'
+	out_has '^Reclaim unmap +U1 +001 +exclusivity survives swap-out +conforms +480 +0 +450 +0 +failed: folio-larger-than-pmd$'
 
 run_on "$fx/degraded" -j report
 check "report --json degraded: the unknown rule last, group Other, checks null" \
-	json 'd[-1] == {"rule": "Q1", "seed": "005", "group": "Other", "checks": None, "verdict": "conforms", "observations": 7, "violations": 0, "impact": 1, "enabled": True, "state": "enabled", "reason": None}'
+	json 'd[-1] == {"rule": "Q1", "seed": "005", "group": "Other", "checks": None, "verdict": "conforms", "observations": 7, "violations": 0, "impact": 1, "unjudged": 0, "enabled": True, "state": "enabled", "reason": None}'
 check "report --json degraded: state per rule: failed, disabled by hand, not-applicable, enabled" \
 	json '[(r["rule"], r["enabled"], r["state"], r["reason"]) for r in d if r["rule"] in ("U1", "S2", "C1", "Z1")] == [("Z1", True, "enabled", None), ("S2", False, "disabled", None), ("U1", False, "failed", "folio-larger-than-pmd"), ("C1", False, "not-applicable", "no-swap-map-shmem")]'
 check "report --json degraded: disabled by hand is enabled false, reason null" \
@@ -454,7 +454,7 @@ check "a broken rules file does not stop stats" rc_is 0
 
 # --- samples ------------------------------------------------------------------
 
-sample_keys='["rule", "seq", "pid", "comm", "addr", "kind", "swp_type", "swp_offset", "swap_count", "pte_before", "pte_before_decoded", "pte_after", "pte_after_decoded", "path", "caller"]'
+sample_keys='["rule", "seq", "pid", "comm", "addr", "kind", "swp_type", "swp_offset", "swap_count", "pte_before", "pte_before_decoded", "pte_after", "pte_after_decoded", "path", "caller", "mm", "vma", "count"]'
 # The PTE bits are decoded on x86-64 only.
 if [ "$(uname -m)" = x86_64 ]; then x86=1; else x86=0; fi
 
@@ -503,7 +503,7 @@ check "samples --json: every sample has exactly the documented keys" \
 check "samples --json: a dropped count is {rule, dropped}" \
 	json '[s for s in d if "dropped" in s] == [{"rule": "U3", "dropped": 12}, {"rule": "C1", "dropped": 12}]'
 check "samples --json: a U3 sample, every field" \
-	json 'd[1] == {"rule": "U3", "seq": 27, "pid": 1234, "comm": "05-shmem", "addr": "0x7f000000d000", "kind": "none", "swp_type": None, "swp_offset": None, "swap_count": None, "pte_before": "0x8000000123463867", "pte_before_decoded": d[1]["pte_before_decoded"], "pte_after": "0x0", "pte_after_decoded": d[1]["pte_after_decoded"], "path": "try_to_unmap_one", "caller": ["shrink_folio_list+0x5b1/0xc90", "reclaim_folio_list+0x3d/0xd0"]}'
+	json 'd[1] == {"rule": "U3", "seq": 27, "pid": 1234, "comm": "05-shmem", "addr": "0x7f000000d000", "kind": "none", "swp_type": None, "swp_offset": None, "swap_count": None, "pte_before": "0x8000000123463867", "pte_before_decoded": d[1]["pte_before_decoded"], "pte_after": "0x0", "pte_after_decoded": d[1]["pte_after_decoded"], "path": "try_to_unmap_one", "caller": ["shrink_folio_list+0x5b1/0xc90", "reclaim_folio_list+0x3d/0xd0"], "mm": None, "vma": None, "count": None}'
 check "samples --json: a C1 sample's swap fields are numbers" \
 	json '[(s["swp_type"], s["swp_offset"], s["swap_count"], s["path"]) for s in d if s["rule"] == "C1" and "seq" in s][0] == (0, 4242, 191, "swap_shmem_alloc")'
 if [ "$x86" -eq 1 ]; then
@@ -538,7 +538,15 @@ check "samples -j fresh: an empty array" eval 'rc_is 0 && json "d == []"'
 
 run_on "$fx/degraded" samples
 check "samples degraded: no caller frames is a dash" \
-	eval 'rc_is 0 && grep -A5 "^Z3  seq 3  pid 99  comm ssinject  addr 0x0$" "$tmp/out" | grep -q "^  caller      -$"'
+	eval 'rc_is 0 && grep -A8 "^Z3  seq 3  pid 99  comm ssinject  addr 0x0$" "$tmp/out" | grep -q "^  caller      -$"'
+check "samples degraded: a count-based violation names the mm, the VMA and the counts" \
+	eval 'grep -A8 "^Z3  seq 3 " "$tmp/out" | grep -q "^  mm          99:ssinject$" &&
+	      grep -A8 "^Z3  seq 3 " "$tmp/out" | grep -q "^  vma         -$" &&
+	      grep -A8 "^Z3  seq 3 " "$tmp/out" | grep -q "^  count       rss_swapents: expected 0, actual -1$"'
+run_on "$fx/degraded" -j samples Z3
+check "samples --json degraded: the counts of a Z3 sample, signed" \
+	json 'd[0]["mm"] == "99:ssinject" and d[0]["vma"] is None and (d[0]["count"], d[0]["expected"], d[0]["actual"]) == ("rss_swapents", 0, -1)'
+run_on "$fx/degraded" samples
 check "samples degraded: swap_count only where the module read it" \
 	[ "$(grep -c '^  swap_count  2$' "$tmp/out")" -eq 1 ]
 if [ "$x86" -eq 1 ]; then
@@ -962,7 +970,7 @@ run_on "$fx/degraded" -j check --baseline "$gate/degraded.base" --allow-missed
 check "check --json: failed_rules names U1 and why, no new divergence" \
 	json 'd["result"] == "fail" and d["new_divergences"] == [] and d["failed_rules"] == [{"rule": "U1", "checks": "exclusivity survives swap-out", "reason": "folio-larger-than-pmd"}]'
 tree rearmed degraded
-sed -i 's/^\(rule=U1 .*\) enabled=0 reason=folio-larger-than-pmd state=failed$/\1 enabled=1 reason=- state=enabled/' \
+sed -i 's/^\(rule=U1 .*\) enabled=0 reason=folio-larger-than-pmd state=failed /\1 enabled=1 reason=- state=enabled /' \
 	"$gate/rearmed/rules"
 run_on "$gate/rearmed" check --baseline "$gate/degraded.base" --allow-missed
 check "check: the same tree with U1 judged again (after a reset): exit 0" \
@@ -976,13 +984,13 @@ run_on "$fx/degraded" -j status
 check "status --json: failed_rules" \
 	json 'd["failed_rules"] == [{"rule": "U1", "reason": "folio-larger-than-pmd"}]'
 tree badstate healthy
-sed -i 's/^\(rule=Z2 .*\)state=enabled$/\1state=sleeping/' "$gate/badstate/rules"
+sed -i 's/^\(rule=Z2 .*\)state=enabled /\1state=sleeping /' "$gate/badstate/rules"
 run_on "$gate/badstate" report
 check "report: a state= no swapscope knows: exit 2 naming it" \
 	eval 'rc_is 2 && err_has "state=sleeping is not one of enabled, disabled, failed, not-applicable"'
 # A module from before state=: the CLI infers it from enabled, reason, verdict.
 tree nostate degraded
-sed -i 's/ state=[a-z-]*$//' "$gate/nostate/rules"
+sed -i 's/ state=[a-z-]* / /' "$gate/nostate/rules"
 run_on "$gate/nostate" -j report
 check "report --json, rules without state=: failed, disabled, not-applicable, enabled inferred" \
 	json '[(r["rule"], r["state"]) for r in d if r["rule"] in ("U1", "S2", "C1", "Z1")] == [("Z1", "enabled"), ("S2", "disabled"), ("U1", "failed"), ("C1", "not-applicable")]'

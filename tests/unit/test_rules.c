@@ -5,6 +5,9 @@
 
 #include "rules.h"
 
+/* JUDGED()'s { rule, obs, viol, impact } leaves unjudged 0 unless given. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 /* ------------------------------------------------------------------ */
 /* expectations                                                        */
 /* ------------------------------------------------------------------ */
@@ -12,7 +15,7 @@
 /* What one rule should have counted; every rule not listed counts nothing. */
 struct want {
 	enum ss_rule rule;
-	u32 obs, viol, impact;
+	u32 obs, viol, impact, unjudged;
 };
 
 static int judged_as(const struct ss_judgement *j, const struct want *w,
@@ -22,28 +25,30 @@ static int judged_as(const struct ss_judgement *j, const struct want *w,
 	size_t i;
 
 	for (r = 0; r < SS_NR_RULES; r++) {
-		u32 obs = 0, viol = 0, impact = 0;
+		u32 obs = 0, viol = 0, impact = 0, unjudged = 0;
 
 		for (i = 0; i < n; i++) {
 			if (w[i].rule == (enum ss_rule)r) {
 				obs = w[i].obs;
 				viol = w[i].viol;
 				impact = w[i].impact;
+				unjudged = w[i].unjudged;
 			}
 		}
 		/* A count the probes would not account is as bad as a wrong one. */
-		if ((j->obs[r] | j->viol[r] | j->impact[r]) &&
+		if ((j->obs[r] | j->viol[r] | j->impact[r] | j->unjudged[r]) &&
 		    !(j->touched & (1U << r))) {
 			printf("# line %d: %s counted but not in touched\n",
 			       line, ss_rule_name(r));
 			bad = 1;
 		}
 		if (j->obs[r] == obs && j->viol[r] == viol &&
-		    j->impact[r] == impact)
+		    j->impact[r] == impact && j->unjudged[r] == unjudged)
 			continue;
-		printf("# line %d: %s observations/violations/impact %u/%u/%u, want %u/%u/%u\n",
+		printf("# line %d: %s observations/violations/impact/unjudged %u/%u/%u/%u, want %u/%u/%u/%u\n",
 		       line, ss_rule_name(r), j->obs[r], j->viol[r],
-		       j->impact[r], obs, viol, impact);
+		       j->impact[r], j->unjudged[r], obs, viol, impact,
+		       unjudged);
 		bad = 1;
 	}
 	return -bad;
@@ -61,6 +66,20 @@ static int judged_as(const struct ss_judgement *j, const struct want *w,
 	do {								\
 		if (judged_as(&(j), NULL, 0, __LINE__))			\
 			return -1;					\
+	} while (0)
+
+/* DIFF(j, rule, what, expected, actual): the sample's counts. */
+#define DIFF(j, r, w, e, a)						\
+	do {								\
+		if ((j).diff.rule != (r) || (j).diff.what != (w) ||	\
+		    (j).diff.expected != (e) || (j).diff.actual != (a)) { \
+			printf("# line %d: diff %s/%u %ld/%ld, want %s/%u %ld/%ld\n", \
+			       __LINE__, ss_rule_name((j).diff.rule),	\
+			       (j).diff.what, (j).diff.expected,	\
+			       (j).diff.actual, ss_rule_name(r), (w),	\
+			       (long)(e), (long)(a));			\
+			return -1;					\
+		}							\
 	} while (0)
 
 #define CHECK(cond)							\
@@ -464,6 +483,9 @@ static struct ss_fork_obs fork3(void)
 		.cow = true,
 		.child_swap = 3,
 		.child_swapents_delta = 3,
+		.child_quiet = true,
+		.refs_known = true,
+		.refs_taken = 3,
 	};
 
 	return o;
@@ -509,6 +531,63 @@ static int t_f1_swapents(void)
 	o.child_swapents_delta = 2;
 	ss_judge_fork(&o, &j);
 	JUDGED(j, { SS_RULE_F1, 3, 1, 0 });
+	DIFF(j, SS_RULE_F1, SS_COUNT_CHILD_SWAPENTS, 3, 2);
+	return 0;
+}
+
+/* A fork that copied 3 entries but took 2 swap references. */
+static int t_f1_refs_taken(void)
+{
+	struct ss_judgement j = { };
+	struct ss_fork_obs o = fork3();
+
+	o.refs_taken = 2;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F1, 3, 1, 0 });
+	DIFF(j, SS_RULE_F1, SS_COUNT_SWAP_REFS_TAKEN, 3, 2);
+	/* Both counts off: two violations, the first one's figures kept. */
+	memset(&j, 0, sizeof(j));
+	o.child_swapents_delta = 4;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F1, 3, 2, 0 });
+	DIFF(j, SS_RULE_F1, SS_COUNT_CHILD_SWAPENTS, 3, 4);
+	/* Without the swap_duplicate probe that count is not held. */
+	memset(&j, 0, sizeof(j));
+	o = fork3();
+	o.refs_known = false;
+	o.refs_taken = 0;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F1, 3, 0, 0 });
+	return 0;
+}
+
+/*
+ * The false F1 of a fork under memory pressure: reclaim swapped out a
+ * page fork had mapped in the child (an exclusive one, copied for a
+ * pinned page) while the call ran, so the child has one more swap entry,
+ * exclusive, and MM_SWAPENTS one more than the fork copied, or the page
+ * was elsewhere in the child's mm and only the counter moved.  Not
+ * judged: the child's entries are counted as such, never as violations;
+ * the parent's side is still judged.
+ */
+static int t_f1_child_not_quiet(void)
+{
+	struct ss_judgement j = { };
+	struct ss_fork_obs o = fork3();
+
+	o.child_quiet = false;
+	o.child_swap = 4;
+	o.child_swap_excl = 1;
+	o.child_swapents_delta = 4;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F1, 0, 0, 0, 4 });
+	memset(&j, 0, sizeof(j));
+	o = fork3();
+	o.child_quiet = false;
+	o.child_swapents_delta = 4;
+	o.parent_swap_excl_after = 2;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F1, 0, 2, 0, 3 });
 	return 0;
 }
 
@@ -520,8 +599,9 @@ static int t_f1_failed_fork(void)
 
 	o.failed = true;
 	o.child_swapents_delta = 1;
+	o.refs_taken = 1;
 	ss_judge_fork(&o, &j);
-	JUDGED(j, { SS_RULE_F1, 3, 0, 0 });
+	JUDGED(j, { SS_RULE_F1, 3, 0, 0, 1 });
 	return 0;
 }
 
@@ -530,6 +610,10 @@ static int t_fork_nothing(void)
 	struct ss_judgement j = { };
 	struct ss_fork_obs o = { .cow = true };
 
+	ss_judge_fork(&o, &j);
+	NOTHING_JUDGED(j);
+	o.child_quiet = true;
+	o.refs_known = true;
 	ss_judge_fork(&o, &j);
 	NOTHING_JUDGED(j);
 	return 0;
@@ -572,6 +656,135 @@ static int t_f2_shared_mapping(void)
 
 	ss_judge_fork(&o, &j);
 	NOTHING_JUDGED(j);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* swap references: ss_judge_swap_ref                                  */
+/* ------------------------------------------------------------------ */
+
+static struct ss_swap_ref ref(bool take, int before, int after)
+{
+	struct ss_swap_ref r = {
+		.take = take, .known = true, .done = true,
+		.before = before, .after = after,
+	};
+
+	return r;
+}
+
+/* Each case: swap_map before and after, what F1 (take) or Z1 gets. */
+struct ref_case {
+	bool take;
+	int before, after;
+	u32 viol, unjudged;
+	long actual;		/* the diff's actual, when viol */
+};
+
+static int t_swap_ref_cases(void)
+{
+	static const struct ref_case cases[] = {
+		/* the one reference the fork takes */
+		{ true, 0x01, 0x02, 0, 0, 0 },
+		{ true, 0x41, 0x42, 0, 0, 0 },	/* the cache bit is no count */
+		{ true, 0x05, 0x06, 0, 0, 0 },
+		{ true, 0x01, 0x01, 1, 0, 0 },	/* no reference taken */
+		{ true, 0x01, 0x03, 1, 0, 2 },	/* two taken */
+		{ true, 0x00, 0x00, 1, 0, 0 },	/* a PTE of an unused slot */
+		{ true, 0x03, 0x03, 0, 1, 0 },	/* others hold it: a sibling went */
+		{ true, 0x3e, 0x80, 0, 1, 0 },	/* continued: not read here */
+		{ true, 0x80, 0x80, 0, 1, 0 },
+		/* the one reference the zap drops */
+		{ false, 0x02, 0x01, 0, 0, 0 },
+		{ false, 0x01, 0x40, 0, 0, 0 },	/* last one: freed via the cache */
+		{ false, 0x01, 0x00, 0, 0, 0 },
+		{ false, 0x41, 0x40, 0, 0, 0 },
+		{ false, 0x01, 0x01, 1, 0, 0 },	/* the reference kept */
+		{ false, 0x41, 0x41, 1, 0, 0 },
+		{ false, 0x01, 0x41, 0, 1, 0 },	/* freed and taken again */
+		{ false, 0x03, 0x03, 0, 1, 0 },	/* others hold it */
+		{ false, 0x03, 0x01, 0, 1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct ref_case *c = &cases[i];
+		enum ss_rule rule = c->take ? SS_RULE_F1 : SS_RULE_Z1;
+		struct ss_swap_ref r = ref(c->take, c->before, c->after);
+		struct ss_judgement j = { };
+
+		printf("# case %zu: %s 0x%02x -> 0x%02x\n", i,
+		       c->take ? "take" : "drop", c->before, c->after);
+		ss_judge_swap_ref(&r, &j);
+		if (!c->viol && !c->unjudged) {
+			NOTHING_JUDGED(j);
+			continue;
+		}
+		JUDGED(j, { rule, 0, c->viol, 0, c->unjudged });
+		if (c->viol)
+			DIFF(j, rule, c->take ? SS_COUNT_SWAP_MAP_RISE :
+			     SS_COUNT_SWAP_MAP_DROP, c->take ? 1 : -1,
+			     c->actual);
+	}
+	return 0;
+}
+
+/* A call that failed took nothing; a slot not read is not judged. */
+static int t_swap_ref_not_judged(void)
+{
+	struct ss_judgement j = { };
+	struct ss_swap_ref r = ref(true, 0x01, 0x01);
+
+	r.done = false;
+	ss_judge_swap_ref(&r, &j);
+	NOTHING_JUDGED(j);
+	r = ref(false, 0x01, 0x01);
+	r.known = false;
+	ss_judge_swap_ref(&r, &j);
+	JUDGED(j, { SS_RULE_Z1, 0, 0, 0, 1 });
+	return 0;
+}
+
+/* Z1's references: one free_swap_and_cache() per swap entry cleared. */
+static int t_z1_refs(void)
+{
+	struct ss_judgement j = { };
+	struct ss_zap_obs o = { .nonpresent = 5, .swap = 3, .migration = 2,
+				.quiet = true, .refs_known = true,
+				.refs_dropped = 3 };
+
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 5, 0, 0 });
+	/* one swap entry cleared, its reference kept */
+	o.refs_dropped = 2;
+	memset(&j, 0, sizeof(j));
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 5, 1, 0 });
+	DIFF(j, SS_RULE_Z1, SS_COUNT_SWAP_REFS_DROPPED, 3, 2);
+	/* two left in place: Z1 for the entries, no reference owed */
+	o.swap_after = 2;
+	o.nonpresent_after = 2;
+	o.refs_dropped = 1;
+	memset(&j, 0, sizeof(j));
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 5, 2, 0 });
+	/* another writer of the mm, or a cut walk: not judged */
+	o = (struct ss_zap_obs){ .nonpresent = 3, .swap = 3, .refs_known = true,
+				 .refs_dropped = 2 };
+	memset(&j, 0, sizeof(j));
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 3, 0, 0, 3 });
+	o.quiet = true;
+	o.truncated = true;
+	memset(&j, 0, sizeof(j));
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 3, 0, 0, 3 });
+	/* no probe on free_swap_and_cache: nothing to say */
+	o.truncated = false;
+	o.refs_known = false;
+	memset(&j, 0, sizeof(j));
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 3, 0, 0 });
 	return 0;
 }
 
@@ -804,6 +1017,8 @@ static int t_z3_diverges(void)
 		ss_judge_teardown(bad[i], &j);
 		JUDGED(j, { SS_RULE_Z3, 1, 1, 0 });
 	}
+	/* the first non-zero counter is the sample's */
+	DIFF(j, SS_RULE_Z3, SS_COUNT_RSS_FILE, 0, 5);
 	return 0;
 }
 
@@ -827,6 +1042,7 @@ static int t_z4_diverges(void)
 
 	ss_judge_zap_rss(expected, one_off, &j);
 	JUDGED(j, { SS_RULE_Z4, 1, 1, 0 });
+	DIFF(j, SS_RULE_Z4, SS_COUNT_RSS_SHMEM, -1, 0);
 	memset(&j, 0, sizeof(j));
 	ss_judge_zap_rss(expected, two_off, &j);
 	JUDGED(j, { SS_RULE_Z4, 1, 1, 0 });
@@ -890,9 +1106,15 @@ static int t_s4_diverges(void)
 	a.refs_known = true;
 	a.refs_dropped = 0;
 	ss_judge_swapin_acct(&a, &j);
+	DIFF(j, SS_RULE_S4, SS_COUNT_SWAP_REFS_FREED, 1, 0);
 	a.refs_dropped = 2;
 	ss_judge_swapin_acct(&a, &j);
 	JUDGED(j, { SS_RULE_S4, 2, 2, 0 });
+	/* a wrong counter is the sample's figure */
+	memset(&j, 0, sizeof(j));
+	a = acct(0, 1, 0, 0);
+	ss_judge_swapin_acct(&a, &j);
+	DIFF(j, SS_RULE_S4, SS_COUNT_RSS_SWAPENTS, -1, 0);
 	return 0;
 }
 
@@ -1386,6 +1608,11 @@ static const struct {
 	{ "F1 diverges: parent swap PTEs still exclusive", t_f1_parent_exclusive, NULL },
 	{ "F1 diverges: child MM_SWAPENTS +2 for 3 copies", t_f1_swapents, NULL },
 	{ "F1: a failed fork is not held to MM_SWAPENTS", t_f1_failed_fork, NULL },
+	{ "F1 diverges: 3 copies, 2 swap references taken", t_f1_refs_taken, NULL },
+	{ "F1: a child another writer touched is not judged (the false F1)", t_f1_child_not_quiet, NULL },
+	{ "F1/Z1: one slot's count rises or drops by one, or is not judged", t_swap_ref_cases, NULL },
+	{ "F1/Z1: a failed or unread reference call", t_swap_ref_not_judged, NULL },
+	{ "Z1: one reference dropped per swap entry cleared, in a quiet zap", t_z1_refs, NULL },
 	{ "fork with nothing to copy: not judged", t_fork_nothing, NULL },
 	{ "F2 conforms: COW migration entries readable on both sides", t_f2_conforms, NULL },
 	{ "F2 diverges: writable migration entries left in child and parent", t_f2_diverges, NULL },
