@@ -43,6 +43,33 @@
  *                 reclaim handler checks for (its per-page bookkeeping
  *                 holds 512), so rules U1 and U3 disable themselves.
  *                 The kernel's own call gets the real folio (below)
+ *             fork_nodup_next PID
+ *                 the next swap_duplicate() by a thread of PID (armed
+ *                 just before it forks: its copy of a swap entry) returns
+ *                 0 without being run: the fork copies the entry but
+ *                 takes no reference (F1's "one per copy").  The slot
+ *                 owes that reference until fork_repay
+ *             fork_noinc_next PID
+ *                 the same one level down: swap_duplicate() runs, but its
+ *                 __swap_duplicate(entry, 1) returns 0 without raising the
+ *                 count (F1's "the count rose by one")
+ *             fork_repay
+ *                 take the reference a fork_*_next shot skipped
+ *                 (swap_duplicate()), before the child exits: its zap
+ *                 would otherwise free a slot the parent still maps
+ *             zap_keepref_next PID
+ *                 the next free_swap_and_cache() by a thread of PID (armed
+ *                 just before a zap of its swap entries) returns 1 without
+ *                 being run: the zap clears the swap PTE and keeps its
+ *                 reference (Z1's "one swap reference dropped").  The
+ *                 reference is then the kept one of swp_clear_keepref:
+ *                 swp_drop_kept drops it
+ *             fork_delay_next PID MS
+ *                 the next swap_duplicate() by a thread of PID (its fork's
+ *                 copy of a swap entry) first spins MS milliseconds
+ *                 (1..1000), status state=busy meanwhile, so that a test
+ *                 can act on the half-made child from another thread:
+ *                 the window of the false F1 (inject-forkrace)
  *             disarm
  *                 forget every armed injection
  *   status  (0400) one line per injection: what is armed, what fired
@@ -52,11 +79,14 @@
  * zap, and a probe on the rss_stat tracepoint, which zap_pte_range()
  * reaches through add_mm_rss_vec() after its loop, with the PTE lock
  * still held; big_folio_next, two kprobes on try_to_unmap_one registered
- * when armed (see there).
+ * when armed (see there); fork_*_next and zap_keepref_next, a kprobe on
+ * the function they skip, registered when armed, whose handler makes the
+ * call return at once with the value given (as bpf_override_return does).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
@@ -145,8 +175,38 @@ static struct {
 	bool registered;
 } ssi_big;
 
+/* fork_nodup_next, fork_noinc_next, zap_keepref_next: one shot each */
+enum ssi_ref_kind {
+	SSI_REF_NODUP,		/* skip swap_duplicate() */
+	SSI_REF_NOINC,		/* skip __swap_duplicate(entry, 1) */
+	SSI_REF_KEEPREF,	/* skip free_swap_and_cache() */
+	SSI_REF_DELAY,		/* spin in swap_duplicate() first */
+	SSI_NR_REF_KINDS
+};
+
+static const char * const ssi_ref_names[SSI_NR_REF_KINDS] = {
+	[SSI_REF_NODUP] = "fork_nodup",
+	[SSI_REF_NOINC] = "fork_noinc",
+	[SSI_REF_KEEPREF] = "zap_keepref",
+	[SSI_REF_DELAY] = "fork_delay",
+};
+
+static struct {
+	atomic_t state;
+	int kind;			/* enum ssi_ref_kind, while armed */
+	pid_t tgid;
+	unsigned int fired[SSI_NR_REF_KINDS];
+	bool owed;			/* a fork's skipped reference */
+	swp_entry_t entry;		/* the last entry skipped */
+	unsigned int repaid;
+	int registered;			/* the kind whose kprobe is in, or -1 */
+	unsigned int delay_ms;		/* fork_delay_next */
+} ssi_ref = { .registered = -1 };
+
 /* swap_free(), not exported: resolved through kallsyms at load. */
 static void (*ssi_swap_free)(swp_entry_t entry);
+/* swap_duplicate(), for fork_repay, likewise. */
+static int (*ssi_swap_duplicate)(swp_entry_t entry);
 
 static DEFINE_MUTEX(ssi_lock);		/* commands and status, one at a time */
 static struct dentry *ssi_dir;
@@ -739,6 +799,157 @@ static void ssi_find_swap_free(void)
 	ssi_swap_free = (void *)lookup("swap_free");
 	if (!ssi_swap_free)
 		pr_warn("swap_free not in kallsyms: swp_clear_keepref unavailable\n");
+	ssi_swap_duplicate = (void *)lookup("swap_duplicate");
+	if (!ssi_swap_duplicate)
+		pr_warn("swap_duplicate not in kallsyms: fork_*_next unavailable\n");
+}
+
+/* ---- fork_nodup_next, fork_noinc_next, zap_keepref_next ---- */
+
+/* Where a skipped call returns to its caller from, with its value. */
+static noinline int ssi_return_0(void)
+{
+	return 0;
+}
+
+static noinline int ssi_return_1(void)
+{
+	return 1;
+}
+
+static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs);
+
+static struct kprobe ssi_ref_probes[SSI_NR_REF_KINDS] = {
+	[SSI_REF_NODUP] = { .symbol_name = "swap_duplicate",
+			    .pre_handler = ssi_ref_pre },
+	[SSI_REF_NOINC] = { .symbol_name = "__swap_duplicate",
+			    .pre_handler = ssi_ref_pre },
+	[SSI_REF_KEEPREF] = { .symbol_name = "free_swap_and_cache",
+			      .pre_handler = ssi_ref_pre },
+	[SSI_REF_DELAY] = { .symbol_name = "swap_duplicate",
+			    .pre_handler = ssi_ref_pre },
+};
+
+/*
+ * Probe context, at the entry of the function to skip: the first call by
+ * the armed process (for __swap_duplicate, with usage 1; for all three, a
+ * genuine swap entry) returns at once.  The kprobe sits on the function's
+ * first instruction (its ftrace call), where the stack top is the
+ * caller's return address: pointing regs->ip at a function that returns
+ * the value makes the call return it to the caller.
+ */
+static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	int kind = p - ssi_ref_probes;
+	swp_entry_t entry = { .val = regs_get_kernel_argument(regs, 0) };
+
+	if (atomic_read_acquire(&ssi_ref.state) != SSI_ARMED ||
+	    READ_ONCE(ssi_ref.kind) != kind ||
+	    current->tgid != READ_ONCE(ssi_ref.tgid) ||
+	    non_swap_entry(entry))
+		return 0;
+	if (kind == SSI_REF_NOINC && regs_get_kernel_argument(regs, 1) != 1)
+		return 0;
+	if (kind == SSI_REF_DELAY) {
+		/*
+		 * Hold the fork inside copy_page_range(), its PTE locks of
+		 * this table taken, while the test reclaims its other pages
+		 * (status says busy meanwhile); then let the call go on.
+		 */
+		if (atomic_cmpxchg(&ssi_ref.state, SSI_ARMED, SSI_BUSY) !=
+		    SSI_ARMED)
+			return 0;
+		mdelay(READ_ONCE(ssi_ref.delay_ms));
+		ssi_ref.entry = entry;
+		ssi_ref.fired[kind]++;
+		atomic_set_release(&ssi_ref.state, SSI_FIRED);
+		return 0;
+	}
+	if (atomic_cmpxchg(&ssi_ref.state, SSI_ARMED, SSI_FIRED) != SSI_ARMED)
+		return 0;
+	ssi_ref.entry = entry;
+	ssi_ref.fired[kind]++;
+	if (kind == SSI_REF_KEEPREF) {
+		/* Held by no PTE now: swapscope's C2 leak, swp_drop_kept's. */
+		ssi_keep.kept = true;
+		ssi_keep.done++;
+		ssi_keep.tgid = current->tgid;
+		ssi_keep.addr = 0;
+		ssi_keep.pte = pte_val(swp_entry_to_pte(entry));
+		ssi_keep.entry = entry;
+		instruction_pointer_set(regs, (unsigned long)ssi_return_1);
+	} else {
+		ssi_ref.owed = true;
+		instruction_pointer_set(regs, (unsigned long)ssi_return_0);
+	}
+	return 1;
+}
+NOKPROBE_SYMBOL(ssi_ref_pre);
+
+/* Process context: take the kprobe out once nothing is armed on it. */
+static void ssi_ref_unregister(void)
+{
+	if (ssi_ref.registered < 0)
+		return;
+	unregister_kprobe(&ssi_ref_probes[ssi_ref.registered]);
+	ssi_ref.registered = -1;
+}
+
+static int ssi_arm_ref(int kind, pid_t nr)
+{
+	struct kprobe *kp = &ssi_ref_probes[kind];
+	int err;
+
+	if (atomic_read(&ssi_ref.state) == SSI_BUSY) {
+		pr_err("cmd: %s_next: the previous shot is still running\n",
+		       ssi_ref_names[kind]);
+		return -EBUSY;
+	}
+	if (!ssi_swap_free || !ssi_swap_duplicate) {
+		pr_err("cmd: %s_next: swap_free or swap_duplicate not in kallsyms\n",
+		       ssi_ref_names[kind]);
+		return -EOPNOTSUPP;
+	}
+	if (ssi_ref.owed || ssi_keep.kept) {
+		pr_err("cmd: %s_next: a reference is still owed or kept (fork_repay or swp_drop_kept first)\n",
+		       ssi_ref_names[kind]);
+		return -EBUSY;
+	}
+	atomic_set(&ssi_ref.state, SSI_IDLE);
+	ssi_ref_unregister();
+	/* A kprobe cannot be registered twice: a fresh one each time. */
+	*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
+			       .pre_handler = ssi_ref_pre };
+	err = register_kprobe(kp);
+	if (err) {
+		pr_err("cmd: %s_next: kprobe on %s: %d\n", ssi_ref_names[kind],
+		       kp->symbol_name, err);
+		return err;
+	}
+	ssi_ref.registered = kind;
+	ssi_ref.kind = kind;
+	ssi_ref.tgid = nr;
+	atomic_set_release(&ssi_ref.state, SSI_ARMED);
+	return 0;
+}
+
+/* Process context: the reference a fork_*_next shot skipped, taken now. */
+static int ssi_fork_repay(void)
+{
+	int err;
+
+	if (!ssi_ref.owed) {
+		pr_err("cmd: fork_repay: no reference is owed\n");
+		return -ENOENT;
+	}
+	err = ssi_swap_duplicate(ssi_ref.entry);
+	if (err) {
+		pr_err("cmd: fork_repay: swap_duplicate: %d\n", err);
+		return err;
+	}
+	ssi_ref.owed = false;
+	ssi_ref.repaid++;
+	return 0;
 }
 
 /* ---- debugfs ---- */
@@ -775,6 +986,8 @@ static void ssi_disarm(void)
 	/* Never BUSY between calls: pre and post run in one probe hit. */
 	atomic_set(&ssi_big.state, SSI_IDLE);
 	ssi_big_unregister();
+	atomic_set(&ssi_ref.state, SSI_IDLE);
+	ssi_ref_unregister();
 }
 
 /* Arm only what is idle, armed or fired: a BUSY shot is mid-call. */
@@ -840,6 +1053,42 @@ static int ssi_command(char *buf)
 	a1 = strsep(&buf, " \t");
 	a2 = strsep(&buf, " \t");
 	extra = strsep(&buf, "");
+	if (!strcmp(verb, "fork_repay")) {
+		if (a1) {
+			pr_err("cmd: %s takes no argument, got '%s'\n", verb, a1);
+			return -EINVAL;
+		}
+		return ssi_fork_repay();
+	}
+	if (!strcmp(verb, "fork_delay_next")) {
+		unsigned int ms;
+
+		if (extra) {
+			pr_err("cmd: %s: extra words '%s'\n", verb, extra);
+			return -EINVAL;
+		}
+		if (ssi_parse_pid(verb, a1, &nr))
+			return -EINVAL;
+		if (!a2 || kstrtouint(a2, 10, &ms) || !ms || ms > 1000) {
+			pr_err("cmd: %s: bad or missing MS '%s' (1..1000)\n",
+			       verb, a2 ?: "");
+			return -EINVAL;
+		}
+		ssi_ref.delay_ms = ms;
+		return ssi_arm_ref(SSI_REF_DELAY, nr);
+	}
+	if (!strcmp(verb, "fork_nodup_next") || !strcmp(verb, "fork_noinc_next") ||
+	    !strcmp(verb, "zap_keepref_next")) {
+		if (a2) {
+			pr_err("cmd: %s takes one PID, got '%s' too\n", verb, a2);
+			return -EINVAL;
+		}
+		if (ssi_parse_pid(verb, a1, &nr))
+			return -EINVAL;
+		return ssi_arm_ref(!strcmp(verb, "fork_nodup_next") ? SSI_REF_NODUP :
+				   !strcmp(verb, "fork_noinc_next") ? SSI_REF_NOINC :
+				   SSI_REF_KEEPREF, nr);
+	}
 	if (!strcmp(verb, "disarm") || !strcmp(verb, "swp_drop_kept")) {
 		if (a1) {
 			pr_err("cmd: %s takes no argument, got '%s'\n", verb, a1);
@@ -860,7 +1109,7 @@ static int ssi_command(char *buf)
 	    strcmp(verb, "zap_marker_next") &&
 	    strcmp(verb, "swp_clear_keepref") && strcmp(verb, "swp_restore") &&
 	    strcmp(verb, "big_folio_next")) {
-		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, swp_clear_keepref PID ADDR, swp_restore PID ADDR, swp_drop_kept, big_folio_next PID ADDR, disarm)\n",
+		pr_err("cmd: unknown command '%s' (swp_mkexcl PID ADDR, anon_unexcl_next PID [ADDR], zap_marker_next PID ADDR, swp_clear_keepref PID ADDR, swp_restore PID ADDR, swp_drop_kept, big_folio_next PID ADDR, fork_nodup_next PID, fork_noinc_next PID, fork_repay, zap_keepref_next PID, fork_delay_next PID MS, disarm)\n",
 		       verb);
 		return -EINVAL;
 	}
@@ -939,6 +1188,14 @@ static int ssi_status_show(struct seq_file *m, void *v)
 		   ssi_keep.pte, swp_type(ssi_keep.entry),
 		   swp_offset(ssi_keep.entry), ssi_keep.restored,
 		   ssi_keep.dropped);
+	seq_printf(m, "injection=swap_ref state=%s kind=%s pid=%d fork_nodup_fired=%u fork_noinc_fired=%u zap_keepref_fired=%u fork_delay_fired=%u owed=%d swp_type=%u swp_offset=%lu repaid=%u\n",
+		   ssi_state_names[atomic_read_acquire(&ssi_ref.state)],
+		   ssi_ref_names[ssi_ref.kind], ssi_ref.tgid,
+		   ssi_ref.fired[SSI_REF_NODUP], ssi_ref.fired[SSI_REF_NOINC],
+		   ssi_ref.fired[SSI_REF_KEEPREF],
+		   ssi_ref.fired[SSI_REF_DELAY], ssi_ref.owed,
+		   swp_type(ssi_ref.entry), swp_offset(ssi_ref.entry),
+		   ssi_ref.repaid);
 	seq_printf(m, "injection=big_folio state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx real_nr_pages=%lu big_nr_pages=%lu registered=%d nmissed=%lu\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_big.state)],
 		   ssi_big.tgid, ssi_big.addr, ssi_big.fired,
@@ -994,6 +1251,12 @@ static void __exit ssinject_exit(void)
 	/* No command runs once debugfs_remove_recursive() returns. */
 	debugfs_remove_recursive(ssi_dir);
 	ssi_big_unregister();
+	ssi_ref_unregister();
+	if (ssi_ref.owed) {
+		pr_info("unload: taking the owed reference of swap type %u offset %lu\n",
+			swp_type(ssi_ref.entry), swp_offset(ssi_ref.entry));
+		ssi_fork_repay();
+	}
 	if (ssi_keep.kept) {
 		pr_info("unload: dropping the kept reference of swap type %u offset %lu\n",
 			swp_type(ssi_keep.entry), swp_offset(ssi_keep.entry));

@@ -33,7 +33,7 @@ ss_wait_line() {	# ss_wait_line FILE PATTERN: up to 60 s
 	done
 }
 ss_kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "${2:-/proc/meminfo}"; }
-ss_flags() { sed 's/^\(rule=[^ ]*\) .* enabled=/\1 enabled=/' "$dbg/rules"; }
+ss_flags() { sed 's/^\(rule=[^ ]*\) .* enabled=/\1 enabled=/; s/ unjudged=[0-9]*//' "$dbg/rules"; }
 # swapscope check against guest-check.sh's stock baseline: no new
 # divergence, Z4 and S4 (the RSS accounting rules) included.  Under the
 # memcg OOM below they used to see a few violations; the causes found

@@ -136,6 +136,8 @@ static void sc_read_rules(struct sc_rules *s)
 			l->viol = sc_ru64(v, vlen);
 		if ((v = sc_rword(line, len, "impact", &vlen)))
 			l->impact = sc_ru64(v, vlen);
+		if ((v = sc_rword(line, len, "unjudged", &vlen)))
+			l->unjudged = sc_ru64(v, vlen);
 		if ((v = sc_rword(line, len, "verdict", &vlen)))
 			l->verdict = sc_rlookup(sc_verdict_names,
 						SS_NR_VERDICTS, v, vlen);

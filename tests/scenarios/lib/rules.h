@@ -29,6 +29,7 @@ extern const char *const sc_verdict_names[SS_NR_VERDICTS];
 struct sc_rule_line {
 	bool seen;
 	uint64_t obs, viol, impact;
+	uint64_t unjudged;	/* judgements not made exactly (rules file) */
 	int verdict;		/* enum ss_verdict, -1 when unknown */
 	bool enabled;
 	char reason[48];

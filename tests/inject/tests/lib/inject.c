@@ -109,6 +109,7 @@ void in_rules_read(struct in_rules *r)
 		r->verdict[i] = s.r[i].verdict;
 		r->obs[i] = s.r[i].obs;
 		r->viol[i] = s.r[i].viol;
+		r->unjudged[i] = s.r[i].unjudged;
 		r->enabled[i] = s.r[i].enabled;
 	}
 }
@@ -253,6 +254,52 @@ bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 	sc_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
 		ctx, in_rule_names[rule], addr, (int)pid, samples,
 		in_rule_names[rule]);
+	pos = in_buf;
+	while ((line = in_line(&pos, &len)))
+		if (in_word_is(line, len, "rule", in_rule_names[rule]))
+			sc_diag("%.*s", (int)len, line);
+	return false;
+}
+
+bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
+			    long *expected, long *actual, char *out,
+			    size_t size, const char *ctx)
+{
+	const char *pos = in_buf, *line, *v;
+	char num[32];
+	size_t len, vlen;
+
+	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
+			 sizeof(in_buf)) < 0) {
+		sc_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
+			strerror(errno));
+		return false;
+	}
+	while ((line = in_line(&pos, &len))) {
+		if (!in_word_is(line, len, "rule", in_rule_names[rule]) ||
+		    !in_word_is(line, len, "count", count))
+			continue;
+		v = in_word(line, len, "pid", &vlen);
+		if (!v || in_u64(v, vlen, 10) != (uint64_t)pid)
+			continue;
+		v = in_word(line, len, "expected", &vlen);
+		snprintf(num, sizeof(num), "%.*s", (int)vlen, v ? v : "");
+		*expected = strtol(num, NULL, 10);
+		v = in_word(line, len, "actual", &vlen);
+		snprintf(num, sizeof(num), "%.*s", (int)vlen, v ? v : "");
+		*actual = strtol(num, NULL, 10);
+		if (out && size) {
+			if (len >= size)
+				len = size - 1;
+			memcpy(out, line, len);
+			out[len] = '\0';
+		}
+		sc_pass("%s: samples has rule=%s count=%s pid=%d", ctx,
+			in_rule_names[rule], count, (int)pid);
+		return true;
+	}
+	sc_fail("%s: samples has rule=%s count=%s pid=%d", ctx,
+		in_rule_names[rule], count, (int)pid);
 	pos = in_buf;
 	while ((line = in_line(&pos, &len)))
 		if (in_word_is(line, len, "rule", in_rule_names[rule]))

@@ -25,6 +25,7 @@ struct in_rules {
 	int verdict[SS_NR_RULES];	/* enum ss_verdict, -1 if unknown */
 	uint64_t obs[SS_NR_RULES];
 	uint64_t viol[SS_NR_RULES];
+	uint64_t unjudged[SS_NR_RULES];
 	bool enabled[SS_NR_RULES];
 };
 
@@ -66,6 +67,13 @@ void in_expect_none_but(const struct in_rules *a, const struct in_rules *b,
  */
 bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 		      char *line, size_t size, const char *ctx);
+/*
+ * One check: the samples file has a line "rule=@rule" from @pid whose
+ * count=@count, with its expected= and actual= stored (copied to @line).
+ */
+bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
+			    long *expected, long *actual, char *line,
+			    size_t size, const char *ctx);
 /* Value of "key=" in one sample line, copied to @val; false if absent. */
 bool in_sample_key(const char *line, const char *key, char *val, size_t size);
 

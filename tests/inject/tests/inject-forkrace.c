@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * inject-forkrace: the false F1 under memory pressure, on demand.
+ *
+ * F1 holds a fork to "the child's MM_SWAPENTS rose by the swap entries
+ * copied".  copy_page_range() copies one VMA; MM_SWAPENTS is the whole
+ * child's.  Reclaim needs no mmap_lock: the child's VMAs are on the
+ * anon_vma chains before their PTEs are copied, so reclaim may swap out a
+ * page the fork has already mapped in the child, in a VMA copied before,
+ * while a later VMA is being copied.  The counter then rose by more than
+ * that VMA's copies, through no fault of the kernel.  A swapscope that
+ * compared the two anyway reported F1 diverging (seen under stress-ng's
+ * fork workers in a memcg at its limit, a few times in 10^5 forks).
+ *
+ * Here the window is held open: in a memcg of its own, this process maps
+ * A (NA present pages) below B (NB pages paged out), 4 MiB apart so that
+ * they have page tables of their own.  ssinject's fork_delay_next holds
+ * the fork in its first swap_duplicate() of B for DELAY_MS, status
+ * state=busy, A already copied; meanwhile a thread of this process asks
+ * the memcg to reclaim (memory.reclaim), which swaps out A's pages in
+ * parent and child alike.  So the child's MM_SWAPENTS rises by NB plus
+ * what reclaim took from A during the copy of B.
+ *
+ * The swapscope before the fix counted that as one F1 violation per such
+ * fork (README: Reliability, the false F1).  Now the child's watch sees
+ * the other writer and B's NB entries are counted as not judged: F1's
+ * violations must not move, its unjudged count must, and the oracles say
+ * the race did happen: pswpout rose while the fork was held, and the
+ * child's VmSwap exceeds B.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "inject.h"
+
+#define NA		512UL		/* A: 2 MiB, present */
+#define NB		64UL		/* B: paged out */
+#define GAP		(4UL << 20)	/* A and B in page tables of their own */
+#define DELAY_MS	300
+#define SEED		0xf0a7
+
+#define CG		"/sys/fs/cgroup"
+#define CG_R		CG "/ss-forkrace"
+
+static bool memory_enabled, cg_made;
+static volatile int stop;
+static char buf[4096];
+
+struct reclaimer {
+	pthread_t thread;
+	unsigned int writes, ok, waits;
+	bool saw_busy;
+};
+
+static bool status_busy(void)
+{
+	const char *l;
+
+	if (sc_read_file(IN_STATUS, buf, sizeof(buf)) < 0)
+		return false;
+	l = strstr(buf, "injection=swap_ref state=");
+	return l && !strncmp(l + strlen("injection=swap_ref state="), "busy", 4);
+}
+
+/* While the fork is held in B's copy: reclaim from the memcg, A included. */
+static void *reclaim_while_held(void *arg)
+{
+	struct reclaimer *r = arg;
+
+	while (!stop && !status_busy()) {
+		r->waits++;
+		usleep(1000);
+	}
+	while (!stop && status_busy()) {
+		r->saw_busy = true;
+		r->writes++;
+		r->ok += !sc_write_file(CG_R "/memory.reclaim", "4M");
+	}
+	return NULL;
+}
+
+static void cleanup(void)
+{
+	int i;
+
+	sc_write_file(CG "/cgroup.procs", "0");
+	for (i = 0; cg_made && i < 100; i++) {
+		if (!rmdir(CG_R) || errno == ENOENT)
+			break;
+		usleep(20000);
+	}
+	if (memory_enabled)
+		sc_write_file(CG "/cgroup.subtree_control", "-memory");
+}
+
+static bool setup_cgroup(void)
+{
+	if (sc_read_file(CG "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
+	    !strstr(buf, "memory")) {
+		sc_skip("no cgroup2 memory controller", "the false F1 on demand");
+		return false;
+	}
+	if (sc_read_file(CG "/cgroup.subtree_control", buf, sizeof(buf)) < 0)
+		sc_bail("read " CG "/cgroup.subtree_control");
+	if (!strstr(buf, "memory")) {
+		if (sc_write_file(CG "/cgroup.subtree_control", "+memory"))
+			sc_bail("enable the memory controller for children");
+		memory_enabled = true;
+	}
+	rmdir(CG_R);
+	if (mkdir(CG_R, 0755))
+		sc_bail("mkdir " CG_R ": %s", strerror(errno));
+	cg_made = true;
+	atexit(cleanup);
+	if (access(CG_R "/memory.reclaim", W_OK)) {
+		sc_skip("no memory.reclaim", "the false F1 on demand");
+		return false;
+	}
+	if (sc_write_file(CG_R "/cgroup.procs", "0"))
+		sc_bail("join " CG_R);
+	return true;
+}
+
+int main(void)
+{
+	struct in_rules r0, r1, r2;
+	struct reclaimer rec = { 0 };
+	uint64_t out0, out1, unj0, unj1, fired0;
+	pid_t me = getpid(), child;
+	char *area, *a, *b, c;
+	struct sc_pm pm;
+	long vmswap;
+	int go[2], status;
+
+	in_begin("inject-forkrace");
+	if (!setup_cgroup())
+		return sc_end();
+	/* A below B, 2 MiB aligned, a hole between them. */
+	area = mmap(NULL, 4 * GAP, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (area == MAP_FAILED)
+		sc_bail("mmap: %s", strerror(errno));
+	a = (char *)(((unsigned long)area + (2UL << 20) - 1) & ~((2UL << 20) - 1));
+	b = a + GAP;
+	if (mprotect(a, NA * SC_PAGE, PROT_READ | PROT_WRITE) ||
+	    mprotect(b, NB * SC_PAGE, PROT_READ | PROT_WRITE))
+		sc_bail("mprotect: %s", strerror(errno));
+	madvise(a, NA * SC_PAGE, MADV_NOHUGEPAGE);
+	sc_fill(a, NA, SEED);
+	sc_fill(b, NB, SEED + 1);
+	if (sc_pageout(b, NB))
+		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+	if (sc_pagemap(0, b, NB, &pm) || pm.swapped != NB)
+		sc_bail("setup: %zu of %lu pages of B swapped out", pm.swapped, NB);
+	if (sc_pagemap(0, a, NA, &pm) || pm.present != NA)
+		sc_bail("setup: %zu of %lu pages of A present", pm.present, NA);
+
+	in_reset();
+	in_rules_read(&r0);
+	fired0 = in_status_val("swap_ref", "fork_delay_fired");
+	out0 = sc_vmstat("pswpout");
+	if (pthread_create(&rec.thread, NULL, reclaim_while_held, &rec))
+		sc_bail("pthread_create");
+	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d 0", me),
+		    "fork_delay_next with 0 ms fails with EINVAL");
+	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d", me),
+		    "fork_delay_next without MS fails with EINVAL");
+	EXPECT_EQ_I(0, in_cmd("fork_delay_next %d %d", me, DELAY_MS),
+		    "fork_delay_next armed");
+
+	if (pipe(go))
+		sc_bail("pipe: %s", strerror(errno));
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		sc_bail("fork: %s", strerror(errno));
+	if (child == 0) {
+		close(go[1]);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	stop = 1;
+	pthread_join(rec.thread, NULL);
+	out1 = sc_vmstat("pswpout");
+	in_rules_read(&r1);
+	vmswap = sc_status_kb(child, "VmSwap");
+	in_diag_status("swap_ref", "fork held");
+	sc_diag("reclaimer: waited %u ms, %u memory.reclaim writes while the fork was held (%u succeeded); pswpout +%llu; child VmSwap %ld kB (B alone: %lu kB)",
+		rec.waits, rec.writes, rec.ok,
+		(unsigned long long)(out1 - out0), vmswap, NB * SC_PAGE / 1024);
+
+	/* The race happened: these are the oracles, not swapscope. */
+	EXPECT_EQ(fired0 + 1, in_status_val("swap_ref", "fork_delay_fired"),
+		  "the fork was held once in B's copy");
+	EXPECT_TRUE(rec.saw_busy && rec.ok > 0,
+		    "memory.reclaim ran while the fork was held (%u of %u writes)",
+		    rec.ok, rec.writes);
+	EXPECT_TRUE(out1 > out0, "pswpout rose while the fork was held (+%llu)",
+		    (unsigned long long)(out1 - out0));
+	EXPECT_TRUE(vmswap > (long)(NB * SC_PAGE / 1024),
+		    "the child's VmSwap (%ld kB) is more than B's %lu kB: reclaim swapped out the child's copies of A",
+		    vmswap, NB * SC_PAGE / 1024);
+
+	/* swapscope: not judged, never a violation. */
+	EXPECT_EQ(r0.viol[SS_RULE_F1], r1.viol[SS_RULE_F1],
+		  "F1 violations after the fork reclaim raced with");
+	in_expect_none(&r0, &r1, "the fork reclaim raced with");
+	unj0 = r0.unjudged[SS_RULE_F1];
+	unj1 = r1.unjudged[SS_RULE_F1];
+	EXPECT_TRUE(unj1 >= unj0 + NB,
+		    "F1: B's %lu swap entries counted as not judged (unjudged +%llu)",
+		    NB, (unsigned long long)(unj1 - unj0));
+
+	close(go[1]);
+	if (waitpid(child, &status, 0) != child)
+		sc_bail("waitpid: %s", strerror(errno));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
+		    "child exited 0 (status 0x%x)", status);
+	EXPECT_EQ(0, sc_verify(a, 0, NA, SEED), "pages of A with wrong data");
+	EXPECT_EQ(0, sc_verify(b, 0, NB, SEED + 1), "pages of B with wrong data");
+	in_rules_read(&r2);
+	in_expect_none(&r1, &r2, "child exit");
+	munmap(area, 4 * GAP);
+	return sc_end();
+}
