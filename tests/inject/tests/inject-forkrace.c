@@ -31,10 +31,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,34 +54,59 @@
 
 static bool memory_enabled, cg_made;
 static volatile int stop;
-static char buf[4096];
+static char buf[4096];		/* the main thread's */
+
+/*
+ * The reclaimer thread's memory: its stack (and so its TLS), its buffer
+ * and its counters, all in one MADV_DONTFORK mapping.  The fork it races
+ * with holds the mmap_lock for write and write-protects every private
+ * page it copies: one write of the thread to such a page would fault and
+ * wait for the fork to end.  A VMA fork does not copy is not touched.
+ */
+#define RECLAIMER_MAP	(1UL << 20)
+#define RECLAIMER_STACK	(RECLAIMER_MAP - 65536)
 
 struct reclaimer {
 	pthread_t thread;
 	unsigned int writes, ok, waits;
 	bool saw_busy;
+	volatile int ready;
+	cpu_set_t cpu;
+	int pin_err;
+	char buf[4096];
 };
 
-static bool status_busy(void)
+static bool status_busy(char *sbuf, size_t size)
 {
 	const char *l;
 
-	if (sc_read_file(IN_STATUS, buf, sizeof(buf)) < 0)
+	if (sc_read_file(IN_STATUS, sbuf, size) < 0)
 		return false;
-	l = strstr(buf, "injection=swap_ref state=");
+	l = strstr(sbuf, "injection=swap_ref state=");
 	return l && !strncmp(l + strlen("injection=swap_ref state="), "busy", 4);
 }
 
-/* While the fork is held in B's copy: reclaim from the memcg, A included. */
+/*
+ * While the fork is held in B's copy: reclaim from the memcg, A included.
+ * The fork holds this process's mmap_lock for write, so a page fault of
+ * this thread would wait for the fork to end: everything it touches is
+ * touched once first (its stack, the buffer, both paths to the kernel).
+ */
 static void *reclaim_while_held(void *arg)
 {
 	struct reclaimer *r = arg;
 
-	while (!stop && !status_busy()) {
+	/* The other CPU than the fork's, held with preemption off. */
+	if (sched_setaffinity(0, sizeof(r->cpu), &r->cpu))
+		r->pin_err = errno;
+	status_busy(r->buf, sizeof(r->buf));
+	sc_write_file(CG_R "/memory.reclaim", "0");
+	r->ready = 1;
+	while (!stop && !status_busy(r->buf, sizeof(r->buf))) {
 		r->waits++;
 		usleep(1000);
 	}
-	while (!stop && status_busy()) {
+	while (!stop && status_busy(r->buf, sizeof(r->buf))) {
 		r->saw_busy = true;
 		r->writes++;
 		r->ok += !sc_write_file(CG_R "/memory.reclaim", "4M");
@@ -131,7 +159,9 @@ static bool setup_cgroup(void)
 int main(void)
 {
 	struct in_rules r0, r1, r2;
-	struct reclaimer rec = { 0 };
+	struct reclaimer *rec;
+	pthread_attr_t attr;
+	char *rmap;
 	uint64_t out0, out1, unj0, unj1, fired0;
 	pid_t me = getpid(), child;
 	char *area, *a, *b, c;
@@ -166,8 +196,36 @@ int main(void)
 	in_rules_read(&r0);
 	fired0 = in_status_val("swap_ref", "fork_delay_fired");
 	out0 = sc_vmstat("pswpout");
-	if (pthread_create(&rec.thread, NULL, reclaim_while_held, &rec))
+	rmap = mmap(NULL, RECLAIMER_MAP, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (rmap == MAP_FAILED || madvise(rmap, RECLAIMER_MAP, MADV_DONTFORK))
+		sc_bail("the reclaimer's mapping: %s", strerror(errno));
+	memset(rmap, 0, RECLAIMER_MAP);		/* every page present */
+	/* ... and kept: a page reclaim took would fault on the fork's lock. */
+	if (mlock(rmap, RECLAIMER_MAP))
+		sc_diag("mlock the reclaimer's mapping: %s", strerror(errno));
+	rec = (struct reclaimer *)rmap;
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setstack(&attr, rmap + RECLAIMER_MAP - RECLAIMER_STACK,
+				  RECLAIMER_STACK))
+		sc_bail("pthread_attr_setstack");
+	/* The fork on CPU 0, the reclaimer on CPU 1 (the VM has two). */
+	CPU_ZERO(&rec->cpu);
+	CPU_SET(1, &rec->cpu);
+	{
+		cpu_set_t zero;
+
+		CPU_ZERO(&zero);
+		CPU_SET(0, &zero);
+		if (sched_setaffinity(0, sizeof(zero), &zero))
+			sc_bail("sched_setaffinity: %s", strerror(errno));
+	}
+	if (pthread_create(&rec->thread, &attr, reclaim_while_held, rec))
 		sc_bail("pthread_create");
+	while (!rec->ready)
+		usleep(1000);
+	if (rec->pin_err)
+		sc_bail("pin the reclaimer to CPU 1: %s", strerror(rec->pin_err));
 	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d 0", me),
 		    "fork_delay_next with 0 ms fails with EINVAL");
 	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d", me),
@@ -178,32 +236,38 @@ int main(void)
 	if (pipe(go))
 		sc_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
-	child = fork();
+	/*
+	 * A raw clone, not glibc's fork(): the child of fork() walks the
+	 * thread list, whose reclaimer entry is in the mapping the child
+	 * does not get.  The child only waits for EOF and exits.
+	 */
+	child = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
-		sc_bail("fork: %s", strerror(errno));
+		sc_bail("clone: %s", strerror(errno));
 	if (child == 0) {
-		close(go[1]);
-		while (read(go[0], &c, 1) > 0)
+		syscall(SYS_close, go[1]);
+		while (syscall(SYS_read, go[0], &c, 1) > 0)
 			;
-		_exit(0);
+		syscall(SYS_exit_group, 0);
 	}
 	close(go[0]);
 	stop = 1;
-	pthread_join(rec.thread, NULL);
+	pthread_join(rec->thread, NULL);
 	out1 = sc_vmstat("pswpout");
 	in_rules_read(&r1);
 	vmswap = sc_status_kb(child, "VmSwap");
 	in_diag_status("swap_ref", "fork held");
 	sc_diag("reclaimer: waited %u ms, %u memory.reclaim writes while the fork was held (%u succeeded); pswpout +%llu; child VmSwap %ld kB (B alone: %lu kB)",
-		rec.waits, rec.writes, rec.ok,
+		rec->waits, rec->writes, rec->ok,
 		(unsigned long long)(out1 - out0), vmswap, NB * SC_PAGE / 1024);
 
 	/* The race happened: these are the oracles, not swapscope. */
 	EXPECT_EQ(fired0 + 1, in_status_val("swap_ref", "fork_delay_fired"),
 		  "the fork was held once in B's copy");
-	EXPECT_TRUE(rec.saw_busy && rec.ok > 0,
-		    "memory.reclaim ran while the fork was held (%u of %u writes)",
-		    rec.ok, rec.writes);
+	/* A write asking more than the memcg can give fails with EAGAIN. */
+	EXPECT_TRUE(rec->saw_busy && rec->writes > 0,
+		    "memory.reclaim ran while the fork was held (%u writes)",
+		    rec->writes);
 	EXPECT_TRUE(out1 > out0, "pswpout rose while the fork was held (+%llu)",
 		    (unsigned long long)(out1 - out0));
 	EXPECT_TRUE(vmswap > (long)(NB * SC_PAGE / 1024),
