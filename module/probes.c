@@ -50,6 +50,7 @@ struct ss_zap_call {
 	long rss[SS_NR_RSS];		/* the mm's counters at entry */
 	long worth[SS_NR_RSS];		/* what the range's entries were worth */
 	struct ss_refs *refs;		/* its free_swap_and_cache() calls */
+	bool alone;			/* mm_users <= 1 at entry: Z4 judged */
 };
 
 struct ss_fork_call {
@@ -81,6 +82,7 @@ struct ss_reclaim_call {
 	struct folio *folio;
 	struct vm_area_struct *vma;
 	bool in_scope;
+	bool cause_at_entry;		/* U2: pinned or lazyfree at entry */
 	unsigned long addr;
 	unsigned int nr;
 	bool for_swapout;
@@ -159,6 +161,22 @@ static u32 ss_migrations(const struct ss_tally *t)
 	       t->c[SS_CNT_MIGRATION_WRITE];
 }
 
+/*
+ * After its counters were read: does @mm still have at most @users users?
+ * Another process that faults in this mm (GUP: ptrace, process_vm_writev,
+ * /proc/PID/mem) holds an mm_users reference from before its fault to
+ * after, and its counter change is visible a few instructions before its
+ * rss_stat tracepoint marks the watch.  A counter change this call read,
+ * by a fault of such a process, means that process still holds its
+ * reference now, or its tracepoint already fired.
+ */
+static bool ss_still_alone(struct mm_struct *mm, int users)
+{
+	/* Pairs with the full barrier of the writer's atomic add. */
+	smp_rmb();
+	return atomic_read(&mm->mm_users) <= users;
+}
+
 /* ---- zap: unmap_page_range(tlb, vma, addr, end, details) ---- */
 
 /*
@@ -200,12 +218,17 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * starts before the walk, so a migration racing with the walk (which
 	 * leaves a PTE briefly none) marks the call too.
 	 */
-	call->watch = atomic_read(&call->vma->vm_mm->mm_users) <= 1 ?
-		      ss_watch_begin(call->vma->vm_mm) : NULL;
+	call->alone = atomic_read(&call->vma->vm_mm->mm_users) <= 1;
+	/*
+	 * Any other zap has a watch too, for Z1 and Z2's leftovers only:
+	 * did a writer (reclaim, migration) touch the mm meanwhile?
+	 */
+	call->watch = call->alone ? ss_watch_begin(call->vma->vm_mm) :
+		      ss_watch_begin_for_walk(call->vma->vm_mm);
 	/* After its own watch began: a writer does not pollute itself. */
 	ss_writer_begin(call->vma->vm_mm, false);
-	/* Z1: the references a full zap drops (swaprefs.c). */
-	call->refs = o->mapping ? NULL : ss_refs_begin(call->vma);
+	/* Z1 and Z2: the references the zap drops (swaprefs.c). */
+	call->refs = ss_refs_begin(call->vma, !o->mapping);
 	ss_walk_vma(call->vma, call->addr, call->end, &t, &call->spans);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -260,9 +283,11 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->refs_known = call->refs;
 	o->refs_dropped = ss_refs_end(call->refs);
 	/* The counters first: the watch must cover up to this read. */
-	if (call->watch) {
+	if (call->alone)
 		ss_rss_read(mm, current->mm == mm, now);
-		quiet = ss_watch_end(call->watch);
+	o->writers_quiet = ss_watch_end(call->watch);
+	if (call->alone && call->watch) {
+		quiet = o->writers_quiet && ss_still_alone(mm, 1);
 		if (!quiet)
 			ss_watch_interfered_call();
 	}
@@ -305,7 +330,10 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
 				o->nonpresent_after ? SS_FIRST_NONPRESENT :
 						      SS_FIRST_MARKER);
-	if (j.viol[SS_RULE_Z2])
+	if (j.viol[SS_RULE_Z2] && j.diff.rule == SS_RULE_Z2 && j.diff.what)
+		ss_sample_ev(SS_RULE_Z2, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
+			     &ev);
+	else if (j.viol[SS_RULE_Z2])
 		ss_sample_first(SS_RULE_Z2, SS_PROBE_ZAP, &t,
 				o->migration_file_after ?
 				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
@@ -362,7 +390,7 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * they touch this mm; then the return walks read everything.
 	 */
 	call->watch = ss_watch_begin_for_walk(call->src->vm_mm);
-	call->refs = ss_refs_begin(call->src);
+	call->refs = ss_refs_begin(call->src, true);
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
@@ -529,7 +557,7 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 	}
 	ss_rss_read(current->mm, true, now);
 	a.refs_dropped = ss_watch_freed(call->watch);
-	if (!ss_watch_end(call->watch)) {
+	if (!ss_watch_end(call->watch) | !ss_still_alone(current->mm, 1)) {
 		if (mapped) {
 			ss_watch_interfered_call();
 			ss_unjudged(j, SS_RULE_S4, 1);
@@ -651,6 +679,14 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 		return 0;
 	call->addr = ss_arg(regs, 2);
 	call->for_swapout = ss_arg(regs, 3) & TTU_BATCH_FLUSH;
+	/*
+	 * U2's causes as the kernel will meet them: a pin it may see and
+	 * drop before the return, a MADV_FREE folio it makes swap-backed
+	 * again when it finds it redirtied.
+	 */
+	call->cause_at_entry = folio_maybe_dma_pinned(call->folio) ||
+			       (folio_test_anon(call->folio) &&
+				!folio_test_swapbacked(call->folio));
 	call->nr = folio_nr_pages(call->folio);
 	/*
 	 * A PTE-mapped folio is at most a PMD on 6.1 (hugetlb VMAs are not
@@ -721,7 +757,8 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_stats_call(SS_PATH_RECLAIM, SS_PHASE_AFTER, fail.failed);
 
 	/* Causes other than the access bit (seed 003's list). */
-	fail.known_cause = (call->vma->vm_flags & VM_LOCKED) ||
+	fail.known_cause = call->cause_at_entry ||
+			   (call->vma->vm_flags & VM_LOCKED) ||
 			   folio_maybe_dma_pinned(call->folio) ||
 			   (folio_test_anon(call->folio) &&
 			    !folio_test_swapbacked(call->folio)) ||
@@ -901,8 +938,10 @@ static int ss_ref_ret(struct kretprobe_instance *ri, struct pt_regs *regs,
 	pte_t pte;
 
 	/* A failed duplicate took nothing: the fork retries the copy. */
-	if (!take || !rc)
-		ss_refs_count(call->refs);
+	if (take && rc)
+		return 0;
+	if (!ss_refs_count(call->refs))
+		return 0;
 	if (r.known)
 		r.known = ss_swap_map_read(call->entry, &r.after);
 	ss_judge_swap_ref(&r, &j);

@@ -219,35 +219,56 @@ void ss_judge_swap_ref(const struct ss_swap_ref *r, struct ss_judgement *j)
  * Z1 and Z2, seed 000.  A full zap clears every non-present entry (a
  * uffd-wp armed file VMA may get its marker back) and drops one swap
  * reference per swap entry it clears: its free_swap_and_cache() calls
- * must match the swap entries gone from the range.  That count is exact
- * only in a quiet call (nobody else faulted, reclaimed, migrated or
- * zapped in the mm meanwhile, and both walks saw the whole range);
- * otherwise the range's swap entries are counted as not judged.  A
- * mapping zap keeps the private COW swap entries but zaps migration
- * entries of file and shmem pages.  Impact: before the series, any zap
- * given zap_details as unmap_mapping_range gives them skipped every swap
- * and migration entry.
+ * must match the swap entries gone from the range.  A mapping zap keeps
+ * the private COW swap entries (it frees none) but zaps migration entries
+ * of file and shmem pages.
+ *
+ * What a zap leaves is read after it: reclaim, migration or memory
+ * failure of a page faulted in behind the zap (another thread, under a
+ * read mmap_lock) can put a new entry there.  Leftovers are violations
+ * only when no such writer touched the mm meanwhile (writers_quiet), else
+ * not judged.  The reference count is exact only in a quiet call (nobody
+ * else faulted, reclaimed, migrated or zapped in the mm, both walks saw
+ * the whole range); otherwise the range's swap entries are not judged.
+ * A mapping zap's freed references are its own calls: exact.
+ *
+ * Impact: before the series, any zap given zap_details as
+ * unmap_mapping_range gives them skipped every swap and migration entry.
  */
 void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 {
-	u32 cleared;
+	u32 left, cleared;
 
 	if (o->mapping) {
 		ss_obs(j, SS_RULE_Z2, o->swap + o->migration_file);
-		if (o->swap > o->swap_after)
+		if (o->refs_known) {
+			if (o->refs_dropped)
+				ss_viol_counts(j, SS_RULE_Z2, o->refs_dropped,
+					       SS_COUNT_SWAP_REFS_DROPPED, 0,
+					       o->refs_dropped);
+		} else if (o->swap > o->swap_after && o->writers_quiet)
 			ss_viol(j, SS_RULE_Z2, o->swap - o->swap_after);
+		else if (o->swap > o->swap_after)
+			ss_unjudged(j, SS_RULE_Z2, o->swap - o->swap_after);
 		/* A single-folio zap leaves other folios' entries alone. */
-		if (!o->single_folio)
-			ss_viol(j, SS_RULE_Z2, o->migration_file_after);
+		if (!o->single_folio && o->migration_file_after) {
+			if (o->writers_quiet)
+				ss_viol(j, SS_RULE_Z2, o->migration_file_after);
+			else
+				ss_unjudged(j, SS_RULE_Z2,
+					    o->migration_file_after);
+		}
 		/* Zaps, not entries: a zap the old code would have cut short. */
 		if (o->migration_file)
 			ss_impact(j, SS_RULE_Z2, 1);
 		return;
 	}
 	ss_obs(j, SS_RULE_Z1, o->nonpresent);
-	ss_viol(j, SS_RULE_Z1, o->nonpresent_after);
-	if (!o->markers_allowed)
-		ss_viol(j, SS_RULE_Z1, o->markers_after);
+	left = o->nonpresent_after + (o->markers_allowed ? 0 : o->markers_after);
+	if (left && o->writers_quiet)
+		ss_viol(j, SS_RULE_Z1, left);
+	else if (left)
+		ss_unjudged(j, SS_RULE_Z1, left);
 	if (o->has_details && (o->swap || o->migration))
 		ss_impact(j, SS_RULE_Z1, 1);
 

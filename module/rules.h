@@ -103,18 +103,25 @@ static inline void ss_unjudged(struct ss_judgement *j, enum ss_rule r, u32 n)
 	j->touched |= 1U << r;
 }
 
-/* A violation of @r on counts: one, and the first one's figures kept. */
-static inline void ss_viol_count(struct ss_judgement *j, enum ss_rule r,
-				 enum ss_count_what what, long expected,
-				 long actual)
+/* @n violations of @r on counts; the first disagreement's figures kept. */
+static inline void ss_viol_counts(struct ss_judgement *j, enum ss_rule r,
+				  u32 n, enum ss_count_what what,
+				  long expected, long actual)
 {
-	ss_viol(j, r, 1);
+	ss_viol(j, r, n);
 	if (j->diff.what != SS_COUNT_NONE)
 		return;
 	j->diff.rule = r;
 	j->diff.what = what;
 	j->diff.expected = expected;
 	j->diff.actual = actual;
+}
+
+static inline void ss_viol_count(struct ss_judgement *j, enum ss_rule r,
+				 enum ss_count_what what, long expected,
+				 long actual)
+{
+	ss_viol_counts(j, r, 1, what, expected, actual);
 }
 
 /* do_swap_page: the faulting PTE and what the fault left. */
@@ -180,6 +187,7 @@ struct ss_zap_obs {
 	u32 swap_after;
 	u32 migration_file_after;
 	bool quiet;		/* nobody else wrote the mm's PTEs or counters */
+	bool writers_quiet;	/* no reclaim, migration or other zap of the mm */
 	bool truncated;		/* a walk was cut short */
 	bool refs_known;	/* the zap's free_swap_and_cache()s counted */
 	u32 refs_dropped;	/* ... every such call */

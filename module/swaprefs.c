@@ -37,6 +37,7 @@
 struct ss_refs {
 	struct task_struct *task;	/* claimed by cmpxchg from NULL */
 	struct vm_area_struct *vma;	/* the call's, for samples */
+	bool judge_slots;		/* judge each call's count change */
 	unsigned int paused;		/* in try_to_unmap_one() */
 	u32 calls;			/* references taken or dropped */
 };
@@ -44,8 +45,12 @@ struct ss_refs {
 static struct ss_refs ss_refs_table[SS_REFS_SLOTS];
 static atomic_t ss_refs_active = ATOMIC_INIT(0);
 
-/* Probe context: count @vma's call's swap references, or NULL (full). */
-struct ss_refs *ss_refs_begin(struct vm_area_struct *vma)
+/*
+ * Probe context: count @vma's call's swap references, or NULL (full).
+ * @judge_slots: each call's change of the slot's count is judged too (a
+ * fork's, a full zap's); a mapping zap must make no such call at all.
+ */
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool judge_slots)
 {
 	unsigned int h = hash_ptr(current, SS_REFS_BITS), i;
 
@@ -55,6 +60,7 @@ struct ss_refs *ss_refs_begin(struct vm_area_struct *vma)
 		if (cmpxchg(&r->task, NULL, current) != NULL)
 			continue;
 		r->vma = vma;
+		r->judge_slots = judge_slots;
 		r->paused = 0;
 		r->calls = 0;
 		atomic_inc(&ss_refs_active);
@@ -118,9 +124,11 @@ struct ss_refs *ss_refs_counting(void)
 	return r && !r->paused ? r : NULL;
 }
 
-void ss_refs_count(struct ss_refs *r)
+/* Count one call of @r's; true when its count change is to be judged. */
+bool ss_refs_count(struct ss_refs *r)
 {
 	r->calls++;
+	return r->judge_slots;
 }
 
 void ss_refs_evidence(const struct ss_refs *r, struct ss_evidence *ev)

@@ -196,10 +196,10 @@ size_t ss_rsswatch_memory(void);
 /* ---- swaprefs.c: swap references taken by a fork, dropped by a zap ---- */
 
 struct ss_refs;
-struct ss_refs *ss_refs_begin(struct vm_area_struct *vma);
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool judge_slots);
 u32 ss_refs_end(struct ss_refs *r);
 struct ss_refs *ss_refs_counting(void);
-void ss_refs_count(struct ss_refs *r);
+bool ss_refs_count(struct ss_refs *r);
 void ss_refs_pause(bool pause);
 void ss_refs_evidence(const struct ss_refs *r, struct ss_evidence *ev);
 size_t ss_refs_memory(void);

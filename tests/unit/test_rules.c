@@ -750,8 +750,8 @@ static int t_z1_refs(void)
 {
 	struct ss_judgement j = { };
 	struct ss_zap_obs o = { .nonpresent = 5, .swap = 3, .migration = 2,
-				.quiet = true, .refs_known = true,
-				.refs_dropped = 3 };
+				.quiet = true, .writers_quiet = true,
+				.refs_known = true, .refs_dropped = 3 };
 
 	ss_judge_zap(&o, &j);
 	JUDGED(j, { SS_RULE_Z1, 5, 0, 0 });
@@ -795,7 +795,8 @@ static int t_z1_refs(void)
 /* A full zap (no details) of 3 swap entries and 2 migration entries. */
 static struct ss_zap_obs full_zap(void)
 {
-	struct ss_zap_obs o = { .nonpresent = 5, .swap = 3, .migration = 2 };
+	struct ss_zap_obs o = { .nonpresent = 5, .swap = 3, .migration = 2,
+				.writers_quiet = true };
 
 	return o;
 }
@@ -819,6 +820,32 @@ static int t_z1_diverges(void)
 	o.swap_after = 2;
 	ss_judge_zap(&o, &j);
 	JUDGED(j, { SS_RULE_Z1, 5, 2, 0 });
+	return 0;
+}
+
+/*
+ * Entries found after the zap while reclaim or migration wrote the mm:
+ * a page faulted in behind the zap may have been swapped out or put
+ * under migration since.  Not judged, never a violation.
+ */
+static int t_z1_leftovers_not_judged(void)
+{
+	struct ss_judgement j = { };
+	struct ss_zap_obs o = full_zap();
+
+	o.nonpresent_after = 2;
+	o.swap_after = 2;
+	o.writers_quiet = false;
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z1, 5, 0, 0, 2 });
+	/* the mapping zap's migration entries likewise */
+	memset(&j, 0, sizeof(j));
+	o = (struct ss_zap_obs){ .mapping = true, .has_details = true,
+				 .nonpresent = 1, .migration = 1,
+				 .migration_file = 1, .migration_file_after = 1,
+				 .nonpresent_after = 1, .refs_known = true };
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z2, 1, 0, 1, 1 });
 	return 0;
 }
 
@@ -854,7 +881,7 @@ static int t_z1_even_cows(void)
 {
 	struct ss_judgement j = { };
 	struct ss_zap_obs o = { .has_details = true, .nonpresent = 1,
-				.swap = 1 };
+				.swap = 1, .writers_quiet = true };
 
 	ss_judge_zap(&o, &j);
 	JUDGED(j, { SS_RULE_Z1, 1, 0, 1 });
@@ -888,7 +915,8 @@ static struct ss_zap_obs mapping_zap(void)
 		.mapping = true, .has_details = true,
 		.nonpresent = 3, .swap = 2, .migration = 1,
 		.migration_file = 1, .swap_after = 2,
-		.nonpresent_after = 2,
+		.nonpresent_after = 2, .writers_quiet = true,
+		.refs_known = true,
 	};
 
 	return o;
@@ -912,8 +940,24 @@ static int t_z2_swap_zapped(void)
 
 	o.swap_after = 0;
 	o.nonpresent_after = 0;
+	o.refs_dropped = 2;
 	ss_judge_zap(&o, &j);
 	JUDGED(j, { SS_RULE_Z2, 3, 2, 1 });
+	DIFF(j, SS_RULE_Z2, SS_COUNT_SWAP_REFS_DROPPED, 0, 2);
+	/* Gone, but no reference dropped: another thread swapped them in. */
+	memset(&j, 0, sizeof(j));
+	o.refs_dropped = 0;
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z2, 3, 0, 1 });
+	/* No probe on free_swap_and_cache: the walks, when no writer ran. */
+	memset(&j, 0, sizeof(j));
+	o.refs_known = false;
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z2, 3, 2, 1 });
+	memset(&j, 0, sizeof(j));
+	o.writers_quiet = false;
+	ss_judge_zap(&o, &j);
+	JUDGED(j, { SS_RULE_Z2, 3, 0, 1, 2 });
 	return 0;
 }
 
@@ -956,6 +1000,7 @@ static int t_z2_single_folio(void)
 	/* ... but the private COW copies still stay. */
 	memset(&j, 0, sizeof(j));
 	o.swap_after = 1;
+	o.refs_dropped = 1;
 	ss_judge_zap(&o, &j);
 	JUDGED(j, { SS_RULE_Z2, 3, 1, 1 });
 	return 0;
@@ -1613,6 +1658,7 @@ static const struct {
 	{ "F1/Z1: one slot's count rises or drops by one, or is not judged", t_swap_ref_cases, NULL },
 	{ "F1/Z1: a failed or unread reference call", t_swap_ref_not_judged, NULL },
 	{ "Z1: one reference dropped per swap entry cleared, in a quiet zap", t_z1_refs, NULL },
+	{ "Z1/Z2: entries left while another writer ran are not judged", t_z1_leftovers_not_judged, NULL },
 	{ "fork with nothing to copy: not judged", t_fork_nothing, NULL },
 	{ "F2 conforms: COW migration entries readable on both sides", t_f2_conforms, NULL },
 	{ "F2 diverges: writable migration entries left in child and parent", t_f2_diverges, NULL },
