@@ -438,7 +438,8 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	o->refs_known = call->refs;
 	o->refs_taken = ss_refs_end(call->refs);
 	/* Reclaim or migration touched the parent, or no watch: read all. */
-	if (!ss_watch_end(call->watch)) {
+	o->parent_quiet = ss_watch_end(call->watch);
+	if (!o->parent_quiet) {
 		call->spans.complete = false;
 		call->parent_settled = false;
 	}

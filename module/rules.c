@@ -161,10 +161,23 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 				      o->child_swap, o->refs_taken);
 	}
 
+	/*
+	 * F2: migration may start on a page that stays writable across the
+	 * fork (a pinned page, copied for the child; the parent keeps its
+	 * own) and leave a writable entry for a moment, on either side: each
+	 * side's leftovers are judged only when no writer touched it.
+	 */
 	if (o->cow) {
 		ss_obs(j, SS_RULE_F2, o->parent_migration_write);
-		ss_viol(j, SS_RULE_F2, o->child_migration_write +
-			o->parent_migration_write_after);
+		if (o->child_quiet)
+			ss_viol(j, SS_RULE_F2, o->child_migration_write);
+		else if (o->child_migration_write)
+			ss_unjudged(j, SS_RULE_F2, o->child_migration_write);
+		if (o->parent_quiet)
+			ss_viol(j, SS_RULE_F2, o->parent_migration_write_after);
+		else if (o->parent_migration_write_after)
+			ss_unjudged(j, SS_RULE_F2,
+				    o->parent_migration_write_after);
 	}
 }
 

@@ -152,6 +152,7 @@ struct ss_fork_obs {
 	long child_swapents_delta;	/* child's MM_SWAPENTS change */
 	bool failed;			/* copy failed, or the child walk was cut */
 	bool child_quiet;		/* no other writer of the child's mm */
+	bool parent_quiet;		/* no reclaim or migration of the parent */
 	bool refs_known;		/* the fork's swap_duplicate()s counted */
 	u32 refs_taken;			/* ... those that returned success */
 };

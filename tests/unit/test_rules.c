@@ -484,6 +484,7 @@ static struct ss_fork_obs fork3(void)
 		.child_swap = 3,
 		.child_swapents_delta = 3,
 		.child_quiet = true,
+		.parent_quiet = true,
 		.refs_known = true,
 		.refs_taken = 3,
 	};
@@ -637,10 +638,21 @@ static int t_f2_diverges(void)
 		.parent_migration_write = 2,
 		.child_migration_write = 1,
 		.parent_migration_write_after = 1,
+		.child_quiet = true,
+		.parent_quiet = true,
 	};
 
 	ss_judge_fork(&o, &j);
 	JUDGED(j, { SS_RULE_F2, 2, 2, 0 });
+	/* Migration wrote one side meanwhile: that side is not judged. */
+	memset(&j, 0, sizeof(j));
+	o.child_quiet = false;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F2, 2, 1, 0, 1 });
+	memset(&j, 0, sizeof(j));
+	o.parent_quiet = false;
+	ss_judge_fork(&o, &j);
+	JUDGED(j, { SS_RULE_F2, 2, 0, 0, 2 });
 	return 0;
 }
 
