@@ -160,9 +160,10 @@ if [ -n "${GUEST_SCRIPT:-}" ]; then
 	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -pthread \
 		-o "$stage/bin/sshelper" "$here/sshelper.c" || die "cannot build sshelper"
 	# The third-party stress stage: Debian's stress-ng, not linked
-	# statically, so with its ~25 libraries (about 11 MB of the archive,
-	# most of it libIPSec_MB and libcrypto, which it links for stressors
-	# not run here; BIND_NOW: every one must be there to start at all).
+	# statically, so with the 26 libraries ldd names (10 MB of the
+	# archive, 14 -> 24 MB, boot time within its noise; most of it is
+	# libIPSec_MB and libcrypto, linked for stressors not run here, but
+	# it is built with BIND_NOW: every one must be there to start).
 	install -m 0755 "$here/stressng.sh" "$stage/stressng.sh"
 	if [ "${WITH_STRESSNG:-1}" != 0 ]; then
 		stressng=$(command -v stress-ng) ||
