@@ -53,7 +53,7 @@ append+=" SS_ZRAM_SIZE=1G"
 
 rc=0
 VM_BUILD=$vm VM_TIMEOUT=$timeout VM_APPEND="$append ${VM_APPEND:-}" \
-	BENCH_DIR=$here/bin WITH_BPFTRACE=1 GUEST_SCRIPT=$here/guest-bench.sh \
+	BENCH_DIR=$here/bin WITH_BPFTRACE=1 WITH_STRESSNG=0 GUEST_SCRIPT=$here/guest-bench.sh \
 	SWAPSCOPE_CLI='' SCENARIO_DIR='' INJECT_KO='' INJECT_DIR='' \
 	"$top/tests/vm/run.sh" --ko "$top/swapscope.ko" || rc=1
 

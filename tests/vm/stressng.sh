@@ -49,9 +49,10 @@ sn_since() { dmesg | sed -n "$((sn_mark_at + 1)),\$p"; }
 sn_vmstat() { sed -n "s/^$1 //p" /proc/vmstat; }
 sn_event() { sed -n "s/^$1 //p" "$sn_g/memory.events"; }
 sn_hits() { sed -n "s/^probe=$1 .* hits=\([0-9]*\) .*/\1/p" "$dbg/probes"; }
-sn_rule() {	# sn_rule RULE: "RULE OBS/VIOL"
-	sed -n "s/^rule=$1 .* observations=\([0-9]*\) violations=\([0-9]*\) .*/$1 \1\/\2/p" "$dbg/rules"
+sn_rule() {	# sn_rule RULE: "RULE OBS/VIOL/UNJUDGED"
+	sed -n "s/^rule=$1 .* observations=\([0-9]*\) violations=\([0-9]*\) .* unjudged=\([0-9]*\).*/$1 \1\/\2\/\3/p" "$dbg/rules"
 }
+sn_verdict() { sed -n "s/^rule=$1 .* verdict=\([a-z-]*\) .*/\1/p" "$dbg/rules"; }
 sn_procs() { cat "$sn_g/cgroup.procs" 2>/dev/null; }
 
 # Whatever is left in the cgroup goes, for at most 30 s.
@@ -190,7 +191,7 @@ sn_stage() {
 	echo "# stress-ng: pswpout +$pswpout, pswpin +$pswpin, memcg oom_kill $ooms, memory.max hit $maxed times"
 	echo "# stress-ng: MADV_HWPOISON: $injected injected, $recovered recovered, $mfother other outcomes, $sigbus SIGBUS on a poisoned page"
 	echo "# stress-ng: probe hits:${hits%,}"
-	echo "# stress-ng: rules (observations/violations): $(for r in F1 Z1 Z3 Z4 S4; do sn_rule $r; done | tr '\n' ' ')"
+	echo "# stress-ng: rules (observations/violations/unjudged): $(for r in F1 F2 Z1 Z2 Z3 Z4 S1 S3 S4 U1 U2 U3 C1; do sn_rule $r; done | tr '\n' ' ')"
 	echo "# stress-ng: health: $(tr '\n' ' ' < "$dbg/health")"
 	sed -n 's/^stress-ng: metrc: \[[0-9]*\] /# stress-ng: metrics: /p' "$sn_log"
 
@@ -271,6 +272,20 @@ sn_stage() {
 		fi
 	else
 		notok "stress-ng: no /tmp/stock.baseline to check against"
+	fi
+	# The stock picture itself, rule by rule, for the rules this load
+	# reaches every time: the gate above only says nothing new diverged.
+	picture=
+	for r in F1 Z1 Z3 Z4 S1 S3 S4 U1 U2; do
+		[ "$(sn_verdict $r)" = conforms ] || picture="$picture $r=$(sn_verdict $r)"
+	done
+	for r in U3 C1; do
+		[ "$(sn_verdict $r)" = diverges ] || picture="$picture $r=$(sn_verdict $r)"
+	done
+	if [ -z "$picture" ]; then
+		echo "ok - stress-ng: the stock picture: F1 Z1 Z3 Z4 S1 S3 S4 U1 U2 conform, U3 C1 diverge"
+	else
+		notok "stress-ng: not the stock picture:$picture"
 	fi
 
 	# (d) Nothing went unseen: no kretprobe miss (an entry with no free
