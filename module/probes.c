@@ -25,6 +25,9 @@
 
 unsigned int ss_maxactive = 128;
 
+/* All registered: no probe a count relies on is missing hits any more. */
+static bool ss_probes_ready;
+
 /* symbols= overrides, e.g. for a kernel where a function was renamed. */
 static char ss_symbol_override[SS_NR_PROBES][KSYM_NAME_LEN];
 
@@ -75,6 +78,7 @@ struct ss_swapin_call {
 	bool remote;			/* for another mm: a writer of it */
 	struct mm_struct *mm;		/* only hashed at return */
 	bool in_scope;
+	bool refs_ready;		/* every swap_free() of the fault seen */
 	long rss[SS_NR_RSS];
 };
 
@@ -168,13 +172,19 @@ static u32 ss_migrations(const struct ss_tally *t)
  * after, and its counter change is visible a few instructions before its
  * rss_stat tracepoint marks the watch.  A counter change this call read,
  * by a fault of such a process, means that process still holds its
- * reference now, or its tracepoint already fired.
+ * reference now, or its tracepoint already fired.  So: the counters,
+ * then mm_users, then the watch.
  */
 static bool ss_still_alone(struct mm_struct *mm, int users)
 {
+	bool alone;
+
 	/* Pairs with the full barrier of the writer's atomic add. */
 	smp_rmb();
-	return atomic_read(&mm->mm_users) <= users;
+	alone = atomic_read(&mm->mm_users) <= users;
+	/* ... and the watch's polluted flag is read after this. */
+	smp_rmb();
+	return alone;
 }
 
 /* ---- zap: unmap_page_range(tlb, vma, addr, end, details) ---- */
@@ -228,7 +238,7 @@ static int ss_zap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* After its own watch began: a writer does not pollute itself. */
 	ss_writer_begin(call->vma->vm_mm, false);
 	/* Z1 and Z2: the references the zap drops (swaprefs.c). */
-	call->refs = ss_refs_begin(call->vma, !o->mapping);
+	call->refs = ss_refs_begin(call->vma, false, !o->mapping);
 	ss_walk_vma(call->vma, call->addr, call->end, &t, &call->spans);
 	o->nonpresent = ss_nonpresent(&t);
 	o->swap = t.c[SS_CNT_SWAP];
@@ -274,20 +284,21 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct mm_struct *mm = call->vma->vm_mm;
 	struct ss_evidence ev = { };
 	long now[SS_NR_RSS];
-	bool quiet = false;
+	bool quiet = false, alone_now = false;
 
 	if (!call->in_scope) {
 		ss_writer_end(call->vma->vm_mm);
 		return 0;
 	}
-	o->refs_known = call->refs;
-	o->refs_dropped = ss_refs_end(call->refs);
+	o->refs_dropped = ss_refs_end(call->refs, &o->refs_known);
 	/* The counters first: the watch must cover up to this read. */
-	if (call->alone)
+	if (call->alone) {
 		ss_rss_read(mm, current->mm == mm, now);
+		alone_now = ss_still_alone(mm, 1);
+	}
 	o->writers_quiet = ss_watch_end(call->watch);
 	if (call->alone && call->watch) {
-		quiet = o->writers_quiet && ss_still_alone(mm, 1);
+		quiet = o->writers_quiet && alone_now;
 		if (!quiet)
 			ss_watch_interfered_call();
 	}
@@ -390,7 +401,7 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * they touch this mm; then the return walks read everything.
 	 */
 	call->watch = ss_watch_begin_for_walk(call->src->vm_mm);
-	call->refs = ss_refs_begin(call->src, true);
+	call->refs = ss_refs_begin(call->src, true, true);
 	ss_walk_vma(call->src, call->src->vm_start, call->src->vm_end, &t,
 		    &call->spans);
 	call->obs.parent_migration_write = t.c[SS_CNT_MIGRATION_WRITE];
@@ -435,8 +446,7 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		child.c[SS_CNT_FAILED] = 1;
 		o->failed = true;
 	}
-	o->refs_known = call->refs;
-	o->refs_taken = ss_refs_end(call->refs);
+	o->refs_taken = ss_refs_end(call->refs, &o->refs_known);
 	/* Reclaim or migration touched the parent, or no watch: read all. */
 	o->parent_quiet = ss_watch_end(call->watch);
 	if (!o->parent_quiet) {
@@ -529,6 +539,9 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->own_mm = current->mm == call->vma->vm_mm &&
 		       atomic_read(&current->mm->mm_users) == 1;
 	call->watch = call->own_mm ? ss_watch_begin(current->mm) : NULL;
+	/* Its swap_free() probe in since before the fault: S4's reference. */
+	call->refs_ready = smp_load_acquire(&ss_probes_ready) &&
+			   ss_probe_active(SS_PROBE_SWAP_FREE);
 	if (call->watch) {
 		ss_watch_entry(call->watch, pte_to_swp_entry(vmf->orig_pte));
 		ss_rss_read(current->mm, true, call->rss);
@@ -543,12 +556,13 @@ NOKPROBE_SYMBOL(ss_swapin_entry);
  */
 static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 {
-	struct ss_swapin_acct a = { .refs_known = true };
+	struct ss_swapin_acct a = { .refs_known = call->refs_ready };
 	long now[SS_NR_RSS];
 	int i;
 
 	bool mapped = call->obs.before.kind == SS_CNT_SWAP &&
 		      call->obs.after.kind == SS_CNT_PRESENT;
+	bool alone;
 
 	/* A swap-in S4 cannot judge exactly: threads, or a full table. */
 	if (!call->watch) {
@@ -557,8 +571,9 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 		return;
 	}
 	ss_rss_read(current->mm, true, now);
+	alone = ss_still_alone(current->mm, 1);
 	a.refs_dropped = ss_watch_freed(call->watch);
-	if (!ss_watch_end(call->watch) | !ss_still_alone(current->mm, 1)) {
+	if (!ss_watch_end(call->watch) || !alone) {
 		if (mapped) {
 			ss_watch_interfered_call();
 			ss_unjudged(j, SS_RULE_S4, 1);
@@ -911,7 +926,7 @@ static int ss_ref_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 	struct ss_ref_call *call = (void *)ri->data;
 
 	ss_hit(probe);
-	call->refs = ss_refs_counting();
+	call->refs = ss_refs_counting(probe == SS_PROBE_SWAP_DUP);
 	if (!call->refs)
 		return 1;
 	call->entry.val = ss_arg(regs, 0);
@@ -1114,6 +1129,31 @@ static int ss_probe_register(struct ss_probe_slot *p)
 	return register_kretprobe(&p->rp);
 }
 
+
+bool ss_probe_active(enum ss_probe id)
+{
+	return ss_probes[id].state == SS_PROBE_ACTIVE;
+}
+
+static unsigned long ss_probe_missed(enum ss_probe id)
+{
+	const struct ss_probe_slot *p = &ss_probes[id];
+
+	return p->is_ret ? p->rp.nmissed + p->rp.kp.nmissed : p->kp.nmissed;
+}
+
+/*
+ * Probe context: the missed hits of the probes a reference count relies
+ * on.  A missed swap_dup or free_swap hit is a call not counted; a missed
+ * reclaim hit is a direct reclaim whose swap_duplicate() was not paused.
+ */
+u64 ss_refs_missed(void)
+{
+	return ss_probe_missed(SS_PROBE_SWAP_DUP) +
+	       ss_probe_missed(SS_PROBE_FREE_SWAP) +
+	       ss_probe_missed(SS_PROBE_RECLAIM);
+}
+
 /* Register every probe it can; a failure leaves that one unavailable. */
 void ss_probes_register(void)
 {
@@ -1141,12 +1181,24 @@ void ss_probes_register(void)
 		p->state = SS_PROBE_ACTIVE;
 		p->reason = "-";
 	}
+	/*
+	 * Counts of calls seen by other probes (swap_free() for S4, the
+	 * references of F1 and Z1) start only now, and only with those
+	 * probes in: a call that began before would miss some.
+	 */
+	smp_store_release(&ss_probes_ready, true);
+	ss_refs_set_ready(ss_probe_active(SS_PROBE_SWAP_DUP) &&
+			  ss_probe_active(SS_PROBE_FREE_SWAP) &&
+			  ss_probe_active(SS_PROBE_RECLAIM));
 }
 
 /* Unregister before anything the handlers touch is freed. */
 void ss_probes_unregister(void)
 {
 	int i;
+
+	WRITE_ONCE(ss_probes_ready, false);
+	ss_refs_set_ready(false);
 
 	for (i = SS_NR_PROBES - 1; i >= 0; i--) {
 		struct ss_probe_slot *p = &ss_probes[i];

@@ -141,7 +141,16 @@ void ss_judge_swapin(const struct ss_swapin_obs *o, struct ss_judgement *j)
  */
 void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 {
-	ss_viol(j, SS_RULE_F1, o->parent_swap_excl_after);
+	/*
+	 * The parent keeps a page exclusive across the copy only when it
+	 * was maybe pinned; if the pin goes before the fork ends, reclaim
+	 * may swap it out exclusive, rightly: judged when nobody wrote the
+	 * parent meanwhile.
+	 */
+	if (o->parent_quiet)
+		ss_viol(j, SS_RULE_F1, o->parent_swap_excl_after);
+	else if (o->parent_swap_excl_after)
+		ss_unjudged(j, SS_RULE_F1, o->parent_swap_excl_after);
 	if (!o->child_quiet) {
 		/* Reclaim adds swap entries, never takes a copied one away. */
 		if (o->child_swap)
@@ -154,9 +163,11 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
 		else if (o->child_swapents_delta != (long)o->child_swap)
 			ss_viol_count(j, SS_RULE_F1, SS_COUNT_CHILD_SWAPENTS,
 				      o->child_swap, o->child_swapents_delta);
-		if (o->failed || !o->refs_known)
-			;	/* counted above, or no swap_duplicate probe */
-		else if (o->refs_taken != o->child_swap)
+		if (o->failed)
+			;	/* counted above */
+		else if (!o->refs_known && o->child_swap)
+			ss_unjudged(j, SS_RULE_F1, o->child_swap);
+		else if (o->refs_known && o->refs_taken != o->child_swap)
 			ss_viol_count(j, SS_RULE_F1, SS_COUNT_SWAP_REFS_TAKEN,
 				      o->child_swap, o->refs_taken);
 	}
@@ -187,9 +198,11 @@ void ss_judge_fork(const struct ss_fork_obs *o, struct ss_judgement *j)
  * free_swap_and_cache() of a zap.  The slot's count is read at the call's
  * entry and return, outside the cluster lock the kernel changes it under.
  * When the count was 1 the caller's own PTE was its only holder, nobody
- * else can change it, and any other change is the kernel's: judged.  With
- * more holders (siblings from earlier forks, exiting or swapping in
- * meanwhile) an unexpected change is not judged.  A count kept in
+ * else can change it, and any other change is the kernel's: judged, as
+ * long as no folio is in the swap cache for it either (mapped elsewhere
+ * as a present page, it holds no count, yet its reclaim there takes
+ * one).  With more holders (siblings from earlier forks, exiting or
+ * swapping in meanwhile) an unexpected change is not judged.  A count kept in
  * continuation pages (SWAP_MAP_MAX and up) is not read here.  A free that
  * took the count to 0 may see the slot freed and reused by the time it
  * returns: a count that reappeared with a new swap cache bit is that.
@@ -221,7 +234,13 @@ void ss_judge_swap_ref(const struct ss_swap_ref *r, struct ss_judgement *j)
 		ss_unjudged(j, rule, 1);
 		return;
 	}
-	if (b > 1) {
+	/*
+	 * Other holders may have changed it: other PTEs (count above 1), or
+	 * the swap cache's folio, which other mms may map as present pages
+	 * holding no count, and whose reclaim there takes references
+	 * (try_to_unmap_one's swap_duplicate()) without any lock of ours.
+	 */
+	if (b > 1 || (r->before & SS_SWAP_HAS_CACHE)) {
 		ss_unjudged(j, rule, 1);
 		return;
 	}
@@ -285,9 +304,10 @@ void ss_judge_zap(const struct ss_zap_obs *o, struct ss_judgement *j)
 	if (o->has_details && (o->swap || o->migration))
 		ss_impact(j, SS_RULE_Z1, 1);
 
-	if (!o->refs_known || (!o->swap && !o->refs_dropped))
+	if (!o->swap && !o->refs_dropped)
 		return;
-	if (!o->quiet || o->truncated || o->swap_after > o->swap) {
+	if (!o->refs_known || !o->quiet || o->truncated ||
+	    o->swap_after > o->swap) {
 		ss_unjudged(j, SS_RULE_Z1, o->swap ? o->swap : 1);
 		return;
 	}

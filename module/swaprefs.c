@@ -19,9 +19,15 @@
  * reclaim probe pauses the task's count from try_to_unmap_one()'s entry
  * to its return.
  *
- * A task has one registered call at a time (a fork makes no zap, a zap no
- * fork).  The table is fixed-size; a call that finds it full is judged
- * without its reference count, and that is counted as not judged.
+ * A registration counts only its own kind of call: a fork's takes, a
+ * zap's drops (shmem truncation by a shrinker in a fork's direct reclaim
+ * frees swap too).  A task normally has one registered call at a time;
+ * a second one (a shrinker zapping inside a fork's direct reclaim) is
+ * refused and makes the first one's count unknown.  So does a missed hit
+ * of the probes the count relies on (swap_dup, free_swap, reclaim), and
+ * so does the probes not being all registered yet (the module loading or
+ * unloading): the count is then not judged.  The table is fixed-size; a
+ * call that finds it full is not judged either.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -37,46 +43,78 @@
 struct ss_refs {
 	struct task_struct *task;	/* claimed by cmpxchg from NULL */
 	struct vm_area_struct *vma;	/* the call's, for samples */
+	bool take;			/* a fork's swap_duplicate()s, else frees */
 	bool judge_slots;		/* judge each call's count change */
+	bool nested;			/* a second registration was refused */
 	unsigned int paused;		/* in try_to_unmap_one() */
 	u32 calls;			/* references taken or dropped */
+	u64 missed;			/* the probes' missed hits at the start */
 };
 
 static struct ss_refs ss_refs_table[SS_REFS_SLOTS];
 static atomic_t ss_refs_active = ATOMIC_INIT(0);
+/* Every probe the counts rely on is registered (probes.c says so). */
+static bool ss_refs_ready;
+
+void ss_refs_set_ready(bool ready)
+{
+	WRITE_ONCE(ss_refs_ready, ready);
+}
+
+static struct ss_refs *ss_refs_current(void);
 
 /*
- * Probe context: count @vma's call's swap references, or NULL (full).
+ * Probe context: count @vma's call's swap references taken (@take, a
+ * fork's) or dropped (a zap's), or NULL: not ready, table full, or the
+ * task has a registration already (then that one's count is unknown).
  * @judge_slots: each call's change of the slot's count is judged too (a
  * fork's, a full zap's); a mapping zap must make no such call at all.
  */
-struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool judge_slots)
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool take,
+			      bool judge_slots)
 {
 	unsigned int h = hash_ptr(current, SS_REFS_BITS), i;
+	struct ss_refs *outer;
 
+	if (!READ_ONCE(ss_refs_ready))
+		return NULL;
+	outer = ss_refs_current();
+	if (outer) {
+		outer->nested = true;
+		return NULL;
+	}
 	for (i = 0; i < SS_REFS_PROBE; i++) {
 		struct ss_refs *r = &ss_refs_table[(h + i) % SS_REFS_SLOTS];
 
 		if (cmpxchg(&r->task, NULL, current) != NULL)
 			continue;
 		r->vma = vma;
+		r->take = take;
 		r->judge_slots = judge_slots;
+		r->nested = false;
 		r->paused = 0;
 		r->calls = 0;
+		r->missed = ss_refs_missed();
 		atomic_inc(&ss_refs_active);
 		return r;
 	}
 	return NULL;
 }
 
-/* Probe context, at the call's return: the calls counted; frees @r. */
-u32 ss_refs_end(struct ss_refs *r)
+/*
+ * Probe context, at the call's return: the calls counted, and whether
+ * that count is exact (@known); frees @r.
+ */
+u32 ss_refs_end(struct ss_refs *r, bool *known)
 {
 	u32 calls;
 
+	*known = false;
 	if (!r)
 		return 0;
 	calls = READ_ONCE(r->calls);
+	*known = !r->nested && READ_ONCE(ss_refs_ready) &&
+		 ss_refs_missed() == r->missed;
 	atomic_dec(&ss_refs_active);
 	/* Release: the slot is reused only after its fields were read. */
 	smp_store_release(&r->task, NULL);
@@ -116,12 +154,12 @@ void ss_refs_pause(bool pause)
 		r->paused--;
 }
 
-/* Probe context: a registration that counts calls now, or NULL. */
-struct ss_refs *ss_refs_counting(void)
+/* Probe context: a registration counting @take calls now, or NULL. */
+struct ss_refs *ss_refs_counting(bool take)
 {
 	struct ss_refs *r = ss_refs_current();
 
-	return r && !r->paused ? r : NULL;
+	return r && !r->paused && r->take == take ? r : NULL;
 }
 
 /* Count one call of @r's; true when its count change is to be judged. */

@@ -110,6 +110,7 @@ void ss_probes_register(void);
 void ss_probes_unregister(void);
 size_t ss_probes_memory(void);
 u64 ss_probes_nmissed(void);
+bool ss_probe_active(enum ss_probe id);
 unsigned int ss_probes_active(void);
 void ss_probe_info(enum ss_probe id, struct ss_probe_info *info);
 
@@ -196,9 +197,12 @@ size_t ss_rsswatch_memory(void);
 /* ---- swaprefs.c: swap references taken by a fork, dropped by a zap ---- */
 
 struct ss_refs;
-struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool judge_slots);
-u32 ss_refs_end(struct ss_refs *r);
-struct ss_refs *ss_refs_counting(void);
+struct ss_refs *ss_refs_begin(struct vm_area_struct *vma, bool take,
+			      bool judge_slots);
+u32 ss_refs_end(struct ss_refs *r, bool *known);
+struct ss_refs *ss_refs_counting(bool take);
+void ss_refs_set_ready(bool ready);
+u64 ss_refs_missed(void);
 bool ss_refs_count(struct ss_refs *r);
 void ss_refs_pause(bool pause);
 void ss_refs_evidence(const struct ss_refs *r, struct ss_evidence *ev);

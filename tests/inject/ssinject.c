@@ -88,6 +88,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -201,7 +202,17 @@ static struct {
 	unsigned int repaid;
 	int registered;			/* the kind whose kprobe is in, or -1 */
 	unsigned int delay_ms;		/* fork_delay_next */
+	struct task_struct *gate;	/* fork_noinc: in a fork's swap_duplicate() */
+	bool gate_registered;
 } ssi_ref = { .registered = -1 };
+
+/* The function each shot's call must come from: its copy or zap loop. */
+static const char * const ssi_ref_callers[] = {
+	[SSI_REF_NODUP] = "copy_page_range",
+	[SSI_REF_NOINC] = "swap_duplicate",	/* gated: see ssi_gate_pre */
+	[SSI_REF_KEEPREF] = "unmap_page_range",
+	[SSI_REF_DELAY] = "copy_page_range",
+};
 
 /* swap_free(), not exported: resolved through kallsyms at load. */
 static void (*ssi_swap_free)(swp_entry_t entry);
@@ -819,6 +830,41 @@ static noinline int ssi_return_1(void)
 
 static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs);
 
+/*
+ * Probe context, at the entry of a function (its ftrace call, or an int3
+ * on its first instruction): regs->sp points at the return address, so
+ * this says which function called it.  copy_pte_range()/
+ * copy_nonpresent_pte() and zap_pte_range() are inlined into
+ * copy_page_range() and unmap_page_range() on 6.1.  A shot must not fire
+ * for the same call made by direct reclaim (try_to_unmap_one()): that
+ * would leave a swap PTE with no reference.
+ */
+static bool ssi_called_from(struct pt_regs *regs, const char *fn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	sprint_symbol_no_offset(sym, *(unsigned long *)regs->sp);
+	return !strcmp(sym, fn);
+}
+NOKPROBE_SYMBOL(ssi_called_from);
+
+/* fork_noinc: let the next __swap_duplicate() of this task fire. */
+static int ssi_gate_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if (atomic_read_acquire(&ssi_ref.state) == SSI_ARMED &&
+	    READ_ONCE(ssi_ref.kind) == SSI_REF_NOINC &&
+	    current->tgid == READ_ONCE(ssi_ref.tgid) &&
+	    ssi_called_from(regs, "copy_page_range"))
+		WRITE_ONCE(ssi_ref.gate, current);
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_gate_pre);
+
+static struct kprobe ssi_gate_probe = {
+	.symbol_name = "swap_duplicate",
+	.pre_handler = ssi_gate_pre,
+};
+
 static struct kprobe ssi_ref_probes[SSI_NR_REF_KINDS] = {
 	[SSI_REF_NODUP] = { .symbol_name = "swap_duplicate",
 			    .pre_handler = ssi_ref_pre },
@@ -848,8 +894,15 @@ static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs)
 	    current->tgid != READ_ONCE(ssi_ref.tgid) ||
 	    non_swap_entry(entry))
 		return 0;
-	if (kind == SSI_REF_NOINC && regs_get_kernel_argument(regs, 1) != 1)
+	if (kind == SSI_REF_NOINC) {
+		/* From the fork's swap_duplicate(), the gate says. */
+		if ((u8)regs_get_kernel_argument(regs, 1) != 1 ||
+		    READ_ONCE(ssi_ref.gate) != current)
+			return 0;
+		WRITE_ONCE(ssi_ref.gate, NULL);
+	} else if (!ssi_called_from(regs, ssi_ref_callers[kind])) {
 		return 0;
+	}
 	if (kind == SSI_REF_DELAY) {
 		/*
 		 * Hold the fork inside copy_page_range(), its PTE locks of
@@ -889,6 +942,10 @@ NOKPROBE_SYMBOL(ssi_ref_pre);
 /* Process context: take the kprobe out once nothing is armed on it. */
 static void ssi_ref_unregister(void)
 {
+	if (ssi_ref.gate_registered) {
+		unregister_kprobe(&ssi_gate_probe);
+		ssi_ref.gate_registered = false;
+	}
 	if (ssi_ref.registered < 0)
 		return;
 	unregister_kprobe(&ssi_ref_probes[ssi_ref.registered]);
@@ -927,6 +984,20 @@ static int ssi_arm_ref(int kind, pid_t nr)
 		return err;
 	}
 	ssi_ref.registered = kind;
+	ssi_ref.gate = NULL;
+	if (kind == SSI_REF_NOINC) {
+		ssi_gate_probe = (struct kprobe){
+			.symbol_name = "swap_duplicate",
+			.pre_handler = ssi_gate_pre };
+		err = register_kprobe(&ssi_gate_probe);
+		if (err) {
+			pr_err("cmd: fork_noinc_next: kprobe on swap_duplicate: %d\n",
+			       err);
+			ssi_ref_unregister();
+			return err;
+		}
+		ssi_ref.gate_registered = true;
+	}
 	ssi_ref.kind = kind;
 	ssi_ref.tgid = nr;
 	atomic_set_release(&ssi_ref.state, SSI_ARMED);
