@@ -165,28 +165,6 @@ static u32 ss_migrations(const struct ss_tally *t)
 	       t->c[SS_CNT_MIGRATION_WRITE];
 }
 
-/*
- * After its counters were read: does @mm still have at most @users users?
- * Another process that faults in this mm (GUP: ptrace, process_vm_writev,
- * /proc/PID/mem) holds an mm_users reference from before its fault to
- * after, and its counter change is visible a few instructions before its
- * rss_stat tracepoint marks the watch.  A counter change this call read,
- * by a fault of such a process, means that process still holds its
- * reference now, or its tracepoint already fired.  So: the counters,
- * then mm_users, then the watch.
- */
-static bool ss_still_alone(struct mm_struct *mm, int users)
-{
-	bool alone;
-
-	/* Pairs with the full barrier of the writer's atomic add. */
-	smp_rmb();
-	alone = atomic_read(&mm->mm_users) <= users;
-	/* ... and the watch's polluted flag is read after this. */
-	smp_rmb();
-	return alone;
-}
-
 /* ---- zap: unmap_page_range(tlb, vma, addr, end, details) ---- */
 
 /*
@@ -284,7 +262,7 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct mm_struct *mm = call->vma->vm_mm;
 	struct ss_evidence ev = { };
 	long now[SS_NR_RSS];
-	bool quiet = false, alone_now = false;
+	bool quiet = false;
 
 	if (!call->in_scope) {
 		ss_writer_end(call->vma->vm_mm);
@@ -294,13 +272,12 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* The counters first: the watch must cover up to this read. */
 	if (call->alone) {
 		ss_rss_read(mm, current->mm == mm, now);
-		alone_now = ss_still_alone(mm, 1);
-	}
-	o->writers_quiet = ss_watch_end(call->watch);
-	if (call->alone && call->watch) {
-		quiet = o->writers_quiet && alone_now;
-		if (!quiet)
+		o->writers_quiet = ss_watch_end_alone(call->watch, mm);
+		quiet = o->writers_quiet;
+		if (call->watch && !quiet)
 			ss_watch_interfered_call();
+	} else {
+		o->writers_quiet = ss_watch_end(call->watch);
 	}
 	/*
 	 * Reading only the spans assumes nothing filled a slot outside them.
@@ -562,7 +539,6 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 
 	bool mapped = call->obs.before.kind == SS_CNT_SWAP &&
 		      call->obs.after.kind == SS_CNT_PRESENT;
-	bool alone;
 
 	/* A swap-in S4 cannot judge exactly: threads, or a full table. */
 	if (!call->watch) {
@@ -571,9 +547,8 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 		return;
 	}
 	ss_rss_read(current->mm, true, now);
-	alone = ss_still_alone(current->mm, 1);
 	a.refs_dropped = ss_watch_freed(call->watch);
-	if (!ss_watch_end(call->watch) || !alone) {
+	if (!ss_watch_end_alone(call->watch, current->mm)) {
 		if (mapped) {
 			ss_watch_interfered_call();
 			ss_unjudged(j, SS_RULE_S4, 1);

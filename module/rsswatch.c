@@ -187,6 +187,29 @@ bool ss_watch_end(struct ss_watch *w)
 	return clean;
 }
 
+/*
+ * Stop a watch of an mm with one user, right after the call read its
+ * counters: true when nobody else changed them and the mm still has that
+ * one user.  Another process that faults in the mm (GUP: ptrace,
+ * process_vm_writev, /proc/PID/mem) holds an mm_users reference from
+ * before its fault to after, and its counter change is visible a few
+ * instructions before its rss_stat tracepoint marks the watch.  A change
+ * the call read, made by such a fault, means that process still holds its
+ * reference now, or its tracepoint already fired: so the counters, then
+ * mm_users, then the polluted flag.
+ */
+bool ss_watch_end_alone(struct ss_watch *w, struct mm_struct *mm)
+{
+	bool alone;
+
+	/* Pairs with the full barrier of the writer's atomic add. */
+	smp_rmb();
+	alone = atomic_read(&mm->mm_users) <= 1;
+	/* mm_users before the polluted flag that ss_watch_end() reads. */
+	smp_rmb();
+	return ss_watch_end(w) && alone;
+}
+
 static void ss_pollute(struct mm_struct *mm, bool even_own, int why)
 {
 	unsigned int h, i;

@@ -178,6 +178,7 @@ struct ss_watch;
 struct ss_watch *ss_watch_begin(struct mm_struct *mm);
 struct ss_watch *ss_watch_begin_for_walk(struct mm_struct *mm);
 bool ss_watch_end(struct ss_watch *w);
+bool ss_watch_end_alone(struct ss_watch *w, struct mm_struct *mm);
 void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		 long rss[SS_NR_RSS]);
 void ss_writer_begin(struct mm_struct *mm, bool even_own);

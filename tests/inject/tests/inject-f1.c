@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "inject.h"
@@ -66,11 +65,11 @@ static void expect_swapped(pid_t pid, const char *p, unsigned long i,
 int main(void)
 {
 	struct in_rules r0, r1, r2, r3, r4;
-	char line[1024] = "", c;
+	char line[1024] = "";
 	pid_t me = getpid(), child;
 	uint64_t done0;
 	struct sc_pm pm;
-	int go[2], status;
+	int go[2];
 	char *p, *a, *b;
 
 	in_begin("inject-f1");
@@ -93,23 +92,11 @@ int main(void)
 		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
 		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
-	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
 
 	in_reset();
 	in_rules_read(&r0);
-	fflush(stdout);
-	child = fork();
-	if (child < 0)
-		sc_bail("fork: %s", strerror(errno));
-	if (child == 0) {
-		/* Touch nothing of p: wait for EOF, then go. */
-		close(go[1]);
-		while (read(go[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(go[0]);
+	/* The child touches nothing of p: it waits for EOF, then goes. */
+	child = in_fork_waiting(go);
 	in_rules_read(&r1);
 	in_expect_none(&r0, &r1, "fork");
 	expect_swapped(0, p, PA, "parent");
@@ -158,11 +145,7 @@ int main(void)
 		  "zap: page B neither present nor swapped after the zap");
 
 	/* ---- the child exits without touching the range ---- */
-	close(go[1]);
-	if (waitpid(child, &status, 0) != child)
-		sc_bail("waitpid: %s", strerror(errno));
-	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
-		    "child exited 0 (status 0x%x)", status);
+	in_child_exits(child, go, "end");
 	in_rules_read(&r4);
 	in_expect_none(&r3, &r4, "child exit");
 	return sc_end();

@@ -26,46 +26,12 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "inject.h"
 
 #define N	16UL
 #define SEED	0x0ef5
-
-/* The child of fork_shot(): waits for EOF on @fd, touching nothing. */
-static pid_t fork_waiting(int go[2])
-{
-	pid_t child;
-	char c;
-
-	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
-	fflush(stdout);
-	child = fork();
-	if (child < 0)
-		sc_bail("fork: %s", strerror(errno));
-	if (child == 0) {
-		close(go[1]);
-		while (read(go[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(go[0]);
-	return child;
-}
-
-static void child_exits(pid_t child, int go[2], const char *ctx)
-{
-	int status;
-
-	close(go[1]);
-	if (waitpid(child, &status, 0) != child)
-		sc_bail("waitpid: %s", strerror(errno));
-	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
-		    "%s: child exited 0 (status 0x%x)", ctx, status);
-}
 
 /* The sample's vma= covers @p. */
 static void expect_vma_covers(const char *line, const void *p, const char *ctx)
@@ -111,7 +77,7 @@ static void fork_shot(const char *shot, char *p, const char *count,
 	in_reset();
 	in_rules_read(&r0);
 	EXPECT_EQ_I(0, in_cmd("%s_next %d", shot, me), "%s: armed", shot);
-	child = fork_waiting(go);
+	child = in_fork_waiting(go);
 	in_rules_read(&r1);
 	in_diag_status("swap_ref", shot);
 	EXPECT_EQ(fired0 + 1, in_status_val("swap_ref", key),
@@ -139,7 +105,7 @@ static void fork_shot(const char *shot, char *p, const char *count,
 	EXPECT_EQ_I(0, in_cmd("fork_repay"), "%s: fork_repay", shot);
 	EXPECT_EQ(0, in_status_val("swap_ref", "owed"),
 		  "%s: nothing owed after fork_repay", shot);
-	child_exits(child, go, shot);
+	in_child_exits(child, go, shot);
 	in_rules_read(&r2);
 	in_expect_none(&r1, &r2, "child exit after the repay");
 	/* Every page still reads back what was written. */

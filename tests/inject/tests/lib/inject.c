@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "inject.h"
@@ -217,13 +218,44 @@ void in_expect_none(const struct in_rules *a, const struct in_rules *b,
 	in_expect_none_but(a, b, SS_NR_RULES, ctx);
 }
 
-bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
-		      char *out, size_t size, const char *ctx)
+/* What in_find_sample() looks for in a sample line of its rule. */
+struct in_sample_want {
+	unsigned long addr;	/* with has_addr */
+	bool has_addr;
+	const char *count;	/* count=, or NULL */
+	pid_t pid;
+};
+
+static bool in_sample_matches(const char *line, size_t len,
+			      const struct in_sample_want *w)
 {
-	const char *pos = in_buf, *line, *v;
-	unsigned int samples = 0;
+	const char *v;
+	size_t vlen;
+
+	if (w->has_addr) {
+		v = in_word(line, len, "addr", &vlen);
+		if (!v || in_u64(v, vlen, 16) != w->addr)
+			return false;
+	}
+	if (w->count && !in_word_is(line, len, "count", w->count))
+		return false;
+	v = in_word(line, len, "pid", &vlen);
+	return v && in_u64(v, vlen, 10) == (uint64_t)w->pid;
+}
+
+/*
+ * The first sample of @rule that matches @w, copied to @out (NUL-ended);
+ * false when the file cannot be read or none matches (then the rule's
+ * lines are shown as diagnostics).  @samples: the rule's samples seen.
+ */
+static bool in_find_sample(enum ss_rule rule, const struct in_sample_want *w,
+			   char *out, size_t size, unsigned int *samples,
+			   const char *ctx)
+{
+	const char *pos = in_buf, *line;
 	size_t len, vlen;
 
+	*samples = 0;
 	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
 			 sizeof(in_buf)) < 0) {
 		sc_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
@@ -234,26 +266,15 @@ bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 		if (!in_word_is(line, len, "rule", in_rule_names[rule]) ||
 		    !in_word(line, len, "seq", &vlen))
 			continue;
-		samples++;
-		v = in_word(line, len, "addr", &vlen);
-		if (!v || in_u64(v, vlen, 16) != addr)
+		(*samples)++;
+		if (!in_sample_matches(line, len, w))
 			continue;
-		v = in_word(line, len, "pid", &vlen);
-		if (!v || in_u64(v, vlen, 10) != (uint64_t)pid)
-			continue;
-		if (out && size) {
-			if (len >= size)
-				len = size - 1;
-			memcpy(out, line, len);
-			out[len] = '\0';
-		}
-		sc_pass("%s: samples has rule=%s addr=0x%lx pid=%d", ctx,
-			in_rule_names[rule], addr, (int)pid);
+		if (len >= size)
+			len = size - 1;
+		memcpy(out, line, len);
+		out[len] = '\0';
 		return true;
 	}
-	sc_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
-		ctx, in_rule_names[rule], addr, (int)pid, samples,
-		in_rule_names[rule]);
 	pos = in_buf;
 	while ((line = in_line(&pos, &len)))
 		if (in_word_is(line, len, "rule", in_rule_names[rule]))
@@ -261,50 +282,82 @@ bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 	return false;
 }
 
+bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
+		      char *out, size_t size, const char *ctx)
+{
+	const struct in_sample_want w = { .addr = addr, .has_addr = true,
+					  .pid = pid };
+	char line[1024];
+	unsigned int samples;
+
+	if (!in_find_sample(rule, &w, line, sizeof(line), &samples, ctx)) {
+		sc_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
+			ctx, in_rule_names[rule], addr, (int)pid, samples,
+			in_rule_names[rule]);
+		return false;
+	}
+	if (out && size)
+		snprintf(out, size, "%s", line);
+	sc_pass("%s: samples has rule=%s addr=0x%lx pid=%d", ctx,
+		in_rule_names[rule], addr, (int)pid);
+	return true;
+}
+
 bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
 			    long *expected, long *actual, char *out,
 			    size_t size, const char *ctx)
 {
-	const char *pos = in_buf, *line, *v;
-	char num[32];
-	size_t len, vlen;
+	const struct in_sample_want w = { .count = count, .pid = pid };
+	char line[1024], num[32];
+	unsigned int samples;
 
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
-			 sizeof(in_buf)) < 0) {
-		sc_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
-			strerror(errno));
+	if (!in_find_sample(rule, &w, line, sizeof(line), &samples, ctx)) {
+		sc_fail("%s: samples has rule=%s count=%s pid=%d (%u %s samples, none matching)",
+			ctx, in_rule_names[rule], count, (int)pid, samples,
+			in_rule_names[rule]);
 		return false;
 	}
-	while ((line = in_line(&pos, &len))) {
-		if (!in_word_is(line, len, "rule", in_rule_names[rule]) ||
-		    !in_word_is(line, len, "count", count))
-			continue;
-		v = in_word(line, len, "pid", &vlen);
-		if (!v || in_u64(v, vlen, 10) != (uint64_t)pid)
-			continue;
-		v = in_word(line, len, "expected", &vlen);
-		snprintf(num, sizeof(num), "%.*s", (int)vlen, v ? v : "");
-		*expected = strtol(num, NULL, 10);
-		v = in_word(line, len, "actual", &vlen);
-		snprintf(num, sizeof(num), "%.*s", (int)vlen, v ? v : "");
-		*actual = strtol(num, NULL, 10);
-		if (out && size) {
-			if (len >= size)
-				len = size - 1;
-			memcpy(out, line, len);
-			out[len] = '\0';
-		}
-		sc_pass("%s: samples has rule=%s count=%s pid=%d", ctx,
-			in_rule_names[rule], count, (int)pid);
-		return true;
-	}
-	sc_fail("%s: samples has rule=%s count=%s pid=%d", ctx,
+	*expected = in_sample_key(line, "expected", num, sizeof(num)) ?
+		    strtol(num, NULL, 10) : 0;
+	*actual = in_sample_key(line, "actual", num, sizeof(num)) ?
+		  strtol(num, NULL, 10) : 0;
+	if (out && size)
+		snprintf(out, size, "%s", line);
+	sc_pass("%s: samples has rule=%s count=%s pid=%d", ctx,
 		in_rule_names[rule], count, (int)pid);
-	pos = in_buf;
-	while ((line = in_line(&pos, &len)))
-		if (in_word_is(line, len, "rule", in_rule_names[rule]))
-			sc_diag("%.*s", (int)len, line);
-	return false;
+	return true;
+}
+
+pid_t in_fork_waiting(int go[2])
+{
+	pid_t child;
+	char c;
+
+	if (pipe(go))
+		sc_bail("pipe: %s", strerror(errno));
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		sc_bail("fork: %s", strerror(errno));
+	if (child == 0) {
+		close(go[1]);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	return child;
+}
+
+void in_child_exits(pid_t child, int go[2], const char *ctx)
+{
+	int status;
+
+	close(go[1]);
+	if (waitpid(child, &status, 0) != child)
+		sc_bail("waitpid: %s", strerror(errno));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
+		    "%s: child exited 0 (status 0x%x)", ctx, status);
 }
 
 bool in_sample_key(const char *line, const char *key, char *val, size_t size)

@@ -77,6 +77,14 @@ bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
 /* Value of "key=" in one sample line, copied to @val; false if absent. */
 bool in_sample_key(const char *line, const char *key, char *val, size_t size);
 
+/*
+ * fork() a child that touches nothing and exits 0 at EOF on the pipe
+ * @go; the caller keeps its write end, go[1].  Bails on failure.
+ */
+pid_t in_fork_waiting(int go[2]);
+/* Close go[1] and reap @child; one check: it exited 0. */
+void in_child_exits(pid_t child, int go[2], const char *ctx);
+
 /* pagemap and mincore of one page, for the preconditions. */
 uint64_t in_pagemap(const void *addr);
 /* 1 if the page is resident (mapped or in the swap cache), 0 if not, -1. */
