@@ -96,7 +96,8 @@ static int health_show(struct seq_file *m, void *v)
 	seq_printf(m, "scope_skipped=%llu\n", ss_scope_skipped_sum());
 	seq_printf(m, "events_reader=%d\n", ss_events_followed());
 	seq_printf(m, "memory_bytes=%zu\n",
-		   percpu + kret + vmem + ss_rsswatch_memory());
+		   percpu + kret + vmem + ss_rsswatch_memory() +
+		   ss_refs_memory());
 	seq_printf(m, "memory_percpu=%zu\n", percpu);
 	seq_printf(m, "memory_vmalloc=%zu\n", vmem);
 	seq_printf(m, "memory_kretprobe=%zu\n", kret);
