@@ -77,6 +77,7 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include "swapscope.h"
+#include "ptwalk.h"
 
 /* mm/swapfile.c's cluster size, which picks the lock of a swap_map byte. */
 #ifdef CONFIG_THP_SWAP
@@ -155,6 +156,7 @@ struct ss_audit_result {
 };
 
 struct ss_audit {
+	struct ss_ptw ptw;		/* the walk of the mm being audited */
 	struct ss_audit_dev dev[MAX_SWAPFILES];
 	int pass;			/* 1: count all slots; 2: candidates */
 	int err;			/* -EINTR once a fatal signal is seen */
@@ -269,8 +271,8 @@ static void ss_audit_ref(struct ss_audit *a, swp_entry_t entry,
 }
 
 /*
- * One PTE table, under its lock.  mmap_read_lock alone would keep the
- * table itself alive (on 6.1 nothing frees or replaces a PTE table without
+ * One PTE table, under its lock (ptw.lock).  mmap_read_lock alone keeps the
+ * table itself alive on 6.1 (nothing there frees or replaces one without
  * the mmap write lock), and a lockless READ_ONCE of each entry would be
  * atomic; the lock is taken anyway because every change of a swap PTE and
  * of its slot's count (fork's swap_duplicate, zap's free_swap_and_cache,
@@ -278,14 +280,12 @@ static void ss_audit_ref(struct ss_audit *a, swp_entry_t entry,
  * under it: the table is read in one consistent state, never half-way
  * through such a pair.  It is held for one table, never across a sleep.
  */
-static void ss_audit_ptes(struct ss_audit *a, struct mm_struct *mm,
-			  pmd_t *pmd, unsigned long addr, unsigned long end)
+static bool ss_audit_ptes(struct ss_ptw *ptw, pte_t *pte, unsigned long addr,
+			  unsigned long end)
 {
-	spinlock_t *ptl;
-	pte_t *start, *pte;
+	struct ss_audit *a = container_of(ptw, struct ss_audit, ptw);
 
-	start = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	for (pte = start; addr != end; pte++, addr += PAGE_SIZE) {
+	for (; addr != end; pte++, addr += PAGE_SIZE) {
 		pte_t val = ptep_get(pte);
 		swp_entry_t entry;
 
@@ -297,70 +297,25 @@ static void ss_audit_ptes(struct ss_audit *a, struct mm_struct *mm,
 			continue;
 		ss_audit_ref(a, entry, addr, false);
 	}
-	pte_unmap_unlock(start, ptl);
+	return true;
 }
 
-static void ss_audit_pmds(struct ss_audit *a, struct mm_struct *mm,
-			  pud_t *pud, unsigned long addr, unsigned long end)
+/* Between tables, never under a table's lock: yield, stop on a signal. */
+static bool ss_audit_take(struct ss_ptw *ptw)
 {
-	pmd_t *pmd = pmd_offset(pud, addr);
-	unsigned long next;
-	pmd_t val;
-
-	do {
-		next = pmd_addr_end(addr, end);
-		val = READ_ONCE(*pmd);
-		/*
-		 * THP and PMD migration entries hold no swap entry on 6.1: a
-		 * THP is split to PTEs before its pages are unmapped for swap.
-		 */
-		if (pmd_none(val) || !pmd_present(val) || pmd_leaf(val) ||
-		    pmd_devmap(val) || unlikely(pmd_bad(val)))
-			continue;
-		ss_audit_ptes(a, mm, pmd, addr, next);
-		if (ss_audit_stop(a))
-			return;
-	} while (pmd++, addr = next, addr != end);
+	return !ss_audit_stop(container_of(ptw, struct ss_audit, ptw));
 }
 
-static void ss_audit_puds(struct ss_audit *a, struct mm_struct *mm,
-			  p4d_t *p4d, unsigned long addr, unsigned long end)
-{
-	pud_t *pud = pud_offset(p4d, addr);
-	unsigned long next;
-	pud_t val;
-
-	do {
-		next = pud_addr_end(addr, end);
-		val = READ_ONCE(*pud);
-		if (pud_none(val) || pud_leaf(val) || pud_devmap(val) ||
-		    unlikely(pud_bad(val)))
-			continue;
-		ss_audit_pmds(a, mm, pud, addr, next);
-	} while (pud++, addr = next, addr != end && !a->err);
-}
-
-static void ss_audit_range(struct ss_audit *a, struct mm_struct *mm,
-			   unsigned long addr, unsigned long end)
-{
-	pgd_t *pgd = pgd_offset(mm, addr);
-	unsigned long next, p4d_next;
-	p4d_t *p4d;
-
-	do {
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(READ_ONCE(*pgd)) || unlikely(pgd_bad(READ_ONCE(*pgd))))
-			continue;
-		p4d = p4d_offset(pgd, addr);
-		do {
-			p4d_next = p4d_addr_end(addr, next);
-			if (p4d_none(READ_ONCE(*p4d)) ||
-			    unlikely(p4d_bad(READ_ONCE(*p4d))))
-				continue;
-			ss_audit_puds(a, mm, p4d, addr, p4d_next);
-		} while (p4d++, addr = p4d_next, addr != next && !a->err);
-	} while (pgd++, addr = next, addr != end && !a->err);
-}
+/*
+ * THP and PMD migration entries hold no swap entry: a THP is split to
+ * PTEs before its pages are unmapped for swap (6.1 and 6.12 alike), so
+ * there is no ->huge.  A PTE table retracted under the walk (6.12) held
+ * file pages, no swap entries; the walk reads its PMD again.
+ */
+static const struct ss_ptw_ops ss_audit_walk_ops = {
+	.ptes = ss_audit_ptes,
+	.take = ss_audit_take,
+};
 
 /* Every VMA of one mm, under mmap_read_lock for the whole walk. */
 static void ss_audit_mm(struct ss_audit *a, const struct ss_audit_mm *am)
@@ -383,12 +338,15 @@ static void ss_audit_mm(struct ss_audit *a, const struct ss_audit_mm *am)
 		goto out;
 	}
 	a->owner = am;
+	a->ptw.ops = &ss_audit_walk_ops;
+	a->ptw.mm = mm;
+	a->ptw.lock = true;
 	vma_iter_init(&vmi, mm, 0);
 	for_each_vma(vmi, vma) {
 		/* hugetlb pages are never swapped: no swap entries there. */
 		if (is_vm_hugetlb_page(vma))
 			continue;
-		ss_audit_range(a, mm, vma->vm_start, vma->vm_end);
+		ss_ptw_walk(&a->ptw, vma->vm_start, vma->vm_end);
 		if (a->err)
 			break;
 	}

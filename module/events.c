@@ -321,5 +321,4 @@ const struct file_operations ss_events_fops = {
 	.open = ss_events_open,
 	.read = ss_events_read,
 	.release = ss_events_release,
-	.llseek = no_llseek,
 };

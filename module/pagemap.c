@@ -34,6 +34,7 @@
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include "swapscope.h"
+#include "ptwalk.h"
 
 /* Pages compared per round: at most one page table, one pagemap read. */
 #define SS_PM_CHUNK	PTRS_PER_PTE
@@ -106,78 +107,60 @@ struct ss_pm_run {
 static DEFINE_MUTEX(ss_pm_lock);
 static struct ss_pm_result ss_pm_last;
 
-/*
- * The PMD of @addr if it points to a page table; NULL when an upper level
- * is empty (*@huge false: every PTE of the range is none) or the range is
- * mapped at PMD/PUD level, or by a PMD migration entry (*@huge true).
- *
- * The caller holds mmap_lock for read.  Under it a PMD that points to a
- * page table keeps pointing to it: freeing a table (munmap, khugepaged's
- * collapse and retract_page_tables on 6.1) needs the lock for write or
- * works on VMAs already detached.  Only none <-> huge changes race with
- * us, and the single READ_ONCE below sees one or the other.
- */
-static pmd_t *ss_pm_pmd(struct mm_struct *mm, unsigned long addr, bool *huge)
-{
-	pgd_t *pgd = pgd_offset(mm, addr);
-	p4d_t *p4d;
-	pud_t *pud, pudval;
-	pmd_t *pmd, pmdval;
+/* Reading one round's raw PTEs through the shared walk (ptwalk.c). */
+struct ss_pm_read {
+	struct ss_ptw ptw;
+	unsigned long start;
+	u64 *raw;
+	bool huge;
+};
 
-	*huge = false;
-	if (pgd_none(READ_ONCE(*pgd)) || pgd_bad(READ_ONCE(*pgd)))
-		return NULL;
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(READ_ONCE(*p4d)) || p4d_bad(READ_ONCE(*p4d)))
-		return NULL;
-	pud = pud_offset(p4d, addr);
-	pudval = READ_ONCE(*pud);
-	if (pud_none(pudval))
-		return NULL;
-	if (pud_leaf(pudval) || pud_devmap(pudval) || pud_bad(pudval)) {
-		*huge = true;
-		return NULL;
-	}
-	pmd = pmd_offset(pud, addr);
-	pmdval = READ_ONCE(*pmd);
-	if (pmd_none(pmdval))
-		return NULL;
-	if (!pmd_present(pmdval) || pmd_leaf(pmdval) || pmd_devmap(pmdval) ||
-	    pmd_bad(pmdval)) {
-		*huge = true;
-		return NULL;
-	}
-	return pmd;
+static bool ss_pm_read_table(struct ss_ptw *ptw, pte_t *ptes,
+			     unsigned long addr, unsigned long end)
+{
+	struct ss_pm_read *r = container_of(ptw, struct ss_pm_read, ptw);
+	unsigned long k = (addr - r->start) >> PAGE_SHIFT;
+
+	for (; addr < end; addr += PAGE_SIZE, ptes++, k++)
+		r->raw[k] = pte_val(ptep_get(ptes));
+	return true;
 }
+
+static bool ss_pm_read_huge(struct ss_ptw *ptw, pmd_t pmdval,
+			    unsigned long addr, unsigned long end)
+{
+	container_of(ptw, struct ss_pm_read, ptw)->huge = true;
+	return false;
+}
+
+static const struct ss_ptw_ops ss_pm_read_ops = {
+	.ptes = ss_pm_read_table,
+	.huge = ss_pm_read_huge,
+};
 
 /*
  * Raw PTEs of [addr, addr + n pages) of @vma, all in one page table, read
  * under the page table lock as pagemap_pmd_range reads them: a PTE that
  * reclaim or migration is rewriting is seen before or after, never torn.
- * Returns false when the range is mapped at a huge level.
+ * Slots with no table are none.  Returns false when the range is mapped at
+ * a huge level (a THP, a PMD migration entry, a PUD leaf).  The caller
+ * holds mmap_lock for read; a PTE table retracted under it (6.12) is read
+ * again from its PMD by the walk, so what is there now is what is judged.
  */
 static bool ss_pm_read_ptes(struct vm_area_struct *vma, unsigned long addr,
 			    unsigned int n, u64 *raw)
 {
-	spinlock_t *ptl;
-	pte_t *start;
-	unsigned int i;
-	bool huge;
-	pmd_t *pmd;
+	struct ss_pm_read r = {
+		.ptw = { .ops = &ss_pm_read_ops, .mm = vma->vm_mm, .lock = true },
+		.start = addr,
+		.raw = raw,
+	};
 
 	if (is_vm_hugetlb_page(vma))
 		return false;
-	pmd = ss_pm_pmd(vma->vm_mm, addr, &huge);
-	if (!pmd) {
-		for (i = 0; i < n; i++)
-			raw[i] = 0;
-		return !huge;
-	}
-	start = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-	for (i = 0; i < n; i++)
-		raw[i] = pte_val(ptep_get(start + i));
-	pte_unmap_unlock(start, ptl);
-	return true;
+	memset(raw, 0, n * sizeof(*raw));
+	ss_ptw_walk(&r.ptw, addr, addr + (unsigned long)n * PAGE_SIZE);
+	return !r.huge;
 }
 
 /* The frame pagemap shows for a non-present entry (pte_to_pagemap_entry). */

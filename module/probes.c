@@ -22,6 +22,7 @@
 #include <linux/swapops.h>
 #include <linux/userfaultfd_k.h>
 #include "swapscope.h"
+#include "compat/rss.h"
 
 unsigned int ss_maxactive = 128;
 
@@ -368,7 +369,7 @@ static int ss_fork_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * is read, says whether anybody did.
 	 */
 	call->child_watch = ss_watch_begin_for_walk(call->dst->vm_mm);
-	call->swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
+	call->swapents = ss_mm_counter_read(call->dst->vm_mm, MM_SWAPENTS);
 	memset(&call->obs, 0, sizeof(call->obs));
 	call->obs.cow = is_cow_mapping(call->src->vm_flags);
 	/*
@@ -437,7 +438,7 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_rewalk_vma(call->src, call->src->vm_start, call->src->vm_end,
 			      &call->spans, &parent);
 	/* The counter after the walk: the child's watch covers both. */
-	swapents = atomic_long_read(&call->dst->vm_mm->rss_stat.count[MM_SWAPENTS]);
+	swapents = ss_mm_counter_read(call->dst->vm_mm, MM_SWAPENTS);
 	o->child_quiet = ss_watch_end(call->child_watch);
 	o->child_swap = child.c[SS_CNT_SWAP];
 	o->child_swap_excl = child.c[SS_CNT_SWAP_EXCLUSIVE];
@@ -587,9 +588,14 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/*
 	 * The mmap_lock was held throughout (no RETRY): the PMD handle_pte_fault
 	 * found is still the one that maps the page table, and a page walk from
-	 * the PGD down would only find it again.
+	 * the PGD down would only find it again.  A table gone under the
+	 * read (khugepaged only retracts tables of VMAs without an anon_vma,
+	 * and a swap PTE gives its VMA one) leaves nothing to judge.
 	 */
-	ss_read_pte_pmd(call->pmd, call->addr, &pte);
+	if (ss_read_pte_pmd(call->pmd, call->addr, &pte) < 0) {
+		ss_watch_end(call->watch);
+		return 0;
+	}
 	ss_view_pte(pte, &o->after, NULL);
 	/*
 	 * A folio can enter the swap cache between the entry's look and
@@ -793,7 +799,7 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	BUILD_BUG_ON(NR_MM_COUNTERS != 4);
 	for (i = 0; i < NR_MM_COUNTERS; i++)
-		rss[i] = atomic_long_read(&call->mm->rss_stat.count[i]);
+		rss[i] = ss_mm_counter_read(call->mm, i);
 	ss_judge_teardown(rss, &j);
 	ss_rules_account(&j, SS_SOURCE_TEARDOWN, 0);
 	if (j.viol[SS_RULE_Z3]) {

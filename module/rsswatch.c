@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include "compat/rss.h"
 #include "swapscope.h"
 
 #define SS_WATCH_BITS	6
@@ -272,11 +273,9 @@ void ss_rss_read(struct mm_struct *mm, bool with_task_cache,
 		     (int)SS_RSS_ANON != (int)MM_ANONPAGES ||
 		     (int)SS_RSS_SHMEM != (int)MM_SHMEMPAGES);
 	for (i = 0; i < SS_NR_RSS; i++) {
-		rss[i] = atomic_long_read(&mm->rss_stat.count[i]);
-#ifdef SPLIT_RSS_COUNTING
+		rss[i] = ss_mm_counter_read(mm, i);
 		if (with_task_cache)
-			rss[i] += READ_ONCE(current->rss_stat.count[i]);
-#endif
+			rss[i] += ss_task_counter_cache(i);
 	}
 }
 
@@ -288,9 +287,8 @@ static void ss_find_rss_tp(struct tracepoint *tp, void *priv)
 		ss_rss_tp = tp;
 }
 
-/* The kmem:rss_stat tracepoint: TP_PROTO(mm, member, count). */
-static void ss_rss_stat_probe(void *data, struct mm_struct *mm, int member,
-			      long count)
+/* The kmem:rss_stat tracepoint (its parameters: compat/rss.h). */
+static void ss_rss_stat_probe(SS_RSS_STAT_PROBE_PARAMS)
 {
 	ss_rss_changed(mm);
 }

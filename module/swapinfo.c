@@ -16,7 +16,6 @@
 #include <linux/swapops.h>
 #include <linux/percpu-refcount.h>
 #include "swapscope.h"
-#include "compat.h"
 
 static struct swap_info_struct **ss_swap_info;
 

@@ -58,7 +58,7 @@ extern unsigned int ss_walk_budget;
 void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t);
 void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot);
 bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte);
-bool ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte);
+int ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte);
 
 void ss_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 		 unsigned long end, struct ss_tally *t, struct ss_spans *record);

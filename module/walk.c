@@ -15,7 +15,9 @@
 #include <linux/hugetlb.h>
 #include "swapscope.h"
 #include "spans.h"
-#include "compat.h"
+#include "compat/page.h"
+#include "compat/swapent.h"
+#include "ptwalk.h"
 
 unsigned int ss_walk_budget = 1U << 18;
 
@@ -51,7 +53,7 @@ static void ss_classify_present(pte_t pte, struct ss_tally *t)
 	if (pte_write(pte))
 		t->c[SS_CNT_PRESENT_WRITABLE]++;
 	if (page)
-		t->rss[mm_counter(page)]++;
+		t->rss[ss_page_mm_counter(page)]++;
 	if (!page || !PageAnon(page))
 		return;
 	t->c[SS_CNT_PRESENT_ANON]++;
@@ -125,7 +127,7 @@ static void ss_account_entry_page(struct ss_tally *t, swp_entry_t entry)
 	struct page *page = ss_entry_page(entry);
 
 	if (page)
-		t->rss[mm_counter(page)]++;
+		t->rss[ss_page_mm_counter(page)]++;
 }
 
 static void ss_first(struct ss_tally *t, enum ss_first which,
@@ -204,7 +206,7 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
 			break;
 		v->anon = PageAnon(page);
 		v->anon_excl = v->anon && PageAnonExclusive(page);
-		v->shmem = !v->anon && PageSwapBacked(page);
+		v->shmem = !v->anon && folio_test_swapbacked(page_folio(page));
 		v->writeback = PageWriteback(page);
 		break;
 	case SS_CNT_SWAP:
@@ -233,6 +235,7 @@ void ss_view_pte(pte_t pte, struct ss_pte_view *v, struct ss_slot *slot)
  * reads (a walk at return, see ss_rewalk_vma).
  */
 struct ss_walk {
+	struct ss_ptw ptw;
 	struct ss_tally *t;
 	struct ss_spans *record;
 	const struct ss_spans *only;
@@ -242,8 +245,10 @@ struct ss_walk {
 };
 
 /* Take one unit of budget; false (and the walk marked cut) when none is left. */
-static bool ss_walk_take(struct ss_walk *w)
+static bool ss_walk_take(struct ss_ptw *ptw)
 {
+	struct ss_walk *w = container_of(ptw, struct ss_walk, ptw);
+
 	if (!w->budget) {
 		w->cut = true;
 		return false;
@@ -252,14 +257,6 @@ static bool ss_walk_take(struct ss_walk *w)
 	return true;
 }
 
-/* Something above the PTE level (a huge or non-present PMD or PUD). */
-static void ss_walk_huge(struct ss_walk *w, unsigned long addr,
-			 unsigned long end)
-{
-	w->t->c[SS_CNT_HUGE]++;
-	if (w->record)
-		ss_span_note(w->record, addr, end, SS_SPAN_GAP);
-}
 
 /*
  * Eight slots at once: on x86 pte_none() is a mask test, so the slots are
@@ -315,14 +312,14 @@ static bool ss_scan_swap(struct ss_walk *w, struct ss_swap_run *r, pte_t pte,
  * as in zap_pte_range's own loop, and are counted by the caller; swap
  * entries take a short path; spans are noted once per run of entries.
  */
-static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
+static unsigned long ss_scan_ptes(struct ss_walk *w, pte_t *ptes,
 				  unsigned long addr, unsigned long end,
 				  unsigned long *read)
 {
 	unsigned long n = (end - addr) >> PAGE_SHIFT, i, found = 0, at;
 	struct ss_swap_run r = { };
 	bool in_none = true;
-	pte_t *ptes, pte;
+	pte_t pte;
 
 	if (n > w->budget) {
 		n = w->budget;
@@ -330,7 +327,6 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
 	}
 	w->budget -= n;
 	*read = n;
-	ptes = pte_offset_map(pmd, addr);
 	for (i = 0; i < n; i++) {
 		/*
 		 * Groups only where slots were none, so a full table pays
@@ -359,7 +355,6 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
 		if (!ss_scan_swap(w, &r, pte, at))
 			ss_classify_pte(pte, at, w->t);
 	}
-	pte_unmap(ptes);
 	if (w->record && r.run_end)
 		ss_span_note(w->record, r.run_start, r.run_end, SS_SPAN_GAP);
 	w->t->c[SS_CNT_SWAP] += r.swap;
@@ -374,24 +369,26 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pmd_t *pmd,
  * so its tally is the full walk's whenever the slots outside the spans are
  * still none.
  */
-static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
+static bool ss_walk_ptes(struct ss_ptw *ptw, pte_t *ptes, unsigned long addr,
 			 unsigned long end)
 {
+	struct ss_walk *w = container_of(ptw, struct ss_walk, ptw);
 	const struct ss_spans *s = w->only;
 	unsigned long read, found = 0, lo;
 	unsigned int i;
 
 	if (!s) {
-		found = ss_scan_ptes(w, pmd, addr, end, &read);
+		found = ss_scan_ptes(w, ptes, addr, end, &read);
 		w->t->c[SS_CNT_NONE] += read - found;
-		return;
+		return !w->cut;
 	}
 	w->t->c[SS_CNT_NONE] += (end - addr) >> PAGE_SHIFT;
 	while (w->next_span < s->n && s->end[w->next_span] <= addr)
 		w->next_span++;
 	for (i = w->next_span; i < s->n && s->start[i] < end; i++) {
 		lo = max(addr, s->start[i]);
-		found += ss_scan_ptes(w, pmd, lo, min(end, s->end[i]), &read);
+		found += ss_scan_ptes(w, ptes + ((lo - addr) >> PAGE_SHIFT), lo,
+				      min(end, s->end[i]), &read);
 		/* Cut: what was not examined is not known to be none. */
 		if (w->cut) {
 			w->t->c[SS_CNT_NONE] -= (end - lo) >> PAGE_SHIFT;
@@ -400,6 +397,7 @@ static void ss_walk_ptes(struct ss_walk *w, pmd_t *pmd, unsigned long addr,
 		}
 	}
 	w->t->c[SS_CNT_NONE] -= found;
+	return !w->cut;
 }
 
 /*
@@ -423,74 +421,42 @@ static void ss_account_huge_pmd(struct ss_tally *t, pmd_t pmd,
 	}
 	if (!page || (!PageAnon(page) && !page->mapping))
 		return;
-	t->rss[mm_counter(page)] += (end - addr) >> PAGE_SHIFT;
+	t->rss[ss_page_mm_counter(page)] += (end - addr) >> PAGE_SHIFT;
 }
 
-static void ss_walk_pmds(struct ss_walk *w, pud_t *pud, unsigned long addr,
+/* Something above the PTE level (a huge or non-present PMD or PUD). */
+static bool ss_walk_huge(struct ss_ptw *ptw, pmd_t pmdval, unsigned long addr,
 			 unsigned long end)
 {
-	pmd_t *pmd = pmd_offset(pud, addr);
-	unsigned long next;
-	pmd_t val;
+	struct ss_walk *w = container_of(ptw, struct ss_walk, ptw);
 
-	do {
-		next = pmd_addr_end(addr, end);
-		if (!ss_walk_take(w))
-			return;
-		val = READ_ONCE(*pmd);
-		if (pmd_none(val))
-			continue;
-		/* THP, devmap, PMD migration entries: not PTE-level state. */
-		if (!pmd_present(val) || pmd_leaf(val) || pmd_devmap(val)) {
-			ss_walk_huge(w, addr, next);
-			ss_account_huge_pmd(w->t, val, addr, next);
-			continue;
-		}
-		if (unlikely(pmd_bad(val)))
-			continue;
-		ss_walk_ptes(w, pmd, addr, next);
-	} while (pmd++, addr = next, addr != end && !w->cut);
+	w->t->c[SS_CNT_HUGE]++;
+	if (w->record)
+		ss_span_note(w->record, addr, end, SS_SPAN_GAP);
+	ss_account_huge_pmd(w->t, pmdval, addr, end);
+	return true;
 }
 
-static void ss_walk_puds(struct ss_walk *w, p4d_t *p4d, unsigned long addr,
-			 unsigned long end)
+/*
+ * A PTE table gone between the PMD's read and the map (6.12: khugepaged
+ * retracted it).  What it held is not known: the walk is not exact, and
+ * its judgements are counted as not judged, as for a cut walk.
+ */
+static bool ss_walk_vanished(struct ss_ptw *ptw, unsigned long addr,
+			     unsigned long end)
 {
-	pud_t *pud = pud_offset(p4d, addr);
-	unsigned long next;
-	pud_t val;
+	struct ss_walk *w = container_of(ptw, struct ss_walk, ptw);
 
-	do {
-		next = pud_addr_end(addr, end);
-		if (!ss_walk_take(w))
-			return;
-		val = READ_ONCE(*pud);
-		if (pud_none(val))
-			continue;
-		if (pud_leaf(val) || pud_devmap(val)) {
-			ss_walk_huge(w, addr, next);
-			continue;
-		}
-		if (unlikely(pud_bad(val)))
-			continue;
-		ss_walk_pmds(w, pud, addr, next);
-	} while (pud++, addr = next, addr != end && !w->cut);
+	w->cut = true;
+	return false;
 }
 
-static void ss_walk_p4ds(struct ss_walk *w, pgd_t *pgd, unsigned long addr,
-			 unsigned long end)
-{
-	p4d_t *p4d = p4d_offset(pgd, addr);
-	unsigned long next;
-	p4d_t val;
-
-	do {
-		next = p4d_addr_end(addr, end);
-		val = READ_ONCE(*p4d);
-		if (p4d_none(val) || unlikely(p4d_bad(val)))
-			continue;
-		ss_walk_puds(w, p4d, addr, next);
-	} while (p4d++, addr = next, addr != end && !w->cut);
-}
+static const struct ss_ptw_ops ss_walk_ops = {
+	.ptes = ss_walk_ptes,
+	.huge = ss_walk_huge,
+	.vanished = ss_walk_vanished,
+	.take = ss_walk_take,
+};
 
 /*
  * Classify every PTE of the populated page tables in [addr, end) of @mm
@@ -503,19 +469,10 @@ static void ss_walk_p4ds(struct ss_walk *w, pgd_t *pgd, unsigned long addr,
 static void ss_walk(struct ss_walk *w, struct mm_struct *mm,
 		    unsigned long addr, unsigned long end)
 {
-	unsigned long next;
-	pgd_t *pgd;
-	pgd_t val;
-
 	w->budget = READ_ONCE(ss_walk_budget);
-	pgd = pgd_offset(mm, addr);
-	do {
-		next = pgd_addr_end(addr, end);
-		val = READ_ONCE(*pgd);
-		if (pgd_none(val) || unlikely(pgd_bad(val)))
-			continue;
-		ss_walk_p4ds(w, pgd, addr, next);
-	} while (pgd++, addr = next, addr != end && !w->cut);
+	w->ptw.ops = &ss_walk_ops;
+	w->ptw.mm = mm;
+	ss_ptw_walk(&w->ptw, addr, end);
 	if (w->cut)
 		w->t->c[SS_CNT_TRUNCATED]++;
 	else if (w->record)
@@ -573,45 +530,49 @@ void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
 	ss_walk_clipped(&w, vma, addr, end);
 }
 
+/* One PTE, through the shared walk: found only if a table held it. */
+struct ss_one_pte {
+	struct ss_ptw ptw;
+	pte_t pte;
+	bool found;
+};
+
+static bool ss_one_pte_read(struct ss_ptw *ptw, pte_t *ptes,
+			    unsigned long addr, unsigned long end)
+{
+	struct ss_one_pte *one = container_of(ptw, struct ss_one_pte, ptw);
+
+	one->pte = ptep_get(ptes);
+	one->found = true;
+	return false;
+}
+
+static const struct ss_ptw_ops ss_one_pte_ops = { .ptes = ss_one_pte_read };
+
 /*
  * Read the PTE at @addr of @vma; false when no page table maps it (a
- * huge mapping or an empty upper level), else *@pte is the entry, which
- * may be pte_none.  Same locking contract as the walks above.
+ * huge mapping or an empty upper level, or the table went under the read),
+ * else *@pte is the entry, which may be pte_none.  Same locking contract
+ * as the walks above.
  */
 bool ss_read_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *pte)
 {
-	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
-	p4d_t *p4d;
-	pud_t *pud, pudval;
+	struct ss_one_pte one = { .ptw = { .ops = &ss_one_pte_ops,
+					   .mm = vma->vm_mm } };
 
 	if (is_vm_hugetlb_page(vma) || addr < vma->vm_start || addr >= vma->vm_end)
 		return false;
-	if (pgd_none(READ_ONCE(*pgd)) || pgd_bad(READ_ONCE(*pgd)))
-		return false;
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(READ_ONCE(*p4d)) || p4d_bad(READ_ONCE(*p4d)))
-		return false;
-	pud = pud_offset(p4d, addr);
-	pudval = READ_ONCE(*pud);
-	if (pud_none(pudval) || pud_leaf(pudval) || pud_bad(pudval))
-		return false;
-	return ss_read_pte_pmd(pmd_offset(pud, addr), addr, pte);
+	ss_ptw_walk(&one.ptw, addr, addr + PAGE_SIZE);
+	*pte = one.pte;
+	return one.found;
 }
 
 /*
  * ss_read_pte from a PMD entry the caller already has (a fault's
- * vmf->pmd): the PTE at @addr, false when @pmd maps no page table.
+ * vmf->pmd): 1 and the PTE at @addr, 0 when @pmd maps no page table,
+ * -EAGAIN when the table went under the read.
  */
-bool ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte)
+int ss_read_pte_pmd(pmd_t *pmd, unsigned long addr, pte_t *pte)
 {
-	pmd_t pmdval = READ_ONCE(*pmd);
-	pte_t *ptep;
-
-	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
-	    pmd_devmap(pmdval) || pmd_bad(pmdval))
-		return false;
-	ptep = pte_offset_map(pmd, addr);
-	*pte = ptep_get(ptep);
-	pte_unmap(ptep);
-	return true;
+	return ss_ptw_read_pte_pmd(pmd, addr, pte);
 }
