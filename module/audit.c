@@ -175,10 +175,9 @@ static DEFINE_MUTEX(ss_audit_run_lock);		/* one audit at a time */
 static DEFINE_MUTEX(ss_audit_result_lock);	/* the published result */
 static struct ss_audit_result ss_audit_last;
 
-/* Kernel objects mm/ does not export, resolved at the first run. */
+/* Kernel objects mm/ does not export, resolved at load (ksym.c). */
 static struct swap_info_struct **ss_audit_swap_info;
 static struct file_system_type *ss_audit_fs_types[2];	/* tmpfs, devtmpfs */
-static bool ss_audit_resolved;
 
 /* Sleepable points: reschedule, and give up if the writer is killed. */
 static bool ss_audit_stop(struct ss_audit *a)
@@ -192,29 +191,27 @@ static bool ss_audit_stop(struct ss_audit *a)
 /*
  * shmem_fs_type (tmpfs, and the internal shm_mnt behind SysV shm, memfd
  * and shared anonymous mappings) and devtmpfs's internal type, which is
- * shmem too, are static: kallsyms has them as swapinfo.c has swap_info.
+ * shmem too, are static: kallsyms has them as it has swap_info.  Process
+ * context, at load, between ss_ksym_open() and ss_ksym_close().
  * Each is checked by name before use; inodes are in any case only read
  * if their mapping is shmem's (shmem_mapping()).
  */
-static void ss_audit_resolve(void)
+void ss_audit_resolve(void)
 {
 	static const char * const syms[] = { "shmem_fs_type", "internal_fs_type" };
 	static const char * const names[] = { "tmpfs", "devtmpfs" };
 	struct file_system_type *t;
 	int i;
 
-	if (ss_audit_resolved)
-		return;
-	ss_audit_swap_info = (void *)ss_lookup_symbol("swap_info");
+	ss_audit_swap_info = (void *)ss_ksym_lookup("swap_info");
 	for (i = 0; i < ARRAY_SIZE(syms); i++) {
-		t = (void *)ss_lookup_symbol(syms[i]);
+		t = (void *)ss_ksym_lookup(syms[i]);
 		if (t && t->name && !strcmp(t->name, names[i]))
 			ss_audit_fs_types[i] = t;
 		else
 			pr_warn("audit: %s not found: its inodes are not audited\n",
 				syms[i]);
 	}
-	ss_audit_resolved = true;
 }
 
 /* ---- referents ----------------------------------------------------- */
@@ -858,7 +855,6 @@ static int ss_audit_run(void)
 	bool recheck = false;
 	int type, round, err;
 
-	ss_audit_resolve();
 	if (!ss_audit_swap_info) {
 		pr_err("audit: swap_info not in kallsyms: cannot audit\n");
 		return -EOPNOTSUPP;

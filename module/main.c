@@ -3,7 +3,7 @@
  * swapscope: module init/exit and parameters.
  *
  * Watches how the kernel handles swap entries on the zap, fork, swap-in
- * and reclaim-unmap paths; see SPEC.md of the project for the semantics.
+ * and reclaim-unmap paths.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -86,10 +86,14 @@ static int __init swapscope_init(void)
 	err = ss_stats_init();
 	if (err)
 		goto out;
+	/* Symbol lookups at load only: see ksym.c. */
+	ss_ksym_open();
 	ss_swapinfo_init();
+	ss_audit_resolve();
 	if (ss_rsswatch_init())
 		pr_warn("kmem:rss_stat tracepoint unavailable: Z4 and S4 not judged\n");
 	err = ss_verdicts_init();
+	ss_ksym_close();
 	if (err)
 		goto free_stats;
 	err = ss_events_init();

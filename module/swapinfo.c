@@ -4,9 +4,7 @@
  * a slot's swap_map count, whether a folio is in (or entering) the swap
  * cache, and the swap device's flags.
  *
- * swap_info[] is not exported; its address comes from kallsyms
- * (CONFIG_KALLSYMS_ALL), whose lookup function is itself found through a
- * kprobe, the usual way for out-of-tree observers.
+ * swap_info[] is not exported; its address comes from kallsyms (ksym.c).
  * Without it the rules that need swap counts stay not-observed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,46 +17,12 @@
 
 static struct swap_info_struct **ss_swap_info;
 
-typedef unsigned long (*ss_lookup_fn)(const char *name);
-static ss_lookup_fn ss_lookup;
-
-static ss_lookup_fn ss_find_lookup(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	ss_lookup_fn fn;
-
-	if (register_kprobe(&kp))
-		return NULL;
-	fn = (ss_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	return fn;
-}
-
-/* Process context, at load: resolve what the probes will read. */
+/* Process context, at load, between ss_ksym_open() and ss_ksym_close(). */
 void ss_swapinfo_init(void)
 {
-	ss_lookup_fn lookup = ss_find_lookup();
-
-	if (!lookup) {
-		pr_warn("kallsyms_lookup_name not found: swap counts unavailable\n");
-		return;
-	}
-	ss_swap_info = (void *)lookup("swap_info");
+	ss_swap_info = (void *)ss_ksym_lookup("swap_info");
 	if (!ss_swap_info)
 		pr_warn("swap_info not in kallsyms: swap counts unavailable\n");
-	ss_lookup = lookup;
-}
-
-/* Process context: does the running kernel have @name (not-applicable)? */
-bool ss_kernel_has_symbol(const char *name)
-{
-	return ss_lookup && ss_lookup(name);
-}
-
-/* Process context: the address of @name, 0 when kallsyms has none. */
-unsigned long ss_lookup_symbol(const char *name)
-{
-	return ss_lookup ? ss_lookup(name) : 0;
 }
 
 /*

@@ -45,8 +45,10 @@ struct ss_slot {
 };
 
 void ss_swapinfo_init(void);
-bool ss_kernel_has_symbol(const char *name);
-unsigned long ss_lookup_symbol(const char *name);
+bool ss_ksym_open(void);
+void ss_ksym_close(void);
+unsigned long ss_ksym_lookup(const char *name);
+void ss_audit_resolve(void);
 void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
 bool ss_swap_map_read(swp_entry_t entry, u8 *map);
 

@@ -77,12 +77,12 @@ static void ss_rules_set_applicability(void)
 		ss_rules[SS_RULE_S4].reason = "no-rss-stat-tracepoint";
 	}
 	/* Seed 004: upstream removed SWAP_MAP_SHMEM with swap_shmem_alloc. */
-	if (!ss_kernel_has_symbol("swap_shmem_alloc")) {
+	if (!ss_ksym_lookup("swap_shmem_alloc")) {
 		ss_rules[SS_RULE_C1].applicable = false;
 		ss_rules[SS_RULE_C1].reason = "no-swap-map-shmem";
 	}
 	/* Seed 004: the batched duplicate for mTHP shmem came after 6.1. */
-	if (!ss_kernel_has_symbol("swap_duplicate_nr")) {
+	if (!ss_ksym_lookup("swap_duplicate_nr")) {
 		ss_rules[SS_RULE_C3].applicable = false;
 		ss_rules[SS_RULE_C3].reason = "no-batched-swap-duplicate";
 	}
