@@ -23,6 +23,7 @@
 #include <linux/userfaultfd_k.h>
 #include "swapscope.h"
 #include "compat/rss.h"
+#include "compat/probes.h"
 
 unsigned int ss_maxactive = 128;
 
@@ -101,14 +102,19 @@ struct ss_teardown_call {
 
 struct ss_shmem_call {
 	swp_entry_t entry;
+	unsigned int nr;		/* slots given to shmem at once */
 };
 
-/* swap_duplicate() / free_swap_and_cache() of a registered fork or zap. */
+/*
+ * swap_duplicate() / free_swap_and_cache() of a registered fork or zap,
+ * or free_swap_and_cache_nr(): nr slots, each slot's byte read at entry.
+ */
 struct ss_ref_call {
 	struct ss_refs *refs;
 	swp_entry_t entry;
-	u8 before;
+	unsigned int nr;
 	bool known;
+	u8 before[SS_MAX_FOLIO_PAGES];
 };
 
 struct ss_probe_slot {
@@ -811,7 +817,7 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_teardown_ret);
 
-/* ---- shmem swap-out: swap_shmem_alloc(entry) ---- */
+/* ---- shmem swap-out: swap_shmem_alloc(entry[, nr]) ---- */
 
 static int ss_shmem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -819,39 +825,55 @@ static int ss_shmem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	ss_hit(SS_PROBE_SHMEM_SWAP);
 	call->entry.val = ss_arg(regs, 0);
+	call->nr = ss_probe_nr(SS_PROBE_SHMEM_SWAP, regs);
 	if (!ss_in_scope(NULL))
 		return 1;
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_shmem_entry);
 
-/* C1, seed 004: the state the slot is left in, as shmem owns it. */
+/*
+ * C1, seed 004: the state each slot is left in, as shmem owns it; a large
+ * folio's nr slots (6.12) are nr observations.  Slots beyond
+ * SS_MAX_FOLIO_PAGES (larger than a PMD: none on x86) are not judged.
+ */
 static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_shmem_call *call = (void *)ri->data;
-	pte_t pte = swp_entry_to_pte(call->entry);
+	unsigned int i, nr = min_t(unsigned int, call->nr, SS_MAX_FOLIO_PAGES);
 	struct ss_judgement j = { };
 	struct ss_pte_view v;
 	struct ss_slot slot;
+	pte_t pte;
 
-	ss_view_pte(pte, &v, &slot);
-	ss_judge_shmem_swap(&v, &j);
+	for (i = 0; i < nr; i++) {
+		u32 viol = j.viol[SS_RULE_C1];
+
+		pte = swp_entry_to_pte(swp_entry(swp_type(call->entry),
+						 swp_offset(call->entry) + i));
+		ss_view_pte(pte, &v, &slot);
+		ss_judge_shmem_swap(&v, &j);
+		if (j.viol[SS_RULE_C1] != viol)
+			ss_sample(SS_RULE_C1, SS_PROBE_SHMEM_SWAP, 0,
+				  pte_val(pte), pte_val(pte), &v);
+	}
+	if (call->nr > nr)
+		ss_unjudged(&j, SS_RULE_C1, call->nr - nr);
 	ss_rules_account(&j, SS_SOURCE_SHMEM_SWAP, 0);
-	if (j.viol[SS_RULE_C1])
-		ss_sample(SS_RULE_C1, SS_PROBE_SHMEM_SWAP, 0, pte_val(pte),
-			  pte_val(pte), &v);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_shmem_ret);
 
-/* ---- swap_free(entry): S4's reference drop, attributed to its task ---- */
-
+/*
+ * ---- swap_free(entry), swap_free_nr(entry, nr): S4's reference drops,
+ * attributed to their task ----
+ */
 static int ss_swap_free_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	swp_entry_t entry = { .val = ss_arg(regs, 0) };
 
 	ss_hit(SS_PROBE_SWAP_FREE);
-	ss_swap_freed(entry);
+	ss_swap_freed(entry, ss_probe_nr(SS_PROBE_SWAP_FREE, regs));
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swap_free_pre);
@@ -901,17 +923,27 @@ NOKPROBE_SYMBOL(ss_migrate_ret);
  * calling task (swaprefs.c); any other caller returns at once, with no
  * return probe.  The slot's swap_map byte is read at entry and at return.
  */
+static swp_entry_t ss_entry_add(swp_entry_t entry, unsigned int i)
+{
+	return swp_entry(swp_type(entry), swp_offset(entry) + i);
+}
+
 static int ss_ref_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 			enum ss_probe probe)
 {
 	struct ss_ref_call *call = (void *)ri->data;
+	unsigned int i;
 
 	ss_hit(probe);
 	call->refs = ss_refs_counting(probe == SS_PROBE_SWAP_DUP);
 	if (!call->refs)
 		return 1;
 	call->entry.val = ss_arg(regs, 0);
-	call->known = ss_swap_map_read(call->entry, &call->before);
+	call->nr = ss_probe_nr(probe, regs);
+	call->known = call->nr <= SS_MAX_FOLIO_PAGES;
+	for (i = 0; call->known && i < call->nr; i++)
+		call->known = ss_swap_map_read(ss_entry_add(call->entry, i),
+					       &call->before[i]);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_ref_entry);
@@ -921,27 +953,37 @@ static int ss_ref_ret(struct kretprobe_instance *ri, struct pt_regs *regs,
 {
 	struct ss_ref_call *call = (void *)ri->data;
 	long rc = regs_return_value(regs);
-	struct ss_swap_ref r = {
-		.take = take,
-		.known = call->known,
-		.before = call->before,
-		/* swap_duplicate: 0; free_swap_and_cache: 1 (a device) */
-		.done = take ? !rc : rc,
-	};
+	struct ss_swap_ref r = { .take = take };
 	struct ss_judgement j = { };
 	struct ss_evidence ev = { };
 	enum ss_rule rule = take ? SS_RULE_F1 : SS_RULE_Z1;
 	struct ss_pte_view v;
+	unsigned int i;
 	pte_t pte;
 
 	/* A failed duplicate took nothing: the fork retries the copy. */
 	if (take && rc)
 		return 0;
-	if (!ss_refs_count(call->refs))
+	if (!ss_refs_count(call->refs, call->nr))
 		return 0;
-	if (r.known)
-		r.known = ss_swap_map_read(call->entry, &r.after);
-	ss_judge_swap_ref(&r, &j);
+	/*
+	 * swap_duplicate: 0 on success; free_swap_and_cache: 1 when a device
+	 * had the entry.  free_swap_and_cache_nr returns nothing: it freed
+	 * the slots if their device was there, which the reads tell.
+	 */
+	r.done = take ? !rc : ss_probe_batched(SS_PROBE_FREE_SWAP) || rc;
+	if (!call->known) {
+		if (r.done)
+			ss_unjudged(&j, rule, call->nr);
+		goto account;
+	}
+	for (i = 0; i < call->nr; i++) {
+		r.before = call->before[i];
+		r.known = ss_swap_map_read(ss_entry_add(call->entry, i),
+					   &r.after);
+		ss_judge_swap_ref(&r, &j);
+	}
+account:
 	ss_rules_account(&j, take ? SS_SOURCE_FORK : SS_SOURCE_ZAP_FULL, 0);
 	if (!j.viol[rule])
 		return 0;
@@ -1145,7 +1187,7 @@ void ss_probes_register(void)
 
 		p->name = ss_probe_desc[i].name;
 		p->symbol = ss_symbol_override[i][0] ? ss_symbol_override[i] :
-			    ss_probe_desc[i].symbol;
+			    ss_probe_symbol(i, ss_probe_desc[i].symbol);
 		if (WARN_ON_ONCE(p->is_ret != ss_probe_desc[i].is_ret)) {
 			p->state = SS_PROBE_UNAVAILABLE;
 			p->reason = "internal-mismatch";

@@ -153,7 +153,7 @@ unsigned int ss_watch_freed(struct ss_watch *w)
  * current->mm is the faulting VMA's mm), so its watch is among
  * current->mm's slots.
  */
-void ss_swap_freed(swp_entry_t entry)
+void ss_swap_freed(swp_entry_t entry, unsigned int nr)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned int h, i;
@@ -164,10 +164,15 @@ void ss_swap_freed(swp_entry_t entry)
 	for (i = 0; i < SS_WATCH_PROBE; i++) {
 		struct ss_watch *w = &ss_watches[(h + i) % SS_WATCH_SLOTS];
 
-		/* A task has one swap-in, so one such watch, at a time. */
+		/*
+		 * A task has one swap-in, so one such watch, at a time.  A
+		 * large folio's swap-in (6.12) frees its nr slots in one
+		 * call, from the folio's first entry: the fault's is one of
+		 * them, and the call drops nr references.
+		 */
 		if (READ_ONCE(w->task) == current &&
-		    READ_ONCE(w->entry) == entry.val) {
-			atomic_inc(&w->freed);
+		    READ_ONCE(w->entry) - entry.val < nr) {
+			atomic_add(nr, &w->freed);
 			return;
 		}
 	}

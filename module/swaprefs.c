@@ -162,10 +162,13 @@ struct ss_refs *ss_refs_counting(bool take)
 	return r && !r->paused && r->take == take ? r : NULL;
 }
 
-/* Count one call of @r's; true when its count change is to be judged. */
-bool ss_refs_count(struct ss_refs *r)
+/*
+ * Count one call of @r's, covering @nr slots (a batched free); true when
+ * its count changes are to be judged.
+ */
+bool ss_refs_count(struct ss_refs *r, unsigned int nr)
 {
-	r->calls++;
+	r->calls += nr;
 	return r->judge_slots;
 }
 

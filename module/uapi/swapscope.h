@@ -254,6 +254,22 @@ enum ss_counter {
 	X(SWAP_DUP,	"swap_dup",	"swap_duplicate",	1)	\
 	X(FREE_SWAP,	"free_swap",	"free_swap_and_cache",	1)
 
+/*
+ * Probes whose function changed in later kernels: the kernel frees swap
+ * references, and gives shmem its slots, in batches of nr slots (a large
+ * folio's).  There the probe sits on this function, whose second
+ * argument is nr: symbol, return type and parameters.  The module knows
+ * which kernel has which (module/compat/probes.h); "swapscope doctor"
+ * accepts either prototype, as the running kernel's BTF has it.
+ */
+#define SS_PROBES_NR(X)							\
+	X(SWAP_FREE, "swap_free_nr", "void",				\
+	  "swp_entry_t entry, int nr_pages")				\
+	X(FREE_SWAP, "free_swap_and_cache_nr", "void",			\
+	  "swp_entry_t entry, int nr")					\
+	X(SHMEM_SWAP, "swap_shmem_alloc", "void",			\
+	  "swp_entry_t entry, int nr")
+
 enum ss_probe {
 #define SS_X_ENUM(id, name, sym, ret) SS_PROBE_##id,
 	SS_PROBES(SS_X_ENUM)
