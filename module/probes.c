@@ -538,9 +538,10 @@ NOKPROBE_SYMBOL(ss_swapin_entry);
  * S4: do_swap_page counts into the faulting task's cache
  * (add_mm_counter_fast) and drops the entry's reference with swap_free().
  */
-static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
+static void ss_swapin_acct(struct ss_swapin_call *call, unsigned int nr,
+			   struct ss_judgement *j)
 {
-	struct ss_swapin_acct a = { .refs_known = call->refs_ready };
+	struct ss_swapin_acct a = { .refs_known = call->refs_ready, .nr = nr };
 	long now[SS_NR_RSS];
 	int i;
 
@@ -550,7 +551,7 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 	/* A swap-in S4 cannot judge exactly: threads, or a full table. */
 	if (!call->watch) {
 		if (mapped)
-			ss_unjudged(j, SS_RULE_S4, 1);
+			ss_unjudged(j, SS_RULE_S4, nr);
 		return;
 	}
 	ss_rss_read(current->mm, true, now);
@@ -558,7 +559,7 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 	if (!ss_watch_end_alone(call->watch, current->mm)) {
 		if (mapped) {
 			ss_watch_interfered_call();
-			ss_unjudged(j, SS_RULE_S4, 1);
+			ss_unjudged(j, SS_RULE_S4, nr);
 		}
 		return;
 	}
@@ -569,6 +570,104 @@ static void ss_swapin_acct(struct ss_swapin_call *call, struct ss_judgement *j)
 	ss_judge_swapin_acct(&a, j);
 }
 
+/*
+ * 6.12 maps a large folio whole in one fault: a fresh one read from a
+ * synchronous device (an mTHP size enabled), or one found whole in the
+ * swap cache, when all its pages' PTEs are swap entries alike (the same
+ * exclusive bit as the faulting one: swap_pte_batch()), and frees their
+ * nr references with one swap_free_nr().  The fault's PTE then maps page
+ * idx of an nr-page folio whose other pages sit in the PTEs around it.
+ * Returns the pages the fault may have mapped: the folio's nr when every
+ * PTE of its span, inside the VMA and one page table, maps its page;
+ * else 1.  *@idx is the faulting page's index in the folio.
+ */
+static unsigned int ss_swapin_span(struct ss_swapin_call *call, pte_t pte,
+				   unsigned int *idx)
+{
+	unsigned long start, pfn = pte_pfn(pte);
+	struct folio *folio;
+	unsigned int nr, i;
+	pte_t other;
+
+	*idx = 0;
+	if (!pte_present(pte) || !pfn_valid(pfn))
+		return 1;
+	folio = page_folio(pfn_to_page(pfn));
+	nr = folio_nr_pages(folio);
+	if (nr == 1 || nr > SS_MAX_FOLIO_PAGES)
+		return 1;
+	*idx = folio_page_idx(folio, pfn_to_page(pfn));
+	start = call->addr - (unsigned long)*idx * PAGE_SIZE;
+	if (start < call->vma->vm_start ||
+	    start + nr * PAGE_SIZE > call->vma->vm_end ||
+	    (start & PMD_MASK) != ((start + nr * PAGE_SIZE - 1) & PMD_MASK))
+		goto one;
+	for (i = 0; i < nr; i++) {
+		if (i == *idx)
+			continue;
+		if (ss_read_pte_pmd(call->pmd, start + i * PAGE_SIZE, &other) <= 0 ||
+		    !pte_present(other) || pte_pfn(other) != pfn - *idx + i)
+			goto one;
+	}
+	return nr;
+one:
+	*idx = 0;
+	return 1;
+}
+
+/*
+ * S1 and S3 on the other pages of a large folio the fault mapped whole:
+ * each was a swap entry like the faulting one (swap_pte_batch() required
+ * it), each is judged on its own PTE now.
+ */
+static void ss_swapin_judge_rest(struct ss_swapin_call *call, unsigned int nr,
+				 unsigned int idx, struct ss_judgement *j)
+{
+	unsigned long start = call->addr - (unsigned long)idx * PAGE_SIZE;
+	struct ss_swapin_obs o = call->obs;
+	unsigned int i;
+	pte_t pte;
+
+	for (i = 0; i < nr; i++) {
+		u32 s1 = j->viol[SS_RULE_S1], s3 = j->viol[SS_RULE_S3];
+		unsigned long addr = start + i * PAGE_SIZE;
+
+		if (i == idx ||
+		    ss_read_pte_pmd(call->pmd, addr, &pte) <= 0)
+			continue;
+		ss_view_pte(pte, &o.after, NULL);
+		ss_judge_swapin(&o, j);
+		if (j->viol[SS_RULE_S1] != s1)
+			ss_sample(SS_RULE_S1, SS_PROBE_SWAPIN, addr,
+				  call->orig_pte, pte_val(pte), &o.after);
+		if (j->viol[SS_RULE_S3] != s3)
+			ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, addr,
+				  call->orig_pte, pte_val(pte), &o.after);
+	}
+}
+
+/*
+ * How many pages this fault mapped.  A fresh folio was allocated for it:
+ * mapped whole when its span maps it.  A large folio from the swap cache
+ * may have had pages mapped before (then the fault maps only its own):
+ * the fault's own swap_free_nr() says, when its watch counted it; else
+ * the folio's other pages are not judged.
+ */
+static unsigned int ss_swapin_mapped(struct ss_swapin_call *call, pte_t pte,
+				     unsigned int *idx, struct ss_judgement *j)
+{
+	unsigned int span = ss_swapin_span(call, pte, idx);
+
+	if (span == 1 || call->obs.fresh)
+		return span;
+	if (call->watch && call->refs_ready &&
+	    ss_watch_freed(call->watch) == span)
+		return span;
+	ss_unjudged(j, SS_RULE_S1, span - 1);
+	*idx = 0;
+	return 1;
+}
+
 static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_swapin_call *call = (void *)ri->data;
@@ -576,6 +675,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_swapin_obs *o = &call->obs;
 	struct ss_judgement j = { };
 	struct ss_evidence ev = { };
+	unsigned int nr = 1, idx = 0;
 	pte_t pte = __pte(0);
 
 	/* The VMA may be gone after a RETRY: the mm pointer is only hashed. */
@@ -614,10 +714,15 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_AFTER, ret & VM_FAULT_ERROR);
 	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_AFTER, &o->after);
 	ss_judge_swapin(o, &j);
+	if (o->before.kind == SS_CNT_SWAP && o->after.kind == SS_CNT_PRESENT &&
+	    o->after.anon)
+		nr = ss_swapin_mapped(call, pte, &idx, &j);
+	if (nr > 1)
+		ss_swapin_judge_rest(call, nr, idx, &j);
 	if (ret & VM_FAULT_ERROR)
 		ss_watch_end(call->watch);
 	else
-		ss_swapin_acct(call, &j);
+		ss_swapin_acct(call, nr, &j);
 	ss_rules_account(&j, SS_SOURCE_SWAPIN, call->addr);
 	ss_evidence_vma(&ev, call->vma, &j);
 	if (j.viol[SS_RULE_F1])

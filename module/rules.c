@@ -401,17 +401,21 @@ void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 
 /*
  * S4, seed 001: a swap-in turns one swap entry into one anon page and
- * drops one reference of the slot.
+ * drops one reference of the slot; one that maps a large folio whole
+ * (6.12) does so for each of its nr pages: nr observations, and the call
+ * one violation when its counts are off.
  */
 void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 			  struct ss_judgement *j)
 {
-	static const long want[SS_NR_RSS] = {
-		[SS_RSS_ANON] = 1, [SS_RSS_SWAPENTS] = -1,
-	};
+	long nr = a->nr ? a->nr : 1;
+	long want[SS_NR_RSS] = { 0 };
 	int i;
 
-	ss_obs(j, SS_RULE_S4, 1);
+	/* One page, or a large folio's nr pages mapped in one fault. */
+	want[SS_RSS_ANON] = nr;
+	want[SS_RSS_SWAPENTS] = -nr;
+	ss_obs(j, SS_RULE_S4, nr);
 	for (i = 0; i < SS_NR_RSS; i++) {
 		if (a->delta[i] != want[i]) {
 			ss_viol_count(j, SS_RULE_S4, SS_COUNT_RSS_FILE + i,
@@ -419,8 +423,8 @@ void ss_judge_swapin_acct(const struct ss_swapin_acct *a,
 			return;
 		}
 	}
-	if (a->refs_known && a->refs_dropped != 1)
-		ss_viol_count(j, SS_RULE_S4, SS_COUNT_SWAP_REFS_FREED, 1,
+	if (a->refs_known && a->refs_dropped != nr)
+		ss_viol_count(j, SS_RULE_S4, SS_COUNT_SWAP_REFS_FREED, nr,
 			      a->refs_dropped);
 }
 

@@ -152,6 +152,12 @@
 /* Bumped whenever a debugfs record changes incompatibly. */
 #define SWAPSCOPE_ABI		1
 #define SWAPSCOPE_DEBUGFS_DIR	"/sys/kernel/debug/swapscope"
+/*
+ * The kernel series (VERSION.PATCHLEVEL) the module is written and tested
+ * for: Debian 12's two kernels.  Kbuild refuses any other at build time
+ * and "swapscope doctor" before insmod, both from this one line.
+ */
+#define SWAPSCOPE_KERNELS	"6.1 6.12"
 
 /*
  * Paths: the kernel paths swapscope watches.  A zap is split by its

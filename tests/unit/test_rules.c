@@ -1190,6 +1190,35 @@ static int t_s4_diverges(void)
 	return 0;
 }
 
+/* 6.12: a 16-page folio mapped in one fault, each page observed */
+static int t_s4_large_folio(void)
+{
+	struct ss_judgement j = { };
+	struct ss_swapin_acct a = acct(0, 16, -16, 0);
+
+	a.nr = 16;
+	a.refs_known = true;
+	a.refs_dropped = 16;
+	ss_judge_swapin_acct(&a, &j);
+	JUDGED(j, { SS_RULE_S4, 16, 0, 0 });
+
+	/* counted as one page, or one reference freed for sixteen */
+	memset(&j, 0, sizeof(j));
+	a = acct(0, 1, -1, 0);
+	a.nr = 16;
+	ss_judge_swapin_acct(&a, &j);
+	DIFF(j, SS_RULE_S4, SS_COUNT_RSS_ANON, 16, 1);
+	memset(&j, 0, sizeof(j));
+	a = acct(0, 16, -16, 0);
+	a.nr = 16;
+	a.refs_known = true;
+	a.refs_dropped = 1;
+	ss_judge_swapin_acct(&a, &j);
+	DIFF(j, SS_RULE_S4, SS_COUNT_SWAP_REFS_FREED, 16, 1);
+	JUDGED(j, { SS_RULE_S4, 16, 1, 0 });
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* reclaim unmap: ss_judge_unmap_page, ss_judge_unmap_call             */
 /* ------------------------------------------------------------------ */
@@ -1711,6 +1740,7 @@ static const struct {
 	{ "Z4 diverges: one or two counters off, once per zap", t_z4_diverges, NULL },
 	{ "S4 conforms: anon +1, swapents -1, one reference dropped", t_s4_conforms, NULL },
 	{ "S4 diverges: wrong counters, or the reference kept or dropped twice", t_s4_diverges, NULL },
+	{ "S4 over a large folio mapped in one fault: nr pages, nr references", t_s4_large_folio, NULL },
 
 	{ "U1 conforms: exclusive page leaves exclusive swap PTE, impact 1", t_u1_exclusive, NULL },
 	{ "U1 conforms: shared page leaves shared swap PTE", t_u1_shared, NULL },
