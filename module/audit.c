@@ -451,12 +451,18 @@ static void ss_audit_mapping(struct ss_audit *a, struct inode *inode)
 	xas_for_each(&xas, entry, ULONG_MAX) {
 		if (xas_retry(&xas, entry))
 			continue;
-		/* shmem stores no shadow entries: a value is a swap entry. */
+		/*
+		 * shmem stores no shadow entries: a value is a swap entry,
+		 * of 1 << order slots for a large folio swapped out whole.
+		 */
 		if (xa_is_value(entry)) {
 			swp_entry_t swp = radix_to_swp_entry(entry);
+			unsigned int i, nr = 1U << xas_get_order(&xas);
 
-			if (!non_swap_entry(swp))
-				ss_audit_ref(a, swp, 0, true);
+			for (i = 0; i < nr && !non_swap_entry(swp); i++)
+				ss_audit_ref(a, swp_entry(swp_type(swp),
+							  swp_offset(swp) + i),
+					     0, true);
 		}
 		if (++batch % 4096 == 0 || need_resched()) {
 			xas_pause(&xas);
