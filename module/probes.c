@@ -90,6 +90,7 @@ struct ss_reclaim_call {
 	bool in_scope;
 	bool cause_at_entry;		/* U2: pinned or lazyfree at entry */
 	unsigned long addr;
+	unsigned long base;		/* where page 0 would be mapped */
 	unsigned int nr;
 	bool for_swapout;
 	u8 page[SS_MAX_FOLIO_PAGES];
@@ -763,6 +764,38 @@ static void ss_page_view(u8 flags, struct ss_pte_view *v)
 	v->young = flags & SS_PG_YOUNG;
 }
 
+/*
+ * Where the folio's page 0 is (or would be) mapped in the VMA.  The
+ * address try_to_unmap_one() gets is where the folio starts, clamped to
+ * vm_start for a large folio that begins before the VMA (an mTHP that
+ * mremap or a split VMA left straddling it, 6.12): its pages are found by
+ * their index, as vma_address() finds them.  Not for KSM folios (one page,
+ * its index is not the mapping's): the address given is the page's.
+ */
+static unsigned long ss_reclaim_base(const struct ss_reclaim_call *call)
+{
+	if (call->nr == 1)
+		return call->addr;
+	return call->vma->vm_start +
+	       ((folio_pgoff(call->folio) - call->vma->vm_pgoff) << PAGE_SHIFT);
+}
+
+/*
+ * The PTE of folio page @i at @addr: false when @addr is outside the VMA
+ * (that part of the folio is mapped elsewhere, if at all) or no table maps
+ * it.  The entry read marks the pages that were this folio's: a present
+ * PTE of another page is not judged.
+ */
+static bool ss_reclaim_read(const struct ss_reclaim_call *call, unsigned int i,
+			    unsigned long addr, pte_t *pte)
+{
+	if (addr < call->vma->vm_start || addr >= call->vma->vm_end ||
+	    !ss_read_pte(call->vma, addr, pte))
+		return false;
+	return !pte_present(*pte) ||
+	       pte_pfn(*pte) == folio_pfn(call->folio) + i;
+}
+
 /* The rmap walk holds the anon_vma or i_mmap lock: the tables stay. */
 static int ss_reclaim_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
@@ -806,11 +839,12 @@ static int ss_reclaim_entry(struct kretprobe_instance *ri,
 		ss_rule_fail(SS_RULE_U3, "folio-larger-than-pmd");
 	}
 	call->nr = min_t(unsigned long, call->nr, SS_MAX_FOLIO_PAGES);
+	call->base = ss_reclaim_base(call);
 	for (i = 0; i < call->nr; i++) {
-		unsigned long addr = call->addr + i * PAGE_SIZE;
+		unsigned long addr = call->base + i * PAGE_SIZE;
 
 		call->page[i] = 0;
-		if (!ss_read_pte(call->vma, addr, &pte))
+		if (!ss_reclaim_read(call, i, addr, &pte))
 			continue;
 		ss_view_pte(pte, &v, NULL);
 		ss_stats_view(SS_PATH_RECLAIM, SS_PHASE_BEFORE, &v);
@@ -847,11 +881,11 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	/* Each page's judgement adds to the call's; its own is the rise. */
 	for (i = 0; i < call->nr; i++) {
-		unsigned long addr = call->addr + i * PAGE_SIZE;
+		unsigned long addr = call->base + i * PAGE_SIZE;
 		u32 u1 = j.viol[SS_RULE_U1], u3 = j.viol[SS_RULE_U3];
 
 		fail.young |= call->page[i] & SS_PG_YOUNG;
-		if (!ss_read_pte(call->vma, addr, &pte))
+		if (!call->page[i] || !ss_reclaim_read(call, i, addr, &pte))
 			continue;
 		ss_view_pte(pte, &after, NULL);
 		ss_stats_view(SS_PATH_RECLAIM, SS_PHASE_AFTER, &after);
