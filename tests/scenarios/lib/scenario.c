@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -951,6 +952,20 @@ void sc_sync_rss(void)
 int sc_pageout(void *p, size_t npages)
 {
 	return madvise(p, npages * SC_PAGE, MADV_PAGEOUT) ? -errno : 0;
+}
+
+int sc_kernel(void)
+{
+	static int series;
+	struct utsname u;
+	int v, p;
+
+	if (!series) {
+		if (uname(&u) || sscanf(u.release, "%d.%d", &v, &p) != 2)
+			sc_bail("uname: cannot read the kernel release");
+		series = SC_KERNEL(v, p);
+	}
+	return series;
 }
 
 bool sc_node_exists(int node)

@@ -204,6 +204,13 @@ void sc_sync_rss(void);
 int sc_pageout(void *p, size_t npages);
 /* Whether NUMA node @node has memory. */
 bool sc_node_exists(int node);
+/*
+ * The running kernel's series as VERSION * 1000 + PATCHLEVEL (6.1: 6001,
+ * 6.12: 6012), from uname; the scenarios' figures differ per kernel
+ * where its source says so, and each such place names why.
+ */
+int sc_kernel(void);
+#define SC_KERNEL(v, p)	((v) * 1000 + (p))
 /* Write a string to a file; 0 or -errno. */
 int sc_write_file(const char *path, const char *s);
 /* Read a whole small file into buf (NUL-terminated); length or -errno. */
