@@ -32,6 +32,22 @@ static inline long ss_mm_counter_read(struct mm_struct *mm, int member)
 #endif
 }
 
+/*
+ * Move the counter as add_mm_counter() does, minus its rss_stat event
+ * (mm_trace_rss_stat() is not exported): for ssinject, which clears and
+ * restores an mm's swap PTEs from process context, its own accounting
+ * included.  Any context, like ss_mm_counter_read().
+ */
+static inline void ss_mm_counter_add(struct mm_struct *mm, int member,
+				     long value)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	percpu_counter_add(&mm->rss_stat[member], value);
+#else
+	atomic_long_add(value, &mm->rss_stat.count[member]);
+#endif
+}
+
 /* What current's per-task cache holds for its own mm, not yet folded. */
 static inline long ss_task_counter_cache(int member)
 {

@@ -12,7 +12,14 @@
  *                 -ENOENT if that PTE is not a genuine swap entry
  *             anon_unexcl_next PID [ADDR]
  *                 the next page_add_anon_rmap() by a thread of PID (for
- *                 ADDR, if given) returns with PageAnonExclusive cleared
+ *                 ADDR, if given) returns with PageAnonExclusive cleared.
+ *                 6.12: the next folio_add_anon_rmap_ptes() (a folio
+ *                 still anon), or folio_add_new_anon_rmap() called by
+ *                 do_swap_page() (a folio not yet anon: newly read into
+ *                 the swap cache, or read past it), whose pages cover
+ *                 ADDR (if given), returns with the flag cleared on
+ *                 ADDR's page (without ADDR, on its first page): the
+ *                 swap-ins 6.1's function saw
  *             zap_marker_next PID ADDR
  *                 the next full zap by PID of an anon VMA whose range
  *                 covers ADDR, present or swapped out, leaves a uffd-wp
@@ -32,7 +39,8 @@
  *                 frees the slot as usual.  -ENOENT if nothing is kept
  *                 or that PTE is not free
  *             swp_drop_kept
- *                 drop the kept reference (swap_free()), as unloading
+ *                 drop the kept reference (swap_free(); 6.12:
+ *                 swap_free_nr(entry, 1)), as unloading
  *                 does when one is still kept: a leaked slot is never
  *                 freed otherwise, and swapoff would retry it forever
  *             big_folio_next PID ADDR
@@ -42,7 +50,9 @@
  *                 6.1 never makes: the internal inconsistency swapscope's
  *                 reclaim handler checks for (its per-page bookkeeping
  *                 holds 512), so rules U1 and U3 disable themselves.
- *                 The kernel's own call gets the real folio (below)
+ *                 The kernel's own call gets the real folio (below).
+ *                 6.12 makes no such folio either (anon and page-cache
+ *                 folios stop at a PMD's order)
  *             fork_nodup_next PID
  *                 the next swap_duplicate() by a thread of PID (armed
  *                 just before it forks: its copy of a swap entry) returns
@@ -63,7 +73,13 @@
  *                 being run: the zap clears the swap PTE and keeps its
  *                 reference (Z1's "one swap reference dropped").  The
  *                 reference is then the kept one of swp_clear_keepref:
- *                 swp_drop_kept drops it
+ *                 swp_drop_kept drops it.  6.12 zaps a run of swap PTEs
+ *                 with consecutive slots (swap_pte_batch()) with one
+ *                 free_swap_and_cache_nr(entry, nr): the shot keeps the
+ *                 reference of the run's first slot and lets the call
+ *                 free the other nr - 1 (status keepref_nr=nr); a run of
+ *                 one is skipped whole, as on 6.1.  Either way one
+ *                 reference is kept, one cleared PTE's
  *             fork_delay_next PID MS
  *                 the next swap_duplicate() by a thread of PID (its fork's
  *                 copy of a swap entry) first spins MS milliseconds
@@ -75,13 +91,20 @@
  *   status  (0400) one line per injection: what is armed, what fired
  *
  * The one-shot injections run in probe context: a kretprobe on
- * page_add_anon_rmap, a kretprobe on unmap_page_range that brackets the
- * zap, and a probe on the rss_stat tracepoint, which zap_pte_range()
+ * page_add_anon_rmap (6.12: on folio_add_anon_rmap_ptes and
+ * folio_add_new_anon_rmap), a kretprobe on unmap_page_range that brackets
+ * the zap, and a probe on the rss_stat tracepoint, which zap_pte_range()
  * reaches through add_mm_rss_vec() after its loop, with the PTE lock
  * still held; big_folio_next, two kprobes on try_to_unmap_one registered
  * when armed (see there); fork_*_next and zap_keepref_next, a kprobe on
  * the function they skip, registered when armed, whose handler makes the
  * call return at once with the value given (as bpf_override_return does).
+ *
+ * Written for Debian 12's 6.1 and 6.12 kernels: every difference between
+ * them goes through swapscope's module/compat/ headers (page tables,
+ * RSS counters, which function a swap probe sits on, the anon rmap call,
+ * a folio's order).  Unexported symbols are found as swapscope's ksym.c
+ * finds them, never by calling through a kprobe's address (IBT on 6.12).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -103,6 +126,11 @@
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <linux/userfaultfd_k.h>
+#include "compat/folio.h"
+#include "compat/probes.h"
+#include "compat/pte.h"
+#include "compat/rmap.h"
+#include "compat/rss.h"
 
 /* States of a one-shot injection. */
 enum ssi_state {
@@ -125,6 +153,7 @@ static struct {
 	pid_t tgid;
 	unsigned long addr;		/* 0: any address */
 	unsigned long fired_addr;
+	long fired_nr;			/* pages the call mapped (6.12: nr) */
 	bool was_exclusive;		/* PageAnonExclusive before the clear */
 	unsigned int fired;
 } ssi_unexcl;
@@ -179,8 +208,8 @@ static struct {
 /* fork_nodup_next, fork_noinc_next, zap_keepref_next: one shot each */
 enum ssi_ref_kind {
 	SSI_REF_NODUP,		/* skip swap_duplicate() */
-	SSI_REF_NOINC,		/* skip __swap_duplicate(entry, 1) */
-	SSI_REF_KEEPREF,	/* skip free_swap_and_cache() */
+	SSI_REF_NOINC,		/* skip __swap_duplicate(entry, 1[, 1]) */
+	SSI_REF_KEEPREF,	/* skip free_swap_and_cache() (or one slot) */
 	SSI_REF_DELAY,		/* spin in swap_duplicate() first */
 	SSI_NR_REF_KINDS
 };
@@ -199,6 +228,7 @@ static struct {
 	unsigned int fired[SSI_NR_REF_KINDS];
 	bool owed;			/* a fork's skipped reference */
 	swp_entry_t entry;		/* the last entry skipped */
+	unsigned int keepref_nr;	/* slots of zap_keepref's call */
 	unsigned int repaid;
 	int registered;			/* the kind whose kprobe is in, or -1 */
 	unsigned int delay_ms;		/* fork_delay_next */
@@ -206,7 +236,11 @@ static struct {
 	bool gate_registered;
 } ssi_ref = { .registered = -1 };
 
-/* The function each shot's call must come from: its copy or zap loop. */
+/*
+ * The function each shot's call must come from: its copy or zap loop.
+ * The same names on 6.12, whose kallsyms has neither copy_pte_range nor
+ * zap_pte_range (see ssi_called_from()).
+ */
 static const char * const ssi_ref_callers[] = {
 	[SSI_REF_NODUP] = "copy_page_range",
 	[SSI_REF_NOINC] = "swap_duplicate",	/* gated: see ssi_gate_pre */
@@ -214,24 +248,43 @@ static const char * const ssi_ref_callers[] = {
 	[SSI_REF_DELAY] = "copy_page_range",
 };
 
-/* swap_free(), not exported: resolved through kallsyms at load. */
-static void (*ssi_swap_free)(swp_entry_t entry);
-/* swap_duplicate(), for fork_repay, likewise. */
+/*
+ * swap_free(), not exported: resolved through kallsyms at load.  6.12 has
+ * no such symbol (an inline over swap_free_nr(entry, nr)): there it is
+ * swap_free_nr(), called with nr 1.  One of the two is set.
+ */
+static void (*ssi_swap_free_1)(swp_entry_t entry);
+static void (*ssi_swap_free_nr)(swp_entry_t entry, int nr);
+/* swap_duplicate(), for fork_repay, likewise (the same on 6.12). */
 static int (*ssi_swap_duplicate)(swp_entry_t entry);
+
+static bool ssi_have_swap_free(void)
+{
+	return ssi_swap_free_1 || ssi_swap_free_nr;
+}
+
+/* Process context: drop one swap reference, as swap_free() does. */
+static void ssi_swap_free(swp_entry_t entry)
+{
+	if (ssi_swap_free_nr)
+		ssi_swap_free_nr(entry, 1);
+	else
+		ssi_swap_free_1(entry);
+}
 
 static DEFINE_MUTEX(ssi_lock);		/* commands and status, one at a time */
 static struct dentry *ssi_dir;
 
 /*
- * The PTE of @addr in @mm, or NULL where no page table maps it with PTEs.
- * The caller holds what keeps the page tables alive (the mmap_lock).
+ * The PMD entry of @addr in @mm, or NULL where no PMD table covers it.
+ * The caller holds what keeps the upper tables alive (the mmap_lock, or it
+ * is the zap of that range).
  */
-static pte_t *ssi_pte(struct mm_struct *mm, unsigned long addr, pmd_t **pmdp)
+static pmd_t *ssi_pmd(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
-	pmd_t *pmd, pmdval;
 
 	pgd = pgd_offset(mm, addr);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
@@ -242,45 +295,118 @@ static pte_t *ssi_pte(struct mm_struct *mm, unsigned long addr, pmd_t **pmdp)
 	pud = pud_offset(p4d, addr);
 	if (pud_none(*pud) || pud_bad(*pud) || pud_trans_huge(*pud))
 		return NULL;
-	pmd = pmd_offset(pud, addr);
-	pmdval = READ_ONCE(*pmd);
-	if (pmd_none(pmdval) || !pmd_present(pmdval) ||
-	    pmd_trans_huge(pmdval) || pmd_devmap(pmdval) || pmd_bad(pmdval))
-		return NULL;
-	*pmdp = pmd;
-	return pte_offset_map(pmd, addr);
+	return pmd_offset(pud, addr);
 }
 
-/* ---- anon_unexcl_next: kretprobe on page_add_anon_rmap ---- */
+/*
+ * The PTE of @addr in @mm, mapped (pte_unmap()), or NULL where no page
+ * table maps it with PTEs, or (6.12) the table went under us: compat/pte.h.
+ */
+static pte_t *ssi_pte(struct mm_struct *mm, unsigned long addr, pmd_t **pmdp)
+{
+	pmd_t *pmd = ssi_pmd(mm, addr);
 
-/* page_add_anon_rmap(page, vma, address, flags) */
+	if (!pmd)
+		return NULL;
+	*pmdp = pmd;
+	return ss_pte_map(pmd, addr);
+}
+
+/*
+ * Probe context, at the entry of a function (its ftrace call, past an
+ * endbr64 under IBT, or an int3 on its first instruction): regs->sp points
+ * at the return address, so this says which function called it.
+ * copy_pte_range()/copy_nonpresent_pte() and zap_pte_range() are inlined
+ * into copy_page_range() and unmap_page_range(): on 6.1, and on 6.12,
+ * whose kallsyms has no copy_p?d_range, copy_nonpresent_pte,
+ * zap_p?d_range or zap_nonpresent_ptes either.  A shot must not fire for
+ * the same call made by direct reclaim (try_to_unmap_one()), MADV_FREE
+ * (madvise_free_pte_range()) or shmem: that would leave a swap PTE with no
+ * reference.
+ */
+static bool ssi_called_from(struct pt_regs *regs, const char *fn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	sprint_symbol_no_offset(sym, *(unsigned long *)regs->sp);
+	return !strcmp(sym, fn);
+}
+NOKPROBE_SYMBOL(ssi_called_from);
+
+/* ---- anon_unexcl_next: kretprobes on the anon rmap call ---- */
+
+/* The one page the shot clears, and where it is mapped. */
 struct ssi_rmap_call {
 	struct page *page;
 	unsigned long addr;
+	long nr;		/* pages the call maps */
 };
 
-static int ssi_rmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * Probe context, at the entry of a call that maps @a's pages (one on 6.1,
+ * nr on 6.12: compat/rmap.h): the armed process's first call whose pages
+ * cover ADDR takes the shot, for ADDR's page; without ADDR, its first
+ * call, for the first page.
+ */
+static int ssi_rmap_claim(struct ssi_rmap_call *call,
+			  const struct ss_rmap_pages *a)
 {
-	struct ssi_rmap_call *call = (void *)ri->data;
-	unsigned long addr = regs_get_kernel_argument(regs, 2);
+	unsigned long want = READ_ONCE(ssi_unexcl.addr);
+	unsigned long start = a->addr & PAGE_MASK;
+	unsigned long idx = 0;
 
 	if (atomic_read_acquire(&ssi_unexcl.state) != SSI_ARMED ||
-	    current->tgid != READ_ONCE(ssi_unexcl.tgid))
+	    current->tgid != READ_ONCE(ssi_unexcl.tgid) || a->nr < 1)
 		return 1;
-	if (ssi_unexcl.addr && (addr & PAGE_MASK) != ssi_unexcl.addr)
-		return 1;
+	if (want) {
+		if (want < start || (want - start) >> PAGE_SHIFT >= a->nr)
+			return 1;
+		idx = (want - start) >> PAGE_SHIFT;
+	}
 	if (atomic_cmpxchg(&ssi_unexcl.state, SSI_ARMED, SSI_BUSY) != SSI_ARMED)
 		return 1;
-	call->page = (struct page *)regs_get_kernel_argument(regs, 0);
-	call->addr = addr;
+	call->page = a->page + idx;
+	call->addr = start + (idx << PAGE_SHIFT);
+	call->nr = a->nr;
 	return 0;
+}
+NOKPROBE_SYMBOL(ssi_rmap_claim);
+
+/* page_add_anon_rmap() (6.1), folio_add_anon_rmap_ptes() (6.12) */
+static int ssi_rmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_rmap_pages a;
+
+	ss_anon_rmap_read(regs, &a);
+	return ssi_rmap_claim((void *)ri->data, &a);
 }
 NOKPROBE_SYMBOL(ssi_rmap_entry);
 
 /*
+ * folio_add_new_anon_rmap() (6.12 only): do_swap_page() maps a folio that
+ * is not anon yet with it, one newly read into the swap cache (readahead,
+ * MADV_WILLNEED) as well as one read past it; 6.1 maps both with
+ * page_add_anon_rmap().  Every other anon fault calls it too: those are
+ * not swap-ins and not the shot's.
+ */
+static int ssi_new_rmap_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct ss_rmap_pages a;
+
+	if (atomic_read(&ssi_unexcl.state) != SSI_ARMED ||
+	    current->tgid != READ_ONCE(ssi_unexcl.tgid) ||
+	    !ssi_called_from(regs, "do_swap_page"))
+		return 1;
+	ss_new_anon_rmap_read(regs, &a);
+	return ssi_rmap_claim((void *)ri->data, &a);
+}
+NOKPROBE_SYMBOL(ssi_new_rmap_entry);
+
+/*
  * The caller holds the PTE lock and the page lock and has not installed
  * the PTE yet: do_swap_page() maps it writable right after, which is
- * the state rule S1 forbids.
+ * the state rule S1 forbids (6.12: set_ptes() over the call's nr pages).
  */
 static int ssi_rmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -292,6 +418,7 @@ static int ssi_rmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (ssi_unexcl.was_exclusive)
 		ClearPageAnonExclusive(page);
 	ssi_unexcl.fired_addr = call->addr;
+	ssi_unexcl.fired_nr = call->nr;
 	ssi_unexcl.fired++;
 	atomic_cmpxchg(&ssi_unexcl.state, SSI_BUSY, SSI_FIRED);
 	return 0;
@@ -299,8 +426,17 @@ static int ssi_rmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 NOKPROBE_SYMBOL(ssi_rmap_ret);
 
 static struct kretprobe ssi_rmap_probe = {
-	.kp.symbol_name = "page_add_anon_rmap",
+	.kp.symbol_name = SS_ANON_RMAP_SYMBOL,
 	.entry_handler = ssi_rmap_entry,
+	.handler = ssi_rmap_ret,
+	.data_size = sizeof(struct ssi_rmap_call),
+	.maxactive = 16,
+};
+
+/* Registered where compat/rmap.h names it (6.12), at load. */
+static struct kretprobe ssi_new_rmap_probe = {
+	.kp.symbol_name = SS_NEW_ANON_RMAP_SYMBOL,
+	.entry_handler = ssi_new_rmap_entry,
 	.handler = ssi_rmap_ret,
 	.data_size = sizeof(struct ssi_rmap_call),
 	.maxactive = 16,
@@ -380,10 +516,12 @@ static struct kretprobe ssi_zap_probe = {
  * pte_unmap_unlock(): the PTE lock of ADDR's table is held by this task,
  * and nothing in this zap looks at ADDR again.  A marker holds no page and
  * no swap slot, so nothing leaks; exit_mmap's zap (ZAP_FLAG_DROP_MARKER)
- * removes it.
+ * removes it (6.12: any later zap of the anon VMA does).  6.12's
+ * zap_pte_range() is the same here: add_mm_rss_vec() after the loop,
+ * before pte_unmap_unlock(), and a loop cut short (need_resched) resumes
+ * past the PTEs it did.
  */
-static void ssi_rss_stat(void *data, struct mm_struct *mm, int member,
-			 long count)
+static void ssi_rss_stat(SS_RSS_STAT_PROBE_PARAMS)
 {
 	unsigned long addr = ssi_zap.addr;
 	spinlock_t *ptl;
@@ -426,17 +564,16 @@ static void ssi_find_rss_tp(struct tracepoint *tp, void *priv)
 #define SSI_BIG_ORDER	10	/* 1024 pages: twice a PMD on x86-64 */
 
 /*
- * What swapscope's handler is shown instead of the real folio: a head
- * page of order 10 and its first tail, where the order lives.  Not
- * anon, not pinned; nothing but probe handlers ever sees it, and they
- * only read it.
+ * What swapscope's handler is shown instead of the real folio: a folio
+ * of order 10: its head, and the tail fields where the order lives
+ * (compat/folio.h).  Not anon, not pinned; nothing but probe handlers
+ * ever sees it, and they only read it.
  */
-static struct page ssi_big_folio[2];
+static struct folio ssi_big_folio;
 
 static void ssi_big_folio_init(void)
 {
-	__SetPageHead(&ssi_big_folio[0]);
-	set_compound_order(&ssi_big_folio[0], SSI_BIG_ORDER);
+	ss_folio_make_large(&ssi_big_folio, SSI_BIG_ORDER);
 }
 
 /*
@@ -474,7 +611,7 @@ static int ssi_big_pre(struct kprobe *p, struct pt_regs *regs)
 	ssi_big.task = current;
 	ssi_big.real = regs->di;
 	ssi_big.real_nr = folio_nr_pages(folio);
-	regs->di = (unsigned long)ssi_big_folio;
+	regs->di = (unsigned long)&ssi_big_folio;
 	return 0;
 }
 NOKPROBE_SYMBOL(ssi_big_pre);
@@ -483,7 +620,7 @@ static int ssi_big_fix_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (atomic_read(&ssi_big.state) != SSI_BUSY ||
 	    ssi_big.task != current ||
-	    regs->di != (unsigned long)ssi_big_folio)
+	    regs->di != (unsigned long)&ssi_big_folio)
 		return 0;
 	regs->di = ssi_big.real;
 	ssi_big.task = NULL;
@@ -613,21 +750,19 @@ static void ssi_mm_unlock(struct mm_struct *mm)
 /*
  * The PTE of @addr in @vma, mapped and locked (pte_unmap_unlock), or NULL
  * where no page table maps it with PTEs.  The caller holds the mmap_lock:
- * on 6.1 nothing frees or replaces a PTE table without its write lock.
+ * on 6.1 nothing frees or replaces a PTE table without its write lock; on
+ * 6.12 khugepaged may retract a file VMA's table without it, which
+ * ss_pte_map_lock() reports as NULL (no PTE to act on).
  */
 static pte_t *ssi_pte_lock(struct vm_area_struct *vma, unsigned long addr,
 			   spinlock_t **ptl)
 {
 	pmd_t *pmd;
-	pte_t *pte;
 
 	if (is_vm_hugetlb_page(vma))
 		return NULL;
-	pte = ssi_pte(vma->vm_mm, addr, &pmd);
-	if (!pte)
-		return NULL;
-	pte_unmap(pte);
-	return pte_offset_map_lock(vma->vm_mm, pmd, addr, ptl);
+	pmd = ssi_pmd(vma->vm_mm, addr);
+	return pmd ? ss_pte_map_lock(vma->vm_mm, pmd, addr, ptl) : NULL;
 }
 
 static bool ssi_is_genuine_swap(pte_t pte)
@@ -675,10 +810,11 @@ static int ssi_swp_mkexcl(pid_t nr, unsigned long addr)
  * its rss_stat tracepoint (mm_trace_rss_stat() is not exported).  The
  * target is in a system call or asleep, so no zap or fault of that mm is
  * half-way through (swapscope's Z4 and S4 watch the tracepoint for those).
+ * 6.12: a percpu_counter add (compat/rss.h).
  */
 static void ssi_add_swapents(struct mm_struct *mm, long value)
 {
-	atomic_long_add(value, &mm->rss_stat.count[MM_SWAPENTS]);
+	ss_mm_counter_add(mm, MM_SWAPENTS, value);
 }
 
 /*
@@ -696,7 +832,7 @@ static int ssi_swp_clear_keepref(pid_t nr, unsigned long addr)
 	pte_t *pte, old;
 	int err;
 
-	if (!ssi_swap_free) {
+	if (!ssi_have_swap_free()) {
 		pr_err("swp_clear_keepref: swap_free not in kallsyms: a leak could not be taken back\n");
 		return -EOPNOTSUPP;
 	}
@@ -793,26 +929,92 @@ static void ssi_keep_drop(void)
 	ssi_keep.dropped++;
 }
 
-typedef unsigned long (*ssi_lookup_fn)(const char *name);
+/*
+ * ---- symbol lookups, at load ----
+ *
+ * kallsyms_lookup_name() is not exported, and calling it through a
+ * kprobe's address breaks under IBT (6.12 has X86_KERNEL_IBT): a kprobe
+ * on a function sits after its endbr64, and an indirect call there traps
+ * on CPUs that enforce IBT.  swapscope's ksym.c (a copy here: ssinject
+ * links against nothing of swapscope's) reads the lookup register_kprobe()
+ * itself makes with a kretprobe on kallsyms_lookup_name(), filtered to
+ * this task and this very name string; the kprobe registered is disabled
+ * (nothing is patched).  Calling the functions found is fine: kallsyms
+ * gives their start, the endbr64 included.
+ */
+static struct task_struct *ssi_ksym_task;	/* whose lookup is watched */
+static const char *ssi_ksym_name;		/* the very string passed */
+static unsigned long ssi_ksym_addr;
 
-/* kallsyms_lookup_name is not exported either: a kprobe finds it. */
-static void ssi_find_swap_free(void)
+static int ssi_ksym_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	ssi_lookup_fn lookup;
+	if (current != READ_ONCE(ssi_ksym_task) ||
+	    (const char *)regs_get_kernel_argument(regs, 0) != ssi_ksym_name)
+		return 1;
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_ksym_entry);
 
-	if (register_kprobe(&kp)) {
-		pr_warn("kallsyms_lookup_name not found: swp_clear_keepref unavailable\n");
+static int ssi_ksym_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	WRITE_ONCE(ssi_ksym_addr, regs_return_value(regs));
+	return 0;
+}
+NOKPROBE_SYMBOL(ssi_ksym_ret);
+
+static struct kretprobe ssi_ksym_rp = {
+	.kp.symbol_name = "kallsyms_lookup_name",
+	.entry_handler = ssi_ksym_entry,
+	.handler = ssi_ksym_ret,
+	.maxactive = 4,
+};
+
+/*
+ * Module init, ssi_ksym_rp registered: the address kallsyms has for
+ * @name, 0 when it has none.  Only init looks up, once: no lock.
+ */
+static unsigned long ssi_ksym_lookup(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name,
+			     .flags = KPROBE_FLAG_DISABLED };
+
+	ssi_ksym_addr = 0;
+	ssi_ksym_name = name;
+	WRITE_ONCE(ssi_ksym_task, current);
+	if (!register_kprobe(&kp))
+		unregister_kprobe(&kp);
+	WRITE_ONCE(ssi_ksym_task, NULL);
+	return READ_ONCE(ssi_ksym_addr);
+}
+
+/*
+ * swap_free (6.12: swap_free_nr, the probe's function in compat/probes.h)
+ * and swap_duplicate; without them the shots that need one are refused.
+ */
+static void ssi_find_syms(void)
+{
+	const char *free_sym = ss_probe_symbol(SS_PROBE_SWAP_FREE, "swap_free");
+	unsigned long addr;
+	int err;
+
+	err = register_kretprobe(&ssi_ksym_rp);
+	if (err) {
+		pr_warn("kallsyms_lookup_name cannot be probed (%d): swp_clear_keepref and fork_*_next unavailable\n",
+			err);
 		return;
 	}
-	lookup = (ssi_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	ssi_swap_free = (void *)lookup("swap_free");
-	if (!ssi_swap_free)
-		pr_warn("swap_free not in kallsyms: swp_clear_keepref unavailable\n");
-	ssi_swap_duplicate = (void *)lookup("swap_duplicate");
+	addr = ssi_ksym_lookup(free_sym);
+	if (!addr)
+		pr_warn("%s not in kallsyms: swp_clear_keepref unavailable\n",
+			free_sym);
+	else if (ss_probe_batched(SS_PROBE_SWAP_FREE))
+		ssi_swap_free_nr = (void *)addr;
+	else
+		ssi_swap_free_1 = (void *)addr;
+	ssi_swap_duplicate = (void *)ssi_ksym_lookup("swap_duplicate");
 	if (!ssi_swap_duplicate)
 		pr_warn("swap_duplicate not in kallsyms: fork_*_next unavailable\n");
+	unregister_kretprobe(&ssi_ksym_rp);
 }
 
 /* ---- fork_nodup_next, fork_noinc_next, zap_keepref_next ---- */
@@ -829,24 +1031,6 @@ static noinline int ssi_return_1(void)
 }
 
 static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs);
-
-/*
- * Probe context, at the entry of a function (its ftrace call, or an int3
- * on its first instruction): regs->sp points at the return address, so
- * this says which function called it.  copy_pte_range()/
- * copy_nonpresent_pte() and zap_pte_range() are inlined into
- * copy_page_range() and unmap_page_range() on 6.1.  A shot must not fire
- * for the same call made by direct reclaim (try_to_unmap_one()): that
- * would leave a swap PTE with no reference.
- */
-static bool ssi_called_from(struct pt_regs *regs, const char *fn)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	sprint_symbol_no_offset(sym, *(unsigned long *)regs->sp);
-	return !strcmp(sym, fn);
-}
-NOKPROBE_SYMBOL(ssi_called_from);
 
 /* fork_noinc: let the next __swap_duplicate() of this task fire. */
 static int ssi_gate_pre(struct kprobe *p, struct pt_regs *regs)
@@ -865,35 +1049,63 @@ static struct kprobe ssi_gate_probe = {
 	.pre_handler = ssi_gate_pre,
 };
 
-static struct kprobe ssi_ref_probes[SSI_NR_REF_KINDS] = {
-	[SSI_REF_NODUP] = { .symbol_name = "swap_duplicate",
-			    .pre_handler = ssi_ref_pre },
-	[SSI_REF_NOINC] = { .symbol_name = "__swap_duplicate",
-			    .pre_handler = ssi_ref_pre },
-	[SSI_REF_KEEPREF] = { .symbol_name = "free_swap_and_cache",
-			      .pre_handler = ssi_ref_pre },
-	[SSI_REF_DELAY] = { .symbol_name = "swap_duplicate",
-			    .pre_handler = ssi_ref_pre },
-};
+/* One kprobe per kind, made anew at each arming (ssi_arm_ref()). */
+static struct kprobe ssi_ref_probes[SSI_NR_REF_KINDS];
+
+/*
+ * The function each shot skips.  6.12 has the same swap_duplicate() and
+ * __swap_duplicate() (which took an nr: swap_duplicate() passes 1), but
+ * free_swap_and_cache() is an inline over free_swap_and_cache_nr(), the
+ * function swapscope's probe sits on too (compat/probes.h).
+ */
+static const char *ssi_ref_symbol(int kind)
+{
+	switch (kind) {
+	case SSI_REF_NOINC:
+		return "__swap_duplicate";
+	case SSI_REF_KEEPREF:
+		return ss_probe_symbol(SS_PROBE_FREE_SWAP, "free_swap_and_cache");
+	default:
+		return "swap_duplicate";
+	}
+}
 
 /*
  * Probe context, at the entry of the function to skip: the first call by
  * the armed process (for __swap_duplicate, with usage 1; for all three, a
  * genuine swap entry) returns at once.  The kprobe sits on the function's
- * first instruction (its ftrace call), where the stack top is the
- * caller's return address: pointing regs->ip at a function that returns
- * the value makes the call return it to the caller.
+ * first instruction (its ftrace call, past an endbr64 under IBT), where
+ * the stack top is the caller's return address: pointing regs->ip at a
+ * function that returns the value makes the call return it to the caller.
+ * Returning 1 also skips the other handlers on that address (swapscope's
+ * probe, registered before this one): the call is not seen at all, as if
+ * the kernel had left it out.
+ *
+ * zap_keepref on 6.12: free_swap_and_cache_nr(entry, nr) frees a zap's
+ * run of nr swap PTEs (consecutive slots; swap_pte_batch()), whose PTEs
+ * the zap clears whatever the call does.  With nr 1 the call is skipped
+ * as on 6.1 (it returns nothing there).  With nr > 1 it is not skipped
+ * but cut: its arguments become (entry + 1, nr - 1), so the run's first
+ * slot keeps its reference and the rest are freed as usual, swapscope's
+ * probe seeing that call.  Either way the zap drops one reference fewer
+ * than the swap PTEs it clears, and one slot is kept.
  */
 static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	int kind = p - ssi_ref_probes;
 	swp_entry_t entry = { .val = regs_get_kernel_argument(regs, 0) };
+	unsigned int nr = 1;
 
 	if (atomic_read_acquire(&ssi_ref.state) != SSI_ARMED ||
 	    READ_ONCE(ssi_ref.kind) != kind ||
 	    current->tgid != READ_ONCE(ssi_ref.tgid) ||
 	    non_swap_entry(entry))
 		return 0;
+	if (kind == SSI_REF_KEEPREF) {
+		nr = ss_probe_nr(SS_PROBE_FREE_SWAP, regs);
+		if (!nr)
+			return 0;
+	}
 	if (kind == SSI_REF_NOINC) {
 		/* From the fork's swap_duplicate(), the gate says. */
 		if ((u8)regs_get_kernel_argument(regs, 1) != 1 ||
@@ -930,6 +1142,14 @@ static int ssi_ref_pre(struct kprobe *p, struct pt_regs *regs)
 		ssi_keep.addr = 0;
 		ssi_keep.pte = pte_val(swp_entry_to_pte(entry));
 		ssi_keep.entry = entry;
+		ssi_ref.keepref_nr = nr;
+		if (nr > 1) {
+			/* x86-64: the first two arguments */
+			regs->di = swp_entry(swp_type(entry),
+					     swp_offset(entry) + 1).val;
+			regs->si = nr - 1;
+			return 0;
+		}
 		instruction_pointer_set(regs, (unsigned long)ssi_return_1);
 	} else {
 		ssi_ref.owed = true;
@@ -962,7 +1182,7 @@ static int ssi_arm_ref(int kind, pid_t nr)
 		       ssi_ref_names[kind]);
 		return -EBUSY;
 	}
-	if (!ssi_swap_free || !ssi_swap_duplicate) {
+	if (!ssi_have_swap_free() || !ssi_swap_duplicate) {
 		pr_err("cmd: %s_next: swap_free or swap_duplicate not in kallsyms\n",
 		       ssi_ref_names[kind]);
 		return -EOPNOTSUPP;
@@ -975,7 +1195,7 @@ static int ssi_arm_ref(int kind, pid_t nr)
 	atomic_set(&ssi_ref.state, SSI_IDLE);
 	ssi_ref_unregister();
 	/* A kprobe cannot be registered twice: a fresh one each time. */
-	*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
+	*kp = (struct kprobe){ .symbol_name = ssi_ref_symbol(kind),
 			       .pre_handler = ssi_ref_pre };
 	err = register_kprobe(kp);
 	if (err) {
@@ -1244,11 +1464,12 @@ static int ssi_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "injection=swp_mkexcl done=%u pid=%d addr=0x%lx pte_before=0x%llx pte_after=0x%llx\n",
 		   ssi_mkexcl.done, ssi_mkexcl.tgid, ssi_mkexcl.addr,
 		   ssi_mkexcl.pte_before, ssi_mkexcl.pte_after);
-	seq_printf(m, "injection=anon_unexcl state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx was_exclusive=%d nmissed=%d\n",
+	seq_printf(m, "injection=anon_unexcl state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx was_exclusive=%d nmissed=%d fired_nr=%ld\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_unexcl.state)],
 		   ssi_unexcl.tgid, ssi_unexcl.addr, ssi_unexcl.fired,
 		   ssi_unexcl.fired_addr, ssi_unexcl.was_exclusive,
-		   ssi_rmap_probe.nmissed);
+		   ssi_rmap_probe.nmissed + ssi_new_rmap_probe.nmissed,
+		   ssi_unexcl.fired_nr);
 	seq_printf(m, "injection=zap_marker state=%s pid=%d addr=0x%lx fired=%u claimed=%u zaps_without_marker=%u unlocked=%u nmissed=%d\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_zap.state)],
 		   ssi_zap.tgid, ssi_zap.addr, ssi_zap.fired, ssi_zap.claimed,
@@ -1259,19 +1480,19 @@ static int ssi_status_show(struct seq_file *m, void *v)
 		   ssi_keep.pte, swp_type(ssi_keep.entry),
 		   swp_offset(ssi_keep.entry), ssi_keep.restored,
 		   ssi_keep.dropped);
-	seq_printf(m, "injection=swap_ref state=%s kind=%s pid=%d fork_nodup_fired=%u fork_noinc_fired=%u zap_keepref_fired=%u fork_delay_fired=%u owed=%d swp_type=%u swp_offset=%lu repaid=%u\n",
+	seq_printf(m, "injection=swap_ref state=%s kind=%s pid=%d fork_nodup_fired=%u fork_noinc_fired=%u zap_keepref_fired=%u fork_delay_fired=%u owed=%d swp_type=%u swp_offset=%lu repaid=%u keepref_nr=%u\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_ref.state)],
 		   ssi_ref_names[ssi_ref.kind], ssi_ref.tgid,
 		   ssi_ref.fired[SSI_REF_NODUP], ssi_ref.fired[SSI_REF_NOINC],
 		   ssi_ref.fired[SSI_REF_KEEPREF],
 		   ssi_ref.fired[SSI_REF_DELAY], ssi_ref.owed,
 		   swp_type(ssi_ref.entry), swp_offset(ssi_ref.entry),
-		   ssi_ref.repaid);
+		   ssi_ref.repaid, ssi_ref.keepref_nr);
 	seq_printf(m, "injection=big_folio state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx real_nr_pages=%lu big_nr_pages=%lu registered=%d nmissed=%lu\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_big.state)],
 		   ssi_big.tgid, ssi_big.addr, ssi_big.fired,
 		   ssi_big.fired_addr, ssi_big.real_nr,
-		   folio_nr_pages((struct folio *)ssi_big_folio),
+		   folio_nr_pages(&ssi_big_folio),
 		   ssi_big.registered,
 		   ssi_big_probe.nmissed + ssi_big_fix.nmissed);
 	mutex_unlock(&ssi_lock);
@@ -1289,13 +1510,21 @@ static int __init ssinject_init(void)
 		       err);
 		return err;
 	}
+	if (ssi_new_rmap_probe.kp.symbol_name) {
+		err = register_kretprobe(&ssi_new_rmap_probe);
+		if (err) {
+			pr_err("kretprobe on %s: %d\n",
+			       ssi_new_rmap_probe.kp.symbol_name, err);
+			goto out_rmap;
+		}
+	}
 	err = register_kretprobe(&ssi_zap_probe);
 	if (err) {
 		pr_err("kretprobe on %s: %d\n", ssi_zap_probe.kp.symbol_name,
 		       err);
-		goto out_rmap;
+		goto out_new_rmap;
 	}
-	ssi_find_swap_free();
+	ssi_find_syms();
 	ssi_big_folio_init();
 	for_each_kernel_tracepoint(ssi_find_rss_tp, NULL);
 	err = ssi_rss_tp ? tracepoint_probe_register(ssi_rss_tp, ssi_rss_stat,
@@ -1312,6 +1541,9 @@ static int __init ssinject_init(void)
 
 out_zap:
 	unregister_kretprobe(&ssi_zap_probe);
+out_new_rmap:
+	if (ssi_new_rmap_probe.kp.symbol_name)
+		unregister_kretprobe(&ssi_new_rmap_probe);
 out_rmap:
 	unregister_kretprobe(&ssi_rmap_probe);
 	return err;
@@ -1336,6 +1568,8 @@ static void __exit ssinject_exit(void)
 	tracepoint_probe_unregister(ssi_rss_tp, ssi_rss_stat, NULL);
 	tracepoint_synchronize_unregister();
 	unregister_kretprobe(&ssi_zap_probe);
+	if (ssi_new_rmap_probe.kp.symbol_name)
+		unregister_kretprobe(&ssi_new_rmap_probe);
 	unregister_kretprobe(&ssi_rmap_probe);
 }
 
