@@ -62,7 +62,7 @@ static const struct sc_want want_pageout[] = {
 };
 
 /* do_swap_page() read faults: fresh folio, read-only, exclusive. */
-static const struct sc_want want_read[] = {
+static struct sc_want want_read[] = {
 	SC_WANT(SWAPIN, BEFORE, SWAP, HALF),
 	SC_WANT(SWAPIN, BEFORE, SWAP_EXCLUSIVE, HALF),
 	SC_WANT(SWAPIN, AFTER, CALLS, HALF),
@@ -87,7 +87,7 @@ static const struct sc_want want_write[] = {
 };
 
 /* MADV_PAGEOUT of N exclusive anon pages. */
-static const struct sc_rule_want rules_pageout[] = {
+static struct sc_rule_want rules_pageout[] = {
 	SC_RULE(U1, N, 0, N),
 	SC_RULE(U2, N, 0, 0),
 };
@@ -113,6 +113,12 @@ int main(void)
 	int err;
 
 	sc_begin("01-swapin", 0);
+	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
+	if (sc_pageout_leaves_young())
+		SC_SET_IMPACT(rules_pageout, U2, N);
+	/* 6.12 maps an exclusive page writable on a read fault too. */
+	if (sc_swapin_read_maps_writable())
+		SC_SET_STAT(want_read, SWAPIN, AFTER, PRESENT_WRITABLE, HALF);
 	p = sc_map_anon(N);
 	sc_fill(p, N, SEED);
 	swap0 = sc_status_kb(0, "VmSwap");

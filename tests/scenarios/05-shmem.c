@@ -68,7 +68,7 @@ static const struct sc_want want_pageout[] = {
 };
 
 /* Reclaim of N mapped shmem pages: PTEs left none, slots SWAP_MAP_SHMEM. */
-static const struct sc_rule_want rules_pageout[] = {
+static struct sc_rule_want rules_pageout[] = {
 	SC_RULE(U2, N, 0, 0),
 	SC_RULE(U3, N, N, N),
 	SC_RULE(C1, N, N, N),
@@ -216,6 +216,9 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		sc_bail("usage: %s [--hold]", argv[0]);
 	sc_begin("05-shmem", 0);
+	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
+	if (sc_pageout_leaves_young())
+		SC_SET_IMPACT(rules_pageout, U2, N);
 
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -93,7 +93,7 @@ static const struct sc_want want_munmap[] = {
 };
 
 /* Reclaim of M uffd-wp protected shmem pages: markers, SWAP_MAP_SHMEM. */
-static const struct sc_rule_want rules_pageout[] = {
+static struct sc_rule_want rules_pageout[] = {
 	SC_RULE(U2, M, 0, 0),
 	SC_RULE(U3, M, 0, 0),
 	SC_RULE(C1, M, M, M),
@@ -125,6 +125,9 @@ int main(void)
 	char *p;
 
 	sc_begin("07-uffd-wp", 0);
+	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
+	if (sc_pageout_leaves_young())
+		SC_SET_IMPACT(rules_pageout, U2, M);
 	p = mmap(NULL, (M + N) * SC_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)

@@ -252,7 +252,7 @@ static const struct sc_want want_pageout[] = {
 	SC_WANT(RECLAIM, AFTER, FAILED, 0),
 };
 
-static const struct sc_rule_want rules_pageout[] = {
+static struct sc_rule_want rules_pageout[] = {
 	SC_RULE(U2, N, 0, 0),
 	SC_RULE(U3, N, N, N),
 	SC_RULE(C1, N, N, N),
@@ -691,6 +691,9 @@ int main(void)
 	int fd;
 
 	sc_begin(NAME, 0);
+	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
+	if (sc_pageout_leaves_young())
+		SC_SET_IMPACT(rules_pageout, U2, N);
 	if (access(PM_FILE, W_OK))
 		sc_bail("%s writable (module with the pagemap comparison)",
 			PM_FILE);

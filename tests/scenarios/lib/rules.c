@@ -415,3 +415,17 @@ void sc_expect_rules_sane(const struct sc_rules *s, unsigned int may_diverge,
 	sc_check(!bad, "%s: no rule diverges beyond the stock kernel's known ones%s%s",
 		 ctx, bad ? ":" : "", list);
 }
+
+void sc_want_impact(struct sc_rule_want *w, size_t n, enum ss_rule r,
+		    uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].rule == r) {
+			w[i].impact_min = w[i].impact_max = v;
+			return;
+		}
+	}
+	sc_bail("sc_want_impact: rule %s not in the table", sc_rule_names[r]);
+}

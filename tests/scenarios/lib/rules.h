@@ -68,6 +68,16 @@ struct sc_rule_want {
 };
 
 #define SC_ANY	UINT64_MAX
+
+/*
+ * A kernel's own figure in a table of wants: set rule @r's impact to
+ * exactly @v (the rule must be listed; bails if not).  For the few
+ * figures one supported kernel gives differently (see sc_kernel()).
+ */
+void sc_want_impact(struct sc_rule_want *w, size_t n, enum ss_rule r,
+		    uint64_t v);
+#define SC_SET_IMPACT(want, r, v) \
+	sc_want_impact(want, sizeof(want) / sizeof((want)[0]), SS_RULE_##r, (v))
 /* Exact deltas. */
 #define SC_RULE(r, obs, viol, impact)					\
 	{ SS_RULE_##r, (obs), (obs), (viol), (viol), (impact), (impact) }

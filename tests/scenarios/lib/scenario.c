@@ -658,6 +658,21 @@ void sc_expect_stats(const struct sc_snap *a, const struct sc_snap *b,
 			       want[i].val, ctx);
 }
 
+void sc_want_stat(struct sc_want *w, size_t n, enum ss_path path,
+		  enum ss_phase phase, enum ss_counter cnt, uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].path == path && w[i].phase == phase && w[i].cnt == cnt) {
+			w[i].val = v;
+			return;
+		}
+	}
+	sc_bail("sc_want_stat: %s %s.%s not in the table", sc_path_names[path],
+		sc_phase_names[phase], sc_counter_names[cnt]);
+}
+
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
 		  enum ss_path path, const char *ctx)
 {
@@ -966,6 +981,16 @@ int sc_kernel(void)
 		series = SC_KERNEL(v, p);
 	}
 	return series;
+}
+
+bool sc_pageout_leaves_young(void)
+{
+	return sc_kernel() >= SC_KERNEL(6, 10);
+}
+
+bool sc_swapin_read_maps_writable(void)
+{
+	return sc_kernel() >= SC_KERNEL(6, 12);
 }
 
 bool sc_node_exists(int node)

@@ -148,6 +148,12 @@ void sc_expect_stats(const struct sc_snap *a, const struct sc_snap *b,
 		     const struct sc_want *want, size_t n, const char *ctx);
 #define SC_EXPECT_STATS(a, b, want, ctx) \
 	sc_expect_stats(a, b, want, sizeof(want) / sizeof((want)[0]), ctx)
+/* Set one counter's wanted delta (it must be listed; bails if not). */
+void sc_want_stat(struct sc_want *w, size_t n, enum ss_path path,
+		  enum ss_phase phase, enum ss_counter cnt, uint64_t v);
+#define SC_SET_STAT(want, path, phase, cnt, v)				\
+	sc_want_stat(want, sizeof(want) / sizeof((want)[0]), SS_PATH_##path, \
+		     SS_PHASE_##phase, SS_CNT_##cnt, (v))
 
 /* Print the non-zero counter deltas of @path: "# ctx: path phase k=v ...". */
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
@@ -211,6 +217,19 @@ bool sc_node_exists(int node);
  */
 int sc_kernel(void);
 #define SC_KERNEL(v, p)	((v) * 1000 + (p))
+/*
+ * Kernel differences the scenarios' figures follow, each read in the
+ * source of both supported kernels:
+ * - a forced page-out (MADV_PAGEOUT) clears the young bits of the PTEs it
+ *   targets on 6.1 (madvise_cold_or_pageout_pte_range); since 6.10 it
+ *   leaves them, so try_to_unmap_one() unmaps young PTEs: U2's impact
+ *   counts each such call;
+ * - 6.12's do_swap_page() maps an exclusive page writable on a read fault
+ *   too, in a VMA with VM_WRITE (not uffd-wp, no soft-dirty tracking);
+ *   6.1 only on a write fault.
+ */
+bool sc_pageout_leaves_young(void);
+bool sc_swapin_read_maps_writable(void);
 /* Write a string to a file; 0 or -errno. */
 int sc_write_file(const char *path, const char *s);
 /* Read a whole small file into buf (NUL-terminated); length or -errno. */
