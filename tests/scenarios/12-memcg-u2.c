@@ -77,8 +77,8 @@
  * 2N do_swap_page(), the second through the swap cache; memfd: shmem
  * swap-in, no do_swap_page()), pswpin +N, and no rule gains a violation.
  * At the end U2 conforms.  Skipped without the cgroup2 memory controller,
- * memory.reclaim, swap, or with MGLRU on (the figures are for the classic
- * LRU).  The two cgroups are removed and the root's subtree_control is
+ * memory.reclaim or swap; with MGLRU on (6.12's default) it is switched
+ * off for the run, the figures being the classic LRU's.  The two cgroups are removed and the root's subtree_control is
  * restored.
  */
 #define _GNU_SOURCE
@@ -521,6 +521,16 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 
 /* ---- cgroups ------------------------------------------------------------ */
 
+#define LRU_GEN	"/sys/kernel/mm/lru_gen/enabled"
+static char sc12_lru_gen[32];
+
+static void sc12_restore_lru_gen(void)
+{
+	sc12_lru_gen[strcspn(sc12_lru_gen, "\n")] = '\0';
+	if (sc_write_file(LRU_GEN, sc12_lru_gen))
+		sc_diag("could not restore %s to %s", LRU_GEN, sc12_lru_gen);
+}
+
 static char sc12_buf[4096];
 
 /* Returns false (after a skip line) when the scenario cannot run here. */
@@ -539,11 +549,22 @@ static bool sc12_setup(void)
 		sc_skip("no swap device", "memcg reclaim with a foreign young PTE");
 		return false;
 	}
-	if (sc_read_file("/sys/kernel/mm/lru_gen/enabled", sc12_buf,
-			 sizeof(sc12_buf)) > 0 && strtoul(sc12_buf, NULL, 0)) {
-		sc_skip("MGLRU enabled: the figures are derived for the classic LRU",
-			"memcg reclaim with a foreign young PTE");
-		return false;
+	/*
+	 * MGLRU (on by default in 6.12's config) ages pages its own way and
+	 * clears neighbours' young bits in lru_gen_look_around(): the figures
+	 * below are the classic LRU's, so it is switched off for the run and
+	 * back on at exit (MGLRU reclaim is exercised by the stress stages).
+	 */
+	if (sc_read_file(LRU_GEN, sc12_lru_gen, sizeof(sc12_lru_gen)) > 0 &&
+	    strtoul(sc12_lru_gen, NULL, 0)) {
+		if (sc_write_file(LRU_GEN, "n")) {
+			sc_skip("MGLRU enabled and cannot be switched off",
+				"memcg reclaim with a foreign young PTE");
+			return false;
+		}
+		sc_diag("MGLRU switched off for this scenario (was %.*s)",
+			(int)strcspn(sc12_lru_gen, "\n"), sc12_lru_gen);
+		atexit(sc12_restore_lru_gen);
 	}
 	v = sc12_read_num("/proc/sys/vm/swappiness");
 	if (!v) {
