@@ -301,7 +301,15 @@ static bool setup_swap(void)
 	if (sc_read_file(path, integrity, sizeof(integrity)) <= 0)
 		strcpy(integrity, "unreadable\n");
 	integrity[strcspn(integrity, "\n")] = 0;
-	if (read_int("/sys/block/%s/queue/stable_writes", disk) != 1) {
+	/*
+	 * 6.1 sets the queue's stable_writes flag for an integrity profile;
+	 * 6.12's bdev_stable_writes() (include/linux/blkdev.h) answers true
+	 * for any checksumming profile without setting the flag, and that is
+	 * what swapon turns into SWP_STABLE_WRITES.
+	 */
+	if (read_int("/sys/block/%s/queue/stable_writes", disk) != 1 &&
+	    !(sc_kernel() >= SC_KERNEL(6, 12) &&
+	      !strncmp(integrity, "T10-DIF-", 8))) {
 		sc_skip("no stable writes: CONFIG_BLK_DEV_INTEGRITY off?",
 			"%s has stable writes (integrity %s)", disk, integrity);
 		return false;
