@@ -154,6 +154,7 @@ static struct {
 	unsigned long addr;		/* 0: any address */
 	unsigned long fired_addr;
 	long fired_nr;			/* pages the call mapped (6.12: nr) */
+	bool fired_new;			/* by folio_add_new_anon_rmap (6.12) */
 	bool was_exclusive;		/* PageAnonExclusive before the clear */
 	unsigned int fired;
 } ssi_unexcl;
@@ -340,6 +341,7 @@ struct ssi_rmap_call {
 	struct page *page;
 	unsigned long addr;
 	long nr;		/* pages the call maps */
+	bool new;		/* folio_add_new_anon_rmap()'s */
 };
 
 /*
@@ -349,7 +351,7 @@ struct ssi_rmap_call {
  * call, for the first page.
  */
 static int ssi_rmap_claim(struct ssi_rmap_call *call,
-			  const struct ss_rmap_pages *a)
+			  const struct ss_rmap_pages *a, bool new)
 {
 	unsigned long want = READ_ONCE(ssi_unexcl.addr);
 	unsigned long start = a->addr & PAGE_MASK;
@@ -368,6 +370,7 @@ static int ssi_rmap_claim(struct ssi_rmap_call *call,
 	call->page = a->page + idx;
 	call->addr = start + (idx << PAGE_SHIFT);
 	call->nr = a->nr;
+	call->new = new;
 	return 0;
 }
 NOKPROBE_SYMBOL(ssi_rmap_claim);
@@ -378,7 +381,7 @@ static int ssi_rmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_rmap_pages a;
 
 	ss_anon_rmap_read(regs, &a);
-	return ssi_rmap_claim((void *)ri->data, &a);
+	return ssi_rmap_claim((void *)ri->data, &a, false);
 }
 NOKPROBE_SYMBOL(ssi_rmap_entry);
 
@@ -399,7 +402,7 @@ static int ssi_new_rmap_entry(struct kretprobe_instance *ri,
 	    !ssi_called_from(regs, "do_swap_page"))
 		return 1;
 	ss_new_anon_rmap_read(regs, &a);
-	return ssi_rmap_claim((void *)ri->data, &a);
+	return ssi_rmap_claim((void *)ri->data, &a, true);
 }
 NOKPROBE_SYMBOL(ssi_new_rmap_entry);
 
@@ -419,6 +422,7 @@ static int ssi_rmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ClearPageAnonExclusive(page);
 	ssi_unexcl.fired_addr = call->addr;
 	ssi_unexcl.fired_nr = call->nr;
+	ssi_unexcl.fired_new = call->new;
 	ssi_unexcl.fired++;
 	atomic_cmpxchg(&ssi_unexcl.state, SSI_BUSY, SSI_FIRED);
 	return 0;
@@ -1205,6 +1209,8 @@ static int ssi_arm_ref(int kind, pid_t nr)
 	}
 	ssi_ref.registered = kind;
 	ssi_ref.gate = NULL;
+	if (kind == SSI_REF_KEEPREF)
+		ssi_ref.keepref_nr = 0;
 	if (kind == SSI_REF_NOINC) {
 		ssi_gate_probe = (struct kprobe){
 			.symbol_name = "swap_duplicate",
@@ -1294,6 +1300,8 @@ static int ssi_arm_unexcl(pid_t nr, unsigned long addr)
 	ssi_unexcl.tgid = nr;
 	ssi_unexcl.addr = addr;
 	ssi_unexcl.fired_addr = 0;
+	ssi_unexcl.fired_nr = 0;
+	ssi_unexcl.fired_new = false;
 	ssi_unexcl.was_exclusive = false;
 	atomic_set_release(&ssi_unexcl.state, SSI_ARMED);
 	return 0;
@@ -1464,12 +1472,12 @@ static int ssi_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "injection=swp_mkexcl done=%u pid=%d addr=0x%lx pte_before=0x%llx pte_after=0x%llx\n",
 		   ssi_mkexcl.done, ssi_mkexcl.tgid, ssi_mkexcl.addr,
 		   ssi_mkexcl.pte_before, ssi_mkexcl.pte_after);
-	seq_printf(m, "injection=anon_unexcl state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx was_exclusive=%d nmissed=%d fired_nr=%ld\n",
+	seq_printf(m, "injection=anon_unexcl state=%s pid=%d addr=0x%lx fired=%u fired_addr=0x%lx was_exclusive=%d nmissed=%d fired_nr=%ld fired_new=%d\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_unexcl.state)],
 		   ssi_unexcl.tgid, ssi_unexcl.addr, ssi_unexcl.fired,
 		   ssi_unexcl.fired_addr, ssi_unexcl.was_exclusive,
 		   ssi_rmap_probe.nmissed + ssi_new_rmap_probe.nmissed,
-		   ssi_unexcl.fired_nr);
+		   ssi_unexcl.fired_nr, ssi_unexcl.fired_new);
 	seq_printf(m, "injection=zap_marker state=%s pid=%d addr=0x%lx fired=%u claimed=%u zaps_without_marker=%u unlocked=%u nmissed=%d\n",
 		   ssi_state_names[atomic_read_acquire(&ssi_zap.state)],
 		   ssi_zap.tgid, ssi_zap.addr, ssi_zap.fired, ssi_zap.claimed,

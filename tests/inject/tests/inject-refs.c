@@ -21,6 +21,10 @@
  *   free_swap_and_cache() skipped (it returns 1): N entries cleared, N - 1
  *   references dropped: one Z1 violation, count=swap_refs_dropped
  *   expected=N actual=N-1.  The kept reference is ssinject's to drop.
+ *   6.12 frees a run of consecutive slots with one
+ *   free_swap_and_cache_nr(entry, nr) (here usually all N): ssinject keeps
+ *   the first slot's reference and lets the call free the other nr - 1,
+ *   so the figures are the same.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -9,9 +9,11 @@
  * mapping it, so the write fault that follows takes the folio from the
  * swap cache: not a "fresh" page, so rule S3 does not look at it.  The
  * fault finds the exclusive bit, maps the page writable and passes
- * RMAP_EXCLUSIVE to page_add_anon_rmap() (mm/memory.c, 6.1); ssinject's
- * anon_unexcl_next clears PageAnonExclusive when that call returns, under
- * the PTE lock, just before set_pte_at().  So do_swap_page() returns with
+ * RMAP_EXCLUSIVE to page_add_anon_rmap() (mm/memory.c, 6.1; on 6.12 to
+ * folio_add_new_anon_rmap(), the folio read in being not yet anon:
+ * ssinject's status says fired_new=1); ssinject's anon_unexcl_next clears
+ * PageAnonExclusive when that call returns, under the PTE lock, just
+ * before set_pte_at().  So do_swap_page() returns with
  * a writable PTE over a page that is not exclusive: one S1 violation at X.
  * The page stays mapped writable and private to this process; it is only
  * ever zapped (exit), which does not look at the flag.

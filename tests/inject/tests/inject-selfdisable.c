@@ -42,7 +42,7 @@ static bool is_failing(int r)
 	return false;
 }
 
-static const struct sc_rule_want rules_pageout_failed[] = {
+static struct sc_rule_want rules_pageout_failed[] = {
 	SC_RULE(U2, N, 0, 0),
 };
 
@@ -63,6 +63,9 @@ int main(void)
 	char *p, *x;
 
 	in_begin("inject-selfdisable");
+	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
+	if (sc_pageout_leaves_young())
+		SC_SET_IMPACT(rules_pageout_failed, U2, N);
 	p = sc_map_anon(N);
 	x = p + PX * SC_PAGE;
 	sc_fill(p, N, SEED);
