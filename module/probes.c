@@ -777,7 +777,7 @@ static unsigned long ss_reclaim_base(const struct ss_reclaim_call *call)
 	if (call->nr == 1)
 		return call->addr;
 	return call->vma->vm_start +
-	       ((folio_pgoff(call->folio) - call->vma->vm_pgoff) << PAGE_SHIFT);
+	       ((call->folio->index - call->vma->vm_pgoff) << PAGE_SHIFT);
 }
 
 /*

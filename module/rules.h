@@ -208,8 +208,7 @@ struct ss_swapin_acct {
 	long delta[SS_NR_RSS];	/* mm counters + the faulting task's cache */
 	bool refs_known;	/* the fault's swap_free() calls were counted */
 	u32 refs_dropped;	/* swap_free() of the faulting entry by the task */
-	u32 nr;			/* pages the fault mapped: 1, or a large
-				 * folio's (6.12); 0 is taken as 1 */
+	u32 nr;			/* pages mapped: 1, a large folio's nr */
 };
 
 /* pagemap entry bits (fs/proc/task_mmu.c), the ABI of /proc/PID/pagemap. */

@@ -24,12 +24,16 @@ rc=0
 echo "== checkpatch.pl --no-tree"
 cp="$cache/scripts/checkpatch.pl --no-tree --terse --show-types"
 # shellcheck disable=SC2086
-$cp -f $(ls "$top"/module/*.c | grep -v '/rules.c$') "$top"/module/swapscope.h "$top"/module/rules.h \
+$cp -f $(ls "$top"/module/*.c | grep -v '/rules.c$') "$top"/module/*.h \
 	"$top"/tests/inject/ssinject.c "$top"/tests/bench/floor/ssfloor.c || rc=1
-# The compat header exists to hold the version tests checkpatch discourages
-# (the lttng-modules pattern).
+# The compat headers exist to hold the version tests checkpatch discourages
+# (the lttng-modules pattern); nowhere else may have one.
 # shellcheck disable=SC2086
-$cp --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$top"/module/compat.h || rc=1
+$cp --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$top"/module/compat/*.h || rc=1
+if grep -n 'LINUX_VERSION_CODE' "$top"/module/*.[ch] "$top"/tests/inject/*.c; then
+	echo "lint: a kernel version test outside module/compat/" >&2
+	rc=1
+fi
 # X-macro tables are lists, not expressions: parentheses would break them.
 # shellcheck disable=SC2086
 $cp --ignore COMPLEX_MACRO -f "$top"/module/uapi/swapscope.h "$top"/module/rules.c || rc=1

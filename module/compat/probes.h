@@ -44,12 +44,14 @@ static inline bool ss_probe_batched(enum ss_probe id)
 /* The function probe @id sits on in this kernel (@sym: 6.1's). */
 static inline const char *ss_probe_symbol(enum ss_probe id, const char *sym)
 {
-#define SS_X_NR_SYM(pid, nsym, rtype, params)				\
-	if (id == SS_PROBE_##pid && ss_probe_batched(id))		\
-		return nsym;
-	SS_PROBES_NR(SS_X_NR_SYM)
+#define SS_X_NR_SYM(pid, nsym, rtype, params) \
+	[SS_PROBE_##pid] = nsym,
+	static const char * const batched[SS_NR_PROBES] = {
+		SS_PROBES_NR(SS_X_NR_SYM)
+	};
 #undef SS_X_NR_SYM
-	return sym;
+
+	return ss_probe_batched(id) && batched[id] ? batched[id] : sym;
 }
 
 /*
