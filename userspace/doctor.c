@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * doctor.c: "swapscope doctor", the preflight before insmod: does this
- * kernel have what the module needs, and are its probe targets there,
+ * doctor.c: "swapscope doctor", the preflight before insmod: is this
+ * kernel of a series the module supports, does it have what the module
+ * needs, and are its probe targets (those of its series) there,
  * probe-able and of the prototypes the handlers were written for?
  *
  * Every check ends ok, problem (with how to fix it) or skipped (with why).
@@ -29,17 +30,20 @@
 /* what the module was written for                                     */
 /* ------------------------------------------------------------------ */
 
-struct probe_target {
+/* A kernel series, VERSION.PATCHLEVEL, as one number; 0: unknown. */
+#define SERIES(v, p)	((v) * 1000u + (p))
+
+struct probe_base {
 	const char *probe;
-	const char *symbol;
+	const char *symbol;	/* the function on 6.1 */
 };
 
-#define SS_X_TARGET(id, pname, sym, is_ret) \
+#define SS_X_BASE(id, pname, sym, is_ret) \
 	[SS_PROBE_##id] = { .probe = pname, .symbol = sym },
-static const struct probe_target targets[SS_NR_PROBES] = {
-	SS_PROBES(SS_X_TARGET)
+static const struct probe_base probe_bases[SS_NR_PROBES] = {
+	SS_PROBES(SS_X_BASE)
 };
-#undef SS_X_TARGET
+#undef SS_X_BASE
 
 struct probe_proto {
 	const char *ret;
@@ -60,6 +64,49 @@ static const struct probe_proto protos[SS_NR_PROBES] = {
 _Static_assert(0 SS_PROTOS(SS_X_COUNT) == SS_NR_PROBES,
 	       "SS_PROTOS needs one entry per SS_PROBES entry");
 #undef SS_X_COUNT
+
+/*
+ * The probes whose function takes nr slots on later kernels (SS_PROBES_NR),
+ * and the series from which swapscope.ko probes that function: what
+ * module/compat/probes.h decides from LINUX_VERSION_CODE (6.10 batched
+ * swap_free_nr and free_swap_and_cache_nr, 6.12 swap_shmem_alloc's nr),
+ * doctor decides from the running kernel's series.  An SS_PROBES_NR entry
+ * without its NR_SINCE_ here does not compile.
+ */
+enum {
+	NR_SINCE_SWAP_FREE	= SERIES(6, 10),
+	NR_SINCE_FREE_SWAP	= SERIES(6, 10),
+	NR_SINCE_SHMEM_SWAP	= SERIES(6, 12),
+};
+
+struct probe_nr {
+	const char *symbol;
+	const char *ret;
+	const char *params;
+	unsigned int since;	/* 0: the probe has no nr form */
+};
+
+#define SS_X_NR(id, sym, r, p) [SS_PROBE_##id] = \
+	{ .symbol = sym, .ret = r, .params = p, .since = NR_SINCE_##id },
+static const struct probe_nr probes_nr[SS_NR_PROBES] = {
+	SS_PROBES_NR(SS_X_NR)
+};
+#undef SS_X_NR
+
+/* What swapscope.ko probes on the kernel doctor looks at. */
+struct probe_target {
+	const char *probe;
+	const char *symbol;	/* the function it sits on */
+	const char *ret;	/* that function's prototype, as written */
+	const char *params;	/* in the table named here: */
+	const char *table;	/* "SS_PROTOS" or "SS_PROBES_NR" */
+	/* the probe's other form, on the other side of probes_nr's since */
+	const char *other;	/* its function; NULL: the same one */
+	const char *other_ret;	/* NULL: the probe has one form only */
+	const char *other_params;
+	unsigned int since;
+	bool batched;		/* the nr form */
+};
 
 struct config_option {
 	const char *name;
@@ -109,13 +156,16 @@ struct sym_seen {
 struct doctor {
 	const char *root;	/* "" for this system */
 	char *release;
+	unsigned int series;	/* the release's, SERIES(); 0: unknown */
+	struct probe_target t[SS_NR_PROBES];
 	struct doc_check *c;
 	size_t nr;
 	size_t cap;
 	/* what later checks learn from earlier ones */
 	bool debugfs_mounted;
 	bool module_for_release;	/* loaded and built for this kernel */
-	struct sym_seen seen[SS_NR_PROBES];
+	struct sym_seen seen[SS_NR_PROBES];	/* t[].symbol */
+	struct sym_seen other[SS_NR_PROBES];	/* t[].other */
 };
 
 __printf(5, 6)
@@ -184,6 +234,140 @@ static const char *doc_why(int err)
 	if (err == EACCES || err == EPERM)
 		return "permission denied (run as root)";
 	return strerror(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* the kernel series, and what the module probes on it                */
+/* ------------------------------------------------------------------ */
+
+/* VERSION.PATCHLEVEL at the start of @s ("6.12.118+deb12-amd64", "6.1"). */
+static unsigned int series_of(const char *s)
+{
+	unsigned long v, p;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoul(s, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return 0;
+	p = strtoul(end + 1, &end, 10);
+	if (!v || v > 999 || p > 999)
+		return 0;
+	return SERIES(v, p);
+}
+
+/* SWAPSCOPE_KERNELS as words: "6.1 and 6.12" (@conj "and"). */
+static char *kernels_joined(const char *conj)
+{
+	char *list = xasprintf("%s", SWAPSCOPE_KERNELS), *out = NULL, *tmp;
+	char *w, *save, *last = NULL;
+
+	for (w = strtok_r(list, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (last) {
+			tmp = out ? xasprintf("%s, %s", out, last) :
+				    xasprintf("%s", last);
+			free(out);
+			out = tmp;
+		}
+		last = w;
+	}
+	tmp = out ? xasprintf("%s %s %s", out, conj, last ? last : "") :
+		    xasprintf("%s", last ? last : "");
+	free(out);
+	free(list);
+	return tmp;
+}
+
+static bool series_supported(unsigned int series)
+{
+	char *list = xasprintf("%s", SWAPSCOPE_KERNELS), *w, *save;
+	bool found = false;
+
+	for (w = strtok_r(list, " ", &save); w && !found;
+	     w = strtok_r(NULL, " ", &save))
+		found = series && series_of(w) == series;
+	free(list);
+	return found;
+}
+
+/*
+ * Is the kernel one of SWAPSCOPE_KERNELS?  Kbuild refuses any other when
+ * swapscope.ko is built, from the same line of module/uapi/swapscope.h.
+ */
+static void check_kernel(struct doctor *d)
+{
+	char *and = kernels_joined("and"), *or = kernels_joined("or");
+	char series[32];
+
+	snprintf(series, sizeof(series), "%u.%u", d->series / 1000,
+		 d->series % 1000);
+	if (series_supported(d->series)) {
+		doc_add(d, "kernel", series, DOC_OK,
+			"series %s: supported (swapscope is written for %s)",
+			series, and);
+		goto out;
+	}
+	if (d->series)
+		doc_add(d, "kernel", series, DOC_PROBLEM,
+			"series %s is not supported: swapscope is written for %s only, and its Kbuild refuses to build swapscope.ko for %s",
+			series, and, d->release);
+	else
+		doc_add(d, "kernel", NULL, DOC_PROBLEM,
+			"release %s does not begin with VERSION.PATCHLEVEL: swapscope is written for the series %s only, and its Kbuild refuses any other",
+			d->release, and);
+	doc_fix(d, "boot a kernel of series %s (Debian 12's: install its linux-image and linux-headers packages) and run doctor there; or add this kernel to swapscope: its differences in module/compat/, its series in SWAPSCOPE_KERNELS (module/uapi/swapscope.h)",
+		or);
+out:
+	free(and);
+	free(or);
+}
+
+/* The kernels on which @t is what it is: "from 6.10 on", "before 6.10". */
+static char *series_when(const struct probe_target *t)
+{
+	return t->batched ? xasprintf("from %u.%u on", t->since / 1000,
+				      t->since % 1000) :
+			    xasprintf("before %u.%u", t->since / 1000,
+				      t->since % 1000);
+}
+
+/*
+ * Which function, and which prototype, each probe has on this kernel:
+ * SS_PROBES' and SS_PROTOS', or SS_PROBES_NR's from its series on.
+ */
+static void doctor_targets(struct doctor *d)
+{
+	struct probe_target *t;
+	const struct probe_nr *nr;
+	size_t i;
+
+	for (i = 0; i < SS_NR_PROBES; i++) {
+		t = &d->t[i];
+		nr = &probes_nr[i];
+		t->probe = probe_bases[i].probe;
+		t->since = nr->since;
+		t->batched = nr->since && d->series >= nr->since;
+		if (t->batched) {
+			t->symbol = nr->symbol;
+			t->ret = nr->ret;
+			t->params = nr->params;
+			t->table = "SS_PROBES_NR";
+			t->other = probe_bases[i].symbol;
+			t->other_ret = protos[i].ret;
+			t->other_params = protos[i].params;
+		} else {
+			t->symbol = probe_bases[i].symbol;
+			t->ret = protos[i].ret;
+			t->params = protos[i].params;
+			t->table = "SS_PROTOS";
+			t->other = nr->symbol;
+			t->other_ret = nr->ret;
+			t->other_params = nr->params;
+		}
+		if (t->other && !strcmp(t->other, t->symbol))
+			t->other = NULL;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -498,10 +682,30 @@ out:
 /* the probe targets: kallsyms, blacklist, prototypes                  */
 /* ------------------------------------------------------------------ */
 
+/* One kallsyms entry of vmlinux against the function @want. */
+static void sym_note(struct sym_seen *s, const char *want, const char *addr,
+		     const char *type, const char *name)
+{
+	size_t len = strlen(want);
+
+	if (strncmp(name, want, len))
+		return;
+	if (name[len] == '.' && !s->clone[0])
+		snprintf(s->clone, sizeof(s->clone), "%s", name);
+	if (name[len])
+		return;
+	if (strchr("tTW", type[0]) && !type[1]) {
+		if (!s->text++)
+			s->addr = strtoull(addr, NULL, 16);
+	} else {
+		s->type = type[0];
+	}
+}
+
 static void kallsyms_line(struct doctor *d, char *line)
 {
 	char *addr, *type, *name, *mod, *save;
-	size_t i, len;
+	size_t i;
 
 	addr = strtok_r(line, " \t\n", &save);
 	type = strtok_r(NULL, " \t\n", &save);
@@ -510,22 +714,27 @@ static void kallsyms_line(struct doctor *d, char *line)
 	if (!addr || !type || !name || mod)	/* module symbols: not ours */
 		return;
 	for (i = 0; i < SS_NR_PROBES; i++) {
-		struct sym_seen *s = &d->seen[i];
-
-		len = strlen(targets[i].symbol);
-		if (strncmp(name, targets[i].symbol, len))
-			continue;
-		if (name[len] == '.' && !s->clone[0])
-			snprintf(s->clone, sizeof(s->clone), "%s", name);
-		if (name[len])
-			continue;
-		if (strchr("tTW", type[0]) && !type[1]) {
-			if (!s->text++)
-				s->addr = strtoull(addr, NULL, 16);
-		} else {
-			s->type = type[0];
-		}
+		sym_note(&d->seen[i], d->t[i].symbol, addr, type, name);
+		if (d->t[i].other)
+			sym_note(&d->other[i], d->t[i].other, addr, type, name);
 	}
+}
+
+/*
+ * A target absent from kallsyms while the probe's other form is there: the
+ * kernel batches (or not) against what its series says.
+ */
+static void kallsyms_other_form(struct doctor *d, const struct probe_target *t,
+				const char *path)
+{
+	char *when = series_when(t);
+
+	doc_add(d, "kallsyms", t->symbol, DOC_PROBLEM,
+		"not in %s, but %s is: swapscope.ko probes %s %s (module/compat/probes.h), and this kernel is %s",
+		path, t->other, t->symbol, when, d->release);
+	free(when);
+	doc_fix(d, "probe %s will be unavailable (the others still load); pointing it at %s with symbols= would misread the nr argument: module/compat/probes.h must learn this kernel first",
+		t->probe, t->other);
 }
 
 static void check_kallsyms(struct doctor *d)
@@ -546,11 +755,20 @@ static void check_kallsyms(struct doctor *d)
 		fclose(fp);
 	}
 	for (i = 0; i < SS_NR_PROBES; i++) {
-		t = &targets[i];
+		t = &d->t[i];
 		s = &d->seen[i];
 		if (!fp) {
 			doc_add(d, "kallsyms", t->symbol, DOC_SKIPPED, "%s: %s",
 				path, doc_why(err));
+			continue;
+		}
+		if (s->text == 1 && t->batched && t->other) {
+			char *when = series_when(t);
+
+			doc_add(d, "kallsyms", t->symbol, DOC_OK,
+				"text symbol; probe %s's function %s (%s)",
+				t->probe, when, t->table);
+			free(when);
 			continue;
 		}
 		if (s->text == 1) {
@@ -563,6 +781,10 @@ static void check_kallsyms(struct doctor *d)
 				s->text, t->probe);
 			doc_fix(d, "a kprobe takes the first %s in /proc/kallsyms: make sure it is the function in mm/ before trusting probe %s",
 				t->symbol, t->probe);
+			continue;
+		}
+		if (t->other && d->other[i].text && !s->clone[0] && !s->type) {
+			kallsyms_other_form(d, t, path);
 			continue;
 		}
 		if (s->clone[0])
@@ -601,7 +823,7 @@ static void blacklist_line(const struct doctor *d, char *line,
 	if (n != 3)		/* a module's entry has a 4th field */
 		return;
 	for (i = 0; i < SS_NR_PROBES; i++) {
-		bool named = !strcmp(name, targets[i].symbol);
+		bool named = !strcmp(name, d->t[i].symbol);
 		bool inside = d->seen[i].addr && start <= d->seen[i].addr &&
 			      d->seen[i].addr < end;
 
@@ -631,7 +853,7 @@ static void check_blacklist(struct doctor *d)
 		fclose(fp);
 	}
 	for (i = 0; i < SS_NR_PROBES; i++) {
-		const struct probe_target *t = &targets[i];
+		const struct probe_target *t = &d->t[i];
 
 		if (why) {
 			doc_add(d, "blacklist", t->symbol, DOC_SKIPPED, "%s", why);
@@ -652,9 +874,27 @@ static void check_blacklist(struct doctor *d)
 	free(path);
 }
 
-/* One target's prototype in BTF (@n of them found) against @want. */
+/*
+ * How to fix a prototype that is not the one expected.  A probe with two
+ * forms gets its function and prototype from module/compat/probes.h.
+ */
+static void prototype_fix(struct doctor *d, const struct probe_target *t)
+{
+	if (t->other_ret)
+		doc_fix(d, "do not load swapscope on this kernel before module/probes.c, module/compat/probes.h (which picks probe %s's form by kernel version) and %s in module/uapi/swapscope.h are adapted to %s's prototype",
+			t->probe, t->table, t->symbol);
+	else
+		doc_fix(d, "do not load swapscope on this kernel before module/probes.c and %s in module/uapi/swapscope.h are adapted to %s's prototype",
+			t->table, t->symbol);
+}
+
+/*
+ * One target's prototype in BTF (@n of them found) against @want; @other:
+ * the probe's other form's, NULL if none.
+ */
 static void prototype_one(struct doctor *d, const struct probe_target *t,
-			  const char *want, char **found, size_t n)
+			  const char *want, const char *other, char **found,
+			  size_t n)
 {
 	size_t k;
 
@@ -668,11 +908,22 @@ static void prototype_one(struct doctor *d, const struct probe_target *t,
 		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
 			"no FUNC %s in BTF: inlined, or left out because the compiler changed how it is called; expected %s",
 			t->symbol, want);
-		doc_fix(d, "check %s in this kernel's source against SS_PROTOS in module/uapi/swapscope.h before trusting probe %s",
-			t->symbol, t->probe);
+		doc_fix(d, "check %s in this kernel's source against %s in module/uapi/swapscope.h before trusting probe %s",
+			t->symbol, t->table, t->probe);
 		return;
 	}
-	if (n == 1)
+	if (n == 1 && other && !strcmp(found[0], other)) {
+		struct probe_target o = *t;
+		char *when = series_when(t), *owhen;
+
+		o.batched = !t->batched;
+		owhen = series_when(&o);
+		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
+			"BTF has %s, the prototype probe %s expects %s; %s, as on %s, it expects %s",
+			found[0], t->probe, owhen, when, d->release, want);
+		free(owhen);
+		free(when);
+	} else if (n == 1)
 		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
 			"BTF has %s, probe %s was written for %s", found[0],
 			t->probe, want);
@@ -680,37 +931,40 @@ static void prototype_one(struct doctor *d, const struct probe_target *t,
 		doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
 			"%zu FUNCs of that name with different prototypes in BTF, e.g. %s; probe %s was written for %s",
 			n, found[k == 0 ? 1 : 0], t->probe, want);
-	doc_fix(d, "do not load swapscope on this kernel before module/probes.c and SS_PROTOS in module/uapi/swapscope.h are adapted to %s's prototype",
-		t->symbol);
+	prototype_fix(d, t);
 }
 
 static void check_prototypes(struct doctor *d, const struct btf *b,
 			     const char *skipped)
 {
-	char **found, *want;
+	char **found, *want, *other;
 	size_t i, k, n;
 
 	for (i = 0; i < SS_NR_PROBES; i++) {
-		const struct probe_target *t = &targets[i];
+		const struct probe_target *t = &d->t[i];
 
 		if (!b) {
 			doc_add(d, "prototype", t->symbol, DOC_SKIPPED, "%s",
 				skipped);
 			continue;
 		}
-		want = proto_canon(protos[i].ret, protos[i].params);
+		want = proto_canon(t->ret, t->params);
 		if (!want) {	/* a parameter without a name: fix the table */
 			doc_add(d, "prototype", t->symbol, DOC_PROBLEM,
-				"this swapscope's SS_PROTOS entry of probe %s cannot be read",
-				t->probe);
-			doc_fix(d, "name every parameter in SS_PROTOS (module/uapi/swapscope.h) and rebuild");
+				"this swapscope's %s entry of probe %s cannot be read",
+				t->table, t->probe);
+			doc_fix(d, "name every parameter in %s (module/uapi/swapscope.h) and rebuild",
+				t->table);
 			continue;
 		}
+		other = t->other_ret ? proto_canon(t->other_ret,
+						   t->other_params) : NULL;
 		n = btf_func_protos(b, t->symbol, &found);
-		prototype_one(d, t, want, found, n);
+		prototype_one(d, t, want, other, found, n);
 		for (k = 0; k < n; k++)
 			free(found[k]);
 		free(found);
+		free(other);
 		free(want);
 	}
 }
@@ -913,6 +1167,9 @@ int do_doctor(int argc, char **argv)
 	}
 	if (doctor_options() || doctor_release(&d))
 		return SS_EXIT_USAGE;
+	d.series = series_of(d.release);
+	doctor_targets(&d);
+	check_kernel(&d);
 	check_config(&d);
 	check_root(&d);
 	check_debugfs(&d);

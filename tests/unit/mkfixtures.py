@@ -89,6 +89,7 @@ VALUES = {
 }
 
 PROBE_ROWS = rows('SS_PROBES', 4)	# id, name, symbol, kretprobe?
+PROBE_NR_ROWS = rows('SS_PROBES_NR', 4)	# id, symbol, return type, parameters
 RULES = rows('SS_RULES', 2)		# id, seed
 VERDICTS = table('SS_VERDICTS', 2)
 

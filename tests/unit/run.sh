@@ -1180,17 +1180,18 @@ dfx=$here/doctor/debian-6.1
 doc=$tmp/doctor
 mkdir -p "$doc"
 kv=$(cat "$dfx/root/proc/sys/kernel/osrelease")
-# The header's probe symbols, and how many lines doctor prints: 8 config
-# options, root, debugfs, module, headers, kprobes, btf, 3 per probe.
+# The header's probe symbols, and how many lines doctor prints: kernel,
+# 8 config options, root, debugfs, module, headers, kprobes, btf, 3 per
+# probe.
 # shellcheck disable=SC2034 # read by check's eval strings
 probe_syms=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkfixtures as m
 print(" ".join(r[2] for r in m.PROBE_ROWS))' "$here" 2>/dev/null)
-nr_doc=$((14 + 3 * nr_probes))
+nr_doc=$((15 + 3 * nr_probes))
 
-# dtree NAME: a writable copy of the recording.
+# dtree NAME [RECORDING]: a writable copy of the recording ($dfx).
 dtree() {
 	rm -rf "${doc:?}/$1"
-	cp -r "$dfx" "$doc/$1"
+	cp -r "${2:-$dfx}" "$doc/$1"
 	chmod -R u+w "$doc/$1"
 }
 # doctor_on NAME ARGS...: doctor on that copy (or the recording: -).
@@ -1203,6 +1204,13 @@ doctor_on() {
 # line_is CHECK SUBJECT RESULT [DETAIL-ERE]: doctor's line for that check.
 line_is() {
 	out_has "^$1 +$2 +$3( +${4:-.*})?$"
+}
+# lines_for CHECK RESULT DETAIL-ERE SUBJECT...: that line for each subject.
+lines_for() {
+	local c=$1 r=$2 e=$3 s
+	shift 3
+	for s; do line_is "$c" "$s" "$r" "$e" || return 1; done
+	[ $# -gt 0 ]
 }
 problems_are() {	# problems_are "check subject" ...: exactly these
 	[ "$(awk '$3 == "problem" { print $1 " " $2 }' "$tmp/out" | sort)" = \
@@ -1217,11 +1225,13 @@ check "doctor: the kernel line and a header row" \
 check "doctor: one line per check ($nr_doc), summary" \
 	eval '[ "$(grep -cE " (ok|problem|skipped) " "$tmp/out")" -eq $nr_doc ] &&
 	      out_has "^$nr_doc checks: $((nr_doc - 1)) ok, 0 problems, 1 skipped$"'
+check "doctor: kernel 6.1: a supported series, the supported ones named" \
+	eval 'line_is kernel 6\.1 ok "series 6\.1: supported \(swapscope is written for 6\.1 and 6\.12\)"'
 check "doctor: every required and optional CONFIG_ option read from /boot/config-$kv" \
-	eval 'for o in MODULES KPROBES KRETPROBES DEBUG_FS SWAP; do
-		line_is config CONFIG_$o ok "y \(.*/boot/config-$kv\)" || exit 1; done
-	      for o in MODULE_UNLOAD KPROBES_ON_FTRACE DEBUG_INFO_BTF; do
-		line_is config CONFIG_$o ok "y \(.*\), optional" || exit 1; done'
+	eval 'lines_for config ok "y \(.*/boot/config-$kv\)" CONFIG_MODULES CONFIG_KPROBES \
+		CONFIG_KRETPROBES CONFIG_DEBUG_FS CONFIG_SWAP &&
+	      lines_for config ok "y \(.*\), optional" CONFIG_MODULE_UNLOAD \
+		CONFIG_KPROBES_ON_FTRACE CONFIG_DEBUG_INFO_BTF'
 check "doctor: root skipped under --root, debugfs, module, headers, kprobes, btf ok" \
 	eval 'line_is root - skipped "--root: .*" &&
 	      line_is debugfs /sys/kernel/debug ok "mounted .*" &&
@@ -1230,9 +1240,9 @@ check "doctor: root skipped under --root, debugfs, module, headers, kprobes, btf
 	      line_is kprobes enabled ok "1 .*" &&
 	      line_is btf ".*/btf\.txt" ok "[0-9]+ types \(saved dump, .*\)"'
 check "doctor: every SS_PROBES symbol: in kallsyms, not blacklisted, prototype as in 6.1" \
-	eval 'for s in $probe_syms; do line_is kallsyms $s ok "text symbol" &&
-		line_is blacklist $s ok "not blacklisted" &&
-		line_is prototype $s ok || exit 1; done; [ -n "$probe_syms" ]'
+	eval 'lines_for kallsyms ok "text symbol" $probe_syms &&
+	      lines_for blacklist ok "not blacklisted" $probe_syms &&
+	      lines_for prototype ok ".*" $probe_syms'
 check "doctor: the prototypes in one spelling (DWARF's long unsigned int, loff_t const)" \
 	eval 'line_is prototype try_to_unmap_one ok "bool\(struct folio \*, struct vm_area_struct \*, unsigned long, void \*\)" &&
 	      line_is prototype unmap_mapping_range ok "void\(struct address_space \*, const loff_t, const loff_t, int\)" &&
@@ -1450,6 +1460,130 @@ run --root "$dfx/root" --btf "$doc/nofunc.txt" doctor
 check "doctor: a target without a FUNC in BTF cannot be checked: a problem" \
 	eval 'rc_is 1 && problems_are "prototype remove_migration_pte" &&
 	      line_is prototype remove_migration_pte problem "no FUNC remove_migration_pte in BTF: .*"'
+
+# --- doctor on a recorded Debian 12 6.12 system ---------------------------------
+
+# tests/unit/doctor/debian-6.12: recorded in QEMU like debian-6.1 (README).
+dfx12=$here/doctor/debian-6.12
+kv12=$(cat "$dfx12/root/proc/sys/kernel/osrelease")
+# shellcheck disable=SC2034 # read by check's eval strings
+kv12re=$(printf '%s' "$kv12" | sed 's/[.+]/\\&/g')	# 6\.12\.118\+deb12-amd64
+# What swapscope.ko probes there (SPEC.md: swap_free and free_swap_and_cache
+# are inlines over their _nr functions since 6.10), in SS_PROBES order.
+# shellcheck disable=SC2034
+syms12="unmap_page_range zap_page_range_single unmap_mapping_range copy_page_range
+do_swap_page try_to_unmap_one exit_mmap swap_shmem_alloc try_to_migrate_one
+remove_migration_pte swap_free_nr swap_duplicate free_swap_and_cache_nr"
+run --root "$dfx12/root" --btf "$dfx12/btf.txt" doctor
+check "doctor, Debian 6.12 recorded: exit 0, nothing on stderr, every check ok but root" \
+	eval 'rc_is 0 && err_empty && out_has "^kernel +$kv12re$" &&
+	      [ "$(grep -cE " (ok|problem|skipped) " "$tmp/out")" -eq $nr_doc ] &&
+	      out_has "^$nr_doc checks: $((nr_doc - 1)) ok, 0 problems, 1 skipped$"'
+check "doctor: kernel 6.12: a supported series" \
+	eval 'line_is kernel 6\.12 ok "series 6\.12: supported \(swapscope is written for 6\.1 and 6\.12\)"'
+check "doctor, 6.12: the loaded module built for it, headers, btf" \
+	eval 'line_is module swapscope ok "loaded: 0\.1\.0, abi 1, built for $kv12re" &&
+	      line_is headers "/lib/modules/$kv12re/build" ok installed &&
+	      line_is btf ".*/debian-6\.12/btf\.txt" ok "[0-9]+ types \(saved dump, .*\)"'
+check "doctor, 6.12: the batched functions are the targets, in SS_PROBES order; 6.1's names nowhere" \
+	eval '[ "$(awk "\$1 == \"kallsyms\" { print \$2 }" "$tmp/out" | tr "\n" " ")" = "$(echo $syms12) " ] &&
+	      [ "$(awk "\$1 == \"prototype\" { print \$2 }" "$tmp/out" | tr "\n" " ")" = "$(echo $syms12) " ] &&
+	      lines_for blacklist ok "not blacklisted" $syms12 &&
+	      out_lacks "^[a-z]+ +(swap_free|free_swap_and_cache) "'
+check "doctor, 6.12: swap_free_nr and free_swap_and_cache_nr say whose function they are" \
+	eval 'line_is kallsyms swap_free_nr ok "text symbol; probe swap_free.s function from 6\.10 on \(SS_PROBES_NR\)" &&
+	      line_is kallsyms free_swap_and_cache_nr ok "text symbol; probe free_swap.s function from 6\.10 on \(SS_PROBES_NR\)" &&
+	      line_is kallsyms swap_shmem_alloc ok "text symbol" && line_is kallsyms do_swap_page ok "text symbol"'
+check "doctor, 6.12: SS_PROBES_NR's prototypes, the others as on 6.1" \
+	eval 'line_is prototype swap_free_nr ok "void\(swp_entry_t, int\)" &&
+	      line_is prototype free_swap_and_cache_nr ok "void\(swp_entry_t, int\)" &&
+	      line_is prototype swap_shmem_alloc ok "void\(swp_entry_t, int\)" &&
+	      line_is prototype remove_migration_pte ok "bool\(struct folio \*, struct vm_area_struct \*, unsigned long, void \*\)" &&
+	      line_is prototype swap_duplicate ok "int\(swp_entry_t\)" &&
+	      line_is prototype do_swap_page ok "vm_fault_t\(struct vm_fault \*\)"'
+run -j --root "$dfx12/root" --btf "$dfx12/btf.txt" doctor
+check "doctor --json, 6.12: kernel, the kernel check first, summary" \
+	json "d['kernel'] == '$kv12' and d['checks'][0] == {'check': 'kernel', 'subject': '6.12', 'result': 'ok', 'detail': 'series 6.12: supported (swapscope is written for 6.1 and 6.12)', 'fix': None} and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 1)), 'problems': 0, 'skipped': 1}"
+
+# retag NAME RELEASE: the copy NAME recorded under another kernel release.
+retag() {
+	local r=$doc/$1/root old
+	old=$(cat "$r/proc/sys/kernel/osrelease")
+	echo "$2" >"$r/proc/sys/kernel/osrelease"
+	mv "$r/boot/config-$old" "$r/boot/config-$2"
+	mv "$r/lib/modules/$old" "$r/lib/modules/$2"
+	sed -i "s/^kernel=.*/kernel=$2/; s/^built_for=.*/built_for=$2/" \
+		"$r/sys/kernel/debug/swapscope/version"
+}
+# shellcheck disable=SC2034 # read by check's eval strings
+unsupported_fix='boot a kernel of series 6\.1 or 6\.12 \(Debian 12.s: install its linux-image and linux-headers packages\) and run doctor there; or add this kernel to swapscope: its differences in module/compat/, its series in SWAPSCOPE_KERNELS \(module/uapi/swapscope\.h\)'
+
+dtree v66
+retag v66 6.6.15-amd64
+doctor_on v66
+check "doctor, a 6.6 kernel: the unsupported series the only problem, Kbuild's refusal and the fix" \
+	eval 'rc_is 1 && problems_are "kernel 6.6" &&
+	      line_is kernel 6\.6 problem "series 6\.6 is not supported: swapscope is written for 6\.1 and 6\.12 only, and its Kbuild refuses to build swapscope\.ko for 6\.6\.15-amd64; fix: $unsupported_fix" &&
+	      out_has "^$nr_doc checks: $((nr_doc - 2)) ok, 1 problem, 1 skipped$"'
+check "doctor, 6.6: before 6.10, 6.1's functions and prototypes" \
+	eval 'line_is kallsyms swap_free ok "text symbol" && line_is prototype swap_free ok "void\(swp_entry_t\)" &&
+	      line_is prototype free_swap_and_cache ok "int\(swp_entry_t\)" &&
+	      line_is prototype swap_shmem_alloc ok "void\(swp_entry_t\)"'
+doctor_on v66 -j
+check "doctor --json, 6.6: the kernel problem with its fix" \
+	json "[(c['subject'], c['result']) for c in d['checks'] if c['check'] == 'kernel'] == [('6.6', 'problem')] and d['checks'][0]['fix'].startswith('boot a kernel of series 6.1 or 6.12 ') and d['summary']['problems'] == 1"
+
+dtree v610 "$dfx12"
+retag v610 6.10.11-amd64
+doctor_on v610
+check "doctor, a 6.10 kernel: unsupported; batched swap frees, but swap_shmem_alloc without nr expected" \
+	eval 'rc_is 1 && problems_are "kernel 6.10" "prototype swap_shmem_alloc" &&
+	      line_is kernel 6\.10 problem "series 6\.10 is not supported: .*" &&
+	      line_is kallsyms swap_free_nr ok "text symbol; .*" &&
+	      line_is prototype swap_shmem_alloc problem "BTF has void\(swp_entry_t, int\), the prototype probe shmem_swap expects from 6\.12 on; before 6\.12, as on 6\.10\.11-amd64, it expects void\(swp_entry_t\); fix: .*module/compat/probes\.h \(which picks probe shmem_swap.s form by kernel version\) and SS_PROTOS in module/uapi/swapscope\.h.*"'
+
+dtree odd
+retag odd linux-custom
+doctor_on odd
+check "doctor, a release without VERSION.PATCHLEVEL: a problem, 6.1's functions assumed" \
+	eval 'rc_is 1 && problems_are "kernel -" &&
+	      line_is kernel - problem "release linux-custom does not begin with VERSION\.PATCHLEVEL: swapscope is written for the series 6\.1 and 6\.12 only, and its Kbuild refuses any other; fix: $unsupported_fix" &&
+	      line_is kallsyms swap_free ok'
+
+# A kernel whose functions disagree with its series (a backport): named.
+dtree nr12 "$dfx12"
+sed -i 's/ swap_free_nr$/ swap_free/' "$doc/nr12/root/proc/kallsyms"
+doctor_on nr12
+check "doctor, 6.12 with swap_free but no swap_free_nr: the batched target missing, the other form named" \
+	eval 'rc_is 1 && problems_are "kallsyms swap_free_nr" &&
+	      line_is kallsyms swap_free_nr problem "not in .*/proc/kallsyms, but swap_free is: swapscope\.ko probes swap_free_nr from 6\.10 on \(module/compat/probes\.h\), and this kernel is $kv12re; fix: probe swap_free will be unavailable \(the others still load\); pointing it at swap_free with symbols= would misread the nr argument: module/compat/probes\.h must learn this kernel first"'
+dtree nr61
+sed -i 's/ free_swap_and_cache$/ free_swap_and_cache_nr/' "$doc/nr61/root/proc/kallsyms"
+doctor_on nr61
+check "doctor, 6.1 with free_swap_and_cache_nr only: 6.1's target missing, the batched one named" \
+	eval 'rc_is 1 && problems_are "kallsyms free_swap_and_cache" &&
+	      line_is kallsyms free_swap_and_cache problem "not in .*, but free_swap_and_cache_nr is: swapscope\.ko probes free_swap_and_cache before 6\.10 \(module/compat/probes\.h\), and this kernel is $kv; fix: probe free_swap will be unavailable .*"'
+
+# swap_shmem_alloc of the other series' prototype, both ways.
+cp "$dfx12/btf.txt" "$doc/shmem12.txt"
+printf "[900000] FUNC_PROTO '(anon)' ret_type_id=0 vlen=1\n\t'entry' type_id=715\n" >>"$doc/shmem12.txt"
+sed -i "s/^\(\[[0-9]*\] FUNC 'swap_shmem_alloc' type_id=\)[0-9]*/\1900000/" "$doc/shmem12.txt"
+run --root "$dfx12/root" --btf "$doc/shmem12.txt" doctor
+check "doctor, 6.12 whose swap_shmem_alloc has no nr: 6.1's prototype named as such" \
+	eval 'rc_is 1 && problems_are "prototype swap_shmem_alloc" &&
+	      line_is prototype swap_shmem_alloc problem "BTF has void\(swp_entry_t\), the prototype probe shmem_swap expects before 6\.12; from 6\.12 on, as on $kv12re, it expects void\(swp_entry_t, int\); fix: do not load swapscope on this kernel before module/probes\.c, module/compat/probes\.h \(which picks probe shmem_swap.s form by kernel version\) and SS_PROBES_NR in module/uapi/swapscope\.h are adapted to swap_shmem_alloc.s prototype"'
+cp "$dfx/btf.txt" "$doc/shmem61.txt"
+printf "[900000] FUNC_PROTO '(anon)' ret_type_id=0 vlen=2\n\t'entry' type_id=15690\n\t'nr' type_id=28\n" >>"$doc/shmem61.txt"
+sed -i "s/^\(\[[0-9]*\] FUNC 'swap_shmem_alloc' type_id=\)[0-9]*/\1900000/" "$doc/shmem61.txt"
+run --root "$dfx/root" --btf "$doc/shmem61.txt" doctor
+check "doctor, 6.1 whose swap_shmem_alloc takes nr: 6.12's prototype named as such" \
+	eval 'rc_is 1 && problems_are "prototype swap_shmem_alloc" &&
+	      line_is prototype swap_shmem_alloc problem "BTF has void\(swp_entry_t, int\), the prototype probe shmem_swap expects from 6\.12 on; before 6\.12, as on $kv, it expects void\(swp_entry_t\); fix: .*SS_PROTOS in module/uapi/swapscope\.h.*"'
+grep -v "FUNC 'swap_free_nr'" "$dfx12/btf.txt" >"$doc/nofunc12.txt"
+run --root "$dfx12/root" --btf "$doc/nofunc12.txt" doctor
+check "doctor, 6.12 without swap_free_nr in BTF: checked against SS_PROBES_NR" \
+	eval 'rc_is 1 && problems_are "prototype swap_free_nr" &&
+	      line_is prototype swap_free_nr problem "no FUNC swap_free_nr in BTF: .*; expected void\(swp_entry_t, int\); fix: check swap_free_nr in this kernel.s source against SS_PROBES_NR in module/uapi/swapscope\.h before trusting probe swap_free"'
 
 # Usage errors are exit 2.
 run doctor extra

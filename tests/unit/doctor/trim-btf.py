@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # Cuts a "bpftool btf dump file vmlinux format raw" down to what the
-# prototypes of module/uapi/swapscope.h's SS_PROBES symbols refer to.
+# prototypes of module/uapi/swapscope.h's SS_PROBES and SS_PROBES_NR
+# symbols refer to (those a kernel has).
 #
 #   trim-btf.py FULL-DUMP > debian-6.1/btf.txt
 #
@@ -43,6 +44,8 @@ def main():
                 refs[cur] += [int(x) for x in re.findall(r' type_id=(\d+)', line)]
     keep, todo = set(), []
     for _, _, sym, _ in mkfixtures.PROBE_ROWS:
+        todo += funcs.get(sym, [])
+    for _, sym, _, _ in mkfixtures.PROBE_NR_ROWS:
         todo += funcs.get(sym, [])
     while todo:
         t = todo.pop()
