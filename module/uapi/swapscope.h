@@ -266,7 +266,8 @@ enum ss_counter {
  * folio's).  There the probe sits on this function, whose second
  * argument is nr: symbol, return type and parameters.  The module knows
  * which kernel has which (module/compat/probes.h); "swapscope doctor"
- * accepts either prototype, as the running kernel's BTF has it.
+ * expects the form of the running kernel's series, and names the other
+ * form when that is what the kernel has.
  */
 #define SS_PROBES_NR(X)							\
 	X(SWAP_FREE, "swap_free_nr", "void",				\
