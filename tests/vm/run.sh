@@ -20,6 +20,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The console is read as bytes: the kernel log holds whatever a test wrote
+# to a debugfs file and the module echoed back (stress.sh writes \001,
+# ESC[2J, \377 and the like), which GNU grep calls binary in a UTF-8
+# locale: "binary file matches" on stderr, and nothing after that byte
+# checked.  Hence LC_ALL=C and grep -a on the logs below.
+export LC_ALL=C
 
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
@@ -90,6 +96,10 @@ relay() {
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >&3
+		# What reaches a terminal shows control bytes as cat -v does
+		# (an echoed ESC[2J would clear the screen); the log keeps them.
+		[[ $line == *[$'\001'-$'\010'$'\013'-$'\037'$'\177']* ]] &&
+			line=$(printf '%s' "$line" | cat -v)
 		[ "${VM_VERBOSE:-0}" = 1 ] && printf '%s\n' "$line" >&2
 		case $line in
 		=====SWAPSCOPE-START=====) date +%s.%N > "$VM_BUILD/.started" ;;
@@ -122,15 +132,15 @@ esac
 
 sed -n '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/p' "$console" |
 	sed '1d;/^=====DMESG-END=====$/d' > "$dmesg"
-if ! grep -qx '=====DMESG-BEGIN=====' "$console" ||
-   ! grep -qx '=====DMESG-END=====' "$console"; then
+if ! grep -aqx '=====DMESG-BEGIN=====' "$console" ||
+   ! grep -aqx '=====DMESG-END=====' "$console"; then
 	notok "guest dmesg markers missing: guest crashed or timed out (see $console)"
 fi
 
 guest_rc=$(sed -n 's/^SWAPSCOPE-RC=\([0-9]*\)$/\1/p' "$console" | head -n 1)
 if [ -z "$guest_rc" ]; then
 	notok "guest printed no SWAPSCOPE-RC: /run.sh did not finish"
-elif [ "$guest_rc" -ne 0 ] && ! grep -q '^not ok' "$console"; then
+elif [ "$guest_rc" -ne 0 ] && ! grep -aq '^not ok' "$console"; then
 	notok "guest script exited $guest_rc without a failing test"
 fi
 
@@ -160,10 +170,10 @@ expected_errors() {
 }
 offending=$({ expected_errors "$dmesg"
 	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |
-		grep -vE '^(ok |not ok|skip |#)' | expected_errors ; } |
-	grep -vE "$benign" | grep -m 1 -E "$bad" || true)
+		grep -avE '^(ok |not ok|skip |#)' | expected_errors ; } |
+	grep -avE "$benign" | grep -a -m 1 -E "$bad" || true)
 if [ -n "$offending" ]; then
-	notok "guest kernel log: $offending"
+	notok "guest kernel log: $(printf '%s' "$offending" | cat -v)"
 else
 	echo "ok - guest kernel log is clean"
 fi
@@ -174,5 +184,5 @@ awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v ts="$started" 'BEGIN {
 	printf "# vm: boot %s s, VM %.1f s, total with setup %.1f s\n",
 		boot, t2 - t1, t2 - t0 }'
 
-grep -q '^not ok' "$console" && failed=1
+grep -aq '^not ok' "$console" && failed=1
 exit $failed
