@@ -72,9 +72,18 @@ mkdir -p "$stage/$moddir"
 for m in "${order[@]}"; do
 	path=$(modinfo -b "$MODROOT" -k "$KVER" -n "$m") ||
 		die "module $m not found under $MODROOT"
+	# Built in on this kernel (zsmalloc, virtio_pci on 6.12): nothing to copy.
+	[ "$path" = "(builtin)" ] && continue
 	rel=${path#"$MODROOT/"}
 	mkdir -p "$stage/$(dirname "$rel")"
-	cp "$path" "$stage/$rel"
+	# 6.12's modules are compressed (.ko.xz): stored plain, so busybox's
+	# modprobe and insmod load them whatever decompressors it has.
+	case $rel in
+	*.ko.xz)  xz -dc "$path" > "$stage/${rel%.xz}" ;;
+	*.ko.zst) zstd -qdc "$path" > "$stage/${rel%.zst}" ;;
+	*.ko.gz)  gzip -dc "$path" > "$stage/${rel%.gz}" ;;
+	*)        cp "$path" "$stage/$rel" ;;
+	esac || die "cannot copy $path"
 done
 cp "$MODROOT/$moddir"/modules.{order,builtin,builtin.modinfo} "$stage/$moddir/"
 depmod -b "$stage" "$KVER"

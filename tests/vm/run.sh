@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot Debian's kernel in QEMU with the swapscope payload, relay the guest's test lines, check its kernel log.
+# Boot Debian's kernel (SS_KERNEL) in QEMU with the swapscope payload, relay the guest's test lines, check its kernel log.
 #
 # Usage: tests/vm/run.sh [--ko FILE] [--cli FILE] [--scenarios DIR] [--script FILE]
 #                        [--inject-ko FILE] [--inject-dir DIR]
@@ -8,13 +8,15 @@
 #   INJECT_KO and INJECT_DIR, which may be given as env vars instead (see
 #   mkinitramfs.sh).  GUEST_SCRIPT defaults to tests/vm/guest-check.sh; set
 #   it empty to boot without one.
-# Env: KERNEL, KDIR        guest bzImage / module build dir (see setup.sh)
+# Env: SS_KERNEL           the kernel series, 6.1 (default) or 6.12 (see setup.sh);
+#                          the module given must be built for it
+#      KERNEL, KDIR        guest bzImage / module build dir (see setup.sh)
 #      QEMU_ACCEL          tcg (default) or kvm;  QEMU_CPU overrides -cpu
 #      VM_TIMEOUT          seconds for the whole VM run (default 900)
 #      SS_SCENARIO_TIMEOUT seconds per scenario (default 120)
 #      VM_APPEND           extra kernel command line
 #      VM_VERBOSE=1        copy the whole serial console to stderr
-#      VM_BUILD            output directory (default <repo>/build/vm)
+#      VM_BUILD            output directory (default <repo>/build/vm/SERIES)
 # Prints the guest's "ok"/"not ok"/"skip"/"#" lines and its own verdicts;
 # writes VM_BUILD/console.log and VM_BUILD/dmesg.log.  Exit 0 iff no "not ok".
 set -euo pipefail
@@ -179,10 +181,10 @@ else
 fi
 
 started=$(cat "$VM_BUILD/.started" 2>/dev/null || true)
-awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v ts="$started" 'BEGIN {
+awk -v kver="$KVER" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v ts="$started" 'BEGIN {
 	boot = ts == "" ? "-" : sprintf("%.1f", ts - t1)
-	printf "# vm: boot %s s, VM %.1f s, total with setup %.1f s\n",
-		boot, t2 - t1, t2 - t0 }'
+	printf "# vm: %s: boot %s s, VM %.1f s, total with setup %.1f s\n",
+		kver, boot, t2 - t1, t2 - t0 }'
 
 grep -aq '^not ok' "$console" && failed=1
 exit $failed
