@@ -5,14 +5,18 @@
 # dkms and Kbuild refusing headers without CONFIG_KPROBES / CONFIG_DEBUG_FS.
 #
 # Usage: tests/install/check.sh
-# Env:   KDIR, KVER  headers to build for (default: setup.sh's, the newest
-#                    /usr/src/linux-headers-*-amd64)
+# Env:   KDIR, KVER  headers to build for (default: setup.sh's, for SS_KERNEL:
+#                    6.1's installed headers, or 6.12's unpacked ones)
 # Works on a copy of the sources (the tree's own build outputs, e.g. the
 # static CLI the VM stage uses, stay untouched).  The dkms part needs root
 # and dkms (setup.sh installs it); it touches /usr/src/swapscope-VERSION,
 # /var/lib/dkms/swapscope and /lib/modules/KVER/updates/dkms, and leaves
 # none of them behind.  It is skipped when swapscope is already registered
-# with dkms on this machine.  Prints "ok - ", "not ok - ", "skip - " lines;
+# with dkms on this machine.  A kernel whose headers are not installed here
+# (6.12's, unpacked by setup.sh) has no /lib/modules/KVER, where dkms looks
+# for the headers (build) and which it needs to install into: for the test
+# that directory is made, with build pointing at KDIR, and removed after.
+# Prints "ok - ", "not ok - ", "skip - " lines;
 # exits 1 on any failure.
 set -uo pipefail
 
@@ -164,6 +168,13 @@ fi
 # What this test must not leave: its own files, and what dkms creates on the
 # way (depmod output in a module dir that had none, the MOK signing key).
 pre=$(ls -d "$moddir"/modules.* /var/lib/dkms/mok.key /var/lib/dkms/mok.pub "$moddir/updates" 2>/dev/null)
+# The stand-in for a kernel not installed here (see the header).
+standin=0
+if [ ! -e "$moddir" ]; then
+	standin=1
+	mkdir -p "$moddir"
+	ln -s "$KDIR" "$moddir/build"
+fi
 cleanup_dkms='dkms_cleanup'
 dkms_cleanup() {
 	local f
@@ -173,6 +184,10 @@ dkms_cleanup() {
 		[ -e "$f" ] || continue
 		grep -qxF "$f" <<<"$pre" || rm -rf "$f"
 	done
+	if [ $standin = 1 ]; then
+		rm -f "$moddir/build"
+		rmdir "$moddir"
+	fi
 }
 # shellcheck disable=SC2317 # called through check
 not_in_dep() { ! grep -q swapscope "$moddir/modules.dep"; }
@@ -249,6 +264,7 @@ fi
 dkms_cleanup
 cleanup_dkms=:
 left=$(ls -d "/usr/src/swapscope-$ver" /var/lib/dkms/swapscope "$dkko" 2>/dev/null)
+[ $standin = 0 ] || left+=$(ls -d "$moddir" 2>/dev/null)
 post=$(ls -d "$moddir"/modules.* /var/lib/dkms/mok.key /var/lib/dkms/mok.pub "$moddir/updates" 2>/dev/null)
 if [ -z "$left" ] && [ "$pre" = "$post" ]; then
 	ok "dkms: nothing left behind in /usr/src, /var/lib/dkms or $moddir"
