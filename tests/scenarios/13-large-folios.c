@@ -49,12 +49,25 @@
  *   counts an order-4 entry as 16 slots).  Reading it back faults through
  *   shmem_swapin_folio() (no probed path: no rule moves) and the data
  *   comes back intact.
+ * - uffd-wp markers on anonymous memory (UFFD_FEATURE_WP_UNPOPULATED):
+ *   UFFDIO_WRITEPROTECT over N never-touched pages of a private anonymous
+ *   mapping installs a PTE_MARKER_UFFD_WP in each none PTE
+ *   (change_pte_range(), userfaultfd_wp_use_markers()); pagemap shows
+ *   each as PM_SWAP | PM_UFFD_WP.  MADV_DONTNEED zaps them without
+ *   details: zap_pte_range() drops an anonymous VMA's markers whatever the
+ *   details (6.1 kept them unless ZAP_FLAG_DROP_MARKER; it had no anon
+ *   markers): zap_full before.uffd_wp_marker +N, Z1 obs +N viol 0, Z4 obs
+ *   +1 viol 0 (markers count in no RSS counter), no swap slot freed; the
+ *   pages read as none afterwards.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -67,6 +80,11 @@
 #define N	(FOLIO * NF)		/* pages */
 #define SEED	0x1313
 #define MTHP	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB"
+
+/* Debian 12's userspace headers are 6.1's: the 6.12 uapi value. */
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
 
 static char old_enabled[32], old_shmem[32];
 
@@ -153,6 +171,19 @@ static const struct sc_rule_want rules_shmem_pageout[] = {
 };
 
 static const struct sc_rule_want rules_none[] = { };
+
+static const struct sc_rule_want rules_marker_zap[] = {
+	SC_RULE(Z1, N, 0, 0),
+	SC_RULE(Z4, 1, 0, 0),
+};
+
+static const struct sc_want want_marker_zap[] = {
+	SC_WANT(ZAP_FULL, BEFORE, CALLS, 1),
+	SC_WANT(ZAP_FULL, BEFORE, UFFD_WP_MARKER, N),
+	SC_WANT(ZAP_FULL, BEFORE, PRESENT, 0),
+	SC_WANT(ZAP_FULL, BEFORE, SWAP, 0),
+	SC_WANT(ZAP_MAPPING, BEFORE, CALLS, 0),
+};
 
 /* Page out [p, p + N pages); false (and said) if the folios did not stay whole. */
 static bool pageout_whole(char *p, const char *ctx)
@@ -311,6 +342,59 @@ out:
 	close(fd);
 }
 
+static void anon_markers(void)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_WP_UNPOPULATED,
+	};
+	struct uffdio_register reg = { 0 };
+	struct uffdio_writeprotect wp = { 0 };
+	struct sc_rules r0, r1;
+	struct sc_snap s0, s1;
+	struct sc_pm pm;
+	char *p;
+	int uffd;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		sc_skip(strerror(errno), "anon uffd-wp markers (UFFD_FEATURE_WP_UNPOPULATED)");
+		if (uffd >= 0)
+			close(uffd);
+		return;
+	}
+	p = sc_map_anon(N);
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = N * SC_PAGE;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		sc_bail("UFFDIO_REGISTER_MODE_WP on anon: %s", strerror(errno));
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
+		sc_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+	if (!sc_pagemap(0, p, N, &pm)) {
+		EXPECT_EQ(N, pm.swapped, "anon markers: pagemap PM_SWAP pages");
+		EXPECT_EQ(N, pm.uffd_wp, "anon markers: pagemap PM_UFFD_WP pages");
+	}
+
+	sc_sync_rss();
+	sc_snap(&s0);
+	sc_rules_snap(&r0);
+	EXPECT_EQ(0, madvise(p, N * SC_PAGE, MADV_DONTNEED) ? errno : 0,
+		  "anon marker zap: MADV_DONTNEED");
+	sc_snap(&s1);
+	sc_rules_snap(&r1);
+	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "anon marker zap");
+	sc_expect_hits(&s0, &s1, SS_PROBE_FREE_SWAP, 0, "anon marker zap");
+	SC_EXPECT_STATS(&s0, &s1, want_marker_zap, "anon marker zap");
+	SC_EXPECT_RULES(&r0, &r1, rules_marker_zap, "anon marker zap");
+	if (!sc_pagemap(0, p, N, &pm))
+		EXPECT_EQ(N, pm.none, "anon marker zap: pages neither present nor swap");
+	munmap(p, N * SC_PAGE);
+	close(uffd);
+}
+
 int main(void)
 {
 	sc_begin("13-large-folios", 0);
@@ -329,5 +413,6 @@ int main(void)
 		sc_skip("no hugepages-64kB/shmem_enabled", "shmem large folio");
 	else
 		shmem();
+	anon_markers();
 	return sc_end();
 }
