@@ -144,6 +144,20 @@ for h in "$nokp:CONFIG_KPROBES" "$nodbg:CONFIG_DEBUG_FS"; do
 	fi
 done
 
+# An unsupported series is refused by name before anything compiles: the
+# headers' PATCHLEVEL overridden on the command line (make passes it down to
+# Kbuild), as a kernel of series 6.6 would have it.
+log=$tmp/kbuild-series.log
+if make -C "$src" module KDIR="$KDIR" PATCHLEVEL=6 >"$log" 2>&1; then
+	notok "make module built for a kernel of series 6.6"
+elif grep -q "is not supported; swapscope supports Debian 12's 6.1 and 6.12 kernels (series 6.1 6.12)" "$log" &&
+     ! grep -qE '^ +CC \[M\]|error:' "$log"; then
+	ok "make module refuses an unsupported series (6.6) by name, before compiling anything"
+else
+	notok "make module for series 6.6: no refusal naming the supported kernels"
+	tail -n 5 "$log" | diag
+fi
+
 # --- dkms ----------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
 	skip "dkms: not root"
