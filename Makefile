@@ -10,7 +10,9 @@
 #                          tests/vm/setup.sh under VM_CACHE (build/vm/cache)
 #   (none)                 the running kernel's, else the newest supported
 #                          headers found in those places
-SS_SUPPORTED := 6.1 6.12
+# The supported series, named once in the interface header (Kbuild and
+# swapscope doctor read the same line).
+SS_SUPPORTED := $(shell sed -n 's/^\#define SWAPSCOPE_KERNELS[[:space:]]*"\(.*\)"$$/\1/p' $(CURDIR)/module/uapi/swapscope.h)
 VM_CACHE ?= $(CURDIR)/build/vm/cache
 # ss_newest_headers SERIES...: the newest headers directory of those series
 # (by release, not by path); 6.1.* does not match 6.12's.
