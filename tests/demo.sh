@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # swapscope: `make demo` — build, boot Debian's kernel in QEMU, load the
 # module, run the scenarios and show what swapscope saw; for each kernel
-# of SS_KERNELS (default "6.1 6.12") in turn, or the one of KDIR.
+# of SS_KERNELS (default: every supported one, "6.1 6.12") in turn, or the
+# one of KDIR.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -29,7 +30,7 @@ rc=0
 if [ -n "${KDIR:-}" ]; then
 	demo_kernel || rc=1
 else
-	kernels=${SS_KERNELS:-6.1 6.12}
+	kernels=${SS_KERNELS:-$("$top/tests/vm/setup.sh" --list)}
 	# shellcheck disable=SC2086 # a list
 	set -- $kernels
 	if [ -n "${KERNEL:-}" ] && [ $# -ne 1 ]; then

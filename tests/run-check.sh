@@ -5,7 +5,8 @@
 # bench smoke, each kernel in boots of its own; the last line of output is
 # "N passed, M failed, K skipped" over everything.
 #
-# Env: SS_KERNELS  the kernel series to test, in turn (default "6.1 6.12");
+# Env: SS_KERNELS  the kernel series to test, in turn (default: every supported
+#                  one, module/uapi/swapscope.h's SWAPSCOPE_KERNELS, "6.1 6.12");
 #                  e.g. SS_KERNELS=6.12 for one.  Each kernel's test lines
 #                  carry it: "ok - [6.12] load swapscope".
 #      KDIR        test the one kernel of those headers instead (KERNEL, a
@@ -22,7 +23,7 @@ mkdir -p "$out"
 if [ -n "${KDIR:-}" ]; then
 	kernels=kdir
 else
-	kernels=${SS_KERNELS:-6.1 6.12}
+	kernels=${SS_KERNELS:-$("$top/tests/vm/setup.sh" --list)}
 	# shellcheck disable=SC2086 # a list
 	set -- $kernels
 	if [ -n "${KERNEL:-}" ] && [ $# -ne 1 ]; then

@@ -8,7 +8,8 @@
 #   --smoke: one round, tiny sizes, JSON to build/check/bench-smoke-SERIES.json,
 #   and "ok"/"not ok" lines checking that every workload ran under every
 #   condition (make check); no timing is judged.
-# Env: SS_KERNELS (default "6.1 6.12"): the kernel series to run, in turn;
+# Env: SS_KERNELS (default: every supported one, "6.1 6.12"): the kernel
+#      series to run, in turn;
 #      KDIR: the one kernel of those headers instead (as setup.sh; make
 #      check runs the smoke so, for each of its kernels);
 #      BENCH_ROUNDS (default 5), BENCH_ONLY, BENCH_CONDS, BENCH_SS_ARGS,
@@ -83,7 +84,7 @@ rc=0
 if [ -n "${KDIR:-}" ]; then
 	bench_kernel || rc=1
 else
-	kernels=${SS_KERNELS:-6.1 6.12}
+	kernels=${SS_KERNELS:-$("$top/tests/vm/setup.sh" --list)}
 	# shellcheck disable=SC2086 # a list
 	set -- $kernels
 	if [ -n "${KERNEL:-}" ] && [ $# -ne 1 ]; then
