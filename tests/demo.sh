@@ -17,7 +17,10 @@ demo_kernel() {
 	eval "$env"
 	export KVER KDIR KERNEL MODROOT VM_BUILD SS_KERNEL
 	mods=$top/build/$KVER
-	"$top/tests/vm/build-modules.sh" "$mods" swapscope >/dev/null || return 1
+	# The build's chatter only when it fails.
+	mkdir -p "$mods"
+	"$top/tests/vm/build-modules.sh" "$mods" swapscope >"$mods/demo-build.log" 2>&1 ||
+		{ cat "$mods/demo-build.log" >&2; return 1; }
 	echo "=== swapscope on Debian's $KVER"
 	# The guest test runner prints the CLI's view of the run as "# demo:" lines.
 	"$top/tests/vm/run.sh" --ko "$mods/swapscope.ko" \

@@ -40,7 +40,9 @@ bench_kernel() {
 	# floor module put there first, so tests/bench's Makefile does not
 	# build it in the tree.
 	local mods=$top/build/$KVER bin=$top/build/$KVER/bench
-	"$top/tests/vm/build-modules.sh" "$mods" swapscope floor >/dev/null || return 1
+	mkdir -p "$mods"
+	"$top/tests/vm/build-modules.sh" "$mods" swapscope floor >"$mods/bench-build.log" 2>&1 ||
+		{ cat "$mods/bench-build.log" >&2; return 1; }
 	mkdir -p "$bin"
 	cp "$mods/tests/bench/floor/ssfloor.ko" "$bin/ssfloor.ko" || return 1
 	make -s -C "$here" O="$bin" KDIR="$KDIR" >/dev/null || return 1
