@@ -27,7 +27,9 @@
 #include <linux/task_work.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
-#include "../../../module/uapi/swapscope.h"
+#include "uapi/swapscope.h"
+#include "compat/probes.h"
+#include "compat/rss.h"
 
 static DEFINE_PER_CPU(u64, ssfloor_hits);
 
@@ -51,12 +53,13 @@ static int ssfloor_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ssfloor_ret);
 
-static void ssfloor_rss_stat(void *data, struct mm_struct *mm, int member,
-			     long count)
+/* The tracepoint's parameters differ per kernel: module/compat/rss.h. */
+static void ssfloor_rss_stat(SS_RSS_STAT_PROBE_PARAMS)
 {
 	this_cpu_inc(ssfloor_hits);
 }
 
+/* 6.1's symbols; ssfloor_symbol() gives this kernel's (compat/probes.h). */
 #define SSF_X_DESC(id, pname, sym, ret) { sym, ret },
 static const struct {
 	const char *symbol;
@@ -279,18 +282,21 @@ static int __init ssfloor_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(ssfloor_desc); i++) {
 		if (ssfloor_desc[i].is_ret) {
-			ssfloor_rp[i].kp.symbol_name = ssfloor_desc[i].symbol;
+			ssfloor_rp[i].kp.symbol_name =
+				ss_probe_symbol(i, ssfloor_desc[i].symbol);
 			ssfloor_rp[i].entry_handler = ssfloor_entry;
 			ssfloor_rp[i].handler = ssfloor_ret;
 			ssfloor_rp[i].maxactive = maxactive;
 			err = register_kretprobe(&ssfloor_rp[i]);
 		} else {
-			ssfloor_kp[i].symbol_name = ssfloor_desc[i].symbol;
+			ssfloor_kp[i].symbol_name =
+				ss_probe_symbol(i, ssfloor_desc[i].symbol);
 			ssfloor_kp[i].pre_handler = ssfloor_pre;
 			err = register_kprobe(&ssfloor_kp[i]);
 		}
 		if (err) {
-			pr_err("probe on %s: %d\n", ssfloor_desc[i].symbol, err);
+			pr_err("probe on %s: %d\n",
+			       ss_probe_symbol(i, ssfloor_desc[i].symbol), err);
 			goto fail;
 		}
 		ssfloor_on[i] = true;
