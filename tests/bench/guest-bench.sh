@@ -184,6 +184,12 @@ bt_start() {
 		sleep 0.1
 	done
 	listed=$(($(wc -l < "$klist") - before))
+	# "Attaching" is printed before the probes are placed: a probe
+	# bpftrace cannot place ends it then (a function the kernel lacks).
+	if ! kill -0 "$btpid" 2>/dev/null; then
+		notok "bpftrace exited after attaching: $(head -c 400 /tmp/bt.out)"
+		return 1
+	fi
 	echo "BENCH-BPFTRACE round=$round attach_s=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { print b - a }')" \
 		"kprobes_listed=$listed expected=$nprobes" \
 		"rss_kib=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$btpid/status")" \
