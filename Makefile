@@ -39,9 +39,13 @@ PREFIX ?= /usr/local
 # upstream version instead, so read UTS_RELEASE.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all module cli scenarios check unit vm demo bench lint install install-module uninstall clean help
+.PHONY: print-kdir all module cli scenarios check unit vm demo bench lint install install-module uninstall clean help
 
 all: module cli
+
+# The headers chosen (tests/lint.sh asks, per SS_KERNEL).
+print-kdir:
+	@echo $(KDIR)
 
 # MODOUT=dir: build from a copy of the sources in dir (dir/swapscope.ko),
 # leaving the tree's own objects alone: one dir per kernel, so builds for
