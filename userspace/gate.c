@@ -525,9 +525,10 @@ static void check_json(const struct baseline *b, const struct rule_row *rows,
 	jsonw_finish(w);
 }
 
-static void check_plain(const struct baseline *b, const struct rule_row *rows,
-			size_t n, const struct missed *m, size_t nm,
-			const struct health *h, bool pass)
+static void check_plain(FILE *fp, const struct baseline *b,
+			const struct rule_row *rows, size_t n,
+			const struct missed *m, size_t nm, const struct health *h,
+			bool pass)
 {
 	size_t i, nnew = 0, known = 0, resolved = 0, failed = 0;
 	uint64_t total = 0;
@@ -545,7 +546,7 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 			continue;
 		}
 		nnew++;
-		printf("new divergence: %s (%s): %" PRIu64 " violations in %"
+		fprintf(fp, "new divergence: %s (%s): %" PRIu64 " violations in %"
 		       PRIu64 " observations; baseline: %s\n", p->rule,
 		       checks_of(p), p->viol, p->obs,
 		       baseline_path ? (bv ? bv : "not listed") : "none");
@@ -556,25 +557,25 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 		if (!rule_failed(p))
 			continue;
 		failed++;
-		printf("rule failed: %s (%s) disabled itself: %s; its verdict (%s, %" PRIu64
+		fprintf(fp, "rule failed: %s (%s) disabled itself: %s; its verdict (%s, %" PRIu64
 		       " observations) covers only the calls before: see dmesg, 'swapscope reset' judges it again\n",
 		       p->rule, checks_of(p), p->reason, p->verdict, p->obs);
 	}
 	for (i = 0; i < nm; i++) {
 		total += m[i].nmissed;
-		printf("missed events%s: probe %s (%s) nmissed=%" PRIu64
+		fprintf(fp, "missed events%s: probe %s (%s) nmissed=%" PRIu64
 		       ": an unseen event can hide a divergence\n",
 		       allow_missed ? " (allowed)" : "", m[i].probe,
 		       m[i].symbol, m[i].nmissed);
 	}
-	health_print_unseen(h, allow_missed);
+	health_print_unseen(fp, h, allow_missed);
 	total += health_unseen_total(h);
-	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; ",
+	fprintf(fp, "check %s: %zu new divergence%s, %zu known, %zu resolved; ",
 	       pass ? "passed" : "FAILED", nnew, nnew == 1 ? "" : "s", known,
 	       resolved);
 	if (failed)
-		printf("%zu rule%s failed; ", failed, failed == 1 ? "" : "s");
-	printf("%zu probe%s missed, %" PRIu64
+		fprintf(fp, "%zu rule%s failed; ", failed, failed == 1 ? "" : "s");
+	fprintf(fp, "%zu probe%s missed, %" PRIu64
 	       " event%s unseen%s\n", nm, nm == 1 ? "" : "s",
 	       total, total == 1 ? "" : "s",
 	       total && allow_missed ? " (allowed by --allow-missed)" :
@@ -590,11 +591,22 @@ int do_check(int argc, char **argv)
 	struct ss_version v;
 	struct health h;
 	size_t i, nm;
-	bool pass = true;
+	bool pass = true, ktap = false;
 	int ret = SS_EXIT_USAGE;
 
+	/* main.c gives check's own options, then "--", then the arguments. */
+	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
+		ktap = true;	/* --ktap is check's only one */
+	if (argc) {
+		argc--;
+		argv++;
+	}
 	if (argc) {
 		p_err("check takes no arguments, got '%s'", argv[0]);
+		return SS_EXIT_USAGE;
+	}
+	if (ktap && json_output) {
+		p_err("--ktap and --json are two outputs: give one");
 		return SS_EXIT_USAGE;
 	}
 	/* A bad baseline is a usage error, whatever the module says. */
@@ -614,10 +626,27 @@ int do_check(int argc, char **argv)
 			pass = false;
 	if ((nm || health_unseen_total(&h)) && !allow_missed)
 		pass = false;
-	if (json_output)
+	if (json_output) {
 		check_json(&b, rows, rf.nr, m, nm, &h, pass);
-	else
-		check_plain(&b, rows, rf.nr, m, nm, &h, pass);
+	} else if (ktap) {
+		struct ktap k = {
+			.what = "check", .version = &v, .baseline = &b,
+			.baseline_path = baseline_path, .rows = rows,
+			.n = rf.nr, .pass = pass,
+		};
+		FILE *fp = open_memstream(&k.details, &k.details_len);
+
+		if (!fp) {
+			p_err("out of memory");
+			exit(SS_EXIT_PROBLEM);
+		}
+		check_plain(fp, &b, rows, rf.nr, m, nm, &h, pass);
+		fclose(fp);
+		ktap_print(&k);
+		free(k.details);
+	} else {
+		check_plain(stdout, &b, rows, rf.nr, m, nm, &h, pass);
+	}
 	ret = pass ? SS_EXIT_OK : SS_EXIT_PROBLEM;
 	ss_unload(&h.file);
 out_probes:

@@ -159,7 +159,7 @@ static const struct cmd cmds[] = {
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
 	{ "check", do_check, OPTS_BASELINE | OPTS_MISSED,
-	  "[--baseline FILE] [--allow-missed]",
+	  "[--baseline FILE] [--allow-missed] [--ktap]",
 	  "the CI gate: fail on a new divergence or a missed event",
 	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
 	  "(without --baseline: when no rule diverges at all), 1 when a rule\n"
@@ -175,6 +175,18 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  --baseline FILE   the verdicts accepted, from 'baseline save'\n"
 	  "  --allow-missed    do not fail on probes that missed events\n"
+	  "  --ktap            KTAP version 1 instead of the lines, for kernel\n"
+	  "                    CI (not with --json); the exit status is the same\n"
+	  "\n"
+	  "KTAP: '# ' lines name swapscope, the module, the kernel and the\n"
+	  "baseline; the plan; one test per rule, in the rules reference's\n"
+	  "order, named 'ID VERDICT': conforms is 'ok', diverges 'not ok' with\n"
+	  "'# violations=V observations=O impact=I', or 'ok ... # XFAIL' when\n"
+	  "the baseline lists the divergence (an expected failure, which\n"
+	  "KTAP parsers count as passed); not-observed and not-applicable are\n"
+	  "'ok ... # SKIP WHY'; a rule that disabled itself is 'not ok' with\n"
+	  "its reason.  The lines above become '# ' diagnostics, and the last\n"
+	  "test, 'check', is ok exactly when the gate passes, with the summary.\n"
 	  "\n"
 	  "JSON: {\"result\": \"pass\"|\"fail\", \"baseline\": FILE|null,\n"
 	  "\"allow_missed\", \"rules\", \"new_divergences\": [{\"rule\", \"checks\",\n"
@@ -297,7 +309,7 @@ static const struct cmd cmds[] = {
 	  "\"dropped\", \"source\", \"pid\", \"comm\", \"addr\", \"observed\": [RULE],\n"
 	  "\"violated\": [RULE], \"impact\": [RULE], \"rule\", \"verdict\", \"count\"}.\n" },
 	{ "run", do_run, OPTS_RULES | OPTS_MISSED,
-	  "[--rules LIST] [--allow-missed] -- CMD [ARGS...]",
+	  "[--rules LIST] [--allow-missed] [--ktap] -- CMD [ARGS...]",
 	  "run CMD, observing only its process tree, and report that run",
 	  "Reset the module, watch only CMD's process tree (calls made by CMD\n"
 	  "or its descendants, or on their memory, e.g. when kswapd reclaims\n"
@@ -314,6 +326,12 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  --rules LIST      report and judge only these rules (e.g. F1,S1)\n"
 	  "  --allow-missed    do not fail on unseen events\n"
+	  "  --ktap            KTAP version 1 instead of the report, as check\n"
+	  "                    --ktap gives it (no baseline: every divergence\n"
+	  "                    is 'not ok'), the last test named 'run'; a\n"
+	  "                    '# command:' line says how CMD ended.  CMD's own\n"
+	  "                    output comes first: redirect it if it may look\n"
+	  "                    like KTAP.  Not with --json\n"
 	  "\n"
 	  "JSON: {\"command\": [ARG], \"pid\", \"exit_status\", \"signal\",\n"
 	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\",\n"
@@ -842,7 +860,7 @@ static int own_opt(const char *const *own, const char *arg)
 /*
  * Moves the command's own options out of argv (before "--"), so that
  * getopt, which knows only the global ones, does not refuse them; they go
- * to the command in front of its arguments.
+ * to the command in front of its arguments.  -1: the command has none.
  */
 static int split_own_opts(int argc, char **argv, char **own)
 {
@@ -850,7 +868,7 @@ static int split_own_opts(int argc, char **argv, char **own)
 	int a, n = 1, nown = 0, k;
 
 	if (!opts)
-		return 0;
+		return -1;
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--")) {
 			while (a < argc)
@@ -880,12 +898,21 @@ static int split_own_opts(int argc, char **argv, char **own)
 static int run(int argc, char **argv)
 {
 	bool help = false, version = false;
-	char **own = xcalloc(argc + 1, sizeof(*own)), **args;
+	char **own = xcalloc(argc + 2, sizeof(*own)), **args;
 	const struct cmd *cmd;
 	int ret, nown;
 
 	nown = split_own_opts(argc, argv, own);
-	argc -= nown;
+	/*
+	 * A command with options of its own gets them, then "--", then its
+	 * arguments: "run -- --ktap" runs a program named --ktap.
+	 */
+	if (nown >= 0) {
+		argc -= nown;
+		own[nown++] = "--";
+	} else {
+		nown = 0;
+	}
 	prescan_json(argc, argv);
 	ret = parse_options(argc, argv, &help, &version);
 	if (ret >= 0)

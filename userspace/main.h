@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "compiler.h"
 #include "swapscope.h"	/* module/uapi: names, ids and record layouts */
@@ -71,7 +72,7 @@ struct health {
 
 int health_load(struct health *h);
 uint64_t health_unseen_total(const struct health *h);
-void health_print_unseen(const struct health *h, bool allowed);
+void health_print_unseen(FILE *fp, const struct health *h, bool allowed);
 void health_json_unseen(const struct health *h);
 
 /* report.c: the rules file, one row per rule */
@@ -159,6 +160,22 @@ int baseline_load(struct baseline *b, const char *path);
 void baseline_free(struct baseline *b);
 const struct base_rule *baseline_find(const struct baseline *b,
 				      const char *rule);
+
+/* ktap.c: check --ktap, run --ktap */
+struct ktap {
+	const char *what;		/* the last test: "check" or "run" */
+	const struct ss_version *version;
+	const struct baseline *baseline;	/* NULL: none */
+	const char *baseline_path;
+	const char *command;		/* run: CMD and how it ended, else NULL */
+	const struct rule_row *rows;
+	size_t n;
+	bool pass;			/* the gate's verdict */
+	char *details;	/* the plain output's lines, the summary last */
+	size_t details_len;
+};
+
+void ktap_print(const struct ktap *k);
 
 /* commands */
 int do_status(int argc, char **argv);

@@ -30,7 +30,7 @@
 #include "main.h"
 
 #define EXPECT_MAX	(1u << 20)
-#define NAME_MAX_LEN	32
+#define NAME_MAX_LEN	32	/* a label: 6.1, 6.12, patched */
 #define VERDICT_ABSENT	SS_NR_VERDICTS	/* not in that baseline */
 
 static const char *verdict_str(int v)
@@ -312,7 +312,8 @@ static bool name_ok(const char *s, size_t len)
 				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
 				  s[n]) && s[n]))
 		n++;
-	return len && n == len && len <= NAME_MAX_LEN;
+	/* Not from '-': it would read as an option. */
+	return len && n == len && len <= NAME_MAX_LEN && s[0] != '-';
 }
 
 #define EXPECT_SHAPE	"an entry is 'RULE KERNEL FROM -> TO: WHY'"
@@ -787,8 +788,9 @@ static int matrix_args(struct matrix *m, int argc, char **argv,
 	int a, err = 0, ret = -1;
 
 	m->k = xcalloc(argc, sizeof(*m->k));
-	for (a = 0; a < argc; a++) {
-		const char *v, *eq;
+	/* main.c gives matrix's own options, then "--", then NAME=FILE... */
+	for (a = 0; a < argc && strcmp(argv[a], "--"); a++) {
+		const char *v;
 
 		if ((v = opt_value(argc, argv, &a, "--expect", &err))) {
 			if (*expect) {
@@ -806,13 +808,14 @@ static int matrix_args(struct matrix *m, int argc, char **argv,
 			src[nsrc++] = v;
 			continue;
 		}
-		if (err)
-			goto out;
-		if (argv[a][0] == '-') {
+		if (!err)
 			p_err("unknown option '%s' of matrix: see '%s help matrix'",
 			      argv[a], SWAPSCOPE_NAME);
-			goto out;
-		}
+		goto out;
+	}
+	for (a++; a < argc; a++) {
+		const char *eq;
+
 		eq = strchr(argv[a], '=');
 		if (!eq) {
 			p_err("'%.60s' is not NAME=FILE: give each kernel's baseline as NAME=FILE (e.g. 6.1=build/6.1.base)",

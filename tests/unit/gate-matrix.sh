@@ -226,3 +226,145 @@ check "matrix --help: its usage, the expectations format" \
 	      out_has "RULE KERNEL FROM -> TO: WHY"'
 run diff --help
 check "diff --help: its usage" eval 'rc_is 0 && out_has "^Usage: swapscope diff A B$"'
+
+# --- KTAP: check --ktap and run --ktap, read by the kernel's own parser --------
+
+# ktap_parse FILE: kunit.py parse FILE into FILE.json; its exit in $kp_rc.
+ktap_parse() {
+	python3 "$ktools/tools/testing/kunit/kunit.py" parse --json="$1.json" "$1" \
+		>"$1.log" 2>&1
+	kp_rc=$?
+}
+
+# kunit_is FILE EXPR: EXPR holds, with t the {name: status} of FILE.json.
+kunit_is() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = {c["name"]: c["status"] for c in d["test_cases"]}
+n = len(d["test_cases"])
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1.json" "$2"
+}
+
+kt=$mx/ktap
+mkdir -p "$kt"
+# mx_tree NAME FROM: $mx/NAME, a writable copy of fixture FROM.
+mx_tree() {
+	rm -rf "${mx:?}/$1"
+	cp -r "$fx/$2" "$mx/$1"
+	chmod -R u+w "$mx/$1"
+}
+mx_tree s1 healthy
+sed -i 's/^rule=S1 .*/rule=S1 seed=001 verdict=diverges observations=256 violations=3 impact=3 enabled=1 reason=-/' \
+	"$mx/s1/rules"
+mx_tree missed healthy
+sed -i 's/^\(probe=swapin .*\)nmissed=0/\1nmissed=5/' "$mx/missed/probes"
+run_on "$fx/degraded" baseline save "$mx/degraded.base"
+run_on "$fx/healthy" check --ktap
+cp "$tmp/out" "$kt/nobase.ktap"
+check "check --ktap: exit 1 as check's (two divergences, no baseline), nothing on stderr" \
+	eval 'rc_is 1 && err_empty'
+check "check --ktap: version line, diagnostics, the plan 1..20" \
+	eval '[ "$(head -n 1 "$tmp/out")" = "KTAP version 1" ] &&
+	      out_has "^# swapscope [0-9.]+: module 0\.1\.0 \(abi 1\), kernel 6\.1\.0-56-amd64$" &&
+	      out_has "^# baseline: none$" && [ "$(grep -c "^1\.\." "$tmp/out")" -eq 1 ] && out_has "^1\.\.20$"'
+check "check --ktap: one test per rule in SS_RULES order named ID VERDICT, then check" \
+	eval '[ "$(grep -E "^(not )?ok " "$tmp/out" | sed -E "s/^(not )?ok ([0-9]+) ([^ ]+).*/\2:\3/" | tr "\n" " ")" = "1:Z1 2:Z2 3:Z3 4:Z4 5:F1 6:F2 7:S1 8:S2 9:S3 10:S4 11:U1 12:U2 13:U3 14:P1 15:P2 16:P3 17:C1 18:C2 19:C3 20:check " ]'
+check "check --ktap: conforms is ok, a divergence not ok with its counts" \
+	eval 'out_has "^ok 1 Z1 conforms$" &&
+	      out_has "^not ok 13 U3 diverges # violations=20 observations=23 impact=20$"'
+check "check --ktap: not-observed and not-applicable are SKIP with why" \
+	eval 'out_has "^ok 4 Z4 not-observed # SKIP not-implemented$" &&
+	      out_has "^ok 8 S2 not-observed # SKIP no call observed$" &&
+	      out_has "^ok 19 C3 not-applicable # SKIP no-batched-swap-duplicate$"'
+check "check --ktap: the gate last, not ok, with check's summary; details as diagnostics" \
+	eval 'out_has "^not ok 20 check # check FAILED: 2 new divergences, 0 known, 0 resolved; 0 probes missed, 0 events unseen$" &&
+	      out_has "^# new divergence: U3 " && [ "$(tail -n 1 "$tmp/out" | cut -c 1-11)" = "not ok 20 c" ]'
+
+if ktools=$("$top/tests/kernel-tools.sh" 2>"$kt/tools.log") &&
+	[ -f "$ktools/tools/testing/kunit/kunit.py" ]; then
+	ktap_parse "$kt/nobase.ktap"
+	check "kunit.py parse, no baseline: a parse failure (exit 1): U3, C1 and check FAIL" \
+		eval '[ "$kp_rc" -eq 1 ] && kunit_is "$kt/nobase.ktap" "n == 20 and t[\"U3 diverges\"] == \"FAIL\" and t[\"C1 diverges\"] == \"FAIL\" and t[\"check\"] == \"FAIL\" and list(t.values()).count(\"FAIL\") == 3"'
+	check "kunit.py parse: conforms PASS, not-observed and not-applicable SKIP" \
+		kunit_is "$kt/nobase.ktap" 't["Z1 conforms"] == "PASS" and t["Z4 not-observed"] == "SKIP" and t["C3 not-applicable"] == "SKIP" and list(t.values()).count("SKIP") == 8 and list(t.values()).count("PASS") == 9'
+
+	run_on "$fx/healthy" check --ktap --baseline "$mx/a.base"
+	cp "$tmp/out" "$kt/known.ktap"
+	check "check --ktap --baseline: known divergences are ok # XFAIL, exit 0" \
+		eval 'rc_is 0 && out_has "^ok 13 U3 diverges # XFAIL known divergence, the baseline lists it: violations=20 observations=23 impact=20$" &&
+		      out_has "^# baseline: .*a\.base$" && out_has "^ok 20 check # check passed: 0 new divergences, 2 known"'
+	ktap_parse "$kt/known.ktap"
+	check "kunit.py parse, only known divergences: not a failure (exit 0), XFAIL counted PASS" \
+		eval '[ "$kp_rc" -eq 0 ] && kunit_is "$kt/known.ktap" "n == 20 and t[\"U3 diverges\"] == \"PASS\" and t[\"C1 diverges\"] == \"PASS\" and t[\"check\"] == \"PASS\" and \"FAIL\" not in t.values() and list(t.values()).count(\"SKIP\") == 8"'
+
+	run_on "$mx/s1" check --ktap --baseline "$mx/a.base"
+	cp "$tmp/out" "$kt/new.ktap"
+	check "check --ktap, a new divergence (S1) beside the known: exit 1" \
+		eval 'rc_is 1 && out_has "^not ok 7 S1 diverges # violations=3 observations=256 impact=3$" && out_has "^not ok 20 check "'
+	ktap_parse "$kt/new.ktap"
+	check "kunit.py parse, a new divergence: a parse failure (exit 1), only S1 and check FAIL" \
+		eval '[ "$kp_rc" -eq 1 ] && kunit_is "$kt/new.ktap" "n == 20 and [k for k, v in t.items() if v == \"FAIL\"] == [\"S1 diverges\", \"check\"] and t[\"U3 diverges\"] == \"PASS\""'
+
+	run_on "$fx/degraded" check --ktap --baseline "$mx/degraded.base" --allow-missed
+	cp "$tmp/out" "$kt/degraded.ktap"
+	check "check --ktap, degraded: a failed rule is not ok with its reason, the unknown rule counted, exit 1" \
+		eval 'rc_is 1 && out_has "^1\.\.21$" &&
+		      out_has "^not ok 11 U1 conforms # rule failed: disabled itself: folio-larger-than-pmd; its verdict covers only the calls before$" &&
+		      out_has "^ok 20 Q1 conforms$" && out_has "^# missed events \(allowed\): probe swapin " &&
+		      out_has "^not ok 21 check # check FAILED: 0 new divergences, 2 known, 0 resolved; 1 rule failed; 2 probes missed, 14 events unseen \(allowed by --allow-missed\)$"'
+	ktap_parse "$kt/degraded.ktap"
+	check "kunit.py parse, degraded: U1 and check FAIL, known Z3 and F1 PASS, 21 tests" \
+		eval '[ "$kp_rc" -eq 1 ] && kunit_is "$kt/degraded.ktap" "n == 21 and [k for k, v in t.items() if v == \"FAIL\"] == [\"U1 conforms\", \"check\"] and t[\"Z3 diverges\"] == \"PASS\" and t[\"F1 diverges\"] == \"PASS\" and t[\"C1 not-applicable\"] == \"SKIP\""'
+
+	run_on "$mx/missed" check --ktap --baseline "$mx/a.base"
+	cp "$tmp/out" "$kt/missed.ktap"
+	ktap_parse "$kt/missed.ktap"
+	check "check --ktap, a probe missed events: only the gate fails (exit 1, parse failure)" \
+		eval 'rc_is 1 && [ "$kp_rc" -eq 1 ] && kunit_is "$kt/missed.ktap" "[k for k, v in t.items() if v == \"FAIL\"] == [\"check\"]"'
+	run_on "$mx/missed" check --ktap --baseline "$mx/a.base" --allow-missed
+	cp "$tmp/out" "$kt/allowed.ktap"
+	ktap_parse "$kt/allowed.ktap"
+	check "check --ktap --allow-missed: the gate passes (exit 0, no parse failure)" \
+		eval 'rc_is 0 && [ "$kp_rc" -eq 0 ] && out_has "^ok 20 check # .*\(allowed by --allow-missed\)$"'
+
+	mx_tree ktaprun healthy
+	: >"$mx/ktaprun/control"
+	run_on "$mx/ktaprun" run --ktap --rules U3,Z4,S1 --allow-missed -- sh -c 'exit 3'
+	cp "$tmp/out" "$kt/run.ktap"
+	check "run --ktap --rules: the selected rules, then the run's gate, exit 1 (U3 diverged), the scope lifted" \
+		eval 'rc_is 1 && [ "$(head -n 1 "$tmp/out")" = "KTAP version 1" ] && out_has "^1\.\.4$" &&
+		      out_has "^# command: sh \(pid [0-9]+\) exited 3; 0 calls of other processes ignored$" &&
+		      out_has "^ok 1 Z4 not-observed # SKIP not-implemented$" && out_has "^ok 2 S1 conforms$" &&
+		      out_has "^not ok 3 U3 diverges # violations=20" && out_has "^not ok 4 run # run FAILED: diverges: U3$" &&
+		      [ "$(head -c 10 "$mx/ktaprun/control")" = "scope none" ]'
+	ktap_parse "$kt/run.ktap"
+	check "kunit.py parse, run --ktap: 4 tests, U3 and run FAIL" \
+		eval '[ "$kp_rc" -eq 1 ] && kunit_is "$kt/run.ktap" "n == 4 and [k for k, v in t.items() if v == \"FAIL\"] == [\"U3 diverges\", \"run\"]"'
+	run_on "$mx/ktaprun" run --ktap --rules S1 -- true
+	cp "$tmp/out" "$kt/runok.ktap"
+	ktap_parse "$kt/runok.ktap"
+	check "run --ktap, nothing diverged: exit 0, no parse failure" \
+		eval 'rc_is 0 && [ "$kp_rc" -eq 0 ] && kunit_is "$kt/runok.ktap" "t == {\"S1 conforms\": \"PASS\", \"run\": \"PASS\"}"'
+else
+	not_ok "tests/kernel-tools.sh: the kernel's KTAP parser"
+	sed 's/^/#   /' "$kt/tools.log"
+fi
+
+run_on "$fx/healthy" -j check --ktap
+check "check --ktap --json: exit 2, a usage error" \
+	eval 'rc_is 2 && json_error_has "--ktap and --json are two outputs"'
+run_on "$fx/healthy" run --ktap -j -- true
+check "run --ktap --json: exit 2 before anything runs" \
+	eval 'rc_is 2 && err_has "--ktap and --json"'
+run_on "$fx/healthy" report --ktap
+check "--ktap on report: exit 2, not an option" eval 'rc_is 2 && err_has "unknown option .--ktap."'
+mx_tree ktaprun2 healthy
+: >"$mx/ktaprun2/control"
+run_on "$mx/ktaprun2" run -- --ktap
+check "run -- --ktap: --ktap after -- is the command, not the option" \
+	eval 'rc_is 2 && err_has "cannot run .--ktap.: No such file"'
+run check --help
+check "check --help: documents --ktap" eval 'rc_is 0 && out_has "^  --ktap "'
+run run --help
+check "run --help: documents --ktap" eval 'rc_is 0 && out_has "^  --ktap "'
