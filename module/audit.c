@@ -849,7 +849,7 @@ static void ss_audit_account(struct ss_audit *a)
 		v.swap_count = min_t(u32, b->count, U8_MAX);
 		pte = pte_val(swp_entry_to_pte(swp_entry(b->type, b->offset)));
 		ss_sample(SS_RULE_C2, SS_SRC_AUDIT, b->pid ? b->addr : 0,
-			  pte, pte, &v);
+			  pte, pte, &v, 1);
 	}
 }
 
