@@ -137,7 +137,7 @@ for k in $kernels; do
 	# report_warn=1's WARNING reports, in a boot of their own: the vm
 	# stage's kernel log must stay free of WARNINGs.
 	tw=$(date +%s.%N)
-	stage "warn-$tag" env SS_EXPECT_WARN=1 VM_BUILD="$VM_BUILD/warn" \
+	stage "warn-$tag" env SS_EXPECT_WARN=1 WITH_STRESSNG=0 VM_BUILD="$VM_BUILD/warn" \
 		"$top/tests/vm/run.sh" --ko "$mods/swapscope.ko" \
 		--scenarios "$top/tests/scenarios/bin" --script "$top/tests/vm/guest-warn.sh"
 	# make bench in one round with tiny sizes, so it cannot rot: a boot
