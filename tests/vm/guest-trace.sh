@@ -136,7 +136,7 @@ else
 		notok "trace: fields: $(grep -m 2 -E 'rule=(U3|C1)' /tmp/.tt.trace | cut -c 1-300)"
 	fi
 	grep -m 1 'swapscope_violation: rule=U3' /tmp/.tt.trace | sed 's/^ */# trace: /'
-	grep -m 1 'swapscope_verdict: rule=C1' /tmp/.tt.trace | sed 's/^ */# trace: /'
+	grep -m 1 'swapscope_verdict: rule=C1 .* new=diverges ' /tmp/.tt.trace | sed 's/^ */# trace: /'
 	rmdir "$tt_inst" || notok "trace: cannot remove $tt_inst"
 fi
 
