@@ -830,6 +830,7 @@ static void ss_audit_account(struct ss_audit *a)
 	struct ss_pte_view v;
 	unsigned int i;
 	u64 pte;
+	u32 nr;
 
 	while (a->obs) {
 		memset(&j, 0, sizeof(j));
@@ -848,8 +849,11 @@ static void ss_audit_account(struct ss_audit *a)
 		v.count_known = true;
 		v.swap_count = min_t(u32, b->count, U8_MAX);
 		pte = pte_val(swp_entry_to_pte(swp_entry(b->type, b->offset)));
+		/* The last kept one stands for the bad slots not kept too. */
+		nr = i + 1 < res->nbad ? 1 :
+		     min_t(u64, 1 + res->dropped, U32_MAX);
 		ss_sample(SS_RULE_C2, SS_SRC_AUDIT, b->pid ? b->addr : 0,
-			  pte, pte, &v);
+			  pte, pte, &v, nr);
 	}
 }
 

@@ -8,27 +8,36 @@
  * it: the reader sees "event=dropped count=N" before the next record, and
  * the health file keeps the total, so a loss is never silent.  Records
  * are formatted at read time; a probe only copies a few words.
+ *
+ * A reader sleeps on a waitqueue (read, or poll/select/epoll).  A probe
+ * cannot wake it directly: wake_up() takes the waitqueue's lock and the
+ * scheduler's runqueue lock, and the probed path may be running with
+ * either held (or in a context that must not take them).  So a probe
+ * queues an irq_work, as perf's ring buffer and the BPF ringbuf do; its
+ * handler runs in the interrupt that follows, with no lock of the probed
+ * path held, and does the wake_up.  Only when someone sleeps, and never
+ * more than one pending: irq_work_queue() of a work already queued does
+ * nothing, so a burst of records costs one interrupt.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
-#include <linux/jiffies.h>
+#include <linux/irq_work.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include "swapscope.h"
 
 #define SS_EVENTS_RING	4096	/* records, a power of two */
 #define SS_EVENT_LINE	384	/* the longest formatted record */
-/* How often a blocked reader looks again: no wakeup from probe context. */
-#define SS_EVENTS_POLL_MS	20
 
 struct ss_event {
 	u64 seq;
@@ -71,15 +80,27 @@ static DEFINE_RAW_SPINLOCK(ss_events_lock);
 bool ss_events_on;	/* the file is open: keep records */
 static atomic_t ss_events_readers = ATOMIC_INIT(0);
 static DEFINE_MUTEX(ss_events_read_lock);
+static DECLARE_WAIT_QUEUE_HEAD(ss_events_wait);
+
+/* Interrupt context, no lock of a probed path held: wake the reader. */
+static void ss_events_wake(struct irq_work *work)
+{
+	wake_up_interruptible(&ss_events_wait);
+}
+
+static struct irq_work ss_events_work;
 
 int ss_events_init(void)
 {
+	init_irq_work(&ss_events_work, ss_events_wake);
 	ss_ring = vzalloc(array_size(SS_EVENTS_RING, sizeof(*ss_ring)));
 	return ss_ring ? 0 : -ENOMEM;
 }
 
+/* After the probes are gone: no work can be queued any more. */
 void ss_events_exit(void)
 {
+	irq_work_sync(&ss_events_work);
 	vfree(ss_ring);
 	ss_ring = NULL;
 }
@@ -126,6 +147,14 @@ static void ss_event_push(struct ss_event *ev)
 		ss_ring[ss_head++ % SS_EVENTS_RING] = *ev;
 	}
 	raw_spin_unlock_irqrestore(&ss_events_lock, flags);
+	/*
+	 * wq_has_sleeper()'s barrier pairs with the one in the reader's
+	 * prepare_to_wait (or poll_wait): either it sees this record when it
+	 * checks again, or it is on the queue by now and is woken.  A drop
+	 * wakes too: the reader has a notice to read.
+	 */
+	if (wq_has_sleeper(&ss_events_wait))
+		irq_work_queue(&ss_events_work);
 }
 
 /* Probe or process context: one judged call; rule bitmaps, BIT(rule). */
@@ -254,6 +283,17 @@ static void ss_events_consume(u64 dropped, bool record)
 	raw_spin_unlock_irq(&ss_events_lock);
 }
 
+/* Something to read: a record, or the notice of records dropped. */
+static bool ss_events_pending(void)
+{
+	bool pending;
+
+	raw_spin_lock_irq(&ss_events_lock);
+	pending = ss_dropped_unseen || ss_head != ss_tail;
+	raw_spin_unlock_irq(&ss_events_lock);
+	return pending;
+}
+
 static ssize_t ss_events_read_locked(struct file *file, char __user *ubuf,
 				     size_t len)
 {
@@ -270,8 +310,8 @@ static ssize_t ss_events_read_locked(struct file *file, char __user *ubuf,
 				return done;
 			if (file->f_flags & O_NONBLOCK)
 				return -EAGAIN;
-			if (schedule_timeout_interruptible(msecs_to_jiffies(SS_EVENTS_POLL_MS)) ||
-			    signal_pending(current))
+			if (wait_event_interruptible(ss_events_wait,
+						     ss_events_pending()))
 				return -ERESTARTSYS;
 			continue;
 		}
@@ -294,6 +334,12 @@ static ssize_t ss_events_read(struct file *file, char __user *ubuf,
 	ret = ss_events_read_locked(file, ubuf, len);
 	mutex_unlock(&ss_events_read_lock);
 	return ret;
+}
+
+static __poll_t ss_events_poll(struct file *file, poll_table *wait)
+{
+	poll_wait(file, &ss_events_wait, wait);
+	return ss_events_pending() ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 /* One reader: the stream starts empty at its open. */
@@ -320,5 +366,6 @@ const struct file_operations ss_events_fops = {
 	.owner = THIS_MODULE,
 	.open = ss_events_open,
 	.read = ss_events_read,
+	.poll = ss_events_poll,
 	.release = ss_events_release,
 };

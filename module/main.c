@@ -63,6 +63,10 @@ module_param_named(warn_on_fail, ss_warn_on_fail, bool, 0644);
 MODULE_PARM_DESC(warn_on_fail,
 		 "1 (default): a rule that disables itself also WARNs once, with the stack; 0: it only logs (panic_on_warn machines)");
 
+module_param_named(report_warn, ss_report_warn, bool, 0644);
+MODULE_PARM_DESC(report_warn,
+		 "1: each rule's first violation (since load or reset) is a kernel WARNING naming rule, seed and sample, for syzkaller/0-day log parsers (default 0)");
+
 module_param_named(time_handlers, ss_time_handlers, bool, 0444);
 MODULE_PARM_DESC(time_handlers,
 		 "1: time every handler, shown as run_ns in probes (costs two clock reads per hit)");

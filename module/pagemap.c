@@ -383,7 +383,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 			if (j.viol[rule]) {
 				ss_view_pte(__pte(pg->pte), &v, NULL);
 				ss_sample(rule, SS_SRC_PAGEMAP, addr, pg->pte,
-					  pme, &v);
+					  pme, &v, j.viol[rule]);
 			}
 		}
 

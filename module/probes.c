@@ -145,15 +145,19 @@ static unsigned long ss_arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
-/* A sample for @rule at the first entry of a walk that matched @which. */
+/*
+ * A sample of the call's @nr violations of @rule, at the first entry of a
+ * walk that matched @which.
+ */
 static void ss_sample_first(enum ss_rule rule, enum ss_probe probe,
-			    const struct ss_tally *t, enum ss_first which)
+			    const struct ss_tally *t, enum ss_first which,
+			    u32 nr)
 {
 	const struct ss_first_entry *f = &t->first[which];
 	struct ss_pte_view v;
 
 	ss_view_pte(__pte(f->pte), &v, NULL);
-	ss_sample(rule, probe, f->addr, f->pte, f->pte, &v);
+	ss_sample(rule, probe, f->addr, f->pte, f->pte, &v, nr);
 }
 
 static u32 ss_nonpresent(const struct ss_tally *t)
@@ -321,21 +325,23 @@ static int ss_zap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_evidence_vma(&ev, call->vma, &j);
 	if (j.viol[SS_RULE_Z1] && j.diff.rule == SS_RULE_Z1 && j.diff.what)
 		ss_sample_ev(SS_RULE_Z1, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
-			     &ev);
+			     &ev, j.viol[SS_RULE_Z1]);
 	else if (j.viol[SS_RULE_Z1])
 		ss_sample_first(SS_RULE_Z1, SS_PROBE_ZAP, &t,
 				o->nonpresent_after ? SS_FIRST_NONPRESENT :
-						      SS_FIRST_MARKER);
+						      SS_FIRST_MARKER,
+				j.viol[SS_RULE_Z1]);
 	if (j.viol[SS_RULE_Z2] && j.diff.rule == SS_RULE_Z2 && j.diff.what)
 		ss_sample_ev(SS_RULE_Z2, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
-			     &ev);
+			     &ev, j.viol[SS_RULE_Z2]);
 	else if (j.viol[SS_RULE_Z2])
 		ss_sample_first(SS_RULE_Z2, SS_PROBE_ZAP, &t,
 				o->migration_file_after ?
-				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT);
+				SS_FIRST_MIGRATION_FILE : SS_FIRST_NONPRESENT,
+				j.viol[SS_RULE_Z2]);
 	if (j.viol[SS_RULE_Z4])
 		ss_sample_ev(SS_RULE_Z4, SS_PROBE_ZAP, call->addr, 0, 0, NULL,
-			     &ev);
+			     &ev, j.viol[SS_RULE_Z4]);
 	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
@@ -464,16 +470,16 @@ static int ss_fork_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		/* The child has no owner yet: name the parent making it. */
 		ev.mm = call->src->vm_mm;
 		ss_sample_ev(SS_RULE_F1, SS_PROBE_FORK, call->dst->vm_start,
-			     0, 0, NULL, &ev);
+			     0, 0, NULL, &ev, j.viol[SS_RULE_F1]);
 	} else if (j.viol[SS_RULE_F1]) {
 		ss_sample_first(SS_RULE_F1, SS_PROBE_FORK,
 				o->child_swap_excl ? &child : &parent,
-				SS_FIRST_SWAP_EXCL);
+				SS_FIRST_SWAP_EXCL, j.viol[SS_RULE_F1]);
 	}
 	if (j.viol[SS_RULE_F2])
 		ss_sample_first(SS_RULE_F2, SS_PROBE_FORK,
 				o->child_migration_write ? &child : &parent,
-				SS_FIRST_MIGRATION_WRITE);
+				SS_FIRST_MIGRATION_WRITE, j.viol[SS_RULE_F2]);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_fork_ret);
@@ -640,10 +646,12 @@ static void ss_swapin_judge_rest(struct ss_swapin_call *call, unsigned int nr,
 		ss_judge_swapin(&o, j);
 		if (j->viol[SS_RULE_S1] != s1)
 			ss_sample(SS_RULE_S1, SS_PROBE_SWAPIN, addr,
-				  call->orig_pte, pte_val(pte), &o.after);
+				  call->orig_pte, pte_val(pte), &o.after,
+				  j->viol[SS_RULE_S1] - s1);
 		if (j->viol[SS_RULE_S3] != s3)
 			ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, addr,
-				  call->orig_pte, pte_val(pte), &o.after);
+				  call->orig_pte, pte_val(pte), &o.after,
+				  j->viol[SS_RULE_S3] - s3);
 	}
 }
 
@@ -678,6 +686,7 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ss_evidence ev = { };
 	unsigned int nr = 1, idx = 0;
 	pte_t pte = __pte(0);
+	u32 s1, s3;
 
 	/* The VMA may be gone after a RETRY: the mm pointer is only hashed. */
 	if (call->remote)
@@ -715,6 +724,9 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_stats_call(SS_PATH_SWAPIN, SS_PHASE_AFTER, ret & VM_FAULT_ERROR);
 	ss_stats_view(SS_PATH_SWAPIN, SS_PHASE_AFTER, &o->after);
 	ss_judge_swapin(o, &j);
+	/* The faulting page's own; the rest of a large folio sample theirs. */
+	s1 = j.viol[SS_RULE_S1];
+	s3 = j.viol[SS_RULE_S3];
 	if (o->before.kind == SS_CNT_SWAP && o->after.kind == SS_CNT_PRESENT &&
 	    o->after.anon)
 		nr = ss_swapin_mapped(call, pte, &idx, &j);
@@ -728,19 +740,22 @@ static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_evidence_vma(&ev, call->vma, &j);
 	if (j.viol[SS_RULE_F1])
 		ss_sample(SS_RULE_F1, SS_PROBE_SWAPIN, call->addr,
-			  call->orig_pte, pte_val(pte), &o->before);
-	if (j.viol[SS_RULE_S1])
+			  call->orig_pte, pte_val(pte), &o->before,
+			  j.viol[SS_RULE_F1]);
+	if (s1)
 		ss_sample(SS_RULE_S1, SS_PROBE_SWAPIN, call->addr,
-			  call->orig_pte, pte_val(pte), &o->after);
+			  call->orig_pte, pte_val(pte), &o->after, s1);
 	if (j.viol[SS_RULE_S2])
 		ss_sample(SS_RULE_S2, SS_PROBE_SWAPIN, call->addr,
-			  call->orig_pte, pte_val(pte), &o->after);
-	if (j.viol[SS_RULE_S3])
+			  call->orig_pte, pte_val(pte), &o->after,
+			  j.viol[SS_RULE_S2]);
+	if (s3)
 		ss_sample(SS_RULE_S3, SS_PROBE_SWAPIN, call->addr,
-			  call->orig_pte, pte_val(pte), &o->after);
+			  call->orig_pte, pte_val(pte), &o->after, s3);
 	if (j.viol[SS_RULE_S4])
 		ss_sample_ev(SS_RULE_S4, SS_PROBE_SWAPIN, call->addr,
-			     call->orig_pte, pte_val(pte), &o->before, &ev);
+			     call->orig_pte, pte_val(pte), &o->before, &ev,
+			     j.viol[SS_RULE_S4]);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_swapin_ret);
@@ -862,7 +877,7 @@ static void ss_reclaim_sample(enum ss_rule rule, const struct ss_reclaim_call *c
 			      const struct ss_pte_view *v)
 {
 	ss_sample(rule, SS_PROBE_RECLAIM, addr,
-		  addr == call->addr ? call->first_pte : 0, pte_val(after), v);
+		  addr == call->addr ? call->first_pte : 0, pte_val(after), v, 1);
 }
 
 static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -910,7 +925,8 @@ static int ss_reclaim_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ss_rules_account(&j, SS_SOURCE_RECLAIM, call->addr);
 	if (j.viol[SS_RULE_U2])
 		ss_sample(SS_RULE_U2, SS_PROBE_RECLAIM, call->addr,
-			  call->first_pte, call->first_pte, NULL);
+			  call->first_pte, call->first_pte, NULL,
+			  j.viol[SS_RULE_U2]);
 	ss_writer_end(call->vma->vm_mm);
 	return 0;
 }
@@ -950,7 +966,8 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (j.viol[SS_RULE_Z3]) {
 		struct ss_evidence ev = { .mm = call->mm, .diff = &j.diff };
 
-		ss_sample_ev(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL, &ev);
+		ss_sample_ev(SS_RULE_Z3, SS_PROBE_TEARDOWN, 0, 0, 0, NULL, &ev,
+			     j.viol[SS_RULE_Z3]);
 	}
 	return 0;
 }
@@ -994,7 +1011,8 @@ static int ss_shmem_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ss_judge_shmem_swap(&v, &j);
 		if (j.viol[SS_RULE_C1] != viol)
 			ss_sample(SS_RULE_C1, SS_PROBE_SHMEM_SWAP, 0,
-				  pte_val(pte), pte_val(pte), &v);
+				  pte_val(pte), pte_val(pte), &v,
+				  j.viol[SS_RULE_C1] - viol);
 	}
 	if (call->nr > nr)
 		ss_unjudged(&j, SS_RULE_C1, call->nr - nr);
@@ -1131,7 +1149,7 @@ account:
 	ss_refs_evidence(call->refs, &ev);
 	ev.diff = &j.diff;
 	ss_sample_ev(rule, take ? SS_PROBE_SWAP_DUP : SS_PROBE_FREE_SWAP, 0,
-		     pte_val(pte), pte_val(pte), &v, &ev);
+		     pte_val(pte), pte_val(pte), &v, &ev, j.viol[rule]);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_ref_ret);

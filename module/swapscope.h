@@ -106,6 +106,7 @@ struct ss_probe_info {
 extern unsigned int ss_maxactive;
 extern bool ss_time_handlers;
 extern bool ss_warn_on_fail;
+extern bool ss_report_warn;
 
 int ss_probes_set_symbols(const char *arg);
 void ss_probes_register(void);
@@ -162,11 +163,18 @@ void ss_rule_fail(enum ss_rule rule, const char *why);
 #define SS_SRC_PAGEMAP	SS_NR_PROBES
 /* ... and the swap-slot audit of rule C2 (process context). */
 #define SS_SRC_AUDIT	(SS_NR_PROBES + 1)
+/*
+ * A sample of @nr violations of @rule (the call's count of them, or 1 for
+ * one PTE or slot): every one goes to tracefs (swapscope:swapscope_violation)
+ * and the rule's first to the log with report_warn=1; the samples file
+ * keeps some.
+ */
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
-	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v);
+	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
+	       u32 nr);
 void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		  u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
-		  const struct ss_evidence *ev);
+		  const struct ss_evidence *ev, u32 nr);
 void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
 		     const struct ss_judgement *j);
 int ss_rules_show(struct seq_file *m, void *v);

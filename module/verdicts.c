@@ -29,6 +29,9 @@
 #include <linux/kernel.h>
 #include "swapscope.h"
 
+#define CREATE_TRACE_POINTS
+#include "swapscope_trace.h"
+
 #define SS_SAMPLES_PER_RULE	8
 
 struct ss_rule_counts {
@@ -121,6 +124,29 @@ bool ss_rule_enabled(enum ss_rule rule)
  */
 static unsigned long ss_seen_obs, ss_seen_viol;
 
+static void ss_counts_sum(int r, u64 *obs, u64 *viol, u64 *impact,
+			  u64 *unjudged);
+
+/* A verdict change to tracefs: only paid for when the event is on. */
+static void ss_trace_verdict(enum ss_rule r, enum ss_verdict old,
+			     enum ss_verdict new, const char *source)
+{
+	u64 obs, viol, impact, unjudged;
+
+	if (!trace_swapscope_verdict_enabled())
+		return;
+	ss_counts_sum(r, &obs, &viol, &impact, &unjudged);
+	trace_swapscope_verdict(ss_rule_name(r), ss_rule_seed(r),
+				ss_verdict_name(old), ss_verdict_name(new),
+				source, obs, viol);
+}
+
+static const char * const ss_source_names[] = {
+#define SS_X_NAME(id, name) name,
+	SS_SOURCES(SS_X_NAME)
+#undef SS_X_NAME
+};
+
 static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 {
 	u32 seen = obs | viol;
@@ -130,12 +156,20 @@ static void ss_verdict_changes(u32 obs, u32 viol, enum ss_source source)
 		r = __ffs(seen);
 		if ((viol & BIT(r)) && !test_bit(r, &ss_seen_viol) &&
 		    !test_and_set_bit(r, &ss_seen_viol)) {
-			set_bit(r, &ss_seen_obs);
+			bool was_seen = test_and_set_bit(r, &ss_seen_obs);
+
 			ss_event_verdict(r, SS_VERDICT_DIVERGES, source);
+			ss_trace_verdict(r, was_seen ? SS_VERDICT_CONFORMS :
+					 SS_VERDICT_NOT_OBSERVED,
+					 SS_VERDICT_DIVERGES,
+					 ss_source_names[source]);
 		} else if ((obs & BIT(r)) && !test_bit(r, &ss_seen_obs) &&
 			   !test_and_set_bit(r, &ss_seen_obs) &&
 			   !test_bit(r, &ss_seen_viol)) {
 			ss_event_verdict(r, SS_VERDICT_CONFORMS, source);
+			ss_trace_verdict(r, SS_VERDICT_NOT_OBSERVED,
+					 SS_VERDICT_CONFORMS,
+					 ss_source_names[source]);
 		}
 	}
 }
@@ -194,11 +228,135 @@ void ss_rule_fail(enum ss_rule rule, const char *why)
 	WARN_ON_ONCE(READ_ONCE(ss_warn_on_fail));
 }
 
-/* Probe context, on a violation: keep it in the rule's ring. */
+/* Probe context, on @nr violations: keep one sample in the rule's ring. */
 void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
-	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v)
+	       u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
+	       u32 nr)
 {
-	ss_sample_ev(rule, probe, addr, pte_before, pte_after, v, NULL);
+	ss_sample_ev(rule, probe, addr, pte_before, pte_after, v, NULL, nr);
+}
+
+/* The kernel function a sample was taken at, or the file that judged it. */
+static const char *ss_sample_path(unsigned int probe)
+{
+	static const char * const probe_syms[] = {
+#define SS_X_SYM(id, name, sym, ret) sym,
+		SS_PROBES(SS_X_SYM)
+#undef SS_X_SYM
+	};
+
+	if (probe < SS_NR_PROBES)
+		return probe_syms[probe];
+	return probe == SS_SRC_PAGEMAP ? "pagemap_read" : "audit";
+}
+
+/* What a violation's PTEs say, for tracefs and the log report. */
+struct ss_report {
+	enum ss_rule rule;
+	const char *path;
+	unsigned long addr;
+	u64 pte_before, pte_after;
+	const char *kind;
+	int swp_type;		/* -1: neither PTE is a swap entry */
+	unsigned long swp_offset;
+	u32 nr;
+};
+
+/* The swap entry of the sample: the PTE before, else the one after. */
+static void ss_report_swap(struct ss_report *r)
+{
+	u64 ptes[2] = { r->pte_before, r->pte_after };
+	swp_entry_t e;
+	int i;
+
+	r->swp_type = -1;
+	r->swp_offset = 0;
+	for (i = 0; i < ARRAY_SIZE(ptes); i++) {
+		if (!is_swap_pte(__pte(ptes[i])))
+			continue;
+		e = pte_to_swp_entry(__pte(ptes[i]));
+		if (non_swap_entry(e))
+			continue;
+		r->swp_type = swp_type(e);
+		r->swp_offset = swp_offset(e);
+		return;
+	}
+}
+
+/*
+ * report_warn=1: each rule's first violation since load or reset is a
+ * kernel WARNING, the report syzkaller and 0-day's log parsers already
+ * key on ("WARNING: CPU: N PID: N at FILE:LINE FUNC").  Off by default:
+ * it taints the kernel, and panics one booted with panic_on_warn.
+ *
+ * WARN() is safe in the probe handlers' context: an x86 WARN is a ud2
+ * trap handled by report_bug() (no kprobe machinery involved: the entry
+ * handlers run from the ftrace site, the return handlers from the rethook
+ * trampoline, neither inside an int3), and what it prints goes through
+ * printk, which may be called with preemption off and any of the probed
+ * paths' locks held (mm paths WARN under their own page-table and
+ * swap-cluster locks, and printk defers the console to irq_work where it
+ * cannot print now).  It is once per rule, not per violation: a stock
+ * kernel diverges on every shmem page.
+ */
+bool ss_report_warn;
+static unsigned long ss_reported;	/* a bit per rule: reported */
+
+/*
+ * One function per rule: the WARNING's location line names the function,
+ * and syzkaller titles a report by it ("WARNING in ss_rule_C1_diverges"),
+ * so each rule is a bug of its own to its deduplication.
+ */
+#define SS_REPORT_FMT							\
+	"swapscope: rule %s (seed %s) diverges: pid %d comm %s addr 0x%lx pte_before 0x%llx pte_after 0x%llx kind %s swp_type %d swp_offset %lu path %s violations %u\n"
+#define SS_X_REPORTER(id, seed)						\
+static noinline void ss_rule_##id##_diverges(const struct ss_report *r) \
+{									\
+	WARN(1, SS_REPORT_FMT, #id, seed, current->pid, current->comm,	\
+	     r->addr, r->pte_before, r->pte_after, r->kind, r->swp_type,	\
+	     r->swp_offset, r->path, r->nr);				\
+}
+SS_RULES(SS_X_REPORTER)
+#undef SS_X_REPORTER
+
+static void (* const ss_reporters[])(const struct ss_report *r) = {
+#define SS_X_REPORTER(id, seed) ss_rule_##id##_diverges,
+	SS_RULES(SS_X_REPORTER)
+#undef SS_X_REPORTER
+};
+
+static_assert(ARRAY_SIZE(ss_reporters) == SS_NR_RULES);
+
+/*
+ * Every violation, before the samples' rate limit: to tracefs when the
+ * event is on, and the rule's first to the log with report_warn=1.
+ */
+static void ss_violation_out(enum ss_rule rule, enum ss_probe probe,
+			     unsigned long addr, u64 pte_before, u64 pte_after,
+			     const struct ss_pte_view *v, u32 nr)
+{
+	bool report = READ_ONCE(ss_report_warn) &&
+		      !test_bit(rule, &ss_reported) &&
+		      !test_and_set_bit(rule, &ss_reported);
+	struct ss_report r;
+
+	if (!report && !trace_swapscope_violation_enabled())
+		return;
+	r = (struct ss_report) {
+		.rule = rule,
+		.path = ss_sample_path(probe),
+		.addr = addr,
+		.pte_before = pte_before,
+		.pte_after = pte_after,
+		.kind = ss_counter_names[v ? v->kind : SS_CNT_NONE],
+		.nr = nr,
+	};
+	ss_report_swap(&r);
+	trace_swapscope_violation(ss_rule_name(rule), ss_rule_seed(rule),
+				  r.path, addr, pte_before, pte_after, r.kind,
+				  r.swp_type, r.swp_offset, nr);
+	if (report)
+		ss_reporters[rule](&r);
 }
 
 /*
@@ -237,7 +395,7 @@ void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
 
 void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		  u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
-		  const struct ss_evidence *ev)
+		  const struct ss_evidence *ev, u32 nr)
 {
 	struct ss_ring *ring = &ss_rings[rule];
 	unsigned long flags, now = jiffies;
@@ -245,6 +403,7 @@ void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 
 	if (!ss_rule_enabled(rule))
 		return;
+	ss_violation_out(rule, probe, addr, pte_before, pte_after, v, nr);
 	/*
 	 * A kernel that diverges on every page (stock 6.1's shmem, C1 and
 	 * U3) must not pay a stack unwind and a global lock per page: from a
@@ -375,11 +534,6 @@ static const char * const ss_count_names[] = {
 static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 			   const struct ss_sample *s)
 {
-	static const char * const probe_syms[] = {
-#define SS_X_SYM(id, name, sym, ret) sym,
-		SS_PROBES(SS_X_SYM)
-#undef SS_X_SYM
-	};
 	char sym[KSYM_SYMBOL_LEN], comm[TASK_COMM_LEN];
 	const char *sep = "";
 	int i;
@@ -415,9 +569,7 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 				   ss_count_names[s->count_what], s->expected,
 				   s->actual);
 	}
-	seq_printf(m, " path=%s caller=", s->probe < SS_NR_PROBES ?
-		   probe_syms[s->probe] : s->probe == SS_SRC_PAGEMAP ?
-		   "pagemap_read" : "audit");
+	seq_printf(m, " path=%s caller=", ss_sample_path(s->probe));
 	for (i = 0; i < ARRAY_SIZE(s->stack) && s->stack[i]; i++) {
 		sprint_symbol(sym, s->stack[i]);
 		if (ss_frame_is_noise(sym))
@@ -488,6 +640,30 @@ static void ss_rearm_failed(void)
 	}
 }
 
+/*
+ * A reset takes every rule back to not-observed: a verdict change for the
+ * rules that had one (a reader of the trace sees the counts restart).
+ */
+static void ss_reset_verdicts(void)
+{
+	unsigned long obs = xchg(&ss_seen_obs, 0);
+	unsigned long viol = xchg(&ss_seen_viol, 0);
+	int r;
+
+	for (r = 0; r < SS_NR_RULES; r++) {
+		if (!test_bit(r, &obs) && !test_bit(r, &viol))
+			continue;
+		if (!trace_swapscope_verdict_enabled())
+			break;
+		trace_swapscope_verdict(ss_rule_name(r), ss_rule_seed(r),
+			ss_verdict_name(test_bit(r, &viol) ?
+					SS_VERDICT_DIVERGES :
+					SS_VERDICT_CONFORMS),
+			ss_verdict_name(SS_VERDICT_NOT_OBSERVED),
+			"reset", 0, 0);
+	}
+}
+
 static void ss_reset(void)
 {
 	unsigned long flags;
@@ -498,8 +674,8 @@ static void ss_reset(void)
 	raw_spin_lock_irqsave(&ss_ring_lock, flags);
 	memset(ss_rings, 0, sizeof(ss_rings));
 	raw_spin_unlock_irqrestore(&ss_ring_lock, flags);
-	WRITE_ONCE(ss_seen_obs, 0);
-	WRITE_ONCE(ss_seen_viol, 0);
+	ss_reset_verdicts();
+	WRITE_ONCE(ss_reported, 0);
 	ss_stats_reset();
 	ss_scope_reset();
 	ss_events_reset();

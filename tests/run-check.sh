@@ -134,12 +134,18 @@ for k in $kernels; do
 	stage "vm-$tag" "$top/tests/vm/run.sh" --ko "$mods/swapscope.ko" \
 		--cli "$top/userspace/swapscope" \
 		--scenarios "$top/tests/scenarios/bin" "${inject[@]}"
+	# report_warn=1's WARNING reports, in a boot of their own: the vm
+	# stage's kernel log must stay free of WARNINGs.
+	tw=$(date +%s.%N)
+	stage "warn-$tag" env SS_EXPECT_WARN=1 WITH_STRESSNG=0 VM_BUILD="$VM_BUILD/warn" \
+		"$top/tests/vm/run.sh" --ko "$mods/swapscope.ko" \
+		--scenarios "$top/tests/scenarios/bin" --script "$top/tests/vm/guest-warn.sh"
 	# make bench in one round with tiny sizes, so it cannot rot: a boot
 	# of its own (the bpftrace initramfs), about a minute under TCG.
 	t3=$(date +%s.%N)
 	stage "bench-smoke-$tag" "$top/tests/bench/bench.sh" --smoke
 	t4=$(date +%s.%N)
-	times+=("$tag: setup and build $(dur "$t" "$t1") s, install $(dur "$t1" "$t2") s, vm $(dur "$t2" "$t3") s, bench-smoke $(dur "$t3" "$t4") s")
+	times+=("$tag: setup and build $(dur "$t" "$t1") s, install $(dur "$t1" "$t2") s, vm $(dur "$t2" "$tw") s, warn $(dur "$tw" "$t3") s, bench-smoke $(dur "$t3" "$t4") s")
 	echo "# guest logs: ${VM_BUILD#"$top/"}/console.log ${VM_BUILD#"$top/"}/dmesg.log"
 done
 tag=

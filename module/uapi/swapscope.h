@@ -123,7 +123,8 @@
  *   events   (0400) a live stream, one reader at a time (-EBUSY for a
  *            second): records are kept only while the file is open, from
  *            the open on.  read() blocks until one is there (O_NONBLOCK:
- *            -EAGAIN), returns whole lines:
+ *            -EAGAIN); poll/select/epoll say EPOLLIN when a record or a
+ *            dropped notice is there.  read() returns whole lines:
  *              seq=1 ns=812345 cpu=0 event=observe source=swapin pid=123
  *              comm=a.out addr=0x7f..000 observed=F1,S1,S3 violated=-
  *              impact=-

@@ -808,6 +808,9 @@ elif [ -r /stressng.sh ] && [ -d "$dbg" ]; then
 	. /stressng.sh
 fi
 
+# --- swapscope's tracepoints and the events file's poll() (guest-trace.sh) --
+[ -r /guest-trace.sh ] && [ -d "$dbg" ] && . /guest-trace.sh
+
 # --- module state, unload, oracle off ------------------------------------
 if [ -d "$dbg" ]; then
 	for f in "$dbg"/*; do

@@ -9,7 +9,8 @@
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
 #   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/stress.sh
-#                  -> /stress.sh, tests/vm/sshelper.c built -> /bin/sshelper,
+#                  -> /stress.sh, tests/vm/guest-trace.sh -> /guest-trace.sh
+#                  tests/vm/sshelper.c built -> /bin/sshelper,
 #                  tests/vm/stressng.sh -> /stressng.sh and Debian's stress-ng
 #                  with its shared libraries (WITH_STRESSNG=0 leaves it out)
 #   INJECT_KO      ssinject.ko (test-only) -> /swapscope/ssinject.ko
@@ -166,6 +167,8 @@ if [ -n "${GUEST_SCRIPT:-}" ]; then
 	install -m 0755 "$GUEST_SCRIPT" "$stage/run.sh"
 	# The stress tests guest-check.sh sources, and their helper program.
 	install -m 0755 "$here/stress.sh" "$stage/stress.sh"
+	# swapscope's tracepoints and the events file's poll(), sourced too.
+	install -m 0755 "$here/guest-trace.sh" "$stage/guest-trace.sh"
 	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -pthread \
 		-o "$stage/bin/sshelper" "$here/sshelper.c" || die "cannot build sshelper"
 	# The third-party stress stage: Debian's stress-ng, not linked

@@ -23,17 +23,38 @@
  *       CPU at the same time).
  *   sshelper swapon DEVICE PRIO
  *       swapon(2) with a priority (busybox's swapon may lack -p).
+ *   sshelper pollwait FILE CONTROL MS
+ *       scopes swapscope to this process's tree (CONTROL gets "scope
+ *       PID"), forks a child that sleeps 1 s and exits (its exit is a
+ *       judged call: a record), opens FILE (swapscope's events file: the
+ *       stream starts there), poll()s it for POLLIN for MS ms at most and
+ *       reads what is there: "pollwait ret=R revents=0xN waited_ms=N
+ *       read=N first=LINE", then writes "scope none".  Exit 0 iff poll
+ *       said POLLIN and the read returned a record.
+ *   sshelper pollidle FILE CONTROL MS
+ *       opens FILE, scopes swapscope to this process alone (CONTROL gets
+ *       "scope PID", so no other task's calls make records), then for MS
+ *       ms each: poll() with a timeout, and a blocking read() cut short by
+ *       a timer signal; prints "pollidle poll=R poll_nvcsw=N read=R
+ *       errno=NAME read_nvcsw=N" (the voluntary context switches of each
+ *       wait: a reader that sleeps until woken makes one or two, one that
+ *       looks again every few ms makes dozens) and writes "scope none".
+ *       Exit 0 iff poll timed out and read was interrupted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <sys/swap.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,6 +262,107 @@ static int fault(int threads, unsigned long mb, int rounds)
 	return 0;
 }
 
+static long nvcsw(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		fatal("getrusage");
+	return ru.ru_nvcsw;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void scope(const char *control, const char *what)
+{
+	FILE *f = fopen(control, "w");
+
+	if (!f || fprintf(f, "scope %s\n", what) < 0 || fclose(f))
+		fatal(control);
+}
+
+static int pollwait(const char *file, const char *control, int ms)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct timespec t0;
+	char buf[4096], pid[16];
+	ssize_t n = -1;
+	pid_t child;
+	long waited;
+	int ret;
+
+	/* Nobody else's calls: the child's exit is the record awaited. */
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	scope(control, pid);
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		fatal("fork");
+	if (!child) {
+		sleep(1);
+		_exit(0);
+	}
+	p.fd = open(file, O_RDONLY);
+	if (p.fd < 0)
+		fatal(file);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = poll(&p, 1, ms);
+	waited = ms_since(&t0);
+	if (ret == 1 && (p.revents & POLLIN))
+		n = read(p.fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? strcspn(buf, "\n") : 0] = '\0';
+	scope(control, "none");
+	printf("pollwait ret=%d revents=0x%x waited_ms=%ld read=%zd first=%s\n",
+	       ret, p.revents, waited, n, buf);
+	close(p.fd);
+	waitpid(child, NULL, 0);
+	return !(ret == 1 && (p.revents & POLLIN) && n > 0);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int pollidle(const char *file, const char *control, int ms)
+{
+	struct itimerval it = { .it_value = { ms / 1000, ms % 1000 * 1000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct pollfd p = { .events = POLLIN };
+	long c0, c1, c2;
+	char buf[4096];
+	int ret, err;
+	ssize_t n;
+	char pid[16];
+
+	/* Scoped first: the stream starts at the open, with nobody else's. */
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	scope(control, pid);
+	p.fd = open(file, O_RDONLY);
+	if (p.fd < 0)
+		fatal(file);
+	sigaction(SIGALRM, &sa, NULL);
+	c0 = nvcsw();
+	ret = poll(&p, 1, ms);
+	c1 = nvcsw();
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(p.fd, buf, sizeof(buf));
+	err = errno;
+	c2 = nvcsw();
+	scope(control, "none");
+	printf("pollidle poll=%d poll_nvcsw=%ld read=%zd errno=%s read_nvcsw=%ld\n",
+	       ret, c1 - c0, n, n < 0 ? errname(err) : "-", c2 - c1);
+	close(p.fd);
+	return !(ret == 0 && n < 0 && err == EINTR);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "storm"))
@@ -260,6 +382,10 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "fault"))
 		return fault(atoi(argv[2]), strtoul(argv[3], NULL, 0),
 			     atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "pollwait"))
+		return pollwait(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "pollidle"))
+		return pollidle(argv[2], argv[3], atoi(argv[4]));
 	fprintf(stderr, "usage: see the header of tests/vm/sshelper.c\n");
 	return 2;
 }
