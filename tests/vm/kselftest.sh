@@ -104,6 +104,24 @@ else
 	notok "make -C tests/kselftest install without lib.mk: $(diff <(ls "$out/standalone-install") <(ls "$inst/swapscope") | tr '\n' ' ')"
 fi
 
+# And its run_tests, as someone who is not root: kselftest's skip (exit 4)
+# with the reason, in the runner's conventions (deterministic on any host:
+# as root it would load the module on the host).  From a copy in /tmp, as
+# the repository may not be readable by nobody.
+nb=$(mktemp -d)
+make -s -C "$top/tests/kselftest" export-tree DEST="$nb/swapscope" > /dev/null &&
+	cp -a "$out/standalone" "$nb/out" && chmod -R a+rwX "$nb"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	make -s -C "$nb/swapscope" OUTPUT="$nb/out" run_tests > "$out/standalone-run.log" 2>&1
+rm -rf "$nb"
+if [ "$(grep -v '^make' "$out/standalone-run.log")" = "$(printf '%s\n' 'TAP version 13' 1..1 \
+	"# timeout set to $timeout" '# selftests: swapscope: swapscope.sh' '# KTAP version 1' \
+	'# 1..0 # SKIP must be run as root' 'ok 1 selftests: swapscope: swapscope.sh # SKIP')" ]; then
+	ok "make run_tests without lib.mk, not as root: skipped (exit 4), 'must be run as root'"
+else
+	notok "make run_tests without lib.mk, not as root: $(head -c 400 "$out/standalone-run.log")"
+fi
+
 # Until the CLI has check --ktap: the stand-in, in front of it.
 if ! grep -aq -- '--ktap' "$inst/swapscope/swapscope"; then
 	echo "# the CLI has no check --ktap yet: tests/vm/ktap-standin.sh stands in for it"
@@ -177,6 +195,7 @@ check_parse() {	# check_parse FILE WANT_RC DESC SPEC...
 	else
 		ok "$desc"
 	fi
+	echo "# kunit.py parse ${f#"$out/"}: $(grep -a -m 1 'Testing complete' "${f%.ktap}.kunit.log" | sed 's/^\[[^]]*\] //')"
 }
 
 for run in stock nobase; do
