@@ -3,14 +3,19 @@
  * gate.c: "swapscope baseline save FILE" and "swapscope check": the CI gate.
  *
  * A baseline file is text, one rule a line, '#' starts a comment line and
- * blank lines are ignored:
+ * blank lines are ignored.  Format 2 (what save writes) names the kernel
+ * the verdicts were taken on, so that baselines of two kernels can be
+ * compared (diff, matrix):
  *
- *   # swapscope baseline, format 1
- *   rule=U3 verdict=diverges observations=23 violations=20
+ *   # swapscope baseline, format 2
+ *   kernel=6.1.0-57-amd64
+ *   rule=U3 seed=002 verdict=diverges observations=23 violations=20 impact=20
  *
- * rule= and verdict= are what the gate compares; other keys (observations,
- * violations) are for people and are ignored when read, as are keys this
- * swapscope does not know.  Each rule at most once; at least one rule.
+ * Format 1 had no kernel= line and no seed= or impact=; it is still read.
+ * rule= and verdict= are what the gate compares; observations=,
+ * violations= and impact= are numbers for people (diff and matrix show
+ * them), seed= the thread the rule comes from; keys this swapscope does not
+ * know are ignored.  Each rule at most once; at least one rule.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,33 +28,24 @@
 
 #include "main.h"
 
-#define BASELINE_FORMAT	1
+#define BASELINE_FORMAT	2
 #define BASELINE_MAX	(1u << 20)	/* a baseline has ~20 short lines */
 
-struct base_rule {
-	char *rule;
-	int verdict;		/* enum ss_verdict */
-	unsigned int line;
-};
-
-struct baseline {
-	size_t nr;
-	struct base_rule *rules;
-};
-
-static void baseline_free(struct baseline *b)
+void baseline_free(struct baseline *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->nr; i++)
+	for (i = 0; i < b->nr; i++) {
 		free(b->rules[i].rule);
+		free(b->rules[i].seed);
+	}
 	free(b->rules);
-	b->rules = NULL;
-	b->nr = 0;
+	free(b->kernel);
+	memset(b, 0, sizeof(*b));
 }
 
-static const struct base_rule *baseline_find(const struct baseline *b,
-					     const char *rule)
+const struct base_rule *baseline_find(const struct baseline *b,
+				      const char *rule)
 {
 	size_t i;
 
@@ -59,25 +55,86 @@ static const struct base_rule *baseline_find(const struct baseline *b,
 	return NULL;
 }
 
-static bool id_ok(const char *s)
+bool rule_id_ok(const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
 	return *s && !s[n] && n <= 32;
 }
 
+/* A release as uname -r gives it: printable, no blanks, not too long. */
+static bool release_ok(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return false;
+	return p > s && p - s <= 64;
+}
+
+/* A number of observations=, violations= or impact=; 0 or -1 (reported). */
+static int baseline_u64(const char *path, unsigned int nr, const char *key,
+			const char *val, uint64_t *out, bool *has)
+{
+	char *end;
+
+	if (*has) {
+		p_err("%s:%u: %s= twice", path, nr, key);
+		return -1;
+	}
+	errno = 0;
+	*out = strtoull(val, &end, 10);
+	if (errno || end == val || *end || *val < '0' || *val > '9') {
+		p_err("%s:%u: %s=%.40s is not a number", path, nr, key, val);
+		return -1;
+	}
+	*has = true;
+	return 0;
+}
+
+/* "kernel=RELEASE", alone on its line, at most once. */
+static int baseline_kernel(struct baseline *b, const char *path, char *line,
+			   unsigned int nr)
+{
+	char *rel = line + strlen("kernel=");
+
+	rel[strcspn(rel, "\r")] = '\0';
+	if (rel[strcspn(rel, " \t")]) {
+		p_err("%s:%u: a kernel= line holds only kernel=RELEASE", path, nr);
+		return -1;
+	}
+	if (b->kernel) {
+		p_err("%s:%u: kernel= again (first on line %u)", path, nr,
+		      b->kernel_line);
+		return -1;
+	}
+	if (!release_ok(rel)) {
+		p_err("%s:%u: kernel=%.40s is not a kernel release", path, nr,
+		      rel);
+		return -1;
+	}
+	b->kernel = xasprintf("%s", rel);
+	b->kernel_line = nr;
+	return 0;
+}
+
 /* One line, split in place; 0 or -1 with the error reported. */
 static int baseline_line(struct baseline *b, const char *path, char *line,
 			 unsigned int nr)
 {
-	const char *rule = NULL, *verdict = NULL;
+	const char *rule = NULL, *verdict = NULL, *seed = NULL;
+	struct base_rule br = { 0 };
 	const struct base_rule *dup;
 	char *save = NULL, *tok;
 	int v;
 
+	if (!strncmp(line, "kernel=", strlen("kernel=")))
+		return baseline_kernel(b, path, line, nr);
 	for (tok = strtok_r(line, " \t\r", &save); tok;
 	     tok = strtok_r(NULL, " \t\r", &save)) {
 		char *eq = strchr(tok, '=');
+		const char **slot = NULL;
 
 		if (!eq || eq == tok) {
 			p_err("%s:%u: '%.40s' is not key=value: a baseline line is 'rule=ID verdict=VERDICT'",
@@ -85,9 +142,23 @@ static int baseline_line(struct baseline *b, const char *path, char *line,
 			return -1;
 		}
 		*eq = '\0';
-		if (!strcmp(tok, "rule") || !strcmp(tok, "verdict")) {
-			const char **slot = tok[0] == 'r' ? &rule : &verdict;
+		if (!strcmp(tok, "rule"))
+			slot = &rule;
+		else if (!strcmp(tok, "verdict"))
+			slot = &verdict;
+		else if (!strcmp(tok, "seed"))
+			slot = &seed;
+		else if (!strcmp(tok, "observations") ||
+			 !strcmp(tok, "violations") || !strcmp(tok, "impact")) {
+			uint64_t *val = tok[0] == 'o' ? &br.obs :
+					tok[1] == 'i' ? &br.viol : &br.impact;
+			bool *has = tok[0] == 'o' ? &br.has_obs :
+				    tok[1] == 'i' ? &br.has_viol : &br.has_impact;
 
+			if (baseline_u64(path, nr, tok, eq + 1, val, has))
+				return -1;
+		}
+		if (slot) {
 			if (*slot) {
 				p_err("%s:%u: %s= twice", path, nr, tok);
 				return -1;
@@ -100,8 +171,13 @@ static int baseline_line(struct baseline *b, const char *path, char *line,
 		      path, nr, rule ? "verdict" : "rule");
 		return -1;
 	}
-	if (!id_ok(rule)) {
+	if (!rule_id_ok(rule)) {
 		p_err("%s:%u: rule=%.40s is not a rule id", path, nr, rule);
+		return -1;
+	}
+	if (seed && !rule_id_ok(seed)) {
+		p_err("%s:%u: seed=%.40s is not a seed thread number", path, nr,
+		      seed);
 		return -1;
 	}
 	v = verdict_find(verdict);
@@ -122,15 +198,16 @@ static int baseline_line(struct baseline *b, const char *path, char *line,
 		p_err("out of memory");
 		exit(SS_EXIT_USAGE);
 	}
-	b->rules[b->nr].rule = xasprintf("%s", rule);
-	b->rules[b->nr].verdict = v;
-	b->rules[b->nr].line = nr;
-	b->nr++;
+	br.rule = xasprintf("%s", rule);
+	br.seed = seed ? xasprintf("%s", seed) : NULL;
+	br.verdict = v;
+	br.line = nr;
+	b->rules[b->nr++] = br;
 	return 0;
 }
 _Static_assert(SS_NR_VERDICTS == 4, "the message names all verdicts");
 
-static int baseline_load(struct baseline *b, const char *path)
+int baseline_load(struct baseline *b, const char *path)
 {
 	char *buf = NULL, *line, *next;
 	unsigned int nr = 0;
@@ -199,16 +276,21 @@ static void baseline_write(FILE *fp, const struct ss_version *v,
 	fprintf(fp,
 		"# swapscope baseline, format %d\n"
 		"# written by swapscope %s (abi %d) from module %s, kernel %s\n"
-		"# One line per rule: rule=ID verdict=VERDICT.  'swapscope check\n"
-		"# --baseline FILE' fails only on a rule that diverges and is not\n"
-		"# verdict=diverges here.  observations= and violations= are for\n"
-		"# information and are not compared.  '#' starts a comment.\n",
+		"# kernel= is the release the verdicts were taken on; then one\n"
+		"# line per rule: rule=ID seed=THREAD verdict=VERDICT and counts.\n"
+		"# 'swapscope check --baseline FILE' fails only on a rule that\n"
+		"# diverges and is not verdict=diverges here.  observations=,\n"
+		"# violations= and impact= are for information ('swapscope diff'\n"
+		"# and 'swapscope matrix' show them) and are not compared.\n"
+		"# '#' starts a comment.\n"
+		"kernel=%s\n",
 		BASELINE_FORMAT, SWAPSCOPE_VERSION, SWAPSCOPE_ABI, v->module,
-		v->kernel);
+		v->kernel, v->kernel);
 	for (i = 0; i < n; i++)
-		fprintf(fp, "rule=%s verdict=%s observations=%" PRIu64
-			" violations=%" PRIu64 "\n", rows[i].rule,
-			rows[i].verdict, rows[i].obs, rows[i].viol);
+		fprintf(fp, "rule=%s seed=%s verdict=%s observations=%" PRIu64
+			" violations=%" PRIu64 " impact=%" PRIu64 "\n",
+			rows[i].rule, rows[i].seed, rows[i].verdict,
+			rows[i].obs, rows[i].viol, rows[i].impact);
 }
 
 /* Through a temporary file in the same directory and rename(): atomic. */
@@ -266,6 +348,7 @@ int do_baseline(int argc, char **argv)
 	struct ss_version v;
 	struct ss_file f;
 	int ret = SS_EXIT_USAGE;
+	size_t i;
 
 	if (argc < 1 || strcmp(argv[0], "save")) {
 		p_err("usage: baseline save FILE%s%s%s", argc ? " (got '" : "",
@@ -278,8 +361,20 @@ int do_baseline(int argc, char **argv)
 	}
 	if (ss_load_version(&v))
 		return SS_EXIT_USAGE;
+	/* What save writes, load must read back. */
+	if (!release_ok(v.kernel)) {
+		p_err("the module's version file says kernel=%.40s, not a kernel release",
+		      v.kernel);
+		goto out_version;
+	}
 	if (rules_load(&f, &rows))
 		goto out_version;
+	for (i = 0; i < f.nr; i++)
+		if (!rule_id_ok(rows[i].rule) || !rule_id_ok(rows[i].seed)) {
+			p_err("the module's rules file has rule=%.40s seed=%.40s: not ids a baseline can hold",
+			      rows[i].rule, rows[i].seed);
+			goto out_rows;
+		}
 	if (!baseline_save(argv[1], &v, rows, f.nr)) {
 		ret = SS_EXIT_OK;
 		if (json_output) {
@@ -290,6 +385,7 @@ int do_baseline(int argc, char **argv)
 			jsonw_finish(&json_wtr);
 		}
 	}
+out_rows:
 	free(rows);
 	ss_unload(&f);
 out_version:
@@ -429,9 +525,10 @@ static void check_json(const struct baseline *b, const struct rule_row *rows,
 	jsonw_finish(w);
 }
 
-static void check_plain(const struct baseline *b, const struct rule_row *rows,
-			size_t n, const struct missed *m, size_t nm,
-			const struct health *h, bool pass)
+static void check_plain(FILE *fp, const struct baseline *b,
+			const struct rule_row *rows, size_t n,
+			const struct missed *m, size_t nm, const struct health *h,
+			bool pass)
 {
 	size_t i, nnew = 0, known = 0, resolved = 0, failed = 0;
 	uint64_t total = 0;
@@ -449,7 +546,7 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 			continue;
 		}
 		nnew++;
-		printf("new divergence: %s (%s): %" PRIu64 " violations in %"
+		fprintf(fp, "new divergence: %s (%s): %" PRIu64 " violations in %"
 		       PRIu64 " observations; baseline: %s\n", p->rule,
 		       checks_of(p), p->viol, p->obs,
 		       baseline_path ? (bv ? bv : "not listed") : "none");
@@ -460,25 +557,25 @@ static void check_plain(const struct baseline *b, const struct rule_row *rows,
 		if (!rule_failed(p))
 			continue;
 		failed++;
-		printf("rule failed: %s (%s) disabled itself: %s; its verdict (%s, %" PRIu64
+		fprintf(fp, "rule failed: %s (%s) disabled itself: %s; its verdict (%s, %" PRIu64
 		       " observations) covers only the calls before: see dmesg, 'swapscope reset' judges it again\n",
 		       p->rule, checks_of(p), p->reason, p->verdict, p->obs);
 	}
 	for (i = 0; i < nm; i++) {
 		total += m[i].nmissed;
-		printf("missed events%s: probe %s (%s) nmissed=%" PRIu64
+		fprintf(fp, "missed events%s: probe %s (%s) nmissed=%" PRIu64
 		       ": an unseen event can hide a divergence\n",
 		       allow_missed ? " (allowed)" : "", m[i].probe,
 		       m[i].symbol, m[i].nmissed);
 	}
-	health_print_unseen(h, allow_missed);
+	health_print_unseen(fp, h, allow_missed);
 	total += health_unseen_total(h);
-	printf("check %s: %zu new divergence%s, %zu known, %zu resolved; ",
+	fprintf(fp, "check %s: %zu new divergence%s, %zu known, %zu resolved; ",
 	       pass ? "passed" : "FAILED", nnew, nnew == 1 ? "" : "s", known,
 	       resolved);
 	if (failed)
-		printf("%zu rule%s failed; ", failed, failed == 1 ? "" : "s");
-	printf("%zu probe%s missed, %" PRIu64
+		fprintf(fp, "%zu rule%s failed; ", failed, failed == 1 ? "" : "s");
+	fprintf(fp, "%zu probe%s missed, %" PRIu64
 	       " event%s unseen%s\n", nm, nm == 1 ? "" : "s",
 	       total, total == 1 ? "" : "s",
 	       total && allow_missed ? " (allowed by --allow-missed)" :
@@ -494,11 +591,22 @@ int do_check(int argc, char **argv)
 	struct ss_version v;
 	struct health h;
 	size_t i, nm;
-	bool pass = true;
+	bool pass = true, ktap = false;
 	int ret = SS_EXIT_USAGE;
 
+	/* main.c gives check's own options, then "--", then the arguments. */
+	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
+		ktap = true;	/* --ktap is check's only one */
+	if (argc) {
+		argc--;
+		argv++;
+	}
 	if (argc) {
 		p_err("check takes no arguments, got '%s'", argv[0]);
+		return SS_EXIT_USAGE;
+	}
+	if (ktap && json_output) {
+		p_err("--ktap and --json are two outputs: give one");
 		return SS_EXIT_USAGE;
 	}
 	/* A bad baseline is a usage error, whatever the module says. */
@@ -518,10 +626,27 @@ int do_check(int argc, char **argv)
 			pass = false;
 	if ((nm || health_unseen_total(&h)) && !allow_missed)
 		pass = false;
-	if (json_output)
+	if (json_output) {
 		check_json(&b, rows, rf.nr, m, nm, &h, pass);
-	else
-		check_plain(&b, rows, rf.nr, m, nm, &h, pass);
+	} else if (ktap) {
+		struct ktap k = {
+			.what = "check", .version = &v, .baseline = &b,
+			.baseline_path = baseline_path, .rows = rows,
+			.n = rf.nr, .pass = pass,
+		};
+		FILE *fp = open_memstream(&k.details, &k.details_len);
+
+		if (!fp) {
+			p_err("out of memory");
+			exit(SS_EXIT_PROBLEM);
+		}
+		check_plain(fp, &b, rows, rf.nr, m, nm, &h, pass);
+		fclose(fp);
+		ktap_print(&k);
+		free(k.details);
+	} else {
+		check_plain(stdout, &b, rows, rf.nr, m, nm, &h, pass);
+	}
 	ret = pass ? SS_EXIT_OK : SS_EXIT_PROBLEM;
 	ss_unload(&h.file);
 out_probes:

@@ -79,13 +79,13 @@ uint64_t health_unseen_total(const struct health *h)
 	return sum;
 }
 
-void health_print_unseen(const struct health *h, bool allowed)
+void health_print_unseen(FILE *fp, const struct health *h, bool allowed)
 {
 	size_t i;
 
 	for (i = 0; i < NR_UNSEEN; i++)
 		if (h->unseen[i])
-			printf("unseen%s: %s=%" PRIu64 " (%s): an unseen event can hide a divergence\n",
+			fprintf(fp, "unseen%s: %s=%" PRIu64 " (%s): an unseen event can hide a divergence\n",
 			       allowed ? " (allowed)" : "", unseen_kinds[i].key,
 			       h->unseen[i], unseen_kinds[i].what);
 }

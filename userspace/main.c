@@ -159,7 +159,7 @@ static const struct cmd cmds[] = {
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
 	{ "check", do_check, OPTS_BASELINE | OPTS_MISSED,
-	  "[--baseline FILE] [--allow-missed]",
+	  "[--baseline FILE] [--allow-missed] [--ktap]",
 	  "the CI gate: fail on a new divergence or a missed event",
 	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
 	  "(without --baseline: when no rule diverges at all), 1 when a rule\n"
@@ -175,6 +175,18 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  --baseline FILE   the verdicts accepted, from 'baseline save'\n"
 	  "  --allow-missed    do not fail on probes that missed events\n"
+	  "  --ktap            KTAP version 1 instead of the lines, for kernel\n"
+	  "                    CI (not with --json); the exit status is the same\n"
+	  "\n"
+	  "KTAP: '# ' lines name swapscope, the module, the kernel and the\n"
+	  "baseline; the plan; one test per rule, in the rules reference's\n"
+	  "order, named 'ID VERDICT': conforms is 'ok', diverges 'not ok' with\n"
+	  "'# violations=V observations=O impact=I', or 'ok ... # XFAIL' when\n"
+	  "the baseline lists the divergence (an expected failure, which\n"
+	  "KTAP parsers count as passed); not-observed and not-applicable are\n"
+	  "'ok ... # SKIP WHY'; a rule that disabled itself is 'not ok' with\n"
+	  "its reason.  The lines above become '# ' diagnostics, and the last\n"
+	  "test, 'check', is ok exactly when the gate passes, with the summary.\n"
 	  "\n"
 	  "JSON: {\"result\": \"pass\"|\"fail\", \"baseline\": FILE|null,\n"
 	  "\"allow_missed\", \"rules\", \"new_divergences\": [{\"rule\", \"checks\",\n"
@@ -184,15 +196,73 @@ static const struct cmd cmds[] = {
 	  "\"unseen\", \"failed_rules\": [{\"rule\", \"checks\", \"reason\"}]}.\n" },
 	{ "baseline", do_baseline, 0, "save FILE",
 	  "save the current verdicts for check --baseline",
-	  "Write the verdict of every rule to FILE, one line per rule:\n"
+	  "Write the verdict of every rule to FILE (format 2): a line naming\n"
+	  "the kernel release the verdicts were taken on, then one line per\n"
+	  "rule:\n"
 	  "\n"
-	  "  rule=U3 verdict=diverges observations=23 violations=20\n"
+	  "  kernel=6.1.0-57-amd64\n"
+	  "  rule=U3 seed=002 verdict=diverges observations=23 violations=20 impact=20\n"
 	  "\n"
 	  "Only rule= and verdict= are compared by 'check --baseline FILE';\n"
-	  "observations= and violations= are for information, lines starting\n"
-	  "with '#' are comments.  FILE is written through a temporary file\n"
+	  "the kernel and the counts are for 'diff' and 'matrix', which set\n"
+	  "baselines of several kernels side by side.  Lines starting with\n"
+	  "'#' are comments.  Files of format 1 (no kernel=, seed= or impact=)\n"
+	  "are still read.  FILE is written through a temporary file\n"
 	  "and rename(), so it is replaced atomically if it exists.\n"
 	  "Nothing is printed; JSON: {\"file\", \"rules\"}.\n" },
+	{ "diff", do_diff, 0, "A B",
+	  "compare two saved baselines: the rules whose verdict changed",
+	  "Compare two baselines saved with 'baseline save' (on two kernels,\n"
+	  "or two machines): a line naming both files and the kernels they\n"
+	  "were taken on, then one row per rule whose verdict differs (rule,\n"
+	  "seed, A's verdict, B's, observations/violations on each side), then\n"
+	  "a summary line.  A rule in one file only is a change, its verdict\n"
+	  "on the other side \"absent\".  Counts are not compared: two runs\n"
+	  "never see the same events.  The module is not needed.  Exit 0 when\n"
+	  "no verdict differs, 1 when one does, 2 on an error (a file\n"
+	  "unreadable or malformed, not two files).\n"
+	  "\n"
+	  "JSON: {\"a\": {\"file\", \"kernel\"|null}, \"b\": {...}, \"rules\",\n"
+	  "\"changes\": [{\"rule\", \"seed\", \"a\": CELL, \"b\": CELL}],\n"
+	  "\"result\": \"same\"|\"changed\"}; a CELL is {\"verdict\",\n"
+	  "\"observations\", \"violations\", \"impact\"}, a count null when the\n"
+	  "file does not hold it (format 1, or the rule absent).\n" },
+	{ "matrix", do_matrix, 0,
+	  "[--expect FILE] [--source NAME=TEXT]... NAME=FILE...",
+	  "the verdict of every rule on every kernel, from one baseline each",
+	  "The verdict matrix across kernels: NAME=FILE gives the baseline\n"
+	  "saved on one kernel and a short NAME for it (e.g. 6.1=a.base\n"
+	  "6.12=b.base patched=c.base; letters, digits, '.', '_', '+', '-', up\n"
+	  "to 32).  The first is the reference: every other kernel's verdicts\n"
+	  "are compared with its.  One kernel is allowed (nothing to compare).\n"
+	  "The release of each is the kernel= line of its baseline.  Shows the\n"
+	  "kernels, a table of rule x kernel whose cells are 'verdict\n"
+	  "observations/violations/impact', a '*' on each verdict that\n"
+	  "differs from the reference's, one line per change ('U2: 6.1\n"
+	  "conforms -> patched diverges (unexpected)', or '(expected: WHY)'),\n"
+	  "one per expectation that did not happen, and a summary line.\n"
+	  "Exit 0 when every change is expected (or none), 1 when a verdict\n"
+	  "changed that --expect does not list, or an expectation for a\n"
+	  "kernel of the matrix did not happen, 2 on an error (a file\n"
+	  "unreadable or malformed, a NAME twice, an argument not NAME=FILE).\n"
+	  "\n"
+	  "  --expect FILE       the changes predicted, one a line, '#'\n"
+	  "                      comments: RULE KERNEL FROM -> TO: WHY, e.g.\n"
+	  "                      'U2 patched conforms -> diverges: the patch\n"
+	  "                      drops the young-bit check'; FROM is the\n"
+	  "                      reference's verdict, TO KERNEL's, either may\n"
+	  "                      be absent; WHY is required; entries for a\n"
+	  "                      KERNEL not in the matrix are ignored, one for\n"
+	  "                      the reference is an error\n"
+	  "  --source NAME=TEXT  where kernel NAME came from, free text (e.g.\n"
+	  "                      debian:linux-image-6.1.0-57-amd64)\n"
+	  "\n"
+	  "JSON: {\"kernels\": [{\"name\", \"release\"|null, \"source\"|null}],\n"
+	  "\"rules\": [{\"id\", \"seed\", \"results\": [{\"kernel\", \"verdict\",\n"
+	  "\"observations\", \"violations\", \"impact\"}]}], \"changes\":\n"
+	  "[{\"rule\", \"kernel\", \"from\", \"to\", \"expected\", \"why\"|null}],\n"
+	  "\"unmet_expectations\": [{\"rule\", \"kernel\", \"from\", \"to\",\n"
+	  "\"why\", \"line\"}], \"result\": \"same\"|\"expected\"|\"changed\"}.\n" },
 	{ "enable", do_enable, 0, "RULE",
 	  "judge RULE again (control file)",
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
@@ -239,7 +309,7 @@ static const struct cmd cmds[] = {
 	  "\"dropped\", \"source\", \"pid\", \"comm\", \"addr\", \"observed\": [RULE],\n"
 	  "\"violated\": [RULE], \"impact\": [RULE], \"rule\", \"verdict\", \"count\"}.\n" },
 	{ "run", do_run, OPTS_RULES | OPTS_MISSED,
-	  "[--rules LIST] [--allow-missed] -- CMD [ARGS...]",
+	  "[--rules LIST] [--allow-missed] [--ktap] -- CMD [ARGS...]",
 	  "run CMD, observing only its process tree, and report that run",
 	  "Reset the module, watch only CMD's process tree (calls made by CMD\n"
 	  "or its descendants, or on their memory, e.g. when kswapd reclaims\n"
@@ -256,6 +326,12 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  --rules LIST      report and judge only these rules (e.g. F1,S1)\n"
 	  "  --allow-missed    do not fail on unseen events\n"
+	  "  --ktap            KTAP version 1 instead of the report, as check\n"
+	  "                    --ktap gives it (no baseline: every divergence\n"
+	  "                    is 'not ok'), the last test named 'run'; a\n"
+	  "                    '# command:' line says how CMD ended.  CMD's own\n"
+	  "                    output comes first: redirect it if it may look\n"
+	  "                    like KTAP.  Not with --json\n"
 	  "\n"
 	  "JSON: {\"command\": [ARG], \"pid\", \"exit_status\", \"signal\",\n"
 	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\",\n"
@@ -701,12 +777,142 @@ static const char *opt_group_name(unsigned int group)
 	return "--follow, --path, --rule, --pid, --count and --timeout";
 }
 
+/*
+ * Options a command parses itself (bpftool style), rather than more
+ * globals: "--name" a flag, "--name=" one that takes an argument.
+ */
+static const struct {
+	int (*fn)(int argc, char **argv);
+	const char *opts[3];
+} cmd_own_opts[] = {
+	{ do_check, { "--ktap" } },
+	{ do_run, { "--ktap" } },
+	{ do_matrix, { "--expect=", "--source=" } },
+};
+
+/* A global option whose argument is the next word, unless given "=". */
+static bool takes_next(const char *arg)
+{
+	return (is_long_prefix(arg, "--debugfs") ||
+		is_long_prefix(arg, "--baseline") ||
+		is_long_prefix(arg, "--path") || is_long_prefix(arg, "--pid") ||
+		is_long_prefix(arg, "--rule") || is_long_prefix(arg, "--rules") ||
+		is_long_prefix(arg, "--count") ||
+		is_long_prefix(arg, "--timeout") || is_doctor_option(arg)) &&
+	       !strchr(arg, '=');
+}
+
+/* The command word: the first argument that is not an option or its value. */
+static const char *const *own_opts_of(int argc, char **argv)
+{
+	size_t i, n, len;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--"))
+			return NULL;
+		if (argv[a][0] == '-' && argv[a][1]) {
+			a += takes_next(argv[a]);
+			continue;
+		}
+		/* Exact name, else a unique prefix, as find_cmd() matches. */
+		len = strlen(argv[a]);
+		for (i = n = 0; i < ARRAY_SIZE(cmds); i++)
+			if (!strcmp(argv[a], cmds[i].name)) {
+				n = 1;
+				break;
+			}
+		if (i == ARRAY_SIZE(cmds))
+			for (i = 0; i < ARRAY_SIZE(cmds); i++)
+				if (len && !strncmp(argv[a], cmds[i].name, len))
+					n++;
+		if (n != 1)
+			return NULL;
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
+			if (!strcmp(argv[a], cmds[i].name) ||
+			    (len && !strncmp(argv[a], cmds[i].name, len)))
+				break;
+		for (n = 0; n < ARRAY_SIZE(cmd_own_opts); n++)
+			if (cmd_own_opts[n].fn == cmds[i].fn)
+				return cmd_own_opts[n].opts;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* 0: @arg is not in @own; 1: a flag or "--opt=V"; 2: "--opt V". */
+static int own_opt(const char *const *own, const char *arg)
+{
+	size_t i, len;
+
+	for (i = 0; i < 3 && own[i]; i++) {
+		len = strcspn(own[i], "=");
+		if (strncmp(arg, own[i], len))
+			continue;
+		if (!arg[len])
+			return own[i][len] ? 2 : 1;
+		if (arg[len] == '=' && own[i][len])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Moves the command's own options out of argv (before "--"), so that
+ * getopt, which knows only the global ones, does not refuse them; they go
+ * to the command in front of its arguments.  -1: the command has none.
+ */
+static int split_own_opts(int argc, char **argv, char **own)
+{
+	const char *const *opts = own_opts_of(argc, argv);
+	int a, n = 1, nown = 0, k;
+
+	if (!opts)
+		return -1;
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--")) {
+			while (a < argc)
+				argv[n++] = argv[a++];
+			break;
+		}
+		k = own_opt(opts, argv[a]);
+		if (!k) {
+			if (argv[a][0] == '-' && takes_next(argv[a]) &&
+			    a + 1 < argc)
+				argv[n++] = argv[a++];
+			argv[n++] = argv[a];
+			continue;
+		}
+		/* Without its value, "--opt=": the command says it is missing. */
+		if (k == 2 && a + 1 >= argc)
+			own[nown++] = xasprintf("%s=", argv[a]);
+		else
+			own[nown++] = argv[a];
+		if (k == 2 && a + 1 < argc)
+			own[nown++] = argv[++a];
+	}
+	argv[n] = NULL;
+	return nown;
+}
+
 static int run(int argc, char **argv)
 {
 	bool help = false, version = false;
+	char **own = xcalloc(argc + 2, sizeof(*own)), **args;
 	const struct cmd *cmd;
-	int ret;
+	int ret, nown;
 
+	nown = split_own_opts(argc, argv, own);
+	/*
+	 * A command with options of its own gets them, then "--", then its
+	 * arguments: "run -- --ktap" runs a program named --ktap.
+	 */
+	if (nown >= 0) {
+		argc -= nown;
+		own[nown++] = "--";
+	} else {
+		nown = 0;
+	}
 	prescan_json(argc, argv);
 	ret = parse_options(argc, argv, &help, &version);
 	if (ret >= 0)
@@ -739,7 +945,14 @@ static int run(int argc, char **argv)
 	}
 	if (help)
 		return cmd_help(cmd);
-	return cmd->fn(argc - 1, argv + 1);
+	/* The command's own options first, then its arguments. */
+	args = xcalloc(nown + argc, sizeof(*args));
+	memcpy(args, own, nown * sizeof(*args));
+	memcpy(args + nown, argv + 1, (argc - 1) * sizeof(*args));
+	ret = cmd->fn(nown + argc - 1, args);
+	free(args);
+	free(own);
+	return ret;
 }
 
 int main(int argc, char **argv)

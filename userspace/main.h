@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "compiler.h"
 #include "swapscope.h"	/* module/uapi: names, ids and record layouts */
@@ -71,7 +72,7 @@ struct health {
 
 int health_load(struct health *h);
 uint64_t health_unseen_total(const struct health *h);
-void health_print_unseen(const struct health *h, bool allowed);
+void health_print_unseen(FILE *fp, const struct health *h, bool allowed);
 void health_json_unseen(const struct health *h);
 
 /* report.c: the rules file, one row per rule */
@@ -135,6 +136,47 @@ char *rule_id_list(void);
 int verdict_find(const char *name);	/* -1: unknown */
 int rule_state_find(const char *name);	/* -1: unknown */
 
+/* gate.c: baseline files, format 1 (no kernel=) or 2 */
+struct base_rule {
+	char *rule;
+	char *seed;		/* NULL: not in the file (format 1) */
+	int verdict;		/* enum ss_verdict */
+	bool has_obs, has_viol, has_impact;	/* false: not in the file */
+	uint64_t obs, viol, impact;
+	unsigned int line;
+};
+
+struct baseline {
+	char *kernel;		/* kernel=, NULL: not in the file (format 1) */
+	unsigned int kernel_line;
+	size_t nr;
+	struct base_rule *rules;	/* in the file's order */
+};
+
+/* An id a baseline may hold: letters, digits, '_', '-', up to 32. */
+bool rule_id_ok(const char *s);
+/* 0, or -1 with a "FILE:LINE: what" error reported. */
+int baseline_load(struct baseline *b, const char *path);
+void baseline_free(struct baseline *b);
+const struct base_rule *baseline_find(const struct baseline *b,
+				      const char *rule);
+
+/* ktap.c: check --ktap, run --ktap */
+struct ktap {
+	const char *what;		/* the last test: "check" or "run" */
+	const struct ss_version *version;
+	const struct baseline *baseline;	/* NULL: none */
+	const char *baseline_path;
+	const char *command;		/* run: CMD and how it ended, else NULL */
+	const struct rule_row *rows;
+	size_t n;
+	bool pass;			/* the gate's verdict */
+	char *details;	/* the plain output's lines, the summary last */
+	size_t details_len;
+};
+
+void ktap_print(const struct ktap *k);
+
 /* commands */
 int do_status(int argc, char **argv);
 int do_stats(int argc, char **argv);
@@ -142,6 +184,8 @@ int do_report(int argc, char **argv);
 int do_samples(int argc, char **argv);
 int do_baseline(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_diff(int argc, char **argv);
+int do_matrix(int argc, char **argv);
 int do_enable(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reset(int argc, char **argv);

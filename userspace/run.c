@@ -174,44 +174,81 @@ static void run_json(char **argv, const struct run_result *res,
 	jsonw_finish(w);
 }
 
+/* What the gate found, the summary line last: after the table, or KTAP's. */
+static void run_summary(FILE *fp, const struct rule_row *rows, size_t n,
+			const struct health *h, bool pass)
+{
+	char *failed;
+	size_t i, div = 0;
+
+	if (h->nmissed)
+		fprintf(fp, "missed events%s: nmissed=%" PRIu64
+			" (see 'swapscope status'): an unseen event can hide a divergence\n",
+			allow_missed ? " (allowed)" : "", h->nmissed);
+	health_print_unseen(fp, h, allow_missed);
+	fprintf(fp, "run %s:", pass ? "passed" : "FAILED");
+	for (i = 0; i < n; i++)
+		if (run_diverges(&rows[i]))
+			fprintf(fp, "%s %s", div++ ? "," : " diverges:", rows[i].rule);
+	if (!div)
+		fprintf(fp, " no rule diverged");
+	failed = rules_failed_list(rows, n);
+	if (failed)
+		fprintf(fp, "; failed (disabled themselves): %s", failed);
+	free(failed);
+	if (h->nmissed + health_unseen_total(h))
+		fprintf(fp, "; %" PRIu64 " events unseen%s",
+			h->nmissed + health_unseen_total(h),
+			allow_missed ? " (allowed by --allow-missed)" :
+				       " (--allow-missed accepts them)");
+	fprintf(fp, "\n");
+}
+
 static void run_plain(char **argv, const struct run_result *res,
 		      const struct rule_row *rows, size_t n,
 		      const struct health *h, bool pass)
 {
-	char how[96], *failed;
-	size_t i, div = 0;
+	char how[96];
 
 	run_describe(res, how, sizeof(how));
 	printf("%s (pid %d) %s; only its process tree was observed (%" PRIu64
 	       " calls of others ignored)\n\n", argv[0], (int)res->pid, how,
 	       h->scope_skipped);
 	report_plain(rows, n);
-	if (h->nmissed)
-		printf("missed events%s: nmissed=%" PRIu64
-		       " (see 'swapscope status'): an unseen event can hide a divergence\n",
-		       allow_missed ? " (allowed)" : "", h->nmissed);
-	health_print_unseen(h, allow_missed);
-	printf("run %s:", pass ? "passed" : "FAILED");
-	for (i = 0; i < n; i++)
-		if (run_diverges(&rows[i]))
-			printf("%s %s", div++ ? "," : " diverges:", rows[i].rule);
-	if (!div)
-		printf(" no rule diverged");
-	failed = rules_failed_list(rows, n);
-	if (failed)
-		printf("; failed (disabled themselves): %s", failed);
-	free(failed);
-	if (h->nmissed + health_unseen_total(h))
-		printf("; %" PRIu64 " events unseen%s",
-		       h->nmissed + health_unseen_total(h),
-		       allow_missed ? " (allowed by --allow-missed)" :
-				      " (--allow-missed accepts them)");
-	printf("\n");
+	run_summary(stdout, rows, n, h, pass);
+}
+
+/* KTAP: one test per rule of the run, then the run's gate. */
+static void run_ktap(char **argv, const struct run_result *res,
+		     const struct ss_version *v, const struct rule_row *rows,
+		     size_t n, const struct health *h, bool pass)
+{
+	struct ktap k = {
+		.what = "run", .version = v, .rows = rows, .n = n,
+		.pass = pass,
+	};
+	char how[96], *cmd;
+	FILE *fp;
+
+	run_describe(res, how, sizeof(how));
+	cmd = xasprintf("%s (pid %d) %s; %" PRIu64 " calls of other processes ignored",
+			argv[0], (int)res->pid, how, h->scope_skipped);
+	k.command = cmd;
+	fp = open_memstream(&k.details, &k.details_len);
+	if (!fp) {
+		p_err("out of memory");
+		exit(SS_EXIT_PROBLEM);
+	}
+	run_summary(fp, rows, n, h, pass);
+	fclose(fp);
+	ktap_print(&k);
+	free(k.details);
+	free(cmd);
 }
 
 /* The report for this run: its rules, the selected ones only. */
 static int run_report(char **argv, const struct run_result *res,
-		      const bool *want)
+		      const bool *want, const struct ss_version *v, bool ktap)
 {
 	struct rule_row *rows = NULL, *sel;
 	struct ss_file rf;
@@ -238,6 +275,8 @@ static int run_report(char **argv, const struct run_result *res,
 		pass = false;
 	if (json_output)
 		run_json(argv, res, sel, n, &h, pass);
+	else if (ktap)
+		run_ktap(argv, res, v, sel, n, &h, pass);
 	else
 		run_plain(argv, res, sel, n, &h, pass);
 	free(sel);
@@ -249,12 +288,23 @@ static int run_report(char **argv, const struct run_result *res,
 
 int do_run(int argc, char **argv)
 {
-	bool want[SS_NR_RULES] = { false };
+	bool want[SS_NR_RULES] = { false }, ktap = false;
 	struct run_result res = { 0 };
 	struct ss_version v;
 	char **cmd;
 	int ret;
 
+	/* main.c gives run's own options, then "--", then CMD. */
+	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
+		ktap = true;	/* --ktap is run's only one */
+	if (argc) {
+		argc--;
+		argv++;
+	}
+	if (ktap && json_output) {
+		p_err("--ktap and --json are two outputs: give one");
+		return SS_EXIT_USAGE;
+	}
 	if (!argc) {
 		p_err("run needs a command: %s run [--rules LIST] -- CMD [ARGS]",
 		      SWAPSCOPE_NAME);
@@ -265,9 +315,9 @@ int do_run(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	/* Kept for KTAP's header: the module and kernel the run was judged on. */
 	if (ss_load_version(&v))
 		return SS_EXIT_USAGE;
-	ss_unload(&v.file);
 	cmd = xcalloc(argc + 1, sizeof(*cmd));
 	memcpy(cmd, argv, argc * sizeof(*cmd));
 	ret = run_command(cmd, &res);
@@ -275,7 +325,8 @@ int do_run(int argc, char **argv)
 	if (res.scoped && control_command("scope none") && !ret)
 		ret = SS_EXIT_USAGE;
 	if (!ret)
-		ret = run_report(cmd, &res, opt_rules ? want : NULL);
+		ret = run_report(cmd, &res, opt_rules ? want : NULL, &v, ktap);
 	free(cmd);
+	ss_unload(&v.file);
 	return ret;
 }

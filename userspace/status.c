@@ -255,7 +255,7 @@ static void status_health(void)
 		printf("scope: only process %s and its descendants are observed (%" PRIu64
 		       " calls of others ignored); 'swapscope run' sets it, writing 'scope none' to the control file lifts it\n",
 		       h.scope, h.scope_skipped);
-	health_print_unseen(&h, false);
+	health_print_unseen(stdout, &h, false);
 	if (h.watch_interfered)
 		printf("not judged: %" PRIu64
 		       " Z4/S4 calls overlapped by another writer of their mm (reclaim, a zap such as the OOM reaper's, migration): by design, not a loss\n",

@@ -892,11 +892,14 @@ tree() {
 run_on "$fx/healthy" baseline save "$gate/healthy.base"
 check "baseline save: exit 0, nothing on stdout or stderr" \
 	eval 'rc_is 0 && out_empty && err_empty'
-check "baseline save: one rule=ID verdict=V line per rule, comments" \
-	eval '[ "$(grep -c "^rule=[A-Z][0-9] verdict=[a-z-]* " "$gate/healthy.base")" -eq 19 ] &&
-	      grep -q "^# swapscope baseline" "$gate/healthy.base" &&
-	      grep -qx "rule=U3 verdict=diverges observations=23 violations=20" "$gate/healthy.base" &&
-	      grep -qx "rule=S1 verdict=conforms observations=256 violations=0" "$gate/healthy.base"'
+check "baseline save: format 2, one rule=ID seed=N verdict=V line per rule, comments" \
+	eval '[ "$(grep -c "^rule=[A-Z][0-9] seed=[0-9]* verdict=[a-z-]* " "$gate/healthy.base")" -eq 19 ] &&
+	      grep -qx "# swapscope baseline, format 2" "$gate/healthy.base" &&
+	      grep -qx "rule=U3 seed=002 verdict=diverges observations=23 violations=20 impact=20" "$gate/healthy.base" &&
+	      grep -qx "rule=S1 seed=001 verdict=conforms observations=256 violations=0 impact=0" "$gate/healthy.base"'
+check "baseline save: the kernel= line, once, before the rules, from the version file" \
+	eval '[ "$(grep -c "^kernel=" "$gate/healthy.base")" -eq 1 ] &&
+	      [ "$(grep -v "^#" "$gate/healthy.base" | head -n 1)" = kernel=6.1.0-56-amd64 ]'
 check "baseline save: no temporary file left" \
 	eval '[ "$(ls "$gate")" = healthy.base ]'
 # The round trip: what report says is what the baseline holds.
@@ -907,7 +910,7 @@ import json, sys
 rep = {r["rule"]: r["verdict"] for r in json.load(open(sys.argv[1]))}
 base = {}
 for line in open(sys.argv[2]):
-    if line.startswith("#") or not line.strip():
+    if line.startswith("#") or line.startswith("kernel=") or not line.strip():
         continue
     kv = dict(w.split("=", 1) for w in line.split())
     base[kv["rule"]] = kv["verdict"]
@@ -1112,6 +1115,19 @@ check_bad not-kv 'rule=U3 verdict=diverges junk\n' ":1: 'junk' is not key=value"
 check_bad twice 'rule=U3 verdict=diverges\nrule=U3 verdict=conforms\n' ':2: rule=U3 again \(first on line 1\)'
 check_bad empty '# nothing\n\n' 'no .rule=ID verdict=VERDICT. line'
 check_bad nul 'rule=U3 verdict=diverges\n\0\n' 'NUL byte'
+check_bad kernel-twice 'kernel=6.1.0-57-amd64\nkernel=6.12.118+deb12-amd64\nrule=U3 verdict=diverges\n' ':2: kernel= again \(first on line 1\)'
+check_bad kernel-words 'kernel=6.1.0-57-amd64 rule=U3\nrule=U3 verdict=diverges\n' ':1: a kernel= line holds only kernel=RELEASE'
+check_bad kernel-empty 'kernel=\nrule=U3 verdict=diverges\n' ':1: kernel= is not a kernel release'
+check_bad bad-number 'rule=U3 verdict=diverges observations=12x\n' ':1: observations=12x is not a number'
+check_bad neg-impact 'rule=U3 verdict=diverges impact=-1\n' ':1: impact=-1 is not a number'
+check_bad seed-twice 'rule=U3 seed=002 seed=003 verdict=diverges\n' ':1: seed= twice'
+# Format 1, as swapscope wrote it before kernel=, seed= and impact=.
+printf '%s\n' '# swapscope baseline, format 1' \
+	'rule=U3 verdict=diverges observations=23 violations=20' \
+	'rule=C1 verdict=diverges observations=20 violations=20' >"$gate/format1.base"
+run_on "$fx/healthy" check --baseline "$gate/format1.base"
+check "check --baseline, a format 1 file (no kernel=, seed=, impact=): read, exit 0" \
+	eval 'rc_is 0 && err_empty && out_has "^check passed: 0 new divergences, 2 known"'
 run_on "$fx/healthy" check --baseline "$gate/absent.base"
 check "check, unreadable baseline: exit 2" \
 	eval 'rc_is 2 && err_has "absent.base: No such file"'
@@ -1822,6 +1838,11 @@ fi
 
 # shellcheck source=tests/unit/pagemap-audit.sh
 . "$here/pagemap-audit.sh"
+
+# --- baselines across kernels: diff, matrix, KTAP ----------------------------------
+
+# shellcheck source=tests/unit/gate-matrix.sh
+. "$here/gate-matrix.sh"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
