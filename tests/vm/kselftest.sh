@@ -122,13 +122,6 @@ else
 	notok "make run_tests without lib.mk, not as root: $(head -c 400 "$out/standalone-run.log")"
 fi
 
-# Until the CLI has check --ktap: the stand-in, in front of it.
-if ! grep -aq -- '--ktap' "$inst/swapscope/swapscope"; then
-	echo "# the CLI has no check --ktap yet: tests/vm/ktap-standin.sh stands in for it"
-	mv "$inst/swapscope/swapscope" "$inst/swapscope/swapscope.real"
-	install -m 0755 "$here/ktap-standin.sh" "$inst/swapscope/swapscope"
-fi
-
 # --- 2. the runner in the VM ------------------------------------------------
 vm=$VM_BUILD/kselftest
 VM_BUILD=$vm KSELFTEST_DIR=$inst WITH_STRESSNG=0 VM_TIMEOUT=${VM_TIMEOUT:-1500} \
