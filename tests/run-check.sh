@@ -145,7 +145,12 @@ for k in $kernels; do
 	t3=$(date +%s.%N)
 	stage "bench-smoke-$tag" "$top/tests/bench/bench.sh" --smoke
 	t4=$(date +%s.%N)
-	times+=("$tag: setup and build $(dur "$t" "$t1") s, install $(dur "$t1" "$t2") s, vm $(dur "$t2" "$tw") s, warn $(dur "$tw" "$t3") s, bench-smoke $(dur "$t3" "$t4") s")
+	# The kselftest collection as kernel CI runs it: installed by the
+	# kernel's lib.mk, run by its runner in a boot of its own, read by
+	# its KTAP parser (tests/vm/kselftest.sh).
+	stage "kselftest-$tag" "$top/tests/vm/kselftest.sh" --ko "$mods/swapscope.ko"
+	t5=$(date +%s.%N)
+	times+=("$tag: setup and build $(dur "$t" "$t1") s, install $(dur "$t1" "$t2") s, vm $(dur "$t2" "$tw") s, warn $(dur "$tw" "$t3") s, bench-smoke $(dur "$t3" "$t4") s, kselftest $(dur "$t4" "$t5") s")
 	echo "# guest logs: ${VM_BUILD#"$top/"}/console.log ${VM_BUILD#"$top/"}/dmesg.log"
 done
 tag=

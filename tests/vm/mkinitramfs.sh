@@ -16,6 +16,8 @@
 #   INJECT_KO      ssinject.ko (test-only) -> /swapscope/ssinject.ko
 #   INJECT_DIR     dir of static programs  -> /inject/
 #   BENCH_DIR      dir of bench files      -> /bench/ (make bench)
+#   KSELFTEST_DIR  an installed kselftest  -> /kselftest/, with GNU timeout
+#                  tree (kselftest.sh)        (its runner's --foreground)
 #   WITH_BPFTRACE  1: bpftrace and the shared libraries it loads, appended
 #                  uncompressed (~200 MB: for make bench only)
 # KVER and MODROOT come from setup.sh (run here when they are not set).
@@ -188,6 +190,18 @@ if [ -n "${BENCH_DIR:-}" ]; then
 	[ -d "$BENCH_DIR" ] || die "BENCH_DIR=$BENCH_DIR is not a directory"
 	mkdir -p "$stage/bench"
 	cp -p "$BENCH_DIR"/* "$stage/bench/"
+fi
+
+if [ -n "${KSELFTEST_DIR:-}" ]; then
+	[ -x "$KSELFTEST_DIR/run_kselftest.sh" ] ||
+		die "KSELFTEST_DIR=$KSELFTEST_DIR has no run_kselftest.sh"
+	cp -a "$KSELFTEST_DIR" "$stage/kselftest"
+	# kselftest/runner.sh runs each test under /usr/bin/timeout
+	# --foreground, which busybox's timeout rejects (every test would
+	# fail with exit 1): coreutils' in its place, the link removed first
+	# (it points at /bin/busybox, which must not be written through).
+	rm -f "$stage/usr/bin/timeout"
+	install_with_libs "$(command -v timeout)" "$stage" /usr/bin/timeout
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -74,8 +74,10 @@ install_missing() {
 # stress-ng: the third-party stress stage of make check (tests/vm/stressng.sh;
 # mkinitramfs.sh copies it and its shared libraries into the guest).
 # xz-utils: 6.12's modules are .ko.xz, unpacked into the initramfs.
+# rsync: the kernel's selftests lib.mk installs a collection with it
+# (tests/vm/kselftest.sh).
 install_missing qemu-system-x86 busybox-static kmod cpio linux-headers-amd64 bpftool \
-	linux-source-6.1 groff-base dkms bpftrace stress-ng xz-utils
+	linux-source-6.1 groff-base dkms bpftrace stress-ng xz-utils rsync
 
 # --- kernel release ------------------------------------------------------
 # utsrelease KDIR: the release modules built there are stamped with
