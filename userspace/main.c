@@ -840,6 +840,8 @@ static const char *const *own_opts_of(int argc, char **argv)
 	return NULL;
 }
 
+static char *own_opt_value;	/* "--opt=" made for an option without value */
+
 /* 0: @arg is not in @own; 1: a flag or "--opt=V"; 2: "--opt V". */
 static int own_opt(const char *const *own, const char *arg)
 {
@@ -885,7 +887,7 @@ static int split_own_opts(int argc, char **argv, char **own)
 		}
 		/* Without its value, "--opt=": the command says it is missing. */
 		if (k == 2 && a + 1 >= argc)
-			own[nown++] = xasprintf("%s=", argv[a]);
+			own[nown++] = own_opt_value = xasprintf("%s=", argv[a]);
 		else
 			own[nown++] = argv[a];
 		if (k == 2 && a + 1 < argc)
@@ -895,24 +897,13 @@ static int split_own_opts(int argc, char **argv, char **own)
 	return nown;
 }
 
-static int run(int argc, char **argv)
+static int run(int argc, char **argv, char **own, int nown)
 {
 	bool help = false, version = false;
-	char **own = xcalloc(argc + 2, sizeof(*own)), **args;
 	const struct cmd *cmd;
-	int ret, nown;
+	char **args;
+	int ret;
 
-	nown = split_own_opts(argc, argv, own);
-	/*
-	 * A command with options of its own gets them, then "--", then its
-	 * arguments: "run -- --ktap" runs a program named --ktap.
-	 */
-	if (nown >= 0) {
-		argc -= nown;
-		own[nown++] = "--";
-	} else {
-		nown = 0;
-	}
 	prescan_json(argc, argv);
 	ret = parse_options(argc, argv, &help, &version);
 	if (ret >= 0)
@@ -951,13 +942,27 @@ static int run(int argc, char **argv)
 	memcpy(args + nown, argv + 1, (argc - 1) * sizeof(*args));
 	ret = cmd->fn(nown + argc - 1, args);
 	free(args);
-	free(own);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	int ret = run(argc, argv);
+	char **own = xcalloc(argc + 2, sizeof(*own));
+	int ret, nown = split_own_opts(argc, argv, own);
+
+	/*
+	 * A command with options of its own gets them, then "--", then its
+	 * arguments: "run -- --ktap" runs a program named --ktap.
+	 */
+	if (nown >= 0) {
+		argc -= nown;
+		own[nown++] = "--";
+	} else {
+		nown = 0;
+	}
+	ret = run(argc, argv, own, nown);
+	free(own_opt_value);
+	free(own);
 
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout)) {

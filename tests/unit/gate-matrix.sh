@@ -368,3 +368,45 @@ run check --help
 check "check --help: documents --ktap" eval 'rc_is 0 && out_has "^  --ktap "'
 run run --help
 check "run --help: documents --ktap" eval 'rc_is 0 && out_has "^  --ktap "'
+
+# --- the same commands under ASan and UBSan ---------------------------------
+
+# The error paths above (each leaves early) are where leaks hide.
+if [ -x "$tmp/san/swapscope" ]; then
+	ss_plain=$ss
+	ss=$tmp/san/swapscope
+	san_bad=0
+	san_runs=0
+	# san ARGS...: one run; any exit is fine, a sanitizer report is not.
+	san() {
+		run "$@"
+		san_runs=$((san_runs + 1))
+		if grep -Eq 'Sanitizer|runtime error' "$tmp/err" || [ "$rc" -gt 2 ]; then
+			san_bad=$((san_bad + 1))
+			echo "#   sanitizer report from: $*"
+		fi
+	}
+	san diff "$mx/a.base" "$mx/c.base"
+	san -j diff "$mx/absent.base" "$mx/c.base"
+	san diff "$mx/f1.base" "$mx/bad.base"
+	san diff "$mx/a.base"
+	san matrix --source 6.1=x --expect "$mx/expect-both" 6.1="$mx/a.base" 6.12="$mx/b.base" patched="$mx/c.base"
+	san -j matrix --expect "$mx/expect-wrong" 6.1="$mx/a.base" patched="$mx/c.base" absent="$mx/absent.base"
+	san matrix 6.1="$mx/a.base" 6.1="$mx/b.base"
+	san matrix 6.1="$mx/a.base" --expect
+	san matrix --source 6.1=x --source 6.1=y 6.1="$mx/a.base"
+	san matrix 6.1="$mx/a.base" x="$mx/bad.base"
+	san matrix 6.1="$mx/a.base" --bogus
+	for f in "$mx"/bad-expect "$mx"/expect-*; do
+		san matrix --expect "$f" 6.1="$mx/a.base" patched="$mx/c.base"
+	done
+	printf 'U2 patched conforms -> diverges: x\nU2 patched conforms -> diverges: y\n' >"$mx/dup-expect"
+	san matrix --expect "$mx/dup-expect" 6.1="$mx/a.base" patched="$mx/c.base"
+	san --debugfs "$fx/healthy" check --ktap --baseline "$mx/a.base"
+	san --debugfs "$fx/degraded" check --ktap --baseline "$mx/degraded.base"
+	san --debugfs "$fx/healthy" -j check --ktap
+	san --debugfs "$mx/ktaprun" run --ktap --rules U3 -- true
+	check "ASan+UBSan build: diff, matrix and --ktap, $san_runs runs, no sanitizer report" \
+		[ "$san_bad" -eq 0 ]
+	ss=$ss_plain
+fi
