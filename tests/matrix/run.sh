@@ -155,7 +155,7 @@ for i in "${!names[@]}"; do
 	echo "# matrix: $name: $KVER, setup and module build $prep s, boot and scenarios $secs s; scenarios failed: ${failed:-none}$note"
 	bases+=("$name=$out/$name.baseline")
 	if [ "$kind" = series ]; then
-		sources+=(--source "$name=Debian's linux-image-$KVER")
+		sources+=(--source "$name=Debian $KVER (linux-image-$KVER)")
 	else
 		sources+=(--source "$name=built from ${spec#*:} ($KVER)")
 	fi
