@@ -84,8 +84,8 @@ demo:
 # "6.1 6.12"; a kernel built from source as NAME=BZIMAGE:BUILDDIR), each in
 # its own QEMU boot, one baseline each in build/matrix/, then the rule x
 # kernel table (swapscope matrix) against the expectations file (EXPECT,
-# default tests/matrix/expected) and build/matrix.json.  Exit 1 on a verdict
-# change it does not expect.
+# default tests/matrix/expected) and build/matrix.json.  Fails on a verdict
+# change it does not expect (tests/matrix/run.sh exits 1, make 2).
 matrix:
 	tests/matrix/run.sh
 
