@@ -39,7 +39,7 @@ PREFIX ?= /usr/local
 # upstream version instead, so read UTS_RELEASE.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: print-kdir all module cli scenarios check unit vm demo bench lint install install-module uninstall clean help
+.PHONY: print-kdir all module cli scenarios check unit vm demo matrix patched-demo bench lint install install-module uninstall clean help
 
 all: module cli
 
@@ -79,6 +79,21 @@ unit:
 # The scenarios in QEMU and what swapscope saw, per kernel of SS_KERNELS.
 demo:
 	tests/demo.sh
+
+# The regression gate: the scenarios once per kernel (KERNELS, default
+# "6.1 6.12"; a kernel built from source as NAME=BZIMAGE:BUILDDIR), each in
+# its own QEMU boot, one baseline each in build/matrix/, then the rule x
+# kernel table (swapscope matrix) against the expectations file (EXPECT,
+# default tests/matrix/expected) and build/matrix.json.  Fails on a verdict
+# change it does not expect (tests/matrix/run.sh exits 1, make 2).
+matrix:
+	tests/matrix/run.sh
+
+# Debian's linux-source-6.1 with tests/patched/u2-young-rescue.patch, built
+# here (tens of minutes), then make matrix KERNELS="6.1 patched=..." with
+# tests/patched/expected: passes iff U2, and only U2, changes verdict.
+patched-demo:
+	tests/patched/demo.sh
 
 # Overhead against no module and against bpftrace on the same functions, in
 # one QEMU boot per kernel of SS_KERNELS; prints the table, writes
@@ -131,6 +146,9 @@ help:
 	@echo "make check        unit tests + VM integration tests (QEMU), for each kernel of"
 	@echo "                  SS_KERNELS (default \"6.1 6.12\"; SS_KERNELS=6.12 for one)"
 	@echo "make demo         boot Debian's kernels in QEMU and show what swapscope sees"
+	@echo "make matrix       the scenarios per kernel (KERNELS=\"6.1 6.12 NAME=BZIMAGE:BUILDDIR\"), one baseline"
+	@echo "                  each, the rule x kernel table and build/matrix.json (EXPECT= expectations)"
+	@echo "make patched-demo build Debian's 6.1 with one semantic patch; make matrix must catch exactly it"
 	@echo "make bench        overhead vs no module and vs bpftrace, in QEMU (build/bench-SERIES.json)"
 	@echo "make lint         checkpatch.pl --no-tree on module/ and a W=1 build"
 	@echo "make install      module under /lib/modules/\$$KVER/updates + depmod, CLI and man page under \$$PREFIX"

@@ -3,7 +3,8 @@
 # swapscope: `make check` — host unit tests once, then for each Debian kernel
 # the module build, the install/DKMS tests, the VM integration tests and the
 # bench smoke, each kernel in boots of its own; the last line of output is
-# "N passed, M failed, K skipped" over everything.
+# "N passed, M failed, K skipped" over everything.  A last stage, make
+# matrix over the same kernels, checks that they give the same verdicts.
 #
 # Env: SS_KERNELS  the kernel series to test, in turn (default: every supported
 #                  one, module/uapi/swapscope.h's SWAPSCOPE_KERNELS, "6.1 6.12");
@@ -154,6 +155,32 @@ for k in $kernels; do
 	echo "# guest logs: ${VM_BUILD#"$top/"}/console.log ${VM_BUILD#"$top/"}/dmesg.log"
 done
 tag=
+
+# The regression gate over the Debian kernels tested above: make matrix
+# (tests/matrix/run.sh), one more boot per kernel with the modules and
+# payload built above, must find no verdict change that
+# tests/matrix/expected does not list (it lists none between 6.1 and
+# 6.12), and build/matrix.json must have its documented shape and the
+# stock picture.
+matrix_check() {
+	local rc
+	"$top/tests/matrix/run.sh" "$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "ok - matrix: $* exits 0 with tests/matrix/expected (no unexpected verdict change)"
+	else
+		echo "not ok - matrix: $* exits $rc with tests/matrix/expected (see build/check/matrix.log)"
+	fi
+	python3 "$top/tests/matrix/check-json.py" "$top/build/matrix.json" "$@" --stock
+}
+if [ "$kernels" = kdir ] || [ -n "$user_kernel" ]; then
+	result "skip - matrix: KDIR or KERNEL given (the matrix boots Debian's kernels: make matrix)"
+else
+	t=$(date +%s.%N)
+	# shellcheck disable=SC2086 # a list
+	stage matrix matrix_check $kernels
+	times+=("matrix: $(dur "$t" "$(date +%s.%N)") s")
+fi
 
 for t in "${times[@]}"; do echo "# time $t"; done
 pass=$(grep -ac '^ok' "$out/results.txt")

@@ -12,6 +12,7 @@ mod=swapscope
 dbg=/sys/kernel/debug/swapscope
 tr=/sys/kernel/tracing
 probes=/swapscope/probes.list	# "name symbol" lines made from SS_PROBES
+# shellcheck disable=SC2034 # read by /scenario-run.sh's run_bounded
 limit=${SS_SCENARIO_TIMEOUT:-120}
 failed=0
 
@@ -99,48 +100,9 @@ else
 fi
 
 # --- scenarios -----------------------------------------------------------
-# Run $1 in a session (and process group) of its own so that on timeout,
-# and after it exits, all its descendants go too: a straggler would keep
-# the output pipe open and hang the run.  TERM first so a scenario can
-# clean up, KILL 5 s later.
-run_bounded() {
-	setsid "$1" &
-	pid=$!
-	( sleep "$limit"; touch /tmp/.scenario.timeout
-	  kill -TERM -"$pid"; sleep 5; kill -KILL -"$pid" ) >/dev/null 2>&1 &
-	watcher=$!
-	wait "$pid"
-	rc=$?
-	kill "$watcher" 2>/dev/null
-	kill -KILL -"$pid" 2>/dev/null
-	return $rc
-}
-
-# Run one test program ($1), relay its lines and judge how it ended.
-run_program() {
-	s=$1
-	if [ ! -f "$s" ] || [ ! -x "$s" ]; then return 0; fi
-	name=${s##*/}
-	out=/tmp/.scenario.out
-	rm -f /tmp/.scenario.timeout
-	# Each program starts in an empty directory of its own.
-	dir=/tmp/scenario.$name
-	mkdir -p "$dir"
-	kmsg "start $name"
-	{ (cd "$dir" && run_bounded "$s") 2>&1
-	  echo $? > /tmp/.scenario.rc; } | tee "$out"
-	rc=$(cat /tmp/.scenario.rc)
-	kmsg "end $name rc=$rc"
-	if [ -e /tmp/.scenario.timeout ]; then
-		notok "$name: timed out after ${limit}s"
-	elif grep -q '^not ok' "$out"; then
-		failed=1
-	elif [ "$rc" -ne 0 ]; then
-		notok "$name: exited $rc"
-	elif ! grep -qE '^(ok|skip) ' "$out"; then
-		notok "$name: reported no results"
-	fi
-}
+# run_bounded and run_program: shared with guest-matrix.sh.
+# shellcheck source=tests/vm/scenario-run.sh
+. /scenario-run.sh
 
 for s in /scenarios/*; do
 	run_program "$s"

@@ -8,8 +8,9 @@
 #                  (make install-module)   -> /lib/modules/KVER/updates/
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
-#   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/stress.sh
-#                  -> /stress.sh, tests/vm/guest-trace.sh -> /guest-trace.sh
+#   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/scenario-run.sh
+#                  -> /scenario-run.sh, tests/vm/stress.sh -> /stress.sh,
+#                  tests/vm/guest-trace.sh -> /guest-trace.sh,
 #                  tests/vm/sshelper.c built -> /bin/sshelper,
 #                  tests/vm/stressng.sh -> /stressng.sh and Debian's stress-ng
 #                  with its shared libraries (WITH_STRESSNG=0 leaves it out)
@@ -167,6 +168,8 @@ fi
 if [ -n "${GUEST_SCRIPT:-}" ]; then
 	[ -f "$GUEST_SCRIPT" ] || die "GUEST_SCRIPT=$GUEST_SCRIPT not found"
 	install -m 0755 "$GUEST_SCRIPT" "$stage/run.sh"
+	# The scenario runner guest-check.sh and guest-matrix.sh source.
+	install -m 0644 "$here/scenario-run.sh" "$stage/scenario-run.sh"
 	# The stress tests guest-check.sh sources, and their helper program.
 	install -m 0755 "$here/stress.sh" "$stage/stress.sh"
 	# swapscope's tracepoints and the events file's poll(), sourced too.

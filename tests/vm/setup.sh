@@ -13,6 +13,10 @@
 #        KDIR       kernel build dir the module is built against instead; its
 #                   release picks the image (overrides SS_KERNEL)
 #        KERNEL     bzImage to boot instead of Debian's (its modules must match KDIR)
+#        MODROOT    with KDIR and KERNEL: the root its modules are installed
+#                   under (MODROOT/lib/modules/KVER, from make modules_install
+#                   INSTALL_MOD_PATH=MODROOT), for a kernel built from
+#                   source; nothing is fetched for it
 #        VM_BUILD   output directory (default: <repo>/build/vm/SERIES, e.g.
 #                   build/vm/6.12: console.log, dmesg.log, initramfs)
 #        VM_CACHE   unpacked kernel packages, one directory per release,
@@ -232,8 +236,13 @@ fetch() {
 if [ -n "${KDIR:-}" ]; then
 	KVER=$(utsrelease "$KDIR")
 	[ -n "$KVER" ] || die "cannot determine the kernel release from KDIR=$KDIR"
-	# Headers already there: only the image may be missing.
-	if ! fetch; then
+	# Headers already there: only the image may be missing.  A kernel
+	# built from source (make matrix, make patched-demo) brings its own
+	# image and modules (KERNEL, MODROOT): nothing to fetch.
+	if [ -n "${KERNEL:-}" ] && [ -n "${MODROOT:-}" ] &&
+	   [ -d "$MODROOT/lib/modules/$KVER" ]; then
+		own_modroot=$MODROOT
+	elif ! fetch; then
 		apt_update
 		fetch || die "cannot fetch linux-image-$KVER"
 	fi
@@ -257,7 +266,7 @@ fi
 flock -u 8
 [ -d "$KDIR" ] || die "KDIR=$KDIR is not a directory"
 SS_KERNEL=$(series_of "$KVER")
-root=$cache/$KVER
+root=${own_modroot:-$cache/$KVER}
 build=${VM_BUILD:-$top/build/vm/$SS_KERNEL}
 
 # The release a kernel image was built as.  A bzImage says so in its setup
