@@ -558,7 +558,7 @@ static void ss_swapin_acct(struct ss_swapin_call *call, unsigned int nr,
 	/* A swap-in S4 cannot judge exactly: threads, or a full table. */
 	if (!call->watch) {
 		if (mapped)
-			ss_unjudged(j, SS_RULE_S4, nr);
+			ss_unjudged(j, SS_RULE_S4, nr ? nr : 1);
 		return;
 	}
 	ss_rss_read(current->mm, true, now);
@@ -566,7 +566,7 @@ static void ss_swapin_acct(struct ss_swapin_call *call, unsigned int nr,
 	if (!ss_watch_end_alone(call->watch, current->mm)) {
 		if (mapped) {
 			ss_watch_interfered_call();
-			ss_unjudged(j, SS_RULE_S4, nr);
+			ss_unjudged(j, SS_RULE_S4, nr ? nr : 1);
 		}
 		return;
 	}
@@ -574,6 +574,18 @@ static void ss_swapin_acct(struct ss_swapin_call *call, unsigned int nr,
 		return;
 	for (i = 0; i < SS_NR_RSS; i++)
 		a.delta[i] = now[i] - call->rss[i];
+	/*
+	 * nr 0: a large folio from the swap cache, mapped whole or only at
+	 * the fault (see ss_swapin_mapped()).  Anon +1 says the one page,
+	 * and is judged as such; anything else is not judged.
+	 */
+	if (!nr) {
+		if (a.delta[SS_RSS_ANON] != 1) {
+			ss_unjudged(j, SS_RULE_S4, 1);
+			return;
+		}
+		a.nr = 1;
+	}
 	ss_judge_swapin_acct(&a, j);
 }
 
@@ -660,7 +672,9 @@ static void ss_swapin_judge_rest(struct ss_swapin_call *call, unsigned int nr,
  * mapped whole when its span maps it.  A large folio from the swap cache
  * may have had pages mapped before (then the fault maps only its own):
  * the fault's own swap_free_nr() says, when its watch counted it; else
- * the folio's other pages are not judged.
+ * 0: it mapped 1 or all of them, so the folio's other pages are not
+ * judged, and S4 cannot expect one page (a 2 MB folio swapped out whole
+ * and faulted back from the swap cache moves anon by 512).
  */
 static unsigned int ss_swapin_mapped(struct ss_swapin_call *call, pte_t pte,
 				     unsigned int *idx, struct ss_judgement *j)
@@ -674,7 +688,7 @@ static unsigned int ss_swapin_mapped(struct ss_swapin_call *call, pte_t pte,
 		return span;
 	ss_unjudged(j, SS_RULE_S1, span - 1);
 	*idx = 0;
-	return 1;
+	return 0;
 }
 
 static int ss_swapin_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
