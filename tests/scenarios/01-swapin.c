@@ -132,7 +132,7 @@ int main(void)
 	sc_snap(&s1);
 	out1 = sc_vmstat("pswpout");
 	if (err)
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(-err));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(-err));
 
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
 	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, N, "pageout");
@@ -145,7 +145,7 @@ int main(void)
 		EXPECT_EQ(N, pm.swapped, "pageout: pagemap PM_SWAP pages");
 		EXPECT_EQ(0, pm.present, "pageout: pagemap PM_PRESENT pages");
 	} else {
-		sc_fail("pageout: read /proc/self/pagemap");
+		tap_fail("pageout: read /proc/self/pagemap");
 	}
 	swap1 = sc_status_kb(0, "VmSwap");
 	EXPECT_EQ_I(N * 4, swap1 - swap0, "pageout: VmSwap delta (kB)");
@@ -189,7 +189,7 @@ int main(void)
 		EXPECT_EQ(N, pm.present, "end: pagemap PM_PRESENT pages");
 		EXPECT_EQ(0, pm.swapped, "end: pagemap PM_SWAP pages");
 	} else {
-		sc_fail("end: read /proc/self/pagemap");
+		tap_fail("end: read /proc/self/pagemap");
 	}
 	/* do_swap_page's MM_SWAPENTS -1 sit in the per-task RSS cache. */
 	sc_sync_rss();
@@ -209,5 +209,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r0, S4, CONFORMS, "end");
 	SC_EXPECT_VERDICT(&r0, F1, CONFORMS, "end");
 	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

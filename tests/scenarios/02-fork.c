@@ -145,14 +145,14 @@ static void child(char *p, int go_fd)
 {
 	char c;
 
-	sc_child("02-fork child");
+	tap_child("02-fork child");
 	/* Wait until the parent took its after-fork snapshot. */
 	if (read(go_fd, &c, 1) != 1)
-		sc_bail("child: read go pipe");
+		tap_bail("child: read go pipe");
 	EXPECT_EQ_I(N * 4, sc_status_kb(0, "VmSwap"),
 		    "child: VmSwap after fork (kB)");
 	touch_both_halves(p, "child", false);
-	_exit(sc_end());
+	_exit(tap_end());
 }
 
 int main(void)
@@ -170,11 +170,11 @@ int main(void)
 	sc_fill(p, N, SEED);
 	swap0 = sc_status_kb(0, "VmSwap");
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
 	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 
 	/* ---- fork ---- */
 	nvma = sc_vma_count(0);
@@ -183,7 +183,7 @@ int main(void)
 	sc_rules_snap(&r0);
 	pid = fork();
 	if (pid < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (pid == 0)
 		child(p, go[0]);
 	sc_rules_snap(&r1);
@@ -203,9 +203,9 @@ int main(void)
 	/* ---- the child faults its copies in, then exits ---- */
 	fflush(stdout);
 	if (write(go[1], "g", 1) != 1)
-		sc_bail("write go pipe");
+		tap_bail("write go pipe");
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "child checks passed (status 0x%x)", status);
 	close(go[1]);
@@ -225,5 +225,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r0, S1, CONFORMS, "end");
 	SC_EXPECT_VERDICT(&r0, S4, CONFORMS, "end");
 	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

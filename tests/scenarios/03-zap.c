@@ -113,9 +113,9 @@ static void swap_out(char *p, size_t n, const char *ctx)
 	struct sc_pm pm;
 
 	if (sc_pageout(p, n))
-		sc_bail("%s: madvise(MADV_PAGEOUT): %s", ctx, strerror(errno));
+		tap_bail("%s: madvise(MADV_PAGEOUT): %s", ctx, strerror(errno));
 	if (sc_pagemap(0, p, n, &pm) || pm.swapped != n)
-		sc_bail("%s: %zu of %zu pages swapped out", ctx, pm.swapped, n);
+		tap_bail("%s: %zu of %zu pages swapped out", ctx, pm.swapped, n);
 }
 
 static void dontneed(void)
@@ -139,7 +139,7 @@ static void dontneed(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (madvise(p, N * SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
@@ -182,7 +182,7 @@ static void do_munmap(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (munmap(p, 2 * N * SC_PAGE))
-		sc_bail("munmap: %s", strerror(errno));
+		tap_bail("munmap: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
@@ -211,18 +211,18 @@ static void thp_munmap(void)
 	m = mmap(NULL, 4 * pmd, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
-		sc_bail("thp: mmap: %s", strerror(errno));
+		tap_bail("thp: mmap: %s", strerror(errno));
 	a = (char *)(((uintptr_t)m + pmd - 1) & ~(pmd - 1));
 	/* Leave exactly [a, a + 2 * pmd) mapped. */
 	if ((a > m && munmap(m, a - m)) ||
 	    munmap(a + 2 * pmd, m + 4 * pmd - (a + 2 * pmd)))
-		sc_bail("thp: trimming munmap: %s", strerror(errno));
+		tap_bail("thp: trimming munmap: %s", strerror(errno));
 	madvise(a, 2 * pmd, MADV_HUGEPAGE);
 	memset(a, 0x5a, 2 * pmd);
 	thp = sc_smaps_kb(0, a, 2 * pmd, "AnonHugePages");
 	if (thp < 4096) {
-		sc_skip("no THP", "thp munmap: AnonHugePages %ld kB of 4096",
-			thp);
+		tap_skip("no THP", "thp munmap: AnonHugePages %ld kB of 4096",
+			 thp);
 		munmap(a, 2 * pmd);
 		return;
 	}
@@ -230,7 +230,7 @@ static void thp_munmap(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (munmap(a, pmd))
-		sc_bail("thp: munmap: %s", strerror(errno));
+		tap_bail("thp: munmap: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "thp whole");
@@ -241,7 +241,7 @@ static void thp_munmap(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (munmap(a + pmd + pmd / 2, pmd / 2))
-		sc_bail("thp: munmap: %s", strerror(errno));
+		tap_bail("thp: munmap: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "thp half");
@@ -254,7 +254,7 @@ static void child(int to_parent, int go_fd)
 	char *p, c;
 	int nvma;
 
-	sc_child("03-zap exit child");
+	tap_child("03-zap exit child");
 	p = sc_map_anon(N);
 	sc_fill(p, N, SEED);
 	swap_out(p, N, "exit child");
@@ -281,20 +281,20 @@ static void do_exit_zap(void)
 	pid_t pid;
 
 	if (pipe(up) || pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	swap0 = sc_status_kb(0, "VmSwap");
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (pid == 0)
 		child(up[1], go[0]);
 	/* Only the child holds these ends: its death is EOF, not a hang. */
 	close(up[1]);
 	close(go[0]);
 	if (read(up[0], &nvma, sizeof(nvma)) != sizeof(nvma))
-		sc_bail("exit: child did not set up (see its output)");
-	sc_diag("exit: child %d has %d VMAs", (int)pid, nvma);
+		tap_bail("exit: child did not set up (see its output)");
+	tap_diag("exit: child %d has %d VMAs", (int)pid, nvma);
 	EXPECT_EQ_I(N * 4, sc_status_kb(pid, "VmSwap"),
 		    "exit: child VmSwap (kB)");
 
@@ -302,9 +302,9 @@ static void do_exit_zap(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (write(go[1], "g", 1) != 1)
-		sc_bail("write go pipe");
+		tap_bail("write go pipe");
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
@@ -345,5 +345,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r, Z3, CONFORMS, "end");
 	SC_EXPECT_VERDICT(&r, Z4, CONFORMS, "end");
 	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

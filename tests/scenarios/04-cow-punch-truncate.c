@@ -133,29 +133,29 @@ int main(void)
 		SC_SET_STAT(want_truncate, ZAP_FULL, BEFORE, PRESENT_WRITABLE, HALF);
 	fd = syscall(SYS_memfd_create, "swapscope-04", MFD_CLOEXEC);
 	if (fd < 0)
-		sc_bail("memfd_create: %s", strerror(errno));
+		tap_bail("memfd_create: %s", strerror(errno));
 	if (ftruncate(fd, N * SC_PAGE))
-		sc_bail("ftruncate: %s", strerror(errno));
+		tap_bail("ftruncate: %s", strerror(errno));
 	/* File content first, so a dropped COW copy would show the file's. */
 	p = sc_map_anon(N);
 	sc_fill(p, N, FILE_SEED);
 	if (pwrite(fd, p, N * SC_PAGE, 0) != (ssize_t)(N * SC_PAGE))
-		sc_bail("pwrite: %s", strerror(errno));
+		tap_bail("pwrite: %s", strerror(errno));
 	munmap(p, N * SC_PAGE);
 
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
-		sc_bail("mmap MAP_PRIVATE memfd: %s", strerror(errno));
+		tap_bail("mmap MAP_PRIVATE memfd: %s", strerror(errno));
 	madvise(p, N * SC_PAGE, MADV_NOHUGEPAGE);
 	EXPECT_EQ(0, sc_verify(p, 0, N, FILE_SEED),
 		  "setup: private mapping shows the file");
 	sc_fill(p, N, COW_SEED);	/* every page COWed */
 	swap0 = sc_status_kb(0, "VmSwap");
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu COW pages swapped out", pm.swapped,
-			N);
+		tap_bail("setup: %zu of %lu COW pages swapped out", pm.swapped,
+			 N);
 	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"),
 		    "setup: VmSwap (kB)");
 
@@ -165,7 +165,7 @@ int main(void)
 	sc_rules_snap(&r0);
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
 		      N * SC_PAGE))
-		sc_bail("fallocate(PUNCH_HOLE): %s", strerror(errno));
+		tap_bail("fallocate(PUNCH_HOLE): %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	in1 = sc_vmstat("pswpin");
@@ -183,7 +183,7 @@ int main(void)
 		EXPECT_EQ(N, pm.swapped,
 			  "punch: pagemap PM_SWAP pages (COW copies kept)");
 	else
-		sc_fail("punch: read pagemap");
+		tap_fail("punch: read pagemap");
 	EXPECT_EQ_I(swap0 + N * 4, sc_status_kb(0, "VmSwap"),
 		    "punch: VmSwap unchanged (kB)");
 	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
@@ -206,7 +206,7 @@ int main(void)
 	sc_snap(&s2);
 	sc_rules_snap(&r0);
 	if (ftruncate(fd, 0))
-		sc_bail("ftruncate(0): %s", strerror(errno));
+		tap_bail("ftruncate(0): %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s3);
 
@@ -221,7 +221,7 @@ int main(void)
 		EXPECT_EQ(0, pm.swapped, "truncate: pagemap PM_SWAP pages");
 		EXPECT_EQ(0, pm.present, "truncate: pagemap PM_PRESENT pages");
 	} else {
-		sc_fail("truncate: read pagemap");
+		tap_fail("truncate: read pagemap");
 	}
 	sc_sync_rss();	/* the read half's MM_SWAPENTS -1 are cached per task */
 	EXPECT_EQ_I(swap0, sc_status_kb(0, "VmSwap"),
@@ -250,5 +250,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r0, Z4, CONFORMS, "end");
 	SC_EXPECT_VERDICT(&r0, S3, CONFORMS, "end");
 	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

@@ -94,7 +94,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (sc_pageout(p, N))
-		sc_bail("%s: madvise(MADV_PAGEOUT): %s", kind, strerror(errno));
+		tap_bail("%s: madvise(MADV_PAGEOUT): %s", kind, strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	out1 = sc_vmstat("pswpout");
@@ -114,7 +114,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 		EXPECT_EQ(N, pm.none,
 			  "%s: pagemap pages neither present nor swapped", ctx);
 	} else {
-		sc_fail("%s: read pagemap", ctx);
+		tap_fail("%s: read pagemap", ctx);
 	}
 	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
 		  "%s: smaps Swap (kB)", ctx);
@@ -163,10 +163,10 @@ static void hold_pageout(const char *kind, char *p, uint64_t seed)
 
 	sc_fill(p, N, seed);
 	if (sc_pageout(p, N))
-		sc_bail("hold %s: madvise(MADV_PAGEOUT): %s", kind,
-			strerror(errno));
+		tap_bail("hold %s: madvise(MADV_PAGEOUT): %s", kind,
+			 strerror(errno));
 	if (sc_pagemap(0, p, N, &pm))
-		sc_bail("hold %s: read pagemap", kind);
+		tap_bail("hold %s: read pagemap", kind);
 	EXPECT_EQ(N, pm.none,
 		  "hold %s: pages neither present nor swap in pagemap", kind);
 	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
@@ -185,24 +185,24 @@ static int hold_main(void)
 	sigaddset(&set, SIGTERM);
 	if (sigaction(SIGTERM, &sa, NULL) ||
 	    sigprocmask(SIG_BLOCK, &set, &old))
-		sc_bail("hold: SIGTERM handler: %s", strerror(errno));
+		tap_bail("hold: SIGTERM handler: %s", strerror(errno));
 	shared = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	fd = syscall(SYS_memfd_create, "swapscope-05-hold", MFD_CLOEXEC);
 	if (shared == MAP_FAILED || fd < 0 || ftruncate(fd, N * SC_PAGE))
-		sc_bail("hold: shared mapping or memfd: %s", strerror(errno));
+		tap_bail("hold: shared mapping or memfd: %s", strerror(errno));
 	mfd = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   0);
 	if (mfd == MAP_FAILED)
-		sc_bail("hold: mmap memfd: %s", strerror(errno));
+		tap_bail("hold: mmap memfd: %s", strerror(errno));
 	hold_pageout("shared-anon", shared, 0x0505);
 	hold_pageout("memfd", mfd, 0x0550);
-	sc_diag("hold pid=%d shared=%p-%p memfd=%p-%p pages=%lu", (int)getpid(),
-		(void *)shared, (void *)(shared + N * SC_PAGE), (void *)mfd,
-		(void *)(mfd + N * SC_PAGE), N);
+	tap_diag("hold pid=%d shared=%p-%p memfd=%p-%p pages=%lu", (int)getpid(),
+		 (void *)shared, (void *)(shared + N * SC_PAGE), (void *)mfd,
+		 (void *)(mfd + N * SC_PAGE), N);
 	while (!hold_stop)
 		sigsuspend(&old);
-	return sc_end();
+	return tap_end();
 }
 
 int main(int argc, char **argv)
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--hold"))
 		return hold_main();
 	if (argc > 1)
-		sc_bail("usage: %s [--hold]", argv[0]);
+		tap_bail("usage: %s [--hold]", argv[0]);
 	sc_begin("05-shmem", 0);
 	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
 	if (sc_pageout_leaves_young())
@@ -223,18 +223,18 @@ int main(int argc, char **argv)
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		sc_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+		tap_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
 	run("shared-anon", p, 0x0505);
 	munmap(p, N * SC_PAGE);
 
 	fd = syscall(SYS_memfd_create, "swapscope-05", MFD_CLOEXEC);
 	if (fd < 0)
-		sc_bail("memfd_create: %s", strerror(errno));
+		tap_bail("memfd_create: %s", strerror(errno));
 	if (ftruncate(fd, N * SC_PAGE))
-		sc_bail("ftruncate: %s", strerror(errno));
+		tap_bail("ftruncate: %s", strerror(errno));
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
-		sc_bail("mmap memfd MAP_SHARED: %s", strerror(errno));
+		tap_bail("mmap memfd MAP_SHARED: %s", strerror(errno));
 	run("memfd", p, 0x0550);
 	munmap(p, N * SC_PAGE);
 	close(fd);
@@ -248,5 +248,5 @@ int main(int argc, char **argv)
 	sc_expect_reason(&r, SS_RULE_C3, "no-batched-swap-duplicate", "end");
 	sc_expect_reason(&r, SS_RULE_C1, "-", "end (C1 applicable: 6.1 has swap_shmem_alloc)");
 	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

@@ -221,9 +221,9 @@ int main(void)
 
 	sc_begin("06-migrate", SC_NO_PIN);
 	if (!sc_node_exists(0) || !sc_node_exists(1)) {
-		sc_skip("needs NUMA nodes 0 and 1 with memory",
-			"page migration between nodes");
-		return sc_end();
+		tap_skip("needs NUMA nodes 0 and 1 with memory",
+			 "page migration between nodes");
+		return tap_end();
 	}
 	region = sc_map_anon(N);
 	sc_fill(region, N, SEED);
@@ -237,7 +237,7 @@ int main(void)
 	    pthread_create(&tf, NULL, forker, NULL) ||
 	    pthread_create(&tr, NULL, toucher, NULL) ||
 	    pthread_create(&tm, NULL, mover, NULL))
-		sc_bail("pthread_create");
+		tap_bail("pthread_create");
 	pthread_join(tm, NULL);
 	pthread_join(tz, NULL);
 	pthread_join(tf, NULL);
@@ -245,11 +245,11 @@ int main(void)
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 
-	sc_diag("race: %lu move_pages rounds (%lu page moves), %lu forks, "
-		"%lu munmaps, %lu touch sweeps",
-		atomic_load(&nr_moves), atomic_load(&nr_moved),
-		atomic_load(&nr_forks), atomic_load(&nr_zaps),
-		atomic_load(&nr_sweeps));
+	tap_diag("race: %lu move_pages rounds (%lu page moves), %lu forks, "
+		 "%lu munmaps, %lu touch sweeps",
+		 atomic_load(&nr_moves), atomic_load(&nr_moved),
+		 atomic_load(&nr_forks), atomic_load(&nr_zaps),
+		 atomic_load(&nr_sweeps));
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "race");
 	EXPECT_GE(1, atomic_load(&nr_moved), "race: pages moved");
 	EXPECT_GE(1, atomic_load(&nr_forks), "race: forks");
@@ -260,9 +260,9 @@ int main(void)
 	for (p = 0; p < SS_NR_PATHS; p++) {
 		before = sc_d_migration(&s0, &s1, p, SS_PHASE_BEFORE);
 		after = sc_d_migration(&s0, &s1, p, SS_PHASE_AFTER);
-		sc_diag("race: %s met migration entries: before %llu, after %llu",
-			sc_path_names[p], (unsigned long long)before,
-			(unsigned long long)after);
+		tap_diag("race: %s met migration entries: before %llu, after %llu",
+			 sc_path_names[p], (unsigned long long)before,
+			 (unsigned long long)after);
 		sc_diag_path(&s0, &s1, p, "race");
 	}
 
@@ -275,10 +275,10 @@ int main(void)
 			 SS_CNT_CALLS);
 	before = sc_d_stat(&s0, &s1, SS_PATH_FORK, SS_PHASE_BEFORE,
 			   SS_CNT_MIGRATION_WRITE);
-	sc_diag("race: zap_full met %llu non-present entries in %llu calls; "
-		"fork met %llu writable migration entries",
-		(unsigned long long)nonpresent, (unsigned long long)zaps,
-		(unsigned long long)before);
+	tap_diag("race: zap_full met %llu non-present entries in %llu calls; "
+		 "fork met %llu writable migration entries",
+		 (unsigned long long)nonpresent, (unsigned long long)zaps,
+		 (unsigned long long)before);
 	rules_race[0] = (struct sc_rule_want)
 		SC_RULE(Z1, nonpresent, 0, 0);
 	rules_race[1] = (struct sc_rule_want)
@@ -302,5 +302,5 @@ int main(void)
 	sc_expect_verdict(&r0, SS_RULE_F2,
 			  SC_VERDICT(CONFORMS) | SC_VERDICT(NOT_OBSERVED), "end");
 	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

@@ -131,30 +131,30 @@ int main(void)
 	p = mmap(NULL, (M + N) * SC_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		sc_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+		tap_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
 	sc_fill(p, M, SEED);
 
 	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0) {
-		sc_skip(strerror(errno), "userfaultfd(2)");
-		return sc_end();
+		tap_skip(strerror(errno), "userfaultfd(2)");
+		return tap_end();
 	}
 	if (ioctl(uffd, UFFDIO_API, &api)) {
-		sc_skip("UFFD_FEATURE_WP_HUGETLBFS_SHMEM not supported",
-			"uffd-wp on shmem (UFFDIO_API: %s)", strerror(errno));
-		return sc_end();
+		tap_skip("UFFD_FEATURE_WP_HUGETLBFS_SHMEM not supported",
+			 "uffd-wp on shmem (UFFDIO_API: %s)", strerror(errno));
+		return tap_end();
 	}
 	reg.range.start = (uintptr_t)p;
 	reg.range.len = (M + N) * SC_PAGE;
 	reg.mode = UFFDIO_REGISTER_MODE_WP;
 	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
-		sc_skip(strerror(errno), "UFFDIO_REGISTER_MODE_WP on shmem");
-		return sc_end();
+		tap_skip(strerror(errno), "UFFDIO_REGISTER_MODE_WP on shmem");
+		return tap_end();
 	}
 	if (!(reg.ioctls & (1ULL << _UFFDIO_WRITEPROTECT))) {
-		sc_skip("no UFFDIO_WRITEPROTECT for this range",
-			"uffd-wp on shmem");
-		return sc_end();
+		tap_skip("no UFFDIO_WRITEPROTECT for this range",
+			 "uffd-wp on shmem");
+		return tap_end();
 	}
 
 	/* ---- write-protect everything: markers on the none PTEs ---- */
@@ -163,17 +163,17 @@ int main(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
-		sc_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+		tap_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "writeprotect");
 	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 0, "writeprotect");
 	SC_EXPECT_RULES_QUIET(&r0, &r1, "writeprotect");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
-		sc_diag("pagemap after WP: %zu present, %zu PM_SWAP, "
-			"%zu PM_UFFD_WP, %zu neither, %zu PM_FILE of %zu",
-			pm.present, pm.swapped, pm.uffd_wp, pm.none, pm.file,
-			pm.pages);
+		tap_diag("pagemap after WP: %zu present, %zu PM_SWAP, "
+			 "%zu PM_UFFD_WP, %zu neither, %zu PM_FILE of %zu",
+			 pm.present, pm.swapped, pm.uffd_wp, pm.none, pm.file,
+			 pm.pages);
 		EXPECT_EQ(M, pm.present,
 			  "pagemap: PM_PRESENT pages (populated)");
 		EXPECT_EQ(N, pm.swapped,
@@ -182,7 +182,7 @@ int main(void)
 		EXPECT_EQ(0, pm.none,
 			  "pagemap: pages neither present nor swap");
 	} else {
-		sc_fail("read pagemap");
+		tap_fail("read pagemap");
 	}
 	EXPECT_EQ(0, sc_smaps_kb(0, p, (M + N) * SC_PAGE, "Swap"),
 		  "smaps Swap (kB): markers are not swap");
@@ -194,11 +194,11 @@ int main(void)
 	sc_rules_snap(&r0);
 	pid = fork();
 	if (pid < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (pid == 0)
 		_exit(0);
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "fork");
@@ -213,7 +213,7 @@ int main(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (sc_pageout(p, M))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
@@ -222,9 +222,9 @@ int main(void)
 	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
 	SC_EXPECT_RULES(&r0, &r1, rules_pageout, "pageout");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
-		sc_diag("pagemap after pageout: %zu present, %zu PM_SWAP, "
-			"%zu PM_UFFD_WP of %zu",
-			pm.present, pm.swapped, pm.uffd_wp, pm.pages);
+		tap_diag("pagemap after pageout: %zu present, %zu PM_SWAP, "
+			 "%zu PM_UFFD_WP of %zu",
+			 pm.present, pm.swapped, pm.uffd_wp, pm.pages);
 		EXPECT_EQ(M + N, pm.swapped,
 			  "pagemap after pageout: PM_SWAP pages");
 		EXPECT_EQ(M + N, pm.uffd_wp,
@@ -237,7 +237,7 @@ int main(void)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (munmap(p, (M + N) * SC_PAGE))
-		sc_bail("munmap: %s", strerror(errno));
+		tap_bail("munmap: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "munmap");
@@ -255,5 +255,5 @@ int main(void)
 	sc_expect_verdict(&r0, SS_RULE_U3,
 			  SC_VERDICT(CONFORMS) | SC_VERDICT(DIVERGES), "end");
 	sc_expect_rules_sane(&r0, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

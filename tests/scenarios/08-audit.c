@@ -60,25 +60,6 @@ struct audit {
 	double write_ms;
 };
 
-/* The value of key=... in the line at @line (up to its newline). */
-static bool key_of(const char *line, const char *key, uint64_t *v)
-{
-	size_t klen = strlen(key);
-	const char *end = strchr(line, '\n'), *p = line;
-
-	if (!end)
-		end = line + strlen(line);
-	while (p < end) {
-		if ((p == line || p[-1] == ' ') && !strncmp(p, key, klen) &&
-		    p[klen] == '=') {
-			*v = strtoull(p + klen + 1, NULL, 10);
-			return true;
-		}
-		p++;
-	}
-	return false;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -112,40 +93,40 @@ static bool run_audit(const char *ctx, struct audit *r)
 	if (!quiet)
 		sc_rules_snap(&r0);
 	t0 = now_ms();
-	err = sc_write_file(AUDIT, "run");
+	err = kv_write_file(AUDIT, "run");
 	r->write_ms = now_ms() - t0;
 	if (!quiet)
 		sc_rules_snap(&r1);
 	if (err || !quiet) {
-		if (!sc_check(!err, "%s: write 'run' to audit (%s)", ctx,
-			      err ? strerror(-err) : "ok"))
+		if (!tap_check(!err, "%s: write 'run' to audit (%s)", ctx,
+			       err ? strerror(-err) : "ok"))
 			return false;
 	}
-	if (sc_read_file(AUDIT, buf, sizeof(buf)) <= 0 ||
+	if (kv_read_file(AUDIT, buf, sizeof(buf)) <= 0 ||
 	    strncmp(buf, "audit=done ", 11)) {
-		sc_fail("%s: audit file starts with audit=done: '%.80s'", ctx, buf);
+		tap_fail("%s: audit file starts with audit=done: '%.80s'", ctx, buf);
 		return false;
 	}
 	for (i = 0; i < SC_ARRAY_SIZE(keys); i++) {
-		if (!key_of(buf, keys[i].key,
+		if (!kv_u64(buf, keys[i].key, 10,
 			    (uint64_t *)((char *)r + keys[i].off))) {
-			sc_fail("%s: audit summary has %s=", ctx, keys[i].key);
+			tap_fail("%s: audit summary has %s=", ctx, keys[i].key);
 			return false;
 		}
 	}
 	if (!quiet || strstr(buf, " leaks=0 overcounts=0 undercounts=0 ") == NULL)
-		sc_diag("%s: %.*s", ctx, (int)strcspn(buf, "\n"), buf);
+		tap_diag("%s: %.*s", ctx, (int)strcspn(buf, "\n"), buf);
 	for (line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
 		if (!strncmp(line + 1, "slot ", 5)) {
 			r->bad_lines++;
-			sc_diag("%s: %.*s", ctx, (int)strcspn(line + 1, "\n"),
-				line + 1);
+			tap_diag("%s: %.*s", ctx, (int)strcspn(line + 1, "\n"),
+				 line + 1);
 		}
 	}
 	if (quiet)
 		return true;
-	sc_diag("%s: write('run') took %.1f ms, audit duration_ms=%" PRIu64,
-		ctx, r->write_ms, r->duration_ms);
+	tap_diag("%s: write('run') took %.1f ms, audit duration_ms=%" PRIu64,
+		 ctx, r->write_ms, r->duration_ms);
 	{
 		const struct sc_rule_want want[] = {
 			SC_RULE(C2, r->slots,
@@ -215,23 +196,23 @@ static void bad_writes(void)
 	size_t i;
 	int err;
 
-	if (sc_read_file(AUDIT, before, sizeof(before)) < 0)
-		sc_bail("read %s: %s", AUDIT, strerror(errno));
+	if (kv_read_file(AUDIT, before, sizeof(before)) < 0)
+		tap_bail("read %s: %s", AUDIT, strerror(errno));
 	if (!strcmp(before, "audit=never\n"))
-		sc_pass("audit=never before a first run");
+		tap_pass("audit=never before a first run");
 	else
-		sc_skip("an audit ran before this scenario",
-			"audit=never before a first run");
+		tap_skip("an audit ran before this scenario",
+			 "audit=never before a first run");
 	/* swapscope's error lines for these are expected. */
-	sc_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-begin");
+	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-begin");
 	for (i = 0; i < SC_ARRAY_SIZE(bad); i++) {
-		err = sc_write_file(AUDIT, bad[i].cmd);
+		err = kv_write_file(AUDIT, bad[i].cmd);
 		EXPECT_EQ_I(-EINVAL, err, "malformed write (%s) fails with EINVAL",
 			    bad[i].label);
 	}
-	sc_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-end");
-	if (sc_read_file(AUDIT, after, sizeof(after)) < 0)
-		sc_bail("read %s: %s", AUDIT, strerror(errno));
+	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-end");
+	if (kv_read_file(AUDIT, after, sizeof(after)) < 0)
+		tap_bail("read %s: %s", AUDIT, strerror(errno));
 	EXPECT_TRUE(!strcmp(before, after),
 		    "malformed writes leave the audit file unchanged");
 }
@@ -310,9 +291,9 @@ static uint64_t churn(void)
 	for (i = 0; i < 2; i++) {
 		w[i] = fork();
 		if (w[i] < 0)
-			sc_bail("fork: %s", strerror(errno));
+			tap_bail("fork: %s", strerror(errno));
 		if (w[i] == 0) {
-			sc_child("08-audit churn");
+			tap_child("08-audit churn");
 			unpin();
 			if (i)
 				churn_shmem();
@@ -335,9 +316,9 @@ static uint64_t churn(void)
 		kill(w[i], SIGKILL);
 		waitpid(w[i], NULL, 0);
 	}
-	sc_diag("churn: %d audits, %" PRIu64 " slots judged, %" PRIu64
-		" skipped as busy, the longest took %" PRIu64 " ms", n, judged,
-		busy, ms);
+	tap_diag("churn: %d audits, %" PRIu64 " slots judged, %" PRIu64
+		 " skipped as busy, the longest took %" PRIu64 " ms", n, judged,
+		 busy, ms);
 	EXPECT_EQ(0, bad, "churn: bad slots reported under churn");
 	return judged;
 }
@@ -358,7 +339,7 @@ int main(void)
 
 	/* ---- baseline ---- */
 	if (!run_audit("baseline", &a0))
-		return sc_end();
+		return tap_end();
 	expect_clean("baseline", &a0);
 	judged += a0.slots;
 	expect_c2("baseline", judged);
@@ -367,27 +348,27 @@ int main(void)
 	anon = sc_map_anon(N);
 	sc_fill(anon, N, SEED_ANON);
 	if (sc_pageout(anon, N))
-		sc_bail("madvise(MADV_PAGEOUT) anon: %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT) anon: %s", strerror(errno));
 	if (sc_pagemap(0, anon, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu anon pages swapped out", pm.swapped, N);
+		tap_bail("setup: %zu of %lu anon pages swapped out", pm.swapped, N);
 	shm = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
-		sc_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+		tap_bail("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
 	sc_fill(shm, N, SEED_SHMEM);
 	if (sc_pageout(shm, N))
-		sc_bail("madvise(MADV_PAGEOUT) shmem: %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT) shmem: %s", strerror(errno));
 	if (sc_smaps_kb(0, shm, N * SC_PAGE, "Swap") != (long)(N * 4))
-		sc_bail("setup: shmem smaps Swap %ld kB, want %lu",
-			sc_smaps_kb(0, shm, N * SC_PAGE, "Swap"), N * 4);
+		tap_bail("setup: shmem smaps Swap %ld kB, want %lu",
+			 sc_smaps_kb(0, shm, N * SC_PAGE, "Swap"), N * 4);
 	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (pid == 0) {
-		sc_child("08-audit child");
+		tap_child("08-audit child");
 		close(go[1]);
 		/* Hold the shared swap entries until the parent is done. */
 		if (read(go[0], &c, 1) < 0)
@@ -415,7 +396,7 @@ int main(void)
 	/* ---- all gone: the child exits, both ranges are unmapped ---- */
 	close(go[1]);
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "child exited (status 0x%x)", status);
 	EXPECT_EQ(0, sc_verify(anon, 0, N, SEED_ANON),
@@ -438,5 +419,5 @@ int main(void)
 	/* ---- under churn ---- */
 	judged += churn();
 	expect_c2("churn", judged);
-	return sc_end();
+	return tap_end();
 }

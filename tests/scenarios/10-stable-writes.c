@@ -74,33 +74,22 @@ struct rule_counts {
 	uint64_t obs[NW], viol[NW], impact[NW];
 };
 
-static uint64_t field(const char *line, const char *key)
-{
-	const char *p = strstr(line, key);
-	const char *eol = strchr(line, '\n');
-
-	if (!p || (eol && p > eol))
-		return 0;
-	return strtoull(p + strlen(key), NULL, 10);
-}
-
 static bool read_rules(struct rule_counts *rc)
 {
 	static char buf[16384];
-	char key[16];
 	const char *line;
 	size_t i;
 
-	if (sc_read_file(RULES, buf, sizeof(buf)) <= 0)
+	if (kv_read_file(RULES, buf, sizeof(buf)) <= 0)
 		return false;
+	memset(rc, 0, sizeof(*rc));
 	for (i = 0; i < NW; i++) {
-		snprintf(key, sizeof(key), "rule=%s ", watched[i]);
-		line = strstr(buf, key);
+		line = kv_find_line(buf, "rule", watched[i]);
 		if (!line)
 			return false;
-		rc->obs[i] = field(line, " observations=");
-		rc->viol[i] = field(line, " violations=");
-		rc->impact[i] = field(line, " impact=");
+		kv_u64(line, "observations", 10, &rc->obs[i]);
+		kv_u64(line, "violations", 10, &rc->viol[i]);
+		kv_u64(line, "impact", 10, &rc->impact[i]);
 	}
 	return true;
 }
@@ -175,19 +164,19 @@ static void teardown(void)
 			munmap(region, NPAGES * SC_PAGE);
 		region = NULL;
 		if (swapoff(devnode))
-			sc_fail("swapoff %s: %s", devnode, strerror(errno));
+			tap_fail("swapoff %s: %s", devnode, strerror(errno));
 		swap_on = false;
 	}
 	if (loaded_sdebug) {
 		err = unload("scsi_debug");
 		if (err)
-			sc_fail("rmmod scsi_debug: %s", strerror(-err));
+			tap_fail("rmmod scsi_debug: %s", strerror(-err));
 		loaded_sdebug = false;
 	}
 	if (loaded_sd) {
 		/* Another disk driver's user may hold it: not an error here. */
 		if (unload("sd_mod"))
-			sc_diag("sd_mod left loaded: %s", strerror(errno));
+			tap_diag("sd_mod left loaded: %s", strerror(errno));
 		loaded_sd = false;
 	}
 	fflush(stdout);
@@ -215,7 +204,7 @@ static bool find_disk(void)
 		if (strncmp(de->d_name, "sd", 2) || strlen(de->d_name) >= sizeof(disk))
 			continue;
 		snprintf(path, sizeof(path), "/sys/block/%s/device/model", de->d_name);
-		if (sc_read_file(path, model, sizeof(model)) > 0 &&
+		if (kv_read_file(path, model, sizeof(model)) > 0 &&
 		    !strncmp(model, "scsi_debug", 10)) {
 			strcpy(disk, de->d_name);
 			found = true;
@@ -230,7 +219,7 @@ static int read_int(const char *fmt, const char *name)
 	char path[128], buf[32];
 
 	snprintf(path, sizeof(path), fmt, name);
-	if (sc_read_file(path, buf, sizeof(buf)) <= 0)
+	if (kv_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return atoi(buf);
 }
@@ -241,7 +230,7 @@ static int max_swap_prio(void)
 	char *line, *save = NULL, *last;
 	int prio, max = -1;
 
-	if (sc_read_file("/proc/swaps", buf, sizeof(buf)) <= 0)
+	if (kv_read_file("/proc/swaps", buf, sizeof(buf)) <= 0)
 		return max;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -268,20 +257,20 @@ static bool setup_swap(void)
 	int prio, rc;
 
 	if (module_loaded("scsi_debug")) {
-		sc_skip("scsi_debug already loaded: not ours to reconfigure",
-			"S2 observed on a stable-writes swap");
+		tap_skip("scsi_debug already loaded: not ours to reconfigure",
+			 "S2 observed on a stable-writes swap");
 		return false;
 	}
 	loaded_sd = !module_loaded("sd_mod");
 	if (loaded_sd && run(sd)) {
 		loaded_sd = false;
-		sc_skip("modprobe sd_mod failed", "S2 observed on a stable-writes swap");
+		tap_skip("modprobe sd_mod failed", "S2 observed on a stable-writes swap");
 		return false;
 	}
 	rc = run(sdebug);
 	if (rc) {
-		sc_skip("modprobe scsi_debug failed (CONFIG_SCSI_DEBUG=m needed)",
-			"S2 observed on a stable-writes swap");
+		tap_skip("modprobe scsi_debug failed (CONFIG_SCSI_DEBUG=m needed)",
+			 "S2 observed on a stable-writes swap");
 		return false;
 	}
 	loaded_sdebug = true;
@@ -290,15 +279,15 @@ static bool setup_swap(void)
 	while (!find_disk() && now() < deadline)
 		nap_ms(50);
 	if (!disk[0])
-		sc_bail("no scsi_debug disk under /sys/block within %d s", SETUP_SECONDS);
+		tap_bail("no scsi_debug disk under /sys/block within %d s", SETUP_SECONDS);
 	snprintf(devnode, sizeof(devnode), "/dev/%s", disk);
 	while (access(devnode, F_OK) && now() < deadline)
 		nap_ms(50);
 	if (access(devnode, F_OK))
-		sc_bail("%s did not appear within %d s", devnode, SETUP_SECONDS);
+		tap_bail("%s did not appear within %d s", devnode, SETUP_SECONDS);
 
 	snprintf(path, sizeof(path), "/sys/block/%s/integrity/format", disk);
-	if (sc_read_file(path, integrity, sizeof(integrity)) <= 0)
+	if (kv_read_file(path, integrity, sizeof(integrity)) <= 0)
 		strcpy(integrity, "unreadable\n");
 	integrity[strcspn(integrity, "\n")] = 0;
 	/*
@@ -310,15 +299,15 @@ static bool setup_swap(void)
 	if (read_int("/sys/block/%s/queue/stable_writes", disk) != 1 &&
 	    !(sc_kernel() >= SC_KERNEL(6, 12) &&
 	      !strncmp(integrity, "T10-DIF-", 8))) {
-		sc_skip("no stable writes: CONFIG_BLK_DEV_INTEGRITY off?",
-			"%s has stable writes (integrity %s)", disk, integrity);
+		tap_skip("no stable writes: CONFIG_BLK_DEV_INTEGRITY off?",
+			 "%s has stable writes (integrity %s)", disk, integrity);
 		return false;
 	}
-	sc_pass("%s (scsi_debug dif=1 dix=1) has stable writes, integrity %s",
-		disk, integrity);
+	tap_pass("%s (scsi_debug dif=1 dix=1) has stable writes, integrity %s",
+		 disk, integrity);
 
 	if (run(mkswap))
-		sc_bail("mkswap %s failed", devnode);
+		tap_bail("mkswap %s failed", devnode);
 	prio = max_swap_prio() + 1;
 	if (prio > SWAP_FLAG_PRIO_MASK)
 		prio = SWAP_FLAG_PRIO_MASK;
@@ -326,9 +315,9 @@ static bool setup_swap(void)
 		prio = 0;
 	if (swapon(devnode, SWAP_FLAG_PREFER |
 		   ((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK)))
-		sc_bail("swapon %s: %s", devnode, strerror(errno));
+		tap_bail("swapon %s: %s", devnode, strerror(errno));
 	swap_on = true;
-	sc_diag("swap on %s at priority %d, above every other swap", devnode, prio);
+	tap_diag("swap on %s at priority %d, above every other swap", devnode, prio);
 	return true;
 }
 
@@ -339,7 +328,7 @@ static void pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		sc_diag("cannot pin to CPU %d: %s", cpu, strerror(errno));
+		tap_diag("cannot pin to CPU %d: %s", cpu, strerror(errno));
 }
 
 static void *reader(void *arg)
@@ -377,17 +366,17 @@ int main(void)
 	atexit(teardown);
 
 	if (!read_rules(&a))
-		sc_bail("cannot read rules S1 S2 S3 U1 F1 from %s", RULES);
+		tap_bail("cannot read rules S1 S2 S3 U1 F1 from %s", RULES);
 	if (!setup_swap())
-		return sc_end();
+		return tap_end();
 
 	region = sc_map_anon(NPAGES);
 	pin(0);
 	if (!read_rules(&a))
-		sc_bail("cannot read rules from %s", RULES);
+		tap_bail("cannot read rules from %s", RULES);
 	for (i = 0; i < NREADERS; i++)
 		if (pthread_create(&t[i], NULL, reader, (void *)i))
-			sc_bail("pthread_create failed");
+			tap_bail("pthread_create failed");
 
 	t0 = now();
 	do {
@@ -407,17 +396,17 @@ int main(void)
 	ok = read_rules(&b);
 	teardown();
 	if (!ok)
-		sc_bail("cannot read rules from %s", RULES);
+		tap_bail("cannot read rules from %s", RULES);
 	if (terminated)
-		sc_fail("terminated by a signal during the race");
+		tap_fail("terminated by a signal during the race");
 
-	sc_diag("%.1f s, %lu pageout rounds (%lu failed), %lu read sweeps",
-		t1 - t0, rounds, pageout_err, atomic_load(&nr_reads));
+	tap_diag("%.1f s, %lu pageout rounds (%lu failed), %lu read sweeps",
+		 t1 - t0, rounds, pageout_err, atomic_load(&nr_reads));
 	for (i = 0; i < NW; i++)
-		sc_diag("%s: observations +%llu, violations +%llu, impact +%llu",
-			watched[i], (unsigned long long)(b.obs[i] - a.obs[i]),
-			(unsigned long long)(b.viol[i] - a.viol[i]),
-			(unsigned long long)(b.impact[i] - a.impact[i]));
+		tap_diag("%s: observations +%llu, violations +%llu, impact +%llu",
+			 watched[i], (unsigned long long)(b.obs[i] - a.obs[i]),
+			 (unsigned long long)(b.viol[i] - a.viol[i]),
+			 (unsigned long long)(b.impact[i] - a.impact[i]));
 	EXPECT_GE(1, b.impact[1] - a.impact[1],
 		  "S2 impact: exclusive swap-ins from the swap cache of a stable-writes device");
 	EXPECT_GE(1, b.obs[1] - a.obs[1],
@@ -429,5 +418,5 @@ int main(void)
 			EXPECT_EQ(0, b.viol[i] - a.viol[i],
 				  "%s: no new violations during the race", watched[i]);
 	EXPECT_TRUE(!module_loaded("scsi_debug"), "scsi_debug unloaded");
-	return sc_end();
+	return tap_end();
 }

@@ -121,7 +121,7 @@ static int pm_parse(struct pm_sum *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	if (sc_read_file(PM_FILE, pm_text, sizeof(pm_text)) < 0)
+	if (kv_read_file(PM_FILE, pm_text, sizeof(pm_text)) < 0)
 		return -1;
 	for (line = strtok_r(pm_text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -180,13 +180,13 @@ static void pm_window(const char *ctx, pid_t pid, const void *p,
 	snprintf(cmd, sizeof(cmd), "%d 0x%lx 0x%lx", (int)pid,
 		 (unsigned long)p, (unsigned long)p + N * SC_PAGE);
 	sc_rules_snap(&r0);
-	ret = sc_write_file(PM_FILE, cmd);
+	ret = kv_write_file(PM_FILE, cmd);
 	sc_rules_snap(&r1);
 	if (ret)
-		sc_bail("%s: write '%s' to %s: %s", ctx, cmd, PM_FILE,
-			strerror(-ret));
+		tap_bail("%s: write '%s' to %s: %s", ctx, cmd, PM_FILE,
+			 strerror(-ret));
 	if (pm_parse(s))
-		sc_bail("%s: read %s", ctx, PM_FILE);
+		tap_bail("%s: read %s", ctx, PM_FILE);
 	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[K_P1_IMPACT] &&
 		    s->v[K_PID] == (uint64_t)pid &&
 		    s->v[K_START] == (uintptr_t)p &&
@@ -197,7 +197,7 @@ static void pm_window(const char *ctx, pid_t pid, const void *p,
 	for (i = 0; i < nw; i++)
 		EXPECT_EQ(w[i].val, s->v[w[i].key], "%s: %s", ctx,
 			  pm_key_names[w[i].key]);
-	sc_diag("%s: %s", ctx, s->summary);
+	tap_diag("%s: %s", ctx, s->summary);
 	sc_expect_rules(&r0, &r1, rw, nrw, ctx);
 }
 
@@ -294,13 +294,13 @@ static void wait_go(int fd, const char *who)
 	char c;
 
 	if (read(fd, &c, 1) != 1)
-		sc_bail("%s: read go pipe: %s", who, strerror(errno));
+		tap_bail("%s: read go pipe: %s", who, strerror(errno));
 }
 
 static void go(int fd)
 {
 	if (write(fd, "g", 1) != 1)
-		sc_bail("write go pipe: %s", strerror(errno));
+		tap_bail("write go pipe: %s", strerror(errno));
 }
 
 static void child_b(void) __attribute__((noreturn));
@@ -330,7 +330,7 @@ static pid_t fork_window(int which)
 	sc_rules_snap(&fr1[which]);
 	sc_snap(&fs1[which]);
 	if (pid < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	return pid;
 }
 
@@ -339,7 +339,7 @@ static void reap(pid_t pid, const char *who)
 	int status;
 
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("waitpid %s: %s", who, strerror(errno));
+		tap_bail("waitpid %s: %s", who, strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "%s: %s exited 0 (status 0x%x)", kind, who, status);
 }
@@ -465,7 +465,7 @@ static void child_b(void)
 	size_t i, resident = 0, intact = 0;
 	char ctx[64];
 
-	sc_child(NAME " B");
+	tap_child(NAME " B");
 	memset(b_intact, 0, sizeof(b_intact));
 	memset(b_vec, 0, sizeof(b_vec));
 	wait_go(b_go[0], "B");
@@ -473,7 +473,7 @@ static void child_b(void)
 	snprintf(ctx, sizeof(ctx), "%s B before use", kind);
 	/* CRIU's other source for shmem: mincore() in the owner. */
 	if (mincore(region, N * SC_PAGE, b_vec))
-		sc_bail("%s: mincore: %s", ctx, strerror(errno));
+		tap_bail("%s: mincore: %s", ctx, strerror(errno));
 	for (i = 0; i < N; i++)
 		resident += b_vec[i] & 1;
 	EXPECT_EQ(0, resident, "%s: mincore() resident pages", ctx);
@@ -508,10 +508,10 @@ static void child_b(void)
 
 	fflush(stdout);
 	if (write(b_res[1], b_intact, N) != (ssize_t)N)
-		sc_bail("B: write result pipe: %s", strerror(errno));
+		tap_bail("B: write result pipe: %s", strerror(errno));
 	/* A compares B's range once more, then lets B go. */
 	wait_go(b_go[0], "B");
-	_exit(sc_end());
+	_exit(tap_end());
 }
 
 /* ---- the six steps for one kind of shared memory ---- */
@@ -528,19 +528,19 @@ static char *map_aligned(int memfd)
 	r = mmap(NULL, len, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED)
-		sc_bail("mmap reservation: %s", strerror(errno));
+		tap_bail("mmap reservation: %s", strerror(errno));
 	a = (char *)(((uintptr_t)r + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1));
 	p = mmap(a, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED | (memfd < 0 ? MAP_ANONYMOUS : 0),
 		 memfd, 0);
 	if (p != a)
-		sc_bail("%s: mmap MAP_SHARED at %p: %s", kind, (void *)a,
-			strerror(errno));
+		tap_bail("%s: mmap MAP_SHARED at %p: %s", kind, (void *)a,
+			 strerror(errno));
 	if (a > r && munmap(r, a - r))
-		sc_bail("munmap reservation head: %s", strerror(errno));
+		tap_bail("munmap reservation head: %s", strerror(errno));
 	if (a + PMD_SIZE_ < r + len &&
 	    munmap(a + PMD_SIZE_, r + len - (a + PMD_SIZE_)))
-		sc_bail("munmap reservation tail: %s", strerror(errno));
+		tap_bail("munmap reservation tail: %s", strerror(errno));
 	return a;
 }
 
@@ -565,8 +565,8 @@ static void six_steps(const char *k, int memfd)
 		close(memfd);	/* only the mappings hold it now */
 	sc_fill(region, N, seed);
 	if (sc_pagemap(0, region, N, &pm) || pm.present != N)
-		sc_bail("%s: setup: %zu of %lu pages present", kind,
-			pm.present, N);
+		tap_bail("%s: setup: %zu of %lu pages present", kind,
+			 pm.present, N);
 
 	/* ---- 2) the system swaps it out ---- */
 	snprintf(ctx, sizeof(ctx), "%s step 2 pageout", kind);
@@ -574,7 +574,7 @@ static void six_steps(const char *k, int memfd)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (sc_pageout(region, N))
-		sc_bail("%s: madvise(MADV_PAGEOUT): %s", ctx, strerror(errno));
+		tap_bail("%s: madvise(MADV_PAGEOUT): %s", ctx, strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	out1 = sc_vmstat("pswpout");
@@ -588,7 +588,7 @@ static void six_steps(const char *k, int memfd)
 
 	/* ---- 3) A forks B (after a warm-up and a control fork) ---- */
 	if (madvise(region, N * SC_PAGE, MADV_DONTFORK))
-		sc_bail("%s: madvise(MADV_DONTFORK): %s", kind, strerror(errno));
+		tap_bail("%s: madvise(MADV_DONTFORK): %s", kind, strerror(errno));
 	idle = fork_window(F_WARM);
 	go(idle_go[1]);
 	reap(idle, "warm-up child");
@@ -596,7 +596,7 @@ static void six_steps(const char *k, int memfd)
 	go(idle_go[1]);
 	reap(idle, "control child");
 	if (madvise(region, N * SC_PAGE, MADV_DOFORK))
-		sc_bail("%s: madvise(MADV_DOFORK): %s", kind, strerror(errno));
+		tap_bail("%s: madvise(MADV_DOFORK): %s", kind, strerror(errno));
 	b = fork_window(F_REAL);
 	check_forks();
 	snprintf(ctx, sizeof(ctx), "%s step 3 B after fork", kind);
@@ -616,7 +616,7 @@ static void six_steps(const char *k, int memfd)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	if (munmap(region, N * SC_PAGE))
-		sc_bail("%s: munmap: %s", ctx, strerror(errno));
+		tap_bail("%s: munmap: %s", ctx, strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
@@ -639,7 +639,7 @@ static void six_steps(const char *k, int memfd)
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
 	if (ret)
-		sc_bail("%s: %s", ctx, strerror(-ret));
+		tap_bail("%s: %s", ctx, strerror(-ret));
 	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
 	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, 0, ctx);
 	SC_EXPECT_RULES_QUIET(&r0, &r1, ctx);
@@ -652,7 +652,7 @@ static void six_steps(const char *k, int memfd)
 	/* ---- 6) B uses the memory ---- */
 	go(b_go[1]);
 	if (read(b_res[0], b_intact, N) != (ssize_t)N)
-		sc_bail("%s: read B's result: %s", kind, strerror(errno));
+		tap_bail("%s: read B's result: %s", kind, strerror(errno));
 	lost = lost_data = 0;
 	for (i = 0; i < N; i++) {
 		lost += !dump_saved[i];
@@ -671,18 +671,18 @@ static void six_steps(const char *k, int memfd)
 	go(b_go[1]);
 	reap(b, "B");
 
-	sc_diag("%s: stock 6.1: the dumper saved %zu of %lu pages and lost "
-		"%zu that B still had in the kernel", kind, d.saved, N,
-		lost_data);
-	sc_diag("%s: a kernel conforming to P1 (PM_SWAP from the shmem "
-		"xarray) would show B %llu pages PRESENT or SWAP: the dumper "
-		"would save %llu and lose %llu", kind,
-		(unsigned long long)fixed, (unsigned long long)fixed,
-		(unsigned long long)(N - fixed));
-	sc_diag("%s: seed 002's PTE marker, a hint, would not help: fork "
-		"copied nothing of the VMA (vma_needs_copy(): shared, no "
-		"anon_vma), so B never holds one, and A's munmap drops A's: "
-		"still %zu lost", kind, lost_data);
+	tap_diag("%s: stock 6.1: the dumper saved %zu of %lu pages and lost "
+		 "%zu that B still had in the kernel", kind, d.saved, N,
+		 lost_data);
+	tap_diag("%s: a kernel conforming to P1 (PM_SWAP from the shmem "
+		 "xarray) would show B %llu pages PRESENT or SWAP: the dumper "
+		 "would save %llu and lose %llu", kind,
+		 (unsigned long long)fixed, (unsigned long long)fixed,
+		 (unsigned long long)(N - fixed));
+	tap_diag("%s: seed 002's PTE marker, a hint, would not help: fork "
+		 "copied nothing of the VMA (vma_needs_copy(): shared, no "
+		 "anon_vma), so B never holds one, and A's munmap drops A's: "
+		 "still %zu lost", kind, lost_data);
 }
 
 int main(void)
@@ -695,10 +695,10 @@ int main(void)
 	if (sc_pageout_leaves_young())
 		SC_SET_IMPACT(rules_pageout, U2, N);
 	if (access(PM_FILE, W_OK))
-		sc_bail("%s writable (module with the pagemap comparison)",
-			PM_FILE);
+		tap_bail("%s writable (module with the pagemap comparison)",
+			 PM_FILE);
 	if (pipe(idle_go) || pipe(b_go) || pipe(b_res))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	dump_buf = sc_map_anon(N);
 
 	seed = 0x1101;
@@ -706,9 +706,9 @@ int main(void)
 
 	fd = syscall(SYS_memfd_create, "swapscope-11", MFD_CLOEXEC);
 	if (fd < 0)
-		sc_bail("memfd_create: %s", strerror(errno));
+		tap_bail("memfd_create: %s", strerror(errno));
 	if (ftruncate(fd, N * SC_PAGE))
-		sc_bail("ftruncate: %s", strerror(errno));
+		tap_bail("ftruncate: %s", strerror(errno));
 	seed = 0x1102;
 	six_steps("memfd", fd);
 
@@ -717,5 +717,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r, U3, DIVERGES, "end");
 	SC_EXPECT_VERDICT(&r, C1, DIVERGES, "end");
 	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
-	return sc_end();
+	return tap_end();
 }

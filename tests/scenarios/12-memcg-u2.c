@@ -195,7 +195,7 @@ static int64_t sc12_read_num(const char *path)
 {
 	char buf[64];
 
-	if (sc_read_file(path, buf, sizeof(buf)) <= 0)
+	if (kv_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return strtoll(buf, NULL, 0);
 }
@@ -205,7 +205,7 @@ static void sc12_send(int fd, int tag, int val, long pid, const void *addr)
 	struct sc12_msg m = { tag, val, pid, (uintptr_t)addr };
 
 	if (write(fd, &m, sizeof(m)) != (ssize_t)sizeof(m))
-		sc_bail("write message '%c': %s", tag, strerror(errno));
+		tap_bail("write message '%c': %s", tag, strerror(errno));
 }
 
 static void sc12_recv(int fd, struct sc12_msg *m, const char *what)
@@ -216,15 +216,15 @@ static void sc12_recv(int fd, struct sc12_msg *m, const char *what)
 		n = read(fd, m, sizeof(*m));
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(*m))
-		sc_bail("%s: no message (%zd: %s)", what, n,
-			n < 0 ? strerror(errno) : "a helper process died");
+		tap_bail("%s: no message (%zd: %s)", what, n,
+			 n < 0 ? strerror(errno) : "a helper process died");
 }
 
 static void sc12_cmd(int fd, char c)
 {
 	fflush(stdout);
 	if (write(fd, &c, 1) != 1)
-		sc_bail("write command '%c': %s", c, strerror(errno));
+		tap_bail("write command '%c': %s", c, strerror(errno));
 }
 
 /* ---- the toucher: memcg B --------------------------------------------- */
@@ -236,7 +236,7 @@ static __attribute__((noreturn)) void toucher(char *p, int up, int cmd,
 	char c;
 	int bad;
 
-	sc_child("12-memcg-u2 toucher");
+	tap_child("12-memcg-u2 toucher");
 	/* The other vCPU, where present; where it runs does not matter. */
 	CPU_ZERO(&set);
 	CPU_SET(1, &set);
@@ -248,7 +248,7 @@ static __attribute__((noreturn)) void toucher(char *p, int up, int cmd,
 		bad = (int)sc_verify(p, 0, N, seed);
 		sc12_send(up, 'V', bad, getpid(), p);
 	}
-	_exit(sc_end());
+	_exit(tap_end());
 }
 
 /* ---- the owner: memcg A ------------------------------------------------- */
@@ -271,12 +271,12 @@ static __attribute__((noreturn)) void owner(enum sc12_kind k, int up, int cmd,
 	long pid;
 	char *p, c;
 
-	sc_child("12-memcg-u2 owner");
+	tap_child("12-memcg-u2 owner");
 	sc12_pretouch_stack();
 	if (mlockall(MCL_CURRENT))
-		sc_bail("owner: mlockall(MCL_CURRENT): %s", strerror(errno));
-	if ((status = sc_write_file(CG_A "/cgroup.procs", "0")))
-		sc_bail("owner: join %s: %s", CG_A, strerror(-status));
+		tap_bail("owner: mlockall(MCL_CURRENT): %s", strerror(errno));
+	if ((status = kv_write_file(CG_A "/cgroup.procs", "0")))
+		tap_bail("owner: join %s: %s", CG_A, strerror(-status));
 
 	/* The only evictable pages charged to A from here on. */
 	if (k == K_ANON) {
@@ -284,11 +284,11 @@ static __attribute__((noreturn)) void owner(enum sc12_kind k, int up, int cmd,
 	} else {
 		fd = syscall(SYS_memfd_create, "swapscope-12", 0);
 		if (fd < 0 || ftruncate(fd, N * SC_PAGE))
-			sc_bail("owner: memfd: %s", strerror(errno));
+			tap_bail("owner: memfd: %s", strerror(errno));
 		p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
-			sc_bail("owner: mmap memfd: %s", strerror(errno));
+			tap_bail("owner: mmap memfd: %s", strerror(errno));
 	}
 	sc_fill(p, N, seed);
 
@@ -299,7 +299,7 @@ static __attribute__((noreturn)) void owner(enum sc12_kind k, int up, int cmd,
 	fflush(stdout);
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
-		sc_bail("owner: clone3(CLONE_INTO_CGROUP): %s", strerror(errno));
+		tap_bail("owner: clone3(CLONE_INTO_CGROUP): %s", strerror(errno));
 	if (pid == 0)
 		toucher(p, up, tcmd, seed);
 	sc12_send(up, 'O', 0, pid, p);
@@ -309,10 +309,10 @@ static __attribute__((noreturn)) void owner(enum sc12_kind k, int up, int cmd,
 		sc12_send(up, 'V', bad, getpid(), p);
 	}
 	if (waitpid(pid, &status, 0) != pid)
-		sc_bail("owner: waitpid toucher: %s", strerror(errno));
+		tap_bail("owner: waitpid toucher: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "owner: toucher exited cleanly (status 0x%x)", status);
-	_exit(sc_end());
+	_exit(tap_end());
 }
 
 /* ---- one run ------------------------------------------------------------- */
@@ -333,7 +333,7 @@ static void sc12_expect_pm(pid_t pid, const char *who, const char *p,
 	struct sc_pm pm;
 
 	if (sc_pagemap(pid, p, N, &pm)) {
-		sc_fail("%s: read %s's pagemap", ctx, who);
+		tap_fail("%s: read %s's pagemap", ctx, who);
 		return;
 	}
 	EXPECT_EQ(present, pm.present, "%s: %s's pagemap PM_PRESENT pages",
@@ -358,11 +358,11 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 	char *p;
 
 	if (pipe(up) || pipe(ocmd) || pipe(tcmd))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
 	sc12_owner = fork();
 	if (sc12_owner < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (sc12_owner == 0) {
 		close(up[0]);
 		close(ocmd[1]);
@@ -382,7 +382,7 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 			mt = m;
 			got_t = true;
 		} else {
-			sc_bail("%s: unexpected message '%c'", kind, m.tag);
+			tap_bail("%s: unexpected message '%c'", kind, m.tag);
 		}
 	}
 	p = (char *)mo.addr;
@@ -414,7 +414,7 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 	sc_snap(&s0);
 	sc_rules_snap(&r0);
 	for (writes = 0, all_out = false; writes < RECLAIM_WRITES && !all_out;) {
-		err[writes++] = sc_write_file(CG_A "/memory.reclaim", RECLAIM_ASK);
+		err[writes++] = kv_write_file(CG_A "/memory.reclaim", RECLAIM_ASK);
 		all_out = sc12_all_out(k, p);
 	}
 	sc_rules_snap(&r1);
@@ -461,7 +461,7 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 		EXPECT_EQ_I(0, swb1 - swb0,
 			    "%s: B's memory.swap.current delta (bytes)", ctx);
 	} else {
-		sc_skip("no memory.swap.current", "%s: memcg swap charges", ctx);
+		tap_skip("no memory.swap.current", "%s: memcg swap charges", ctx);
 	}
 	if (k == K_ANON) {
 		sc12_expect_pm(sc12_owner, "owner", p, 0, N, ctx);
@@ -509,7 +509,7 @@ static void run(enum sc12_kind k, int bfd, uint64_t seed)
 	sc12_cmd(tcmd[1], 'x');
 	sc12_cmd(ocmd[1], 'x');
 	if (waitpid(sc12_owner, &status, 0) != sc12_owner)
-		sc_bail("waitpid owner: %s", strerror(errno));
+		tap_bail("waitpid owner: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "%s: owner and toucher checks passed (status 0x%x)", kind,
 		    status);
@@ -527,8 +527,8 @@ static char sc12_lru_gen[32];
 static void sc12_restore_lru_gen(void)
 {
 	sc12_lru_gen[strcspn(sc12_lru_gen, "\n")] = '\0';
-	if (sc_write_file(LRU_GEN, sc12_lru_gen))
-		sc_diag("could not restore %s to %s", LRU_GEN, sc12_lru_gen);
+	if (kv_write_file(LRU_GEN, sc12_lru_gen))
+		tap_diag("could not restore %s to %s", LRU_GEN, sc12_lru_gen);
 }
 
 static char sc12_buf[4096];
@@ -538,15 +538,15 @@ static bool sc12_setup(void)
 {
 	int64_t v;
 
-	if (sc_read_file(CG "/cgroup.controllers", sc12_buf, sizeof(sc12_buf)) < 0 ||
+	if (kv_read_file(CG "/cgroup.controllers", sc12_buf, sizeof(sc12_buf)) < 0 ||
 	    !sc12_has_word(sc12_buf, "memory")) {
-		sc_skip("no cgroup2 memory controller at " CG,
-			"memcg reclaim with a foreign young PTE");
+		tap_skip("no cgroup2 memory controller at " CG,
+			 "memcg reclaim with a foreign young PTE");
 		return false;
 	}
-	if (sc_read_file("/proc/swaps", sc12_buf, sizeof(sc12_buf)) < 0 ||
+	if (kv_read_file("/proc/swaps", sc12_buf, sizeof(sc12_buf)) < 0 ||
 	    !strchr(sc12_buf, '\n') || !strchr(strchr(sc12_buf, '\n') + 1, '\n')) {
-		sc_skip("no swap device", "memcg reclaim with a foreign young PTE");
+		tap_skip("no swap device", "memcg reclaim with a foreign young PTE");
 		return false;
 	}
 	/*
@@ -555,30 +555,30 @@ static bool sc12_setup(void)
 	 * below are the classic LRU's, so it is switched off for the run and
 	 * back on at exit (MGLRU reclaim is exercised by the stress stages).
 	 */
-	if (sc_read_file(LRU_GEN, sc12_lru_gen, sizeof(sc12_lru_gen)) > 0 &&
+	if (kv_read_file(LRU_GEN, sc12_lru_gen, sizeof(sc12_lru_gen)) > 0 &&
 	    strtoul(sc12_lru_gen, NULL, 0)) {
-		if (sc_write_file(LRU_GEN, "n")) {
-			sc_skip("MGLRU enabled and cannot be switched off",
-				"memcg reclaim with a foreign young PTE");
+		if (kv_write_file(LRU_GEN, "n")) {
+			tap_skip("MGLRU enabled and cannot be switched off",
+				 "memcg reclaim with a foreign young PTE");
 			return false;
 		}
-		sc_diag("MGLRU switched off for this scenario (was %.*s)",
-			(int)strcspn(sc12_lru_gen, "\n"), sc12_lru_gen);
+		tap_diag("MGLRU switched off for this scenario (was %.*s)",
+			 (int)strcspn(sc12_lru_gen, "\n"), sc12_lru_gen);
 		atexit(sc12_restore_lru_gen);
 	}
 	v = sc12_read_num("/proc/sys/vm/swappiness");
 	if (!v) {
-		sc_skip("vm.swappiness is 0: memcg reclaim would not swap",
-			"memcg reclaim with a foreign young PTE");
+		tap_skip("vm.swappiness is 0: memcg reclaim would not swap",
+			 "memcg reclaim with a foreign young PTE");
 		return false;
 	}
-	if (sc_read_file(CG "/cgroup.subtree_control", sc12_buf,
+	if (kv_read_file(CG "/cgroup.subtree_control", sc12_buf,
 			 sizeof(sc12_buf)) < 0)
-		sc_bail("read " CG "/cgroup.subtree_control");
+		tap_bail("read " CG "/cgroup.subtree_control");
 	if (!sc12_has_word(sc12_buf, "memory")) {
-		if (sc_write_file(CG "/cgroup.subtree_control", "+memory")) {
-			sc_skip("cannot enable the memory controller for children",
-				"memcg reclaim with a foreign young PTE");
+		if (kv_write_file(CG "/cgroup.subtree_control", "+memory")) {
+			tap_skip("cannot enable the memory controller for children",
+				 "memcg reclaim with a foreign young PTE");
 			return false;
 		}
 		sc12_memory_enabled = true;
@@ -586,11 +586,11 @@ static bool sc12_setup(void)
 	rmdir(CG_A);	/* left over from an interrupted run */
 	rmdir(CG_B);
 	if (mkdir(CG_A, 0755) || mkdir(CG_B, 0755))
-		sc_bail("mkdir %s, %s: %s", CG_A, CG_B, strerror(errno));
+		tap_bail("mkdir %s, %s: %s", CG_A, CG_B, strerror(errno));
 	sc12_cg_made = true;
 	if (access(CG_A "/memory.reclaim", W_OK)) {
-		sc_skip("no memory.reclaim on this kernel",
-			"memcg reclaim with a foreign young PTE");
+		tap_skip("no memory.reclaim on this kernel",
+			 "memcg reclaim with a foreign young PTE");
 		return false;
 	}
 	return true;
@@ -629,7 +629,7 @@ static void sc12_cleanup(void)
 		ea = sc12_rmdir(CG_A);
 		eb = sc12_rmdir(CG_B);
 		if (sc12_memory_enabled)
-			ec = sc_write_file(CG "/cgroup.subtree_control", "-memory");
+			ec = kv_write_file(CG "/cgroup.subtree_control", "-memory");
 		EXPECT_TRUE(!ea && !eb, "cleanup: cgroups %s and %s removed (%s, %s)",
 			    CG_A, CG_B, ea ? strerror(-ea) : "ok",
 			    eb ? strerror(-eb) : "ok");
@@ -637,7 +637,7 @@ static void sc12_cleanup(void)
 			EXPECT_TRUE(!ec, "cleanup: memory controller off again in the root's subtree_control (%s)",
 				    ec ? strerror(-ec) : "ok");
 	} else if (sc12_memory_enabled) {
-		sc_write_file(CG "/cgroup.subtree_control", "-memory");
+		kv_write_file(CG "/cgroup.subtree_control", "-memory");
 	}
 	fflush(stdout);
 }
@@ -651,11 +651,11 @@ int main(void)
 	atexit(sc12_cleanup);
 	if (!sc12_setup()) {
 		sc12_cleanup();
-		return sc_end();
+		return tap_end();
 	}
 	bfd = open(CG_B, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (bfd < 0)
-		sc_bail("open %s: %s", CG_B, strerror(errno));
+		tap_bail("open %s: %s", CG_B, strerror(errno));
 
 	run(K_ANON, bfd, 0x1212);
 	run(K_MEMFD, bfd, 0x1221);
@@ -666,5 +666,5 @@ int main(void)
 	SC_EXPECT_VERDICT(&r, U2, CONFORMS, "end");
 	sc_expect_rules_sane(&r, SC_STOCK_61_DIVERGES, "end");
 	sc12_cleanup();
-	return sc_end();
+	return tap_end();
 }

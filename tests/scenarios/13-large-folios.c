@@ -94,7 +94,7 @@ static void sysfs_choice(const char *path, char *out, size_t len)
 	char buf[256], *a, *b;
 
 	out[0] = '\0';
-	if (sc_read_file(path, buf, sizeof(buf)) < 0)
+	if (kv_read_file(path, buf, sizeof(buf)) < 0)
 		return;
 	a = strchr(buf, '[');
 	b = a ? strchr(a, ']') : NULL;
@@ -107,9 +107,9 @@ static void sysfs_choice(const char *path, char *out, size_t len)
 static void restore_mthp(void)
 {
 	if (old_enabled[0])
-		sc_write_file(MTHP "/enabled", old_enabled);
+		kv_write_file(MTHP "/enabled", old_enabled);
 	if (old_shmem[0])
-		sc_write_file(MTHP "/shmem_enabled", old_shmem);
+		kv_write_file(MTHP "/shmem_enabled", old_shmem);
 }
 
 static uint64_t mthp_stat(const char *name)
@@ -117,7 +117,7 @@ static uint64_t mthp_stat(const char *name)
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), MTHP "/stats/%s", name);
-	if (sc_read_file(path, buf, sizeof(buf)) < 0)
+	if (kv_read_file(path, buf, sizeof(buf)) < 0)
 		return UINT64_MAX;
 	return strtoull(buf, NULL, 0);
 }
@@ -130,14 +130,14 @@ static void *map_aligned(size_t len, int flags, int fd)
 
 	p = mmap(NULL, len + align, PROT_READ | PROT_WRITE, flags, fd, 0);
 	if (p == MAP_FAILED)
-		sc_bail("mmap %zu bytes: %s", len + align, strerror(errno));
+		tap_bail("mmap %zu bytes: %s", len + align, strerror(errno));
 	q = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
 	if (fd >= 0) {
 		/* A file mapping: map the file again at the aligned spot. */
 		munmap(p, len + align);
 		q = mmap(q, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, 0);
 		if (q == MAP_FAILED)
-			sc_bail("mmap fixed: %s", strerror(errno));
+			tap_bail("mmap fixed: %s", strerror(errno));
 		return q;
 	}
 	if (q > p)
@@ -195,8 +195,8 @@ static bool pageout_whole(char *p, const char *ctx)
 	EXPECT_EQ(N, sc_vmstat("pswpout") - pswp0, "%s: pswpout delta", ctx);
 	if (!EXPECT_EQ(NF, mthp_stat("swpout") - out0,
 		       "%s: hugepages-64kB swpout delta (folios written whole)", ctx)) {
-		sc_diag("%s: swpout_fallback delta %" PRIu64, ctx,
-			mthp_stat("swpout_fallback") - fb0);
+		tap_diag("%s: swpout_fallback delta %" PRIu64, ctx,
+			 mthp_stat("swpout_fallback") - fb0);
 		return false;
 	}
 	return true;
@@ -300,7 +300,7 @@ static void shmem(void)
 
 	fd = memfd_create("13-large-folios", 0);
 	if (fd < 0 || ftruncate(fd, N * SC_PAGE))
-		sc_bail("memfd of %lu pages: %s", N, strerror(errno));
+		tap_bail("memfd of %lu pages: %s", N, strerror(errno));
 	alloc0 = mthp_stat("shmem_alloc");
 	p = map_aligned(N * SC_PAGE, MAP_SHARED, fd);
 	sc_fill(p, N, SEED + 1);
@@ -322,9 +322,9 @@ static void shmem(void)
 		    "shmem pageout: smaps Swap (kB)");
 
 	/* The audit: an order-4 value entry owns its 16 slots. */
-	if (EXPECT_EQ(0, sc_write_file(SWAPSCOPE_DEBUGFS_DIR "/audit", "run"),
+	if (EXPECT_EQ(0, kv_write_file(SWAPSCOPE_DEBUGFS_DIR "/audit", "run"),
 		      "shmem audit: run") &&
-	    sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/audit", buf, sizeof(buf)) > 0) {
+	    kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/audit", buf, sizeof(buf)) > 0) {
 		EXPECT_EQ(0, audit_value(buf, "leaks"), "shmem audit: leaks");
 		EXPECT_EQ(0, audit_value(buf, "undercounts"), "shmem audit: undercounts");
 		EXPECT_EQ(0, audit_value(buf, "overcounts"), "shmem audit: overcounts");
@@ -358,7 +358,7 @@ static void anon_markers(void)
 
 	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
-		sc_skip(strerror(errno), "anon uffd-wp markers (UFFD_FEATURE_WP_UNPOPULATED)");
+		tap_skip(strerror(errno), "anon uffd-wp markers (UFFD_FEATURE_WP_UNPOPULATED)");
 		if (uffd >= 0)
 			close(uffd);
 		return;
@@ -368,11 +368,11 @@ static void anon_markers(void)
 	reg.range.len = N * SC_PAGE;
 	reg.mode = UFFDIO_REGISTER_MODE_WP;
 	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
-		sc_bail("UFFDIO_REGISTER_MODE_WP on anon: %s", strerror(errno));
+		tap_bail("UFFDIO_REGISTER_MODE_WP on anon: %s", strerror(errno));
 	wp.range = reg.range;
 	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
 	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
-		sc_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+		tap_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
 	if (!sc_pagemap(0, p, N, &pm)) {
 		EXPECT_EQ(N, pm.swapped, "anon markers: pagemap PM_SWAP pages");
 		EXPECT_EQ(N, pm.uffd_wp, "anon markers: pagemap PM_UFFD_WP pages");
@@ -400,19 +400,19 @@ int main(void)
 	sc_begin("13-large-folios", 0);
 	sysfs_choice(MTHP "/enabled", old_enabled, sizeof(old_enabled));
 	if (!old_enabled[0]) {
-		sc_skip("no per-size THP controls (" MTHP ": 6.1 has none)",
-			"large folios: mTHP swap-in, batch zap, shmem large folio");
-		return sc_end();
+		tap_skip("no per-size THP controls (" MTHP ": 6.1 has none)",
+			 "large folios: mTHP swap-in, batch zap, shmem large folio");
+		return tap_end();
 	}
 	sysfs_choice(MTHP "/shmem_enabled", old_shmem, sizeof(old_shmem));
 	atexit(restore_mthp);
-	if (sc_write_file(MTHP "/enabled", "always"))
-		sc_bail("cannot enable 64 kB anonymous folios");
+	if (kv_write_file(MTHP "/enabled", "always"))
+		tap_bail("cannot enable 64 kB anonymous folios");
 	anon();
-	if (!old_shmem[0] || sc_write_file(MTHP "/shmem_enabled", "always"))
-		sc_skip("no hugepages-64kB/shmem_enabled", "shmem large folio");
+	if (!old_shmem[0] || kv_write_file(MTHP "/shmem_enabled", "always"))
+		tap_skip("no hugepages-64kB/shmem_enabled", "shmem large folio");
 	else
 		shmem();
 	anon_markers();
-	return sc_end();
+	return tap_end();
 }

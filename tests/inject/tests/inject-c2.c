@@ -49,29 +49,12 @@ struct audit {
 
 static char abuf[16384];
 
-/* The value of "key=" in a line, as a number (base 0); false if absent. */
-static bool key_u64(const char *line, const char *key, uint64_t *v)
-{
-	char val[32], *end;
-
-	if (!in_sample_key(line, key, val, sizeof(val)) || !val[0])
-		return false;
-	*v = strtoull(val, &end, 0);
-	return !*end;
-}
-
+/* The line's @key is the number @want (as strtoull's base 0). */
 static bool key_is_u64(const char *line, const char *key, uint64_t want)
 {
 	uint64_t v;
 
-	return key_u64(line, key, &v) && v == want;
-}
-
-static bool key_is(const char *line, const char *key, const char *want)
-{
-	char val[64];
-
-	return in_sample_key(line, key, val, sizeof(val)) && !strcmp(val, want);
+	return kv_u64(line, key, 0, &v) && v == want;
 }
 
 /* Write "run" to the audit file and parse its result; false on failure. */
@@ -84,46 +67,41 @@ static bool run_audit(const char *ctx, struct audit *a)
 		K("undercounts", undercounts), K("skipped_busy", busy),
 #undef K
 	};
-	const char *pos, *nl;
-	char line[512];
+	const char *pos, *line;
 	size_t i, len;
 	int err;
 
 	memset(a, 0, sizeof(*a));
-	err = sc_write_file(AUDIT, "run");
-	if (!sc_check(!err, "%s: write 'run' to audit (%s)", ctx,
-		      err ? strerror(-err) : "ok"))
+	err = kv_write_file(AUDIT, "run");
+	if (!tap_check(!err, "%s: write 'run' to audit (%s)", ctx,
+		       err ? strerror(-err) : "ok"))
 		return false;
-	if (sc_read_file(AUDIT, abuf, sizeof(abuf)) <= 0 ||
+	if (kv_read_file(AUDIT, abuf, sizeof(abuf)) <= 0 ||
 	    strncmp(abuf, "audit=done ", 11)) {
-		sc_fail("%s: audit file starts with audit=done: '%.80s'", ctx,
-			abuf);
+		tap_fail("%s: audit file starts with audit=done: '%.80s'", ctx,
+			 abuf);
 		return false;
 	}
-	for (pos = abuf; *pos; pos = nl ? nl + 1 : pos + len) {
-		nl = strchr(pos, '\n');
-		len = nl ? (size_t)(nl - pos) : strlen(pos);
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		memcpy(line, pos, len);
-		line[len] = '\0';
-		sc_diag("%s: %s", ctx, line);
-		if (pos == abuf) {
+	pos = abuf;
+	while ((line = kv_next_line(&pos, &len))) {
+		if (len > 511)
+			len = 511;
+		tap_diag("%s: %.*s", ctx, (int)len, line);
+		if (line == abuf) {
 			for (i = 0; i < SC_ARRAY_SIZE(keys); i++) {
-				if (!key_u64(line, keys[i].key,
-					     (uint64_t *)((char *)a + keys[i].off))) {
-					sc_fail("%s: audit summary has %s=", ctx,
-						keys[i].key);
+				if (!kv_u64(line, keys[i].key, 0,
+					    (uint64_t *)((char *)a + keys[i].off))) {
+					tap_fail("%s: audit summary has %s=", ctx,
+						 keys[i].key);
 					return false;
 				}
 			}
 		} else if (!strncmp(line, "slot ", 5)) {
 			if (a->nbad < AUDIT_BAD_MAX)
-				strcpy(a->bad[a->nbad], line);
+				snprintf(a->bad[a->nbad], sizeof(a->bad[0]),
+					 "%.*s", (int)len, line);
 			a->nbad++;
 		}
-		if (!nl)
-			break;
 	}
 	return true;
 }
@@ -151,9 +129,9 @@ static void expect_leak(const struct audit *a, uint64_t type, uint64_t off,
 	EXPECT_TRUE(key_is_u64(l, "type", type) && key_is_u64(l, "offset", off),
 		    "%s: the bad slot is the injected one (type=%" PRIu64
 		    " offset=%" PRIu64 ")", ctx, type, off);
-	EXPECT_TRUE(key_is(l, "verdict", "leak"), "%s: its verdict=leak", ctx);
+	EXPECT_TRUE(kv_is(l, "verdict", "leak"), "%s: its verdict=leak", ctx);
 	EXPECT_TRUE(key_is_u64(l, "count", 1) && key_is_u64(l, "ptes", 0) &&
-		    key_is_u64(l, "shmem", 0) && key_is(l, "owner", "-"),
+		    key_is_u64(l, "shmem", 0) && kv_is(l, "owner", "-"),
 		    "%s: its count=1 ptes=0 shmem=0 owner=-", ctx);
 }
 
@@ -173,13 +151,13 @@ static void expect_leak_sample(pid_t me, uint64_t type, uint64_t off,
 
 	if (!in_expect_sample(SS_RULE_C2, 0, me, line, sizeof(line), ctx))
 		return;
-	EXPECT_TRUE(key_is(line, "kind", "swap") &&
+	EXPECT_TRUE(kv_is(line, "kind", "swap") &&
 		    key_is_u64(line, "swp_type", type) &&
 		    key_is_u64(line, "swp_offset", off),
 		    "%s: C2 sample names the slot (kind=swap swp_type=%" PRIu64
 		    " swp_offset=%" PRIu64 ")", ctx, type, off);
 	EXPECT_TRUE(key_is_u64(line, "swap_count", 1) &&
-		    key_is(line, "path", "audit"),
+		    kv_is(line, "path", "audit"),
 		    "%s: C2 sample swap_count=1 path=audit", ctx);
 }
 
@@ -198,10 +176,10 @@ static void __attribute__((noreturn)) child_main(char *p, int ready, int go)
 {
 	char c;
 
-	sc_child("inject-c2 child");
+	tap_child("inject-c2 child");
 	sc_fill(p, N, SEED);
 	if (sc_pageout(p, N))
-		sc_bail("child: madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("child: madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
 		_exit(1);
 	EXPECT_EQ(0, in_pagemap(p + PC * SC_PAGE) & (SC_PM_SWAP | SC_PM_PRESENT),
@@ -211,7 +189,7 @@ static void __attribute__((noreturn)) child_main(char *p, int ready, int go)
 	EXPECT_EQ(0, sc_verify(p, 0, PC, SEED) +
 		  sc_verify(p, PC + 1, N - PC - 1, SEED),
 		  "child: the other pages swap back in intact (pages with wrong data)");
-	_exit(sc_end());
+	_exit(tap_end());
 }
 
 /* Status of swp_clear_keepref: key @key is @want. */
@@ -263,11 +241,11 @@ int main(void)
 	p = sc_map_anon(N);
 	c = p + PC * SC_PAGE;
 	if (pipe(ready) || pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (child == 0) {
 		close(ready[0]);
 		close(go[1]);
@@ -276,16 +254,16 @@ int main(void)
 	close(ready[1]);
 	close(go[0]);
 	if (read(ready[0], &b, 1) != 1)
-		sc_bail("setup: the child did not page its pages out");
+		tap_bail("setup: the child did not page its pages out");
 	if (sc_pagemap(child, p, N, &pm) || pm.swapped != N || pm.present)
-		sc_bail("setup: %zu of the child's %lu pages swapped, %zu present",
-			pm.swapped, N, pm.present);
+		tap_bail("setup: %zu of the child's %lu pages swapped, %zu present",
+			 pm.swapped, N, pm.present);
 	e = sc_pagemap_entry(child, c);
 	type = PM_SWP_TYPE(e);
 	off = PM_SWP_OFF(e);
-	sc_diag("setup: child %d page C at %p: pagemap 0x%" PRIx64
-		" (swap type %" PRIu64 " offset %" PRIu64 ")", (int)child,
-		(void *)c, e, type, off);
+	tap_diag("setup: child %d page C at %p: pagemap 0x%" PRIx64
+		 " (swap type %" PRIu64 " offset %" PRIu64 ")", (int)child,
+		 (void *)c, e, type, off);
 	EXPECT_EQ(N * 4, sc_status_kb(child, "VmSwap"),
 		  "setup: child VmSwap (kB)");
 
@@ -293,7 +271,7 @@ int main(void)
 	in_reset();
 	in_rules_read(&r0);
 	if (!run_audit("before", &a0))
-		sc_bail("the audit does not run");
+		tap_bail("the audit does not run");
 	in_rules_read(&r1);
 	expect_clean(&a0, "before");
 	EXPECT_GE(N, a0.referenced, "before: referenced slots (the child's N at least)");
@@ -341,10 +319,10 @@ int main(void)
 
 	/* ---- the child reads its pages and exits ---- */
 	if (write(go[1], "g", 1) != 1)
-		sc_bail("write to the child: %s", strerror(errno));
+		tap_bail("write to the child: %s", strerror(errno));
 	close(go[1]);
 	if (waitpid(child, &status, 0) != child)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
 		    "child exited 0 (status 0x%x)", status);
 	in_rules_read(&r4);
@@ -362,7 +340,7 @@ int main(void)
 	restored0 = in_status_val("swp_clear_keepref", "restored");
 	c[0] = 1;	/* an anon_vma for the VMA, then a none PTE at C */
 	if (madvise(c, SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	EXPECT_EQ_I(0, in_cmd("swp_restore %d 0x%lx", me, (unsigned long)c),
 		    "restore: swp_restore at page C of this process");
 	expect_status("kept", 0, "restore");
@@ -387,10 +365,10 @@ int main(void)
 	/* ---- swp_drop_kept, as unloading ssinject does ---- */
 	dropped0 = in_status_val("swp_clear_keepref", "dropped");
 	if (sc_pageout(c, 1))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	e = in_pagemap(c);
 	if (!(e & SC_PM_SWAP))
-		sc_bail("drop: page C not swapped out (pagemap 0x%" PRIx64 ")", e);
+		tap_bail("drop: page C not swapped out (pagemap 0x%" PRIx64 ")", e);
 	EXPECT_EQ_I(0, in_cmd("swp_clear_keepref %d 0x%lx", me,
 			      (unsigned long)c),
 		    "drop: swp_clear_keepref on this process's page C");
@@ -408,5 +386,5 @@ int main(void)
 	in_rules_read(&r9);
 	in_expect_none(&r8, &r9, "dropped");
 	in_expect_only(&r0, &r9, SS_RULE_C2, 2, "whole test");
-	return sc_end();
+	return tap_end();
 }

@@ -39,15 +39,15 @@ static void expect_shared_sample(const char *line, const char *path,
 
 	if (!line[0])
 		return;
-	EXPECT_TRUE(in_sample_key(line, "swap_count", val, sizeof(val)) &&
+	EXPECT_TRUE(kv_str(line, "swap_count", val, sizeof(val)) &&
 		    !strcmp(val, "2"), "%s: sample swap_count=2 (got %s)",
-		    ctx, in_sample_key(line, "swap_count", val, sizeof(val)) ?
+		    ctx, kv_str(line, "swap_count", val, sizeof(val)) ?
 		    val : "none");
-	EXPECT_TRUE(in_sample_key(line, "kind", val, sizeof(val)) &&
+	EXPECT_TRUE(kv_str(line, "kind", val, sizeof(val)) &&
 		    !strcmp(val, "swap"), "%s: sample kind=swap", ctx);
-	EXPECT_TRUE(in_sample_key(line, "path", val, sizeof(val)) &&
+	EXPECT_TRUE(kv_str(line, "path", val, sizeof(val)) &&
 		    !strcmp(val, path), "%s: sample path=%s (got %s)", ctx,
-		    path, in_sample_key(line, "path", val, sizeof(val)) ?
+		    path, kv_str(line, "path", val, sizeof(val)) ?
 		    val : "none");
 }
 
@@ -89,9 +89,9 @@ int main(void)
 		    "an unknown command fails with EINVAL");
 
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
 
 	in_reset();
 	in_rules_read(&r0);
@@ -125,7 +125,7 @@ int main(void)
 	EXPECT_EQ(done0 + 2, in_status_val("swp_mkexcl", "done"),
 		  "zap: ssinject status swp_mkexcl done");
 	if (madvise(b, SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	in_rules_read(&r3);
 	/*
 	 * swapscope judges F1 at fork and at swap-in (README), not in zaps:
@@ -133,7 +133,7 @@ int main(void)
 	 */
 	in_expect_none_but(&r2, &r3, SS_RULE_F1, "zap");
 	if (r3.viol[SS_RULE_F1] == r2.viol[SS_RULE_F1]) {
-		sc_diag("zap: F1 not judged in zaps (violations unchanged)");
+		tap_diag("zap: F1 not judged in zaps (violations unchanged)");
 	} else {
 		in_expect_only(&r2, &r3, SS_RULE_F1, 1, "zap");
 		line[0] = '\0';
@@ -148,5 +148,5 @@ int main(void)
 	in_child_exits(child, go, "end");
 	in_rules_read(&r4);
 	in_expect_none(&r3, &r4, "child exit");
-	return sc_end();
+	return tap_end();
 }

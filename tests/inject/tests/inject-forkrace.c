@@ -80,7 +80,7 @@ static bool status_busy(char *sbuf, size_t size)
 {
 	const char *l;
 
-	if (sc_read_file(IN_STATUS, sbuf, size) < 0)
+	if (kv_read_file(IN_STATUS, sbuf, size) < 0)
 		return false;
 	l = strstr(sbuf, "injection=swap_ref state=");
 	return l && !strncmp(l + strlen("injection=swap_ref state="), "busy", 4);
@@ -100,7 +100,7 @@ static void *reclaim_while_held(void *arg)
 	if (sched_setaffinity(0, sizeof(r->cpu), &r->cpu))
 		r->pin_err = errno;
 	status_busy(r->buf, sizeof(r->buf));
-	sc_write_file(CG_R "/memory.reclaim", "0");
+	kv_write_file(CG_R "/memory.reclaim", "0");
 	r->ready = 1;
 	while (!stop && !status_busy(r->buf, sizeof(r->buf))) {
 		r->waits++;
@@ -109,7 +109,7 @@ static void *reclaim_while_held(void *arg)
 	while (!stop && status_busy(r->buf, sizeof(r->buf))) {
 		r->saw_busy = true;
 		r->writes++;
-		r->ok += !sc_write_file(CG_R "/memory.reclaim", "4M");
+		r->ok += !kv_write_file(CG_R "/memory.reclaim", "4M");
 	}
 	return NULL;
 }
@@ -118,41 +118,41 @@ static void cleanup(void)
 {
 	int i;
 
-	sc_write_file(CG "/cgroup.procs", "0");
+	kv_write_file(CG "/cgroup.procs", "0");
 	for (i = 0; cg_made && i < 100; i++) {
 		if (!rmdir(CG_R) || errno == ENOENT)
 			break;
 		usleep(20000);
 	}
 	if (memory_enabled)
-		sc_write_file(CG "/cgroup.subtree_control", "-memory");
+		kv_write_file(CG "/cgroup.subtree_control", "-memory");
 }
 
 static bool setup_cgroup(void)
 {
-	if (sc_read_file(CG "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
+	if (kv_read_file(CG "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
 	    !strstr(buf, "memory")) {
-		sc_skip("no cgroup2 memory controller", "the false F1 on demand");
+		tap_skip("no cgroup2 memory controller", "the false F1 on demand");
 		return false;
 	}
-	if (sc_read_file(CG "/cgroup.subtree_control", buf, sizeof(buf)) < 0)
-		sc_bail("read " CG "/cgroup.subtree_control");
+	if (kv_read_file(CG "/cgroup.subtree_control", buf, sizeof(buf)) < 0)
+		tap_bail("read " CG "/cgroup.subtree_control");
 	if (!strstr(buf, "memory")) {
-		if (sc_write_file(CG "/cgroup.subtree_control", "+memory"))
-			sc_bail("enable the memory controller for children");
+		if (kv_write_file(CG "/cgroup.subtree_control", "+memory"))
+			tap_bail("enable the memory controller for children");
 		memory_enabled = true;
 	}
 	rmdir(CG_R);
 	if (mkdir(CG_R, 0755))
-		sc_bail("mkdir " CG_R ": %s", strerror(errno));
+		tap_bail("mkdir " CG_R ": %s", strerror(errno));
 	cg_made = true;
 	atexit(cleanup);
 	if (access(CG_R "/memory.reclaim", W_OK)) {
-		sc_skip("no memory.reclaim", "the false F1 on demand");
+		tap_skip("no memory.reclaim", "the false F1 on demand");
 		return false;
 	}
-	if (sc_write_file(CG_R "/cgroup.procs", "0"))
-		sc_bail("join " CG_R);
+	if (kv_write_file(CG_R "/cgroup.procs", "0"))
+		tap_bail("join " CG_R);
 	return true;
 }
 
@@ -171,26 +171,26 @@ int main(void)
 
 	in_begin("inject-forkrace");
 	if (!setup_cgroup())
-		return sc_end();
+		return tap_end();
 	/* A below B, 2 MiB aligned, a hole between them. */
 	area = mmap(NULL, 4 * GAP, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (area == MAP_FAILED)
-		sc_bail("mmap: %s", strerror(errno));
+		tap_bail("mmap: %s", strerror(errno));
 	a = (char *)(((unsigned long)area + (2UL << 20) - 1) & ~((2UL << 20) - 1));
 	b = a + GAP;
 	if (mprotect(a, NA * SC_PAGE, PROT_READ | PROT_WRITE) ||
 	    mprotect(b, NB * SC_PAGE, PROT_READ | PROT_WRITE))
-		sc_bail("mprotect: %s", strerror(errno));
+		tap_bail("mprotect: %s", strerror(errno));
 	madvise(a, NA * SC_PAGE, MADV_NOHUGEPAGE);
 	sc_fill(a, NA, SEED);
 	sc_fill(b, NB, SEED + 1);
 	if (sc_pageout(b, NB))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, b, NB, &pm) || pm.swapped != NB)
-		sc_bail("setup: %zu of %lu pages of B swapped out", pm.swapped, NB);
+		tap_bail("setup: %zu of %lu pages of B swapped out", pm.swapped, NB);
 	if (sc_pagemap(0, a, NA, &pm) || pm.present != NA)
-		sc_bail("setup: %zu of %lu pages of A present", pm.present, NA);
+		tap_bail("setup: %zu of %lu pages of A present", pm.present, NA);
 
 	in_reset();
 	in_rules_read(&r0);
@@ -199,16 +199,16 @@ int main(void)
 	rmap = mmap(NULL, RECLAIMER_MAP, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (rmap == MAP_FAILED || madvise(rmap, RECLAIMER_MAP, MADV_DONTFORK))
-		sc_bail("the reclaimer's mapping: %s", strerror(errno));
+		tap_bail("the reclaimer's mapping: %s", strerror(errno));
 	memset(rmap, 0, RECLAIMER_MAP);		/* every page present */
 	/* ... and kept: a page reclaim took would fault on the fork's lock. */
 	if (mlock(rmap, RECLAIMER_MAP))
-		sc_diag("mlock the reclaimer's mapping: %s", strerror(errno));
+		tap_diag("mlock the reclaimer's mapping: %s", strerror(errno));
 	rec = (struct reclaimer *)rmap;
 	if (pthread_attr_init(&attr) ||
 	    pthread_attr_setstack(&attr, rmap + RECLAIMER_MAP - RECLAIMER_STACK,
 				  RECLAIMER_STACK))
-		sc_bail("pthread_attr_setstack");
+		tap_bail("pthread_attr_setstack");
 	/* The fork on CPU 0, the reclaimer on CPU 1 (the VM has two). */
 	CPU_ZERO(&rec->cpu);
 	CPU_SET(1, &rec->cpu);
@@ -218,14 +218,14 @@ int main(void)
 		CPU_ZERO(&zero);
 		CPU_SET(0, &zero);
 		if (sched_setaffinity(0, sizeof(zero), &zero))
-			sc_bail("sched_setaffinity: %s", strerror(errno));
+			tap_bail("sched_setaffinity: %s", strerror(errno));
 	}
 	if (pthread_create(&rec->thread, &attr, reclaim_while_held, rec))
-		sc_bail("pthread_create");
+		tap_bail("pthread_create");
 	while (!rec->ready)
 		usleep(1000);
 	if (rec->pin_err)
-		sc_bail("pin the reclaimer to CPU 1: %s", strerror(rec->pin_err));
+		tap_bail("pin the reclaimer to CPU 1: %s", strerror(rec->pin_err));
 	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d 0", me),
 		    "fork_delay_next with 0 ms fails with EINVAL");
 	EXPECT_EQ_I(-EINVAL, in_cmd("fork_delay_next %d", me),
@@ -234,7 +234,7 @@ int main(void)
 		    "fork_delay_next armed");
 
 	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
 	/*
 	 * A raw clone, not glibc's fork(): the child of fork() walks the
@@ -243,7 +243,7 @@ int main(void)
 	 */
 	child = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
-		sc_bail("clone: %s", strerror(errno));
+		tap_bail("clone: %s", strerror(errno));
 	if (child == 0) {
 		syscall(SYS_close, go[1]);
 		while (syscall(SYS_read, go[0], &c, 1) > 0)
@@ -257,9 +257,9 @@ int main(void)
 	in_rules_read(&r1);
 	vmswap = sc_status_kb(child, "VmSwap");
 	in_diag_status("swap_ref", "fork held");
-	sc_diag("reclaimer: waited %u ms, %u memory.reclaim writes while the fork was held (%u succeeded); pswpout +%llu; child VmSwap %ld kB (B alone: %lu kB)",
-		rec->waits, rec->writes, rec->ok,
-		(unsigned long long)(out1 - out0), vmswap, NB * SC_PAGE / 1024);
+	tap_diag("reclaimer: waited %u ms, %u memory.reclaim writes while the fork was held (%u succeeded); pswpout +%llu; child VmSwap %ld kB (B alone: %lu kB)",
+		 rec->waits, rec->writes, rec->ok,
+		 (unsigned long long)(out1 - out0), vmswap, NB * SC_PAGE / 1024);
 
 	/* The race happened: these are the oracles, not swapscope. */
 	EXPECT_EQ(fired0 + 1, in_status_val("swap_ref", "fork_delay_fired"),
@@ -286,7 +286,7 @@ int main(void)
 
 	close(go[1]);
 	if (waitpid(child, &status, 0) != child)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
 		    "child exited 0 (status 0x%x)", status);
 	EXPECT_EQ(0, sc_verify(a, 0, NA, SEED), "pages of A with wrong data");
@@ -294,5 +294,5 @@ int main(void)
 	in_rules_read(&r2);
 	in_expect_none(&r1, &r2, "child exit");
 	munmap(area, 4 * GAP);
-	return sc_end();
+	return tap_end();
 }

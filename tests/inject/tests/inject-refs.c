@@ -45,7 +45,7 @@ static void expect_vma_covers(const char *line, const void *p, const char *ctx)
 
 	if (!line[0])
 		return;
-	EXPECT_TRUE(in_sample_key(line, "vma", val, sizeof(val)) &&
+	EXPECT_TRUE(kv_str(line, "vma", val, sizeof(val)) &&
 		    sscanf(val, "0x%lx-0x%lx", &start, &end) == 2 &&
 		    start <= (unsigned long)p && (unsigned long)p < end,
 		    "%s: sample vma=%s covers the range at %p", ctx, val, p);
@@ -55,13 +55,13 @@ static void expect_key(const char *line, const char *key, const char *want,
 		       bool prefix, const char *ctx)
 {
 	char val[96];
-	bool ok = line[0] && in_sample_key(line, key, val, sizeof(val)) &&
+	bool ok = line[0] && kv_str(line, key, val, sizeof(val)) &&
 		  (prefix ? !strncmp(val, want, strlen(want)) :
 			    !strcmp(val, want));
 
 	EXPECT_TRUE(ok, "%s: sample %s=%s%s (got %s)", ctx, key, want,
 		    prefix ? "..." : "", line[0] &&
-		    in_sample_key(line, key, val, sizeof(val)) ? val : "none");
+		    kv_str(line, key, val, sizeof(val)) ? val : "none");
 }
 
 /* One fork with @shot armed: F1 and only F1 moves, by one. */
@@ -115,7 +115,7 @@ static void fork_shot(const char *shot, char *p, const char *count,
 	/* Every page still reads back what was written. */
 	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "%s: pages with wrong data", shot);
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 }
 
 int main(void)
@@ -140,26 +140,26 @@ int main(void)
 	p = sc_map_anon(N);
 	sc_fill(p, N, SEED);
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
 
 	fork_shot("fork_nodup", p, "swap_refs_taken", N, N - 1,
 		  "copy_page_range");
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out again",
-			pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out again",
+			 pm.swapped, N);
 	fork_shot("fork_noinc", p, "swap_map_rise", 1, 0, "swap_duplicate");
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out again",
-			pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out again",
+			 pm.swapped, N);
 
 	/* ---- zap_keepref: munmap of N swap entries ---- */
 	in_reset();
 	in_rules_read(&r0);
 	EXPECT_EQ_I(0, in_cmd("zap_keepref_next %d", me), "zap_keepref: armed");
 	if (munmap(p, N * SC_PAGE))
-		sc_bail("munmap: %s", strerror(errno));
+		tap_bail("munmap: %s", strerror(errno));
 	in_rules_read(&r1);
 	in_diag_status("swap_ref", "zap_keepref");
 	EXPECT_EQ(1, in_status_val("swap_ref", "zap_keepref_fired"),
@@ -176,5 +176,5 @@ int main(void)
 			   "zap_keepref");
 	}
 	EXPECT_EQ_I(0, in_cmd("swp_drop_kept"), "zap_keepref: swp_drop_kept");
-	return sc_end();
+	return tap_end();
 }

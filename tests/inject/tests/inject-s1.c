@@ -65,12 +65,12 @@ int main(void)
 		    "anon_unexcl_next with an extra word fails with EINVAL");
 
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	if (sc_pagemap(0, p, N, &pm) || pm.swapped != N)
-		sc_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
+		tap_bail("setup: %zu of %lu pages swapped out", pm.swapped, N);
 	EXPECT_EQ_I(0, in_mincore(x), "setup: page X not in the swap cache after pageout");
 	if (madvise(x, SC_PAGE, MADV_WILLNEED))
-		sc_bail("madvise(MADV_WILLNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_WILLNEED): %s", strerror(errno));
 	e = in_pagemap(x);
 	EXPECT_TRUE((e & SC_PM_SWAP) && !(e & SC_PM_PRESENT),
 		    "setup: page X still a swap entry after MADV_WILLNEED (pagemap 0x%llx)",
@@ -112,5 +112,5 @@ int main(void)
 	EXPECT_TRUE(e & SC_PM_PRESENT, "page X mapped after the fault (pagemap 0x%llx)",
 		    (unsigned long long)e);
 	EXPECT_EQ(0, sc_verify(p, PX, 1, SEED), "pages of X with wrong data");
-	return sc_end();
+	return tap_end();
 }

@@ -82,8 +82,8 @@ int main(void)
 	sc_rules_snap(&r0);
 	for (r = 0; r < SS_NR_RULES; r++)
 		if (!strcmp(r0.r[r].state, "failed"))
-			sc_bail("rule %s is failed before the injection",
-				sc_rule_names[r]);
+			tap_bail("rule %s is failed before the injection",
+				 sc_rule_names[r]);
 	EXPECT_TRUE(!strcmp(r0.r[SS_RULE_U1].state, "enabled") &&
 		    !strcmp(r0.r[SS_RULE_U3].state, "enabled"),
 		    "before: U1 state=%s, U3 state=%s (want enabled)",
@@ -95,7 +95,7 @@ int main(void)
 	pswpout0 = sc_vmstat("pswpout");
 	sc_rules_snap(&r0);
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	sc_rules_snap(&r1);
 
 	in_diag_status("big_folio", "pageout");
@@ -112,7 +112,7 @@ int main(void)
 
 	/* The kernel's own unmap went on with the real folio. */
 	if (sc_pagemap(0, p, N, &pm))
-		sc_bail("read /proc/self/pagemap");
+		tap_bail("read /proc/self/pagemap");
 	EXPECT_EQ(N, pm.swapped, "pageout: pages swapped out, X included (pagemap)");
 	EXPECT_GE(N, sc_vmstat("pswpout") - pswpout0, "pageout: pswpout delta");
 
@@ -129,24 +129,24 @@ int main(void)
 		}
 		if (strcmp(a->state, b->state) || a->enabled != b->enabled ||
 		    strcmp(a->reason, b->reason)) {
-			sc_fail("pageout: rule %s changed state: %s -> %s",
-				sc_rule_names[r], a->state, b->state);
+			tap_fail("pageout: rule %s changed state: %s -> %s",
+				 sc_rule_names[r], a->state, b->state);
 			moved++;
 		}
 	}
 	if (!moved)
-		sc_pass("pageout: the other %d rules kept their state",
-			SS_NR_RULES - (int)SC_ARRAY_SIZE(failing));
+		tap_pass("pageout: the other %d rules kept their state",
+			 SS_NR_RULES - (int)SC_ARRAY_SIZE(failing));
 	moved = 0;
 	for (r = 0; r < SS_NR_RULES; r++) {
 		if (!sc_d_viol(&r0, &r1, r))
 			continue;
-		sc_fail("pageout: rule %s has %+lld violations",
-			sc_rule_names[r], (long long)sc_d_viol(&r0, &r1, r));
+		tap_fail("pageout: rule %s has %+lld violations",
+			 sc_rule_names[r], (long long)sc_d_viol(&r0, &r1, r));
 		moved++;
 	}
 	if (!moved)
-		sc_pass("pageout: no rule has new violations");
+		tap_pass("pageout: no rule has new violations");
 	/* Pages unmapped before X were judged by U1; X and those after not. */
 	EXPECT_TRUE(sc_d_obs(&r0, &r1, SS_RULE_U1) < (int64_t)N,
 		    "pageout: U1 observations %+lld, fewer than the %lu pages",
@@ -162,7 +162,7 @@ int main(void)
 	SC_EXPECT_RULES(&r2, &r3, rules_read, "read back");
 	EXPECT_EQ(0, sc_verify(p, 0, N, SEED), "pages with wrong data after read back");
 	if (sc_pageout(p, N))
-		sc_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
+		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	sc_rules_snap(&r4);
 	SC_EXPECT_RULES(&r3, &r4, rules_pageout_failed,
 			"pageout again (U1, U3 failed)");
@@ -171,5 +171,5 @@ int main(void)
 			EXPECT_TRUE(!strcmp(r4.r[r].state, "failed"),
 				    "end: rule %s still failed (state=%s)",
 				    sc_rule_names[r], r4.r[r].state);
-	return sc_end();
+	return tap_end();
 }

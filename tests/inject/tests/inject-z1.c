@@ -37,11 +37,11 @@ static void expect_marker_sample(const char *line, const char *ctx)
 
 	if (!line[0])
 		return;
-	EXPECT_TRUE(in_sample_key(line, "kind", val, sizeof(val)) &&
+	EXPECT_TRUE(kv_str(line, "kind", val, sizeof(val)) &&
 		    !strcmp(val, "uffd_wp_marker"),
 		    "%s: sample kind=uffd_wp_marker (got %s)", ctx,
-		    in_sample_key(line, "kind", val, sizeof(val)) ? val : "none");
-	EXPECT_TRUE(in_sample_key(line, "path", val, sizeof(val)) &&
+		    kv_str(line, "kind", val, sizeof(val)) ? val : "none");
+	EXPECT_TRUE(kv_str(line, "path", val, sizeof(val)) &&
 		    !strcmp(val, "unmap_page_range"),
 		    "%s: sample path=unmap_page_range", ctx);
 }
@@ -65,7 +65,7 @@ int main(void)
 	z = p + PZ * SC_PAGE;
 	sc_fill(p, N, SEED);
 	if (sc_pagemap(0, p, N, &pm) || pm.present != N)
-		sc_bail("setup: %zu of %lu pages present", pm.present, N);
+		tap_bail("setup: %zu of %lu pages present", pm.present, N);
 
 	/* ---- disarm: an armed shot that is taken back does not fire ---- */
 	in_reset();
@@ -78,7 +78,7 @@ int main(void)
 	EXPECT_EQ_I(-EINVAL, in_cmd("disarm now"),
 		    "disarm with an argument fails with EINVAL");
 	if (madvise(p + PD * SC_PAGE, SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	in_rules_read(&r1);
 	EXPECT_EQ(fired0, in_status_val("zap_marker", "fired"),
 		  "disarmed: ssinject zap_marker fired");
@@ -92,7 +92,7 @@ int main(void)
 	EXPECT_EQ_I(0, in_cmd("zap_marker_next %d 0x%lx", me, (unsigned long)z),
 		    "zap_marker_next armed for page Z");
 	if (madvise(p, N * SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	in_rules_read(&r1);
 	in_diag_status("zap_marker", "MADV_DONTNEED");
 	EXPECT_EQ(fired0 + 1, in_status_val("zap_marker", "fired"),
@@ -108,7 +108,7 @@ int main(void)
 		    "MADV_DONTNEED: the marker sits at Z (pagemap 0x%llx)",
 		    (unsigned long long)e);
 	if (sc_pagemap(0, p, N, &pm))
-		sc_bail("read pagemap: %s", strerror(errno));
+		tap_bail("read pagemap: %s", strerror(errno));
 	EXPECT_EQ(N - 1, pm.none, "MADV_DONTNEED: pages neither present nor swapped");
 
 	/* ---- munmap ---- */
@@ -119,7 +119,7 @@ int main(void)
 	EXPECT_EQ_I(0, in_cmd("zap_marker_next %d 0x%lx", me, (unsigned long)m),
 		    "zap_marker_next armed for page M");
 	if (munmap(q, N * SC_PAGE))
-		sc_bail("munmap: %s", strerror(errno));
+		tap_bail("munmap: %s", strerror(errno));
 	in_rules_read(&r2);
 	in_diag_status("zap_marker", "munmap");
 	EXPECT_EQ(fired0 + 2, in_status_val("zap_marker", "fired"),
@@ -133,15 +133,15 @@ int main(void)
 	again = mmap(q, N * SC_PAGE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	if (again != q)
-		sc_bail("mmap the unmapped range again: %s",
-			again == MAP_FAILED ? strerror(errno) : "moved");
+		tap_bail("mmap the unmapped range again: %s",
+			 again == MAP_FAILED ? strerror(errno) : "moved");
 	e = in_pagemap(m);
-	sc_diag("munmap: page table of M %s the munmap (pagemap 0x%llx)",
-		e & SC_PM_SWAP ? "outlived" : "did not outlive",
-		(unsigned long long)e);
+	tap_diag("munmap: page table of M %s the munmap (pagemap 0x%llx)",
+		 e & SC_PM_SWAP ? "outlived" : "did not outlive",
+		 (unsigned long long)e);
 	if (munmap(q, N * SC_PAGE))
-		sc_bail("munmap: %s", strerror(errno));
+		tap_bail("munmap: %s", strerror(errno));
 	in_rules_read(&r3);
 	in_expect_none(&r2, &r3, "munmap of the range mapped again");
-	return sc_end();
+	return tap_end();
 }

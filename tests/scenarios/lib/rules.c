@@ -21,145 +21,67 @@ const char *const sc_verdict_names[SS_NR_VERDICTS] = { SS_VERDICTS(SC_X_VERDICT)
 
 _Static_assert(SS_NR_RULES <= 32, "rule masks are 32 bits");
 
-static int sc_rlookup(const char *const *names, int n, const char *s,
-		      size_t len)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
-			return i;
-	return -1;
-}
-
-/* Next line of a NUL-terminated buffer: sets *len, NULL at the end. */
-static const char *sc_rline(const char **pos, size_t *len)
-{
-	const char *s = *pos, *nl;
-
-	if (!*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	*len = nl ? (size_t)(nl - s) : strlen(s);
-	*pos = nl ? nl + 1 : s + *len;
-	return s;
-}
-
-/* Value of "key=" among the space-separated words of one line. */
-static const char *sc_rword(const char *line, size_t len, const char *key,
-			    size_t *vlen)
-{
-	size_t klen = strlen(key);
-	const char *p = line, *end = line + len, *w;
-
-	while (p < end) {
-		while (p < end && *p == ' ')
-			p++;
-		w = p;
-		while (p < end && *p != ' ')
-			p++;
-		if ((size_t)(p - w) > klen && w[klen] == '=' &&
-		    !memcmp(w, key, klen)) {
-			*vlen = p - w - klen - 1;
-			return w + klen + 1;
-		}
-	}
-	return NULL;
-}
-
-static uint64_t sc_ru64(const char *s, size_t len)
-{
-	uint64_t v = 0;
-
-	while (len-- && *s >= '0' && *s <= '9')
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	return v;
-}
-
 static char sc_rules_buf[8192];
 static char sc_rprobes_buf[16384];
 
-/* Sum of hits and nmissed over every probe: changes whenever one fires. */
-/* Every probe's hits + nmissed into @per (when given); their sum. */
+/*
+ * Every probe's hits + nmissed into @per (when given); their sum, which
+ * changes whenever a probe fires.
+ */
 static uint64_t sc_probe_events(uint64_t per[SS_NR_PROBES])
 {
-	const char *pos = sc_rprobes_buf, *line, *v;
-	uint64_t sum = 0, n;
-	size_t len, vlen;
+	const char *pos = sc_rprobes_buf, *line;
+	uint64_t sum = 0, hits, missed;
+	size_t len;
 	int p;
 
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/probes", sc_rprobes_buf,
+	if (kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/probes", sc_rprobes_buf,
 			 sizeof(sc_rprobes_buf)) < 0)
-		sc_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
-	while ((line = sc_rline(&pos, &len))) {
-		n = 0;
-		v = sc_rword(line, len, "hits", &vlen);
-		if (v)
-			n += sc_ru64(v, vlen);
-		v = sc_rword(line, len, "nmissed", &vlen);
-		if (v)
-			n += sc_ru64(v, vlen);
-		sum += n;
-		v = sc_rword(line, len, "probe", &vlen);
-		p = v ? sc_rlookup(sc_probe_names, SS_NR_PROBES, v, vlen) : -1;
+		tap_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
+	while ((line = kv_next_line(&pos, &len))) {
+		hits = missed = 0;
+		kv_u64(line, "hits", 10, &hits);
+		kv_u64(line, "nmissed", 10, &missed);
+		sum += hits + missed;
+		p = kv_index(line, "probe", sc_probe_names, SS_NR_PROBES);
 		if (per && p >= 0)
-			per[p] = n;
+			per[p] = hits + missed;
 	}
 	return sum;
 }
 
 static void sc_read_rules(struct sc_rules *s)
 {
-	const char *pos = sc_rules_buf, *line, *v;
+	const char *pos = sc_rules_buf, *line;
 	struct sc_rule_line *l;
-	size_t len, vlen;
+	size_t len;
 	int r;
 
 	memset(s->r, 0, sizeof(s->r));
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/rules", sc_rules_buf,
+	if (kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/rules", sc_rules_buf,
 			 sizeof(sc_rules_buf)) < 0)
-		sc_bail("read %s/rules (module with the rules engine loaded)",
-			SWAPSCOPE_DEBUGFS_DIR);
-	while ((line = sc_rline(&pos, &len))) {
-		v = sc_rword(line, len, "rule", &vlen);
-		if (!v)
-			continue;
-		r = sc_rlookup(sc_rule_names, SS_NR_RULES, v, vlen);
+		tap_bail("read %s/rules (module with the rules engine loaded)",
+			 SWAPSCOPE_DEBUGFS_DIR);
+	while ((line = kv_next_line(&pos, &len))) {
+		r = kv_index(line, "rule", sc_rule_names, SS_NR_RULES);
 		if (r < 0)
 			continue;
 		l = &s->r[r];
 		l->seen = true;
-		l->verdict = -1;
-		if ((v = sc_rword(line, len, "observations", &vlen)))
-			l->obs = sc_ru64(v, vlen);
-		if ((v = sc_rword(line, len, "violations", &vlen)))
-			l->viol = sc_ru64(v, vlen);
-		if ((v = sc_rword(line, len, "impact", &vlen)))
-			l->impact = sc_ru64(v, vlen);
-		if ((v = sc_rword(line, len, "unjudged", &vlen)))
-			l->unjudged = sc_ru64(v, vlen);
-		if ((v = sc_rword(line, len, "verdict", &vlen)))
-			l->verdict = sc_rlookup(sc_verdict_names,
-						SS_NR_VERDICTS, v, vlen);
-		if ((v = sc_rword(line, len, "enabled", &vlen)))
-			l->enabled = vlen == 1 && *v == '1';
-		if ((v = sc_rword(line, len, "reason", &vlen))) {
-			if (vlen >= sizeof(l->reason))
-				vlen = sizeof(l->reason) - 1;
-			memcpy(l->reason, v, vlen);
-			l->reason[vlen] = '\0';
-		}
-		if ((v = sc_rword(line, len, "state", &vlen))) {
-			if (vlen >= sizeof(l->state))
-				vlen = sizeof(l->state) - 1;
-			memcpy(l->state, v, vlen);
-			l->state[vlen] = '\0';
-		}
+		kv_u64(line, "observations", 10, &l->obs);
+		kv_u64(line, "violations", 10, &l->viol);
+		kv_u64(line, "impact", 10, &l->impact);
+		kv_u64(line, "unjudged", 10, &l->unjudged);
+		l->verdict = kv_index(line, "verdict", sc_verdict_names,
+				      SS_NR_VERDICTS);
+		l->enabled = kv_is(line, "enabled", "1");
+		kv_str(line, "reason", l->reason, sizeof(l->reason));
+		kv_str(line, "state", l->state, sizeof(l->state));
 	}
 	for (r = 0; r < SS_NR_RULES; r++)
 		if (!s->r[r].seen)
-			sc_bail("%s/rules has no line rule=%s",
-				SWAPSCOPE_DEBUGFS_DIR, sc_rule_names[r]);
+			tap_bail("%s/rules has no line rule=%s",
+				 SWAPSCOPE_DEBUGFS_DIR, sc_rule_names[r]);
 }
 
 void sc_rules_snap(struct sc_rules *s)
@@ -180,8 +102,8 @@ void sc_rules_snap(struct sc_rules *s)
 	}
 	s->tries = tries > 200 ? 200 : tries;
 	if (!s->consistent)
-		sc_diag("rules snapshot inconsistent after %u reads: probes kept firing",
-			s->tries);
+		tap_diag("rules snapshot inconsistent after %u reads: probes kept firing",
+			 s->tries);
 }
 
 int64_t sc_d_obs(const struct sc_rules *a, const struct sc_rules *b,
@@ -278,7 +200,7 @@ void sc_diag_rules(const struct sc_rules *a, const struct sc_rules *b,
 					(long long)sc_d_viol(a, b, r),
 					(long long)sc_d_impact(a, b, r));
 	}
-	sc_diag("%s%s", line, any ? "" : " none");
+	tap_diag("%s%s", line, any ? "" : " none");
 }
 
 void sc_expect_rules(const struct sc_rules *a, const struct sc_rules *b,
@@ -304,16 +226,16 @@ void sc_expect_rules(const struct sc_rules *a, const struct sc_rules *b,
 		if (sc_in(dobs, w->obs_min, w->obs_max) &&
 		    sc_in(dviol, w->viol_min, w->viol_max) &&
 		    sc_in(dimp, w->impact_min, w->impact_max))
-			sc_pass("%s: rule %s obs %+lld viol %+lld impact %+lld "
-				"(want %s %s %s)", ctx, sc_rule_names[w->rule],
-				(long long)dobs, (long long)dviol,
-				(long long)dimp, o, v, i);
+			tap_pass("%s: rule %s obs %+lld viol %+lld impact %+lld "
+				 "(want %s %s %s)", ctx, sc_rule_names[w->rule],
+				 (long long)dobs, (long long)dviol,
+				 (long long)dimp, o, v, i);
 		else
-			sc_fail("%s: rule %s: expected obs %s viol %s impact %s, "
-				"got obs %+lld viol %+lld impact %+lld", ctx,
-				sc_rule_names[w->rule], o, v, i,
-				(long long)dobs, (long long)dviol,
-				(long long)dimp);
+			tap_fail("%s: rule %s: expected obs %s viol %s impact %s, "
+				 "got obs %+lld viol %+lld impact %+lld", ctx,
+				 sc_rule_names[w->rule], o, v, i,
+				 (long long)dobs, (long long)dviol,
+				 (long long)dimp);
 	}
 	for (r = 0; r < SS_NR_RULES; r++) {
 		if (targeted & (1U << r))
@@ -324,21 +246,21 @@ void sc_expect_rules(const struct sc_rules *a, const struct sc_rules *b,
 		if (!dobs && !dviol && !dimp)
 			continue;
 		if (sc_moved_before(a, b, r)) {
-			sc_diag("%s: rule %s moved (obs %+lld viol %+lld impact %+lld) with no entry of its probes in the window: a call that began before it, not this scenario's",
-				ctx, sc_rule_names[r], (long long)dobs,
-				(long long)dviol, (long long)dimp);
+			tap_diag("%s: rule %s moved (obs %+lld viol %+lld impact %+lld) with no entry of its probes in the window: a call that began before it, not this scenario's",
+				 ctx, sc_rule_names[r], (long long)dobs,
+				 (long long)dviol, (long long)dimp);
 			continue;
 		}
 		moved++;
-		sc_fail("%s: rule %s not targeted but moved: obs %+lld viol %+lld impact %+lld",
-			ctx, sc_rule_names[r], (long long)dobs,
-			(long long)dviol, (long long)dimp);
+		tap_fail("%s: rule %s not targeted but moved: obs %+lld viol %+lld impact %+lld",
+			 ctx, sc_rule_names[r], (long long)dobs,
+			 (long long)dviol, (long long)dimp);
 	}
 	if (!moved)
-		sc_pass("%s: the %zu rules not targeted did not move (obs, viol, impact +0)",
-			ctx, (size_t)SS_NR_RULES - n);
+		tap_pass("%s: the %zu rules not targeted did not move (obs, viol, impact +0)",
+			 ctx, (size_t)SS_NR_RULES - n);
 	if (!a->consistent || !b->consistent)
-		sc_diag("%s: a rules snapshot was not consistent", ctx);
+		tap_diag("%s: a rules snapshot was not consistent", ctx);
 	sc_diag_rules(a, b, ctx);
 }
 
@@ -355,21 +277,21 @@ bool sc_expect_verdict(const struct sc_rules *s, enum ss_rule r,
 		if (mask & (1U << v))
 			off += snprintf(want + off, sizeof(want) - off, "%s%s",
 					off ? " or " : "", sc_verdict_names[v]);
-	return sc_check(got >= 0 && (mask & (1U << got)),
-			"%s: rule %s verdict %s (want %s; obs %llu viol %llu impact %llu)",
-			ctx, sc_rule_names[r],
-			got >= 0 ? sc_verdict_names[got] : "?", want,
-			(unsigned long long)s->r[r].obs,
-			(unsigned long long)s->r[r].viol,
-			(unsigned long long)s->r[r].impact);
+	return tap_check(got >= 0 && (mask & (1U << got)),
+			 "%s: rule %s verdict %s (want %s; obs %llu viol %llu impact %llu)",
+			 ctx, sc_rule_names[r],
+			 got >= 0 ? sc_verdict_names[got] : "?", want,
+			 (unsigned long long)s->r[r].obs,
+			 (unsigned long long)s->r[r].viol,
+			 (unsigned long long)s->r[r].impact);
 }
 
 bool sc_expect_reason(const struct sc_rules *s, enum ss_rule r,
 		      const char *reason, const char *ctx)
 {
-	return sc_check(!strcmp(s->r[r].reason, reason),
-			"%s: rule %s reason=%s (want %s)", ctx,
-			sc_rule_names[r], s->r[r].reason, reason);
+	return tap_check(!strcmp(s->r[r].reason, reason),
+			 "%s: rule %s reason=%s (want %s)", ctx,
+			 sc_rule_names[r], s->r[r].reason, reason);
 }
 
 void sc_expect_rules_sane(const struct sc_rules *s, unsigned int may_diverge,
@@ -390,15 +312,15 @@ void sc_expect_rules_sane(const struct sc_rules *s, unsigned int may_diverge,
 		       l->obs ? SS_VERDICT_CONFORMS : SS_VERDICT_NOT_OBSERVED;
 		if (l->verdict != want) {
 			bad++;
-			sc_fail("%s: rule %s verdict %s disagrees with obs %llu viol %llu",
-				ctx, sc_rule_names[r],
-				l->verdict >= 0 ? sc_verdict_names[l->verdict] : "?",
-				(unsigned long long)l->obs,
-				(unsigned long long)l->viol);
+			tap_fail("%s: rule %s verdict %s disagrees with obs %llu viol %llu",
+				 ctx, sc_rule_names[r],
+				 l->verdict >= 0 ? sc_verdict_names[l->verdict] : "?",
+				 (unsigned long long)l->obs,
+				 (unsigned long long)l->viol);
 		}
 	}
 	if (!bad)
-		sc_pass("%s: every verdict agrees with its counts", ctx);
+		tap_pass("%s: every verdict agrees with its counts", ctx);
 
 	list[0] = '\0';
 	bad = 0;
@@ -412,8 +334,8 @@ void sc_expect_rules_sane(const struct sc_rules *s, unsigned int may_diverge,
 			off += snprintf(list + off, sizeof(list) - off, " %s",
 					sc_rule_names[r]);
 	}
-	sc_check(!bad, "%s: no rule diverges beyond the stock kernel's known ones%s%s",
-		 ctx, bad ? ":" : "", list);
+	tap_check(!bad, "%s: no rule diverges beyond the stock kernel's known ones%s%s",
+		  ctx, bad ? ":" : "", list);
 }
 
 void sc_want_impact(struct sc_rule_want *w, size_t n, enum ss_rule r,
@@ -427,5 +349,5 @@ void sc_want_impact(struct sc_rule_want *w, size_t n, enum ss_rule r,
 			return;
 		}
 	}
-	sc_bail("sc_want_impact: rule %s not in the table", sc_rule_names[r]);
+	tap_bail("sc_want_impact: rule %s not in the table", sc_rule_names[r]);
 }

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,173 +38,17 @@ const char *const sc_counter_names[SS_NR_COUNTERS] = { SS_COUNTERS(SC_X_NAME) };
 const char *const sc_probe_names[SS_NR_PROBES] = { SS_PROBES(SC_X_PROBE) };
 #undef SC_X_PROBE
 
-static int sc_lookup(const char *const *names, int n, const char *s, size_t len)
-{
-	int i;
+/* ==== start ============================================================ */
 
-	for (i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
-			return i;
-	return -1;
-}
-
-/* ==== TAP output ======================================================= */
-
-static const char *sc_name = "scenario";
-static unsigned int sc_nr_ok, sc_nr_fail, sc_nr_skip;
 static pid_t sc_main_pid;
-static char sc_stdout_buf[1 << 16];
 static char sc_numa_saved[32];
 static bool sc_numa_changed;
-
-static void sc_vline(const char *prefix, const char *fmt, va_list ap)
-{
-	fputs(prefix, stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-}
-
-void sc_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_vline("# ", fmt, ap);
-	va_end(ap);
-}
-
-void sc_pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	sc_nr_ok++;
-	va_start(ap, fmt);
-	sc_vline("ok - ", fmt, ap);
-	va_end(ap);
-}
-
-void sc_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	sc_nr_fail++;
-	va_start(ap, fmt);
-	sc_vline("not ok - ", fmt, ap);
-	va_end(ap);
-}
-
-void sc_skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	sc_nr_skip++;
-	fputs("skip - ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (%s)\n", why);
-}
-
-void sc_bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	sc_nr_fail++;
-	va_start(ap, fmt);
-	sc_vline("not ok - ", fmt, ap);
-	va_end(ap);
-	printf("Bail out! %s\n", sc_name);
-	fflush(stdout);
-	if (getpid() != sc_main_pid)
-		_exit(1);
-	exit(1);
-}
-
-bool sc_check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond)
-		sc_nr_ok++;
-	else
-		sc_nr_fail++;
-	va_start(ap, fmt);
-	sc_vline(cond ? "ok - " : "not ok - ", fmt, ap);
-	va_end(ap);
-	return cond;
-}
-
-bool sc_expect_eq(uint64_t expected, uint64_t got, const char *fmt, ...)
-{
-	bool ok = expected == got;
-	va_list ap;
-
-	fputs(ok ? "ok - " : "not ok - ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (ok) {
-		sc_nr_ok++;
-		printf(" = %llu\n", (unsigned long long)got);
-	} else {
-		sc_nr_fail++;
-		printf(": expected %llu, got %llu\n",
-		       (unsigned long long)expected, (unsigned long long)got);
-	}
-	return ok;
-}
-
-bool sc_expect_eq_i(int64_t expected, int64_t got, const char *fmt, ...)
-{
-	bool ok = expected == got;
-	va_list ap;
-
-	fputs(ok ? "ok - " : "not ok - ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (ok) {
-		sc_nr_ok++;
-		printf(" = %lld\n", (long long)got);
-	} else {
-		sc_nr_fail++;
-		printf(": expected %lld, got %lld\n",
-		       (long long)expected, (long long)got);
-	}
-	return ok;
-}
-
-bool sc_expect_ge(uint64_t min, uint64_t got, const char *fmt, ...)
-{
-	bool ok = got >= min;
-	va_list ap;
-
-	fputs(ok ? "ok - " : "not ok - ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (ok) {
-		sc_nr_ok++;
-		printf(" = %llu (>= %llu)\n", (unsigned long long)got,
-		       (unsigned long long)min);
-	} else {
-		sc_nr_fail++;
-		printf(": expected >= %llu, got %llu\n",
-		       (unsigned long long)min, (unsigned long long)got);
-	}
-	return ok;
-}
-
-unsigned int sc_failures(void)
-{
-	return sc_nr_fail;
-}
 
 static void sc_restore_numa(void)
 {
 	if (getpid() != sc_main_pid || !sc_numa_changed)
 		return;
-	sc_write_file("/proc/sys/kernel/numa_balancing", sc_numa_saved);
+	kv_write_file("/proc/sys/kernel/numa_balancing", sc_numa_saved);
 	sc_numa_changed = false;
 }
 
@@ -214,13 +57,13 @@ static void sc_quiesce_numa(void)
 	const char *f = "/proc/sys/kernel/numa_balancing";
 	ssize_t n;
 
-	n = sc_read_file(f, sc_numa_saved, sizeof(sc_numa_saved));
+	n = kv_read_file(f, sc_numa_saved, sizeof(sc_numa_saved));
 	if (n <= 0)
 		return;		/* no NUMA balancing on this kernel */
 	if (!strcmp(sc_numa_saved, "0\n") || !strcmp(sc_numa_saved, "0"))
 		return;
-	if (sc_write_file(f, "0")) {
-		sc_diag("cannot turn NUMA balancing off; figures may drift");
+	if (kv_write_file(f, "0")) {
+		tap_diag("cannot turn NUMA balancing off; figures may drift");
 		return;
 	}
 	sc_numa_changed = true;
@@ -231,132 +74,23 @@ void sc_begin(const char *name, unsigned int flags)
 {
 	cpu_set_t set;
 
-	sc_name = name;
+	tap_begin(name);
 	sc_main_pid = getpid();
-	setvbuf(stdout, sc_stdout_buf, _IOLBF, sizeof(sc_stdout_buf));
-	sc_diag("scenario %s (swapscope abi %d)", name, SWAPSCOPE_ABI);
+	tap_diag("scenario %s (swapscope abi %d)", name, SWAPSCOPE_ABI);
 	if (access(SWAPSCOPE_DEBUGFS_DIR "/stats", R_OK) ||
 	    access(SWAPSCOPE_DEBUGFS_DIR "/probes", R_OK))
-		sc_bail("%s: %s/{stats,probes} readable (module loaded)", name,
-			SWAPSCOPE_DEBUGFS_DIR);
+		tap_bail("%s: %s/{stats,probes} readable (module loaded)", name,
+			 SWAPSCOPE_DEBUGFS_DIR);
 	if (!(flags & SC_NO_PIN)) {
 		CPU_ZERO(&set);
 		CPU_SET(0, &set);
 		if (sched_setaffinity(0, sizeof(set), &set))
-			sc_diag("cannot pin to CPU 0: %s", strerror(errno));
+			tap_diag("cannot pin to CPU 0: %s", strerror(errno));
 	}
 	sc_quiesce_numa();
 	if (!sc_oracle_available())
-		sc_diag("oracle (tracefs kprobe_profile, group %s) missing",
-			SC_ORACLE_GROUP);
-}
-
-void sc_child(const char *name)
-{
-	sc_name = name;
-	sc_nr_ok = sc_nr_fail = sc_nr_skip = 0;
-}
-
-int sc_end(void)
-{
-	sc_diag("%s: %u ok, %u not ok, %u skipped", sc_name, sc_nr_ok,
-		sc_nr_fail, sc_nr_skip);
-	fflush(stdout);
-	return sc_nr_fail ? 1 : 0;
-}
-
-/* ==== small file access ================================================ */
-
-ssize_t sc_read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	if (!size)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-int sc_write_file(const char *path, const char *s)
-{
-	size_t len = strlen(s);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* Next line of a NUL-terminated buffer: sets *len, returns NULL at the end. */
-static const char *sc_next_line(const char **pos, size_t *len)
-{
-	const char *s = *pos, *nl;
-
-	if (!*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	*len = nl ? (size_t)(nl - s) : strlen(s);
-	*pos = nl ? nl + 1 : s + *len;
-	return s;
-}
-
-/* Value of "key=" among the space-separated words of one line. */
-static const char *sc_word_val(const char *line, size_t len, const char *key,
-			       size_t *vlen)
-{
-	size_t klen = strlen(key);
-	const char *p = line, *end = line + len, *w;
-
-	while (p < end) {
-		while (p < end && *p == ' ')
-			p++;
-		w = p;
-		while (p < end && *p != ' ')
-			p++;
-		if ((size_t)(p - w) > klen && w[klen] == '=' &&
-		    !memcmp(w, key, klen)) {
-			*vlen = p - w - klen - 1;
-			return w + klen + 1;
-		}
-	}
-	return NULL;
-}
-
-static uint64_t sc_u64(const char *s, size_t len)
-{
-	uint64_t v = 0;
-
-	while (len-- && *s >= '0' && *s <= '9')
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	return v;
+		tap_diag("oracle (tracefs kprobe_profile, group %s) missing",
+			 SC_ORACLE_GROUP);
 }
 
 /* ==== snapshots ========================================================= */
@@ -373,61 +107,45 @@ struct sc_probe_read {
 
 static int sc_read_probes(struct sc_probe_read *r)
 {
-	const char *pos = sc_probes_buf, *line, *v;
-	size_t len, vlen;
+	const char *pos = sc_probes_buf, *line;
+	size_t len;
 	int id;
 
 	memset(r, 0, sizeof(*r));
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/probes", sc_probes_buf,
+	if (kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/probes", sc_probes_buf,
 			 sizeof(sc_probes_buf)) < 0)
 		return -1;
-	while ((line = sc_next_line(&pos, &len))) {
-		v = sc_word_val(line, len, "probe", &vlen);
-		if (!v)
-			continue;
-		id = sc_lookup(sc_probe_names, SS_NR_PROBES, v, vlen);
+	while ((line = kv_next_line(&pos, &len))) {
+		id = kv_index(line, "probe", sc_probe_names, SS_NR_PROBES);
 		if (id < 0)
 			continue;
-		v = sc_word_val(line, len, "hits", &vlen);
-		if (v)
-			r->hits[id] = sc_u64(v, vlen);
-		v = sc_word_val(line, len, "nmissed", &vlen);
-		if (v)
-			r->nmissed[id] = sc_u64(v, vlen);
-		v = sc_word_val(line, len, "state", &vlen);
-		r->active[id] = v && vlen == 6 && !memcmp(v, "active", 6);
+		kv_u64(line, "hits", 10, &r->hits[id]);
+		kv_u64(line, "nmissed", 10, &r->nmissed[id]);
+		r->active[id] = kv_is(line, "state", "active");
 	}
 	return 0;
 }
 
 static int sc_read_stats(struct sc_snap *s)
 {
-	const char *pos = sc_stats_buf, *line, *v;
-	size_t len, vlen;
+	const char *pos = sc_stats_buf, *line;
 	int path, phase, c;
+	size_t len;
 
 	memset(s->st, 0, sizeof(s->st));
 	memset(s->st_seen, 0, sizeof(s->st_seen));
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/stats", sc_stats_buf,
+	if (kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/stats", sc_stats_buf,
 			 sizeof(sc_stats_buf)) < 0)
 		return -1;
-	while ((line = sc_next_line(&pos, &len))) {
-		v = sc_word_val(line, len, "path", &vlen);
-		if (!v)
-			continue;
-		path = sc_lookup(sc_path_names, SS_NR_PATHS, v, vlen);
-		v = sc_word_val(line, len, "phase", &vlen);
-		if (path < 0 || !v)
-			continue;
-		phase = sc_lookup(sc_phase_names, SS_NR_PHASES, v, vlen);
-		if (phase < 0)
+	while ((line = kv_next_line(&pos, &len))) {
+		path = kv_index(line, "path", sc_path_names, SS_NR_PATHS);
+		phase = kv_index(line, "phase", sc_phase_names, SS_NR_PHASES);
+		if (path < 0 || phase < 0)
 			continue;
 		s->st_seen[path][phase] = true;
-		for (c = 0; c < SS_NR_COUNTERS; c++) {
-			v = sc_word_val(line, len, sc_counter_names[c], &vlen);
-			if (v)
-				s->st[path][phase][c] = sc_u64(v, vlen);
-		}
+		for (c = 0; c < SS_NR_COUNTERS; c++)
+			kv_u64(line, sc_counter_names[c], 10,
+			       &s->st[path][phase][c]);
 	}
 	return 0;
 }
@@ -455,15 +173,15 @@ static int sc_read_oracle(uint64_t *hits, uint64_t *missed, bool *seen)
 		seen[i] = false;
 	}
 	for (i = 0; i < SC_ARRAY_SIZE(sc_oracle_files); i++)
-		if (sc_read_file(sc_oracle_files[i], sc_oracle_buf,
+		if (kv_read_file(sc_oracle_files[i], sc_oracle_buf,
 				 sizeof(sc_oracle_buf)) >= 0)
 			break;
 	if (i == SC_ARRAY_SIZE(sc_oracle_files))
 		return -1;
-	while ((line = sc_next_line(&pos, &len))) {
+	while ((line = kv_next_line(&pos, &len))) {
 		if (sscanf(line, "%127s %llu %llu", name, &h, &m) != 3)
 			continue;
-		id = sc_lookup(sc_probe_names, SS_NR_PROBES, name,
+		id = kv_lookup(sc_probe_names, SS_NR_PROBES, name,
 			       strlen(name));
 		if (id < 0)
 			continue;
@@ -498,13 +216,13 @@ void sc_snap(struct sc_snap *s)
 	memset(s, 0, sizeof(*s));
 	for (tries = 1; tries <= 200; tries++) {
 		if (sc_read_probes(&p1))
-			sc_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
+			tap_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
 		sc_read_oracle(s->ohits, s->omissed, s->oseen);
 		if (sc_read_stats(s))
-			sc_bail("read %s/stats", SWAPSCOPE_DEBUGFS_DIR);
+			tap_bail("read %s/stats", SWAPSCOPE_DEBUGFS_DIR);
 		sc_read_oracle(oh2, om2, os2);
 		if (sc_read_probes(&p2))
-			sc_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
+			tap_bail("read %s/probes", SWAPSCOPE_DEBUGFS_DIR);
 		if (!memcmp(p1.hits, p2.hits, sizeof(p1.hits)) &&
 		    !memcmp(p1.nmissed, p2.nmissed, sizeof(p1.nmissed)) &&
 		    !memcmp(s->ohits, oh2, sizeof(oh2))) {
@@ -520,8 +238,8 @@ void sc_snap(struct sc_snap *s)
 	memcpy(s->nmissed, p2.nmissed, sizeof(s->nmissed));
 	memcpy(s->active, p2.active, sizeof(s->active));
 	if (!s->consistent)
-		sc_diag("snapshot inconsistent after %u reads: probes kept firing",
-			tries);
+		tap_diag("snapshot inconsistent after %u reads: probes kept firing",
+			 tries);
 }
 
 uint64_t sc_d_stat(const struct sc_snap *a, const struct sc_snap *b,
@@ -578,8 +296,8 @@ void sc_expect_hits_match(const struct sc_snap *a, const struct sc_snap *b,
 		if (!(mask & (1U << p)))
 			continue;
 		if (!b->active[p]) {
-			sc_fail("%s: probe %s active in the module", ctx,
-				sc_probe_names[p]);
+			tap_fail("%s: probe %s active in the module", ctx,
+				 sc_probe_names[p]);
 			continue;
 		}
 		dm = sc_d_hits(a, b, p);
@@ -608,23 +326,23 @@ void sc_expect_hits_match(const struct sc_snap *a, const struct sc_snap *b,
 		}
 		ok = (!oracle || dm == dor) && !nm && !om && calls == dm;
 		if (oracle) {
-			sc_check(ok, "%s: probe %s hits %llu, oracle %llu, "
-				 "nmissed %llu, oracle misses %llu%s", ctx,
-				 sc_probe_names[p], (unsigned long long)dm,
-				 (unsigned long long)dor,
-				 (unsigned long long)nm,
-				 (unsigned long long)om, books);
+			tap_check(ok, "%s: probe %s hits %llu, oracle %llu, "
+				  "nmissed %llu, oracle misses %llu%s", ctx,
+				  sc_probe_names[p], (unsigned long long)dm,
+				  (unsigned long long)dor,
+				  (unsigned long long)nm,
+				  (unsigned long long)om, books);
 		} else {
-			sc_check(ok, "%s: probe %s hits %llu, nmissed %llu%s",
-				 ctx, sc_probe_names[p], (unsigned long long)dm,
-				 (unsigned long long)nm, books);
+			tap_check(ok, "%s: probe %s hits %llu, nmissed %llu%s",
+				  ctx, sc_probe_names[p], (unsigned long long)dm,
+				  (unsigned long long)nm, books);
 			no_oracle++;
 		}
 	}
 	if (no_oracle)
-		sc_skip("no tracefs kprobe events " SC_ORACLE_GROUP "/*",
-			"%s: module hits == oracle hits for %u probe(s)", ctx,
-			no_oracle);
+		tap_skip("no tracefs kprobe events " SC_ORACLE_GROUP "/*",
+			 "%s: module hits == oracle hits for %u probe(s)", ctx,
+			 no_oracle);
 }
 
 void sc_expect_hits(const struct sc_snap *a, const struct sc_snap *b,
@@ -639,8 +357,8 @@ bool sc_expect_stat(const struct sc_snap *a, const struct sc_snap *b,
 		    uint64_t expected, const char *ctx)
 {
 	if (!b->st_seen[path][phase]) {
-		sc_fail("%s: stats line path=%s phase=%s present", ctx,
-			sc_path_names[path], sc_phase_names[phase]);
+		tap_fail("%s: stats line path=%s phase=%s present", ctx,
+			 sc_path_names[path], sc_phase_names[phase]);
 		return false;
 	}
 	return EXPECT_EQ(expected, sc_d_stat(a, b, path, phase, cnt),
@@ -669,8 +387,8 @@ void sc_want_stat(struct sc_want *w, size_t n, enum ss_path path,
 			return;
 		}
 	}
-	sc_bail("sc_want_stat: %s %s.%s not in the table", sc_path_names[path],
-		sc_phase_names[phase], sc_counter_names[cnt]);
+	tap_bail("sc_want_stat: %s %s.%s not in the table", sc_path_names[path],
+		 sc_phase_names[phase], sc_counter_names[cnt]);
 }
 
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
@@ -691,7 +409,7 @@ void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
 						" %s=%llu", sc_counter_names[c],
 						(unsigned long long)d);
 		}
-		sc_diag("%s", line);
+		tap_diag("%s", line);
 	}
 }
 
@@ -714,11 +432,11 @@ uint64_t sc_vmstat(const char *key)
 	const char *pos = sc_proc_buf, *line;
 	size_t len, klen = strlen(key);
 
-	if (sc_read_file("/proc/vmstat", sc_proc_buf, sizeof(sc_proc_buf)) < 0)
+	if (kv_read_file("/proc/vmstat", sc_proc_buf, sizeof(sc_proc_buf)) < 0)
 		return UINT64_MAX;
-	while ((line = sc_next_line(&pos, &len)))
+	while ((line = kv_next_line(&pos, &len)))
 		if (len > klen && line[klen] == ' ' && !memcmp(line, key, klen))
-			return sc_u64(line + klen + 1, len - klen - 1);
+			return kv_dec(line + klen + 1, len - klen - 1);
 	return UINT64_MAX;
 }
 
@@ -731,7 +449,7 @@ static long sc_kb_field(const char *line, size_t len, const char *key)
 		return -1;
 	for (i = klen + 1; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
 		;
-	return (long)sc_u64(line + i, len - i);
+	return (long)kv_dec(line + i, len - i);
 }
 
 long sc_status_kb(pid_t pid, const char *key)
@@ -741,10 +459,10 @@ long sc_status_kb(pid_t pid, const char *key)
 	size_t len;
 	long v;
 
-	if (sc_read_file(sc_proc_path(path, sizeof(path), pid, "status"),
+	if (kv_read_file(sc_proc_path(path, sizeof(path), pid, "status"),
 			 sc_proc_buf, sizeof(sc_proc_buf)) < 0)
 		return -1;
-	while ((line = sc_next_line(&pos, &len)))
+	while ((line = kv_next_line(&pos, &len)))
 		if ((v = sc_kb_field(line, len, key)) >= 0)
 			return v;
 	return -1;
@@ -774,10 +492,10 @@ long sc_smaps_kb(pid_t pid, const void *start, size_t len, const char *key)
 	long sum = 0, v;
 	size_t l;
 
-	if (sc_read_file(sc_proc_path(path, sizeof(path), pid, "smaps"),
+	if (kv_read_file(sc_proc_path(path, sizeof(path), pid, "smaps"),
 			 sc_proc_buf, sizeof(sc_proc_buf)) < 0)
 		return -1;
-	while ((line = sc_next_line(&pos, &l))) {
+	while ((line = kv_next_line(&pos, &l))) {
 		if (!sc_hex_range(line, l, &vs, &ve)) {
 			in = vs < b && ve > a;
 			continue;
@@ -795,10 +513,10 @@ int sc_vma_count(pid_t pid)
 	size_t len;
 	int n = 0;
 
-	if (sc_read_file(sc_proc_path(path, sizeof(path), pid, "maps"),
+	if (kv_read_file(sc_proc_path(path, sizeof(path), pid, "maps"),
 			 sc_proc_buf, sizeof(sc_proc_buf)) < 0)
 		return -1;
-	while ((line = sc_next_line(&pos, &len)))
+	while ((line = kv_next_line(&pos, &len)))
 		if (len && !memmem(line, len, "[vsyscall]", 10))
 			n++;
 	return n;
@@ -877,11 +595,11 @@ void *sc_map_anon(size_t npages)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
-		sc_bail("mmap %zu anonymous pages: %s", npages,
-			strerror(errno));
+		tap_bail("mmap %zu anonymous pages: %s", npages,
+			 strerror(errno));
 	/* THP is "always" on Debian: keep the range PTE-mapped. */
 	if (madvise(p, npages * SC_PAGE, MADV_NOHUGEPAGE))
-		sc_bail("madvise(MADV_NOHUGEPAGE): %s", strerror(errno));
+		tap_bail("madvise(MADV_NOHUGEPAGE): %s", strerror(errno));
 	return p;
 }
 
@@ -956,12 +674,12 @@ void sc_sync_rss(void)
 		scratch = mmap(NULL, SC_PAGE, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (scratch == MAP_FAILED)
-			sc_bail("mmap scratch page: %s", strerror(errno));
+			tap_bail("mmap scratch page: %s", strerror(errno));
 	}
 	*(volatile char *)scratch = 1;
 	if (madvise(scratch, SC_PAGE, MADV_DONTNEED))
-		sc_bail("madvise(MADV_DONTNEED) scratch page: %s",
-			strerror(errno));
+		tap_bail("madvise(MADV_DONTNEED) scratch page: %s",
+			 strerror(errno));
 }
 
 int sc_pageout(void *p, size_t npages)
@@ -977,7 +695,7 @@ int sc_kernel(void)
 
 	if (!series) {
 		if (uname(&u) || sscanf(u.release, "%d.%d", &v, &p) != 2)
-			sc_bail("uname: cannot read the kernel release");
+			tap_bail("uname: cannot read the kernel release");
 		series = SC_KERNEL(v, p);
 	}
 	return series;
@@ -1001,7 +719,7 @@ bool sc_node_exists(int node)
 	long a, b;
 	char *end;
 
-	if (sc_read_file("/sys/devices/system/node/has_memory", buf,
+	if (kv_read_file("/sys/devices/system/node/has_memory", buf,
 			 sizeof(buf)) <= 0)
 		return node == 0;
 	while (*p >= '0' && *p <= '9') {

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
-/* scenario.h: TAP output, snapshots and /proc readers for the scenarios. */
+/*
+ * scenario.h: snapshots and /proc readers for the scenarios; their TAP
+ * output is tap.h's, their file reading kv.h's (tests/lib).
+ */
 #ifndef SWAPSCOPE_SCENARIO_H
 #define SWAPSCOPE_SCENARIO_H
 
@@ -9,7 +12,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "kv.h"
 #include "swapscope.h"
+#include "tap.h"
 
 #define SC_PAGE		4096UL
 #define SC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -30,50 +35,19 @@
 #define SC_PM_SWAP		(1ULL << 62)
 #define SC_PM_PRESENT		(1ULL << 63)
 
-/* ---- TAP-like output ------------------------------------------------- */
+/* ---- start --------------------------------------------------------- */
 
 /* sc_begin() flags */
 #define SC_NO_PIN	(1U << 0)	/* do not pin the process to CPU 0 */
 
 /*
- * Start a scenario: line-buffered stdout on a static buffer (no malloc
- * later), check the module is loaded (bail out if not), pin to CPU 0 so
+ * Start a scenario: tap_begin() (line-buffered stdout; its end is
+ * tap_end()), check the module is loaded (bail out if not), pin to CPU 0 so
  * per-cpu LRU batches are drained by MADV_PAGEOUT's lru_add_drain(), and
  * turn NUMA balancing off (its hinting faults and PROT_NONE PTEs would
  * change the figures) until exit.
  */
 void sc_begin(const char *name, unsigned int flags);
-/* Print the summary; the exit code: 0 if nothing failed, else 1. */
-int sc_end(void);
-/* In a forked child: forget the parent's tallies (children _exit(sc_end())). */
-void sc_child(const char *name);
-
-void sc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sc_pass(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sc_skip(const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* "not ok", "Bail out!" and exit 1. */
-void sc_bail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-bool sc_check(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-bool sc_expect_eq(uint64_t expected, uint64_t got, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-bool sc_expect_eq_i(int64_t expected, int64_t got, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-bool sc_expect_ge(uint64_t min, uint64_t got, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-#define EXPECT_EQ(exp, got, ...) \
-	sc_expect_eq((uint64_t)(exp), (uint64_t)(got), __VA_ARGS__)
-#define EXPECT_EQ_I(exp, got, ...) \
-	sc_expect_eq_i((int64_t)(exp), (int64_t)(got), __VA_ARGS__)
-#define EXPECT_GE(min, got, ...) \
-	sc_expect_ge((uint64_t)(min), (uint64_t)(got), __VA_ARGS__)
-#define EXPECT_TRUE(cond, ...) sc_check(!!(cond), __VA_ARGS__)
-
-unsigned int sc_failures(void);
 
 /* ---- names from the shared header ------------------------------------ */
 
@@ -230,9 +204,5 @@ int sc_kernel(void);
  */
 bool sc_pageout_leaves_young(void);
 bool sc_swapin_read_maps_writable(void);
-/* Write a string to a file; 0 or -errno. */
-int sc_write_file(const char *path, const char *s);
-/* Read a whole small file into buf (NUL-terminated); length or -errno. */
-ssize_t sc_read_file(const char *path, char *buf, size_t size);
 
 #endif /* SWAPSCOPE_SCENARIO_H */

@@ -21,61 +21,6 @@
 
 static char in_buf[1 << 16];
 
-/* Value of "key=" among the space-separated words of a line. */
-static const char *in_word(const char *line, size_t len, const char *key,
-			   size_t *vlen)
-{
-	const char *p = line, *end = line + len, *w;
-	size_t klen = strlen(key);
-
-	while (p < end) {
-		while (p < end && *p == ' ')
-			p++;
-		w = p;
-		while (p < end && *p != ' ')
-			p++;
-		if ((size_t)(p - w) > klen && w[klen] == '=' &&
-		    !memcmp(w, key, klen)) {
-			*vlen = p - w - klen - 1;
-			return w + klen + 1;
-		}
-	}
-	return NULL;
-}
-
-static bool in_word_is(const char *line, size_t len, const char *key,
-		       const char *val)
-{
-	size_t vlen;
-	const char *v = in_word(line, len, key, &vlen);
-
-	return v && vlen == strlen(val) && !memcmp(v, val, vlen);
-}
-
-static uint64_t in_u64(const char *s, size_t len, int base)
-{
-	char tmp[32];
-
-	if (len >= sizeof(tmp))
-		len = sizeof(tmp) - 1;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return strtoull(tmp, NULL, base);
-}
-
-/* Next line of a NUL-terminated buffer, NULL at the end. */
-static const char *in_line(const char **pos, size_t *len)
-{
-	const char *s = *pos, *nl;
-
-	if (!*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	*len = nl ? (size_t)(nl - s) : strlen(s);
-	*pos = nl ? nl + 1 : s + *len;
-	return s;
-}
-
 void in_begin(const char *name)
 {
 	static const char *const files[] = {
@@ -90,8 +35,8 @@ void in_begin(const char *name)
 	sc_begin(name, 0);
 	for (i = 0; i < SC_ARRAY_SIZE(files); i++)
 		if (access(files[i], F_OK))
-			sc_bail("%s: %s exists (swapscope with rules, ssinject loaded)",
-				name, files[i]);
+			tap_bail("%s: %s exists (swapscope with rules, ssinject loaded)",
+				 name, files[i]);
 }
 
 /* The scenarios' consistent snapshot (lib/rules.c), in this lib's shape. */
@@ -104,8 +49,8 @@ void in_rules_read(struct in_rules *r)
 	memset(r, 0, sizeof(*r));
 	for (i = 0; i < SS_NR_RULES; i++) {
 		if (!s.r[i].seen)
-			sc_bail("%s/rules has a line rule=%s",
-				SWAPSCOPE_DEBUGFS_DIR, in_rule_names[i]);
+			tap_bail("%s/rules has a line rule=%s",
+				 SWAPSCOPE_DEBUGFS_DIR, in_rule_names[i]);
 		r->seen[i] = true;
 		r->verdict[i] = s.r[i].verdict;
 		r->obs[i] = s.r[i].obs;
@@ -117,10 +62,10 @@ void in_rules_read(struct in_rules *r)
 
 void in_reset(void)
 {
-	int err = sc_write_file(SWAPSCOPE_DEBUGFS_DIR "/control", "reset");
+	int err = kv_write_file(SWAPSCOPE_DEBUGFS_DIR "/control", "reset");
 
 	if (err)
-		sc_bail("reset swapscope's counters: %s", strerror(-err));
+		tap_bail("reset swapscope's counters: %s", strerror(-err));
 }
 
 int in_cmd(const char *fmt, ...)
@@ -131,26 +76,22 @@ int in_cmd(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	return sc_write_file(IN_CMD, cmd);
+	return kv_write_file(IN_CMD, cmd);
+}
+
+/* The status line of @injection (read into in_buf); NULL if none. */
+static const char *in_status_line(const char *injection)
+{
+	if (kv_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
+		return NULL;
+	return kv_find_line(in_buf, "injection", injection);
 }
 
 bool in_status(const char *injection, const char *key, uint64_t *val)
 {
-	const char *pos = in_buf, *line, *v;
-	size_t len, vlen;
+	const char *line = in_status_line(injection);
 
-	if (sc_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
-		return false;
-	while ((line = in_line(&pos, &len))) {
-		if (!in_word_is(line, len, "injection", injection))
-			continue;
-		v = in_word(line, len, key, &vlen);
-		if (!v)
-			return false;
-		*val = in_u64(v, vlen, 0);
-		return true;
-	}
-	return false;
+	return line && kv_u64(line, key, 0, val);
 }
 
 uint64_t in_status_val(const char *injection, const char *key)
@@ -165,11 +106,11 @@ void in_diag_status(const char *injection, const char *ctx)
 	const char *pos = in_buf, *line;
 	size_t len;
 
-	if (sc_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
+	if (kv_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
 		return;
-	while ((line = in_line(&pos, &len)))
-		if (in_word_is(line, len, "injection", injection))
-			sc_diag("%s: ssinject %.*s", ctx, (int)len, line);
+	while ((line = kv_next_line(&pos, &len)))
+		if (kv_is(line, "injection", injection))
+			tap_diag("%s: ssinject %.*s", ctx, (int)len, line);
 }
 
 void in_expect_only(const struct in_rules *a, const struct in_rules *b,
@@ -226,21 +167,15 @@ struct in_sample_want {
 	pid_t pid;
 };
 
-static bool in_sample_matches(const char *line, size_t len,
-			      const struct in_sample_want *w)
+static bool in_sample_matches(const char *line, const struct in_sample_want *w)
 {
-	const char *v;
-	size_t vlen;
+	uint64_t v;
 
-	if (w->has_addr) {
-		v = in_word(line, len, "addr", &vlen);
-		if (!v || in_u64(v, vlen, 16) != w->addr)
-			return false;
-	}
-	if (w->count && !in_word_is(line, len, "count", w->count))
+	if (w->has_addr && !(kv_u64(line, "addr", 16, &v) && v == w->addr))
 		return false;
-	v = in_word(line, len, "pid", &vlen);
-	return v && in_u64(v, vlen, 10) == (uint64_t)w->pid;
+	if (w->count && !kv_is(line, "count", w->count))
+		return false;
+	return kv_u64(line, "pid", 10, &v) && v == (uint64_t)w->pid;
 }
 
 /*
@@ -256,18 +191,18 @@ static bool in_find_sample(enum ss_rule rule, const struct in_sample_want *w,
 	size_t len, vlen;
 
 	*samples = 0;
-	if (sc_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
+	if (kv_read_file(SWAPSCOPE_DEBUGFS_DIR "/samples", in_buf,
 			 sizeof(in_buf)) < 0) {
-		sc_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
-			strerror(errno));
+		tap_fail("%s: read %s/samples: %s", ctx, SWAPSCOPE_DEBUGFS_DIR,
+			 strerror(errno));
 		return false;
 	}
-	while ((line = in_line(&pos, &len))) {
-		if (!in_word_is(line, len, "rule", in_rule_names[rule]) ||
-		    !in_word(line, len, "seq", &vlen))
+	while ((line = kv_next_line(&pos, &len))) {
+		if (!kv_is(line, "rule", in_rule_names[rule]) ||
+		    !kv_get(line, "seq", &vlen))
 			continue;
 		(*samples)++;
-		if (!in_sample_matches(line, len, w))
+		if (!in_sample_matches(line, w))
 			continue;
 		if (len >= size)
 			len = size - 1;
@@ -276,9 +211,9 @@ static bool in_find_sample(enum ss_rule rule, const struct in_sample_want *w,
 		return true;
 	}
 	pos = in_buf;
-	while ((line = in_line(&pos, &len)))
-		if (in_word_is(line, len, "rule", in_rule_names[rule]))
-			sc_diag("%.*s", (int)len, line);
+	while ((line = kv_next_line(&pos, &len)))
+		if (kv_is(line, "rule", in_rule_names[rule]))
+			tap_diag("%.*s", (int)len, line);
 	return false;
 }
 
@@ -291,15 +226,15 @@ bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 	unsigned int samples;
 
 	if (!in_find_sample(rule, &w, line, sizeof(line), &samples, ctx)) {
-		sc_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
-			ctx, in_rule_names[rule], addr, (int)pid, samples,
-			in_rule_names[rule]);
+		tap_fail("%s: samples has rule=%s addr=0x%lx pid=%d (%u %s samples, none matching)",
+			 ctx, in_rule_names[rule], addr, (int)pid, samples,
+			 in_rule_names[rule]);
 		return false;
 	}
 	if (out && size)
 		snprintf(out, size, "%s", line);
-	sc_pass("%s: samples has rule=%s addr=0x%lx pid=%d", ctx,
-		in_rule_names[rule], addr, (int)pid);
+	tap_pass("%s: samples has rule=%s addr=0x%lx pid=%d", ctx,
+		 in_rule_names[rule], addr, (int)pid);
 	return true;
 }
 
@@ -312,19 +247,19 @@ bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
 	unsigned int samples;
 
 	if (!in_find_sample(rule, &w, line, sizeof(line), &samples, ctx)) {
-		sc_fail("%s: samples has rule=%s count=%s pid=%d (%u %s samples, none matching)",
-			ctx, in_rule_names[rule], count, (int)pid, samples,
-			in_rule_names[rule]);
+		tap_fail("%s: samples has rule=%s count=%s pid=%d (%u %s samples, none matching)",
+			 ctx, in_rule_names[rule], count, (int)pid, samples,
+			 in_rule_names[rule]);
 		return false;
 	}
-	*expected = in_sample_key(line, "expected", num, sizeof(num)) ?
+	*expected = kv_str(line, "expected", num, sizeof(num)) ?
 		    strtol(num, NULL, 10) : 0;
-	*actual = in_sample_key(line, "actual", num, sizeof(num)) ?
+	*actual = kv_str(line, "actual", num, sizeof(num)) ?
 		  strtol(num, NULL, 10) : 0;
 	if (out && size)
 		snprintf(out, size, "%s", line);
-	sc_pass("%s: samples has rule=%s count=%s pid=%d", ctx,
-		in_rule_names[rule], count, (int)pid);
+	tap_pass("%s: samples has rule=%s count=%s pid=%d", ctx,
+		 in_rule_names[rule], count, (int)pid);
 	return true;
 }
 
@@ -334,11 +269,11 @@ pid_t in_fork_waiting(int go[2])
 	char c;
 
 	if (pipe(go))
-		sc_bail("pipe: %s", strerror(errno));
+		tap_bail("pipe: %s", strerror(errno));
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
-		sc_bail("fork: %s", strerror(errno));
+		tap_bail("fork: %s", strerror(errno));
 	if (child == 0) {
 		close(go[1]);
 		while (read(go[0], &c, 1) > 0)
@@ -355,23 +290,9 @@ void in_child_exits(pid_t child, int go[2], const char *ctx)
 
 	close(go[1]);
 	if (waitpid(child, &status, 0) != child)
-		sc_bail("waitpid: %s", strerror(errno));
+		tap_bail("waitpid: %s", strerror(errno));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
 		    "%s: child exited 0 (status 0x%x)", ctx, status);
-}
-
-bool in_sample_key(const char *line, const char *key, char *val, size_t size)
-{
-	size_t vlen;
-	const char *v = in_word(line, strlen(line), key, &vlen);
-
-	if (!v || !size)
-		return false;
-	if (vlen >= size)
-		vlen = size - 1;
-	memcpy(val, v, vlen);
-	val[vlen] = '\0';
-	return true;
 }
 
 uint64_t in_pagemap(const void *addr)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
-/* inject.h: rules/samples readers and ssinject commands for the inject tests. */
+/*
+ * inject.h: rules/samples readers and ssinject commands for the inject
+ * tests; a sample line's keys are read with kv.h's kv_str() and kv_u64().
+ */
 #ifndef SWAPSCOPE_INJECT_H
 #define SWAPSCOPE_INJECT_H
 
@@ -74,8 +77,6 @@ bool in_expect_sample(enum ss_rule rule, unsigned long addr, pid_t pid,
 bool in_expect_count_sample(enum ss_rule rule, const char *count, pid_t pid,
 			    long *expected, long *actual, char *line,
 			    size_t size, const char *ctx);
-/* Value of "key=" in one sample line, copied to @val; false if absent. */
-bool in_sample_key(const char *line, const char *key, char *val, size_t size);
 
 /*
  * fork() a child that touches nothing and exits 0 at EOF on the pipe
