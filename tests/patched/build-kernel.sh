@@ -20,7 +20,7 @@
 # tested on -- the same kprobes-on-ftrace, memcg, THP, userfaultfd, NUMA,
 # zram, debugfs/tracefs -- reduced by make localmodconfig to the modules
 # the guest loads (zram, virtio_blk, virtio_pci, scsi_debug, sd_mod and
-# their dependencies: tests/vm/mkinitramfs.sh, init).  Changed from it:
+# their dependencies: tests/vm/modules.sh, as tests/vm/mkinitramfs.sh).  Changed from it:
 # no debug info (no BTF: saves much of the build and pahole), no module
 # signing by the build (Debian signs with its own keys, which are not
 # here; SYSTEM_TRUSTED_KEYS and SYSTEM_REVOCATION_KEYS emptied), and a
@@ -113,17 +113,11 @@ fi
 # The modules the guest loads and everything they depend on, in Debian's
 # image, for localmodconfig's LSMOD (a name a line; '-' read as '_').
 lsmod=$out/lsmod
-order=()
-add_module() {
-	local m=$1 d
-	for d in "${order[@]}"; do [ "$d" = "$m" ] && return 0; done
-	for d in $(modinfo -b "$MODROOT" -k "$KVER" -F depends "$m" | tr ',' ' '); do
-		add_module "$d"
-	done
-	order+=("$m")
-}
-for m in zram virtio_blk virtio_pci scsi_debug sd_mod; do add_module "$m"; done
-printf '%s\n' "${order[@]}" | tr '-' '_' >"$lsmod"
+# shellcheck source=tests/vm/modules.sh
+. "$top/tests/vm/modules.sh"
+# shellcheck disable=SC2086 # a list of names
+order=$(ss_module_order $SS_VM_MODULES)
+printf '%s\n' "$order" | tr '-' '_' >"$lsmod"
 # Made afresh each time, kept only if it differs from the tree's: an
 # unchanged .config does not rebuild anything.
 [ ! -f "$src/.config" ] || cp -p "$src/.config" "$out/config.prev"

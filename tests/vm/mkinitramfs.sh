@@ -35,10 +35,10 @@ out=$1
 if [ -z "${KVER:-}" ] || [ -z "${MODROOT:-}" ]; then
 	eval "$("$here/setup.sh")"
 fi
-# zram swap is what init sets up; virtio_blk (+ virtio_pci) is there for a
-# disk-backed swap device, loaded only on demand; scsi_debug + sd_mod give
-# a disk with DIF/DIX protection (stable writes, bio-based swap-out) for S2.
-modules=${VM_MODULES:-zram virtio_blk virtio_pci scsi_debug sd_mod}
+# The guest's modules (why each: modules.sh) and their dependency walk.
+# shellcheck source=tests/vm/modules.sh
+. "$here/modules.sh"
+modules=${VM_MODULES:-$SS_VM_MODULES}
 busybox=$(command -v busybox) || die "busybox not found (setup.sh installs busybox-static)"
 
 stage=$(mktemp -d)
@@ -59,21 +59,10 @@ fi
 
 # --- kernel modules ------------------------------------------------------
 moddir=lib/modules/$KVER
-order=()
-# Depth-first, dependencies before dependents, each module once.
-add_module() {
-	local m=$1 dep
-	for dep in "${order[@]}"; do [ "$dep" = "$m" ] && return 0; done
-	for dep in $(modinfo -b "$MODROOT" -k "$KVER" -F depends "$m" | tr ',' ' '); do
-		add_module "$dep"
-	done
-	order+=("$m")
-}
-for m in $modules; do
-	add_module "$m"
-done
+# shellcheck disable=SC2086 # a list of names
+order=$(ss_module_order $modules)
 mkdir -p "$stage/$moddir"
-for m in "${order[@]}"; do
+for m in $order; do
 	path=$(modinfo -b "$MODROOT" -k "$KVER" -n "$m") ||
 		die "module $m not found under $MODROOT"
 	# Built in on this kernel (zsmalloc, virtio_pci on 6.12): nothing to copy.
