@@ -176,10 +176,7 @@ int main(void)
 	sc_snap(&s3);
 	in2 = sc_vmstat("pswpin");
 
-	sc_expect_hits_match(&s2, &s3, SC_ALL_PROBES, "write half");
-	sc_expect_hits(&s2, &s3, SS_PROBE_SWAPIN, N - HALF, "write half");
-	SC_EXPECT_STATS(&s2, &s3, want_write, "write half");
-	sc_diag_path(&s2, &s3, SS_PATH_SWAPIN, "write half");
+	SC_EXPECT_PATH(&s2, &s3, SWAPIN, N - HALF, want_write, SWAPIN, "write half");
 	/* in1 was read after s2: nothing swapped in between. */
 	EXPECT_EQ(N - HALF, in2 - in1, "write half: pswpin delta");
 	SC_EXPECT_RULES(&r2, &r3, rules_write, "write half");

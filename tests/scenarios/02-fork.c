@@ -121,18 +121,12 @@ static void touch_both_halves(char *p, const char *who, bool from_cache)
 	in2 = sc_vmstat("pswpin");
 
 	snprintf(ctx, sizeof(ctx), "%s read half", who);
-	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
-	sc_expect_hits(&s0, &s1, SS_PROBE_SWAPIN, HALF, ctx);
-	SC_EXPECT_STATS(&s0, &s1, want_read, ctx);
-	sc_diag_path(&s0, &s1, SS_PATH_SWAPIN, ctx);
+	SC_EXPECT_PATH(&s0, &s1, SWAPIN, HALF, want_read, SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : HALF, in1 - in0, "%s: pswpin delta", ctx);
 	SC_EXPECT_RULES(&r0, &r1, rules_read, ctx);
 
 	snprintf(ctx, sizeof(ctx), "%s write half", who);
-	sc_expect_hits_match(&s1, &s2, SC_ALL_PROBES, ctx);
-	sc_expect_hits(&s1, &s2, SS_PROBE_SWAPIN, N - HALF, ctx);
-	SC_EXPECT_STATS(&s1, &s2, want_write, ctx);
-	sc_diag_path(&s1, &s2, SS_PATH_SWAPIN, ctx);
+	SC_EXPECT_PATH(&s1, &s2, SWAPIN, N - HALF, want_write, SWAPIN, ctx);
 	EXPECT_EQ(from_cache ? 0 : N - HALF, in2 - in1, "%s: pswpin delta",
 		  ctx);
 	SC_EXPECT_RULES(&r1, &r2, rules_write, ctx);

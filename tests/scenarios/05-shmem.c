@@ -100,10 +100,7 @@ static void run(const char *kind, char *p, uint64_t seed)
 	out1 = sc_vmstat("pswpout");
 
 	snprintf(ctx, sizeof(ctx), "%s pageout", kind);
-	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, ctx);
-	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, N, ctx);
-	SC_EXPECT_STATS(&s0, &s1, want_pageout, ctx);
-	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, ctx);
+	SC_EXPECT_PATH(&s0, &s1, RECLAIM, N, want_pageout, RECLAIM, ctx);
 	EXPECT_EQ(N, out1 - out0, "%s: pswpout delta", ctx);
 	SC_EXPECT_RULES(&r0, &r1, rules_pageout, ctx);
 	if (!sc_pagemap(0, p, N, &pm)) {

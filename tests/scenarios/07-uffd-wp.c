@@ -216,10 +216,7 @@ int main(void)
 		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
-	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "pageout");
-	sc_expect_hits(&s0, &s1, SS_PROBE_RECLAIM, M, "pageout");
-	SC_EXPECT_STATS(&s0, &s1, want_pageout, "pageout");
-	sc_diag_path(&s0, &s1, SS_PATH_RECLAIM, "pageout");
+	SC_EXPECT_PATH(&s0, &s1, RECLAIM, M, want_pageout, RECLAIM, "pageout");
 	SC_EXPECT_RULES(&r0, &r1, rules_pageout, "pageout");
 	if (!sc_pagemap(0, p, M + N, &pm)) {
 		tap_diag("pagemap after pageout: %zu present, %zu PM_SWAP, "
@@ -240,10 +237,7 @@ int main(void)
 		tap_bail("munmap: %s", strerror(errno));
 	sc_rules_snap(&r1);
 	sc_snap(&s1);
-	sc_expect_hits_match(&s0, &s1, SC_ALL_PROBES, "munmap");
-	sc_expect_hits(&s0, &s1, SS_PROBE_ZAP, 1, "munmap");
-	SC_EXPECT_STATS(&s0, &s1, want_munmap, "munmap");
-	sc_diag_path(&s0, &s1, SS_PATH_ZAP_FULL, "munmap");
+	SC_EXPECT_PATH(&s0, &s1, ZAP, 1, want_munmap, ZAP_FULL, "munmap");
 	SC_EXPECT_RULES(&r0, &r1, rules_munmap, "munmap");
 	close(uffd);
 

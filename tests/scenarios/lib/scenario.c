@@ -391,6 +391,16 @@ void sc_want_stat(struct sc_want *w, size_t n, enum ss_path path,
 		 sc_phase_names[phase], sc_counter_names[cnt]);
 }
 
+void sc_expect_path(const struct sc_snap *a, const struct sc_snap *b,
+		    enum ss_probe probe, uint64_t n, const struct sc_want *want,
+		    size_t nwant, enum ss_path path, const char *ctx)
+{
+	sc_expect_hits_match(a, b, SC_ALL_PROBES, ctx);
+	sc_expect_hits(a, b, probe, n, ctx);
+	sc_expect_stats(a, b, want, nwant, ctx);
+	sc_diag_path(a, b, path, ctx);
+}
+
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
 		  enum ss_path path, const char *ctx)
 {

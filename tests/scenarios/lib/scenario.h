@@ -129,6 +129,17 @@ void sc_want_stat(struct sc_want *w, size_t n, enum ss_path path,
 	sc_want_stat(want, sizeof(want) / sizeof((want)[0]), SS_PATH_##path, \
 		     SS_PHASE_##phase, SS_CNT_##cnt, (v))
 
+/*
+ * The checks of a window that runs one path: every probe's hits as the
+ * oracle saw them (sc_expect_hits_match), @probe hit @n times, @want's
+ * counter deltas, then @path's deltas as diagnostics (sc_diag_path).
+ */
+void sc_expect_path(const struct sc_snap *a, const struct sc_snap *b,
+		    enum ss_probe probe, uint64_t n, const struct sc_want *want,
+		    size_t nwant, enum ss_path path, const char *ctx);
+#define SC_EXPECT_PATH(a, b, probe, n, want, path, ctx)			\
+	sc_expect_path(a, b, SS_PROBE_##probe, n, want, SC_ARRAY_SIZE(want), \
+		       SS_PATH_##path, ctx)
 /* Print the non-zero counter deltas of @path: "# ctx: path phase k=v ...". */
 void sc_diag_path(const struct sc_snap *a, const struct sc_snap *b,
 		  enum ss_path path, const char *ctx);
