@@ -17,9 +17,9 @@ import sys
 VERDICTS = {"conforms", "diverges", "not-observed", "not-applicable", "absent"}
 RULES = ["Z1", "Z2", "Z3", "Z4", "F1", "F2", "S1", "S2", "S3", "S4",
          "U1", "U2", "U3", "P1", "P2", "P3", "C1", "C2", "C3"]
-# After the scenarios, on both Debian kernels (README, "Supported kernels";
-# tests/vm/guest-check.sh asserts the same in the integration stage).  P2
-# and F2 are races a run may not observe.
+# After the scenarios, on both Debian kernels (docs/rules.md, "What
+# Debian's stock kernels get"; tests/vm/guest-check.sh asserts the same in
+# the integration stage).  P2 and F2 are races a run may not observe.
 STOCK = {r: {"conforms"} for r in RULES}
 STOCK.update({r: {"diverges"} for r in ("U3", "P1", "P3", "C1")})
 STOCK["F2"] = {"conforms", "not-observed"}

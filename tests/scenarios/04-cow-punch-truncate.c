@@ -35,7 +35,7 @@
  *   ZAP_FLAG_DROP_MARKER (unmap_mapping_pages(.., even_cows = 1)): the
  *   first clears N/2 swap PTEs (Z1 obs +N/2 viol 0) and is exactly the
  *   case where the code before seed 000's fix skipped swap entries
- *   whenever zap_details were passed: Z1 impact +1 (SPEC counts zaps).
+ *   whenever zap_details were passed: Z1 impact +1 (docs/rules.md: Z1's impact counts zaps).
  *   The second finds nothing.  Z4 obs +2 viol 0 (MM_ANONPAGES -N/2, MM_SWAPENTS -N/2,
  *   with the swap-ins' per-task cache folded in on both sides).
  * - munmap after truncate: one full zap of an empty range: Z4 obs +1.

@@ -448,7 +448,7 @@ def fixtures():
             'version': version, 'probes': healthy, 'stats': stats,
             'rules': text(replace_in(rules_lines(), 'rule=F2 ',
                                      ' impact=0', ''))},
-        # line 3 (Z3) has a verdict no SPEC.md knows
+        # line 3 (Z3) has a verdict docs/rules.md does not know
         'rules-bad-verdict': {
             'version': version, 'probes': healthy, 'stats': stats,
             'rules': text(replace_in(rules_lines(), 'rule=Z3 ',

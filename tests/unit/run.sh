@@ -10,7 +10,7 @@
 # fixtures/ (written by mkfixtures.py).  Prints "ok - ...", "not ok - ..." or
 # "skip - ..." per check and last "N passed, M failed"; exits 1 if any check
 # failed.  A test_rules "skip" is a place where module/rules.c disagrees
-# with SPEC.md: the test says what SPEC.md says, the lead decides.  SWAPSCOPE=/path/to/swapscope tests that
+# with docs/rules.md: the test says what docs/rules.md says, the lead decides.  SWAPSCOPE=/path/to/swapscope tests that
 # binary instead of the scratch build.
 # check runs its eval strings later: their $vars must not expand early.
 # shellcheck disable=SC2016
@@ -166,7 +166,7 @@ check "build: test_spans (module/spans.c in userspace)" \
 # --- the parser and the verdict logic, directly ------------------------------
 
 # unit NAME: runs $tmp/NAME, counting its "ok - " and "not ok - " lines;
-# its "skip - " lines (a SPEC.md disagreement left to the lead) pass through.
+# its "skip - " lines (a docs/rules.md disagreement left to the lead) pass through.
 unit() {
 	local bin=$tmp/$1 line unit_rc
 
@@ -372,7 +372,7 @@ groups() {
 	awk 'NR == 1 { w = index($0, " rule ") }
 	     NR > 1 && /^[A-Z]/ { g = substr($0, 1, w); sub(/ +$/, "", g); printf "%s,", g }' "$tmp/out"
 }
-check "report healthy: groups in SPEC.md order" \
+check "report healthy: groups in docs/rules.md order" \
 	[ "$(groups)" = "Zap,Fork,Swap-in,Reclaim unmap,Pagemap,Swap counts," ]
 check "report healthy: summary line" \
 	out_has "^$nr_rules rules: $((nr_rules - 12)) not-observed, 9 conforms, 2 diverges, 1 not-applicable; 6 disabled$"
@@ -1484,7 +1484,7 @@ dfx12=$here/doctor/debian-6.12
 kv12=$(cat "$dfx12/root/proc/sys/kernel/osrelease")
 # shellcheck disable=SC2034 # read by check's eval strings
 kv12re=$(printf '%s' "$kv12" | sed 's/[.+]/\\&/g')	# 6\.12\.118\+deb12-amd64
-# What swapscope.ko probes there (SPEC.md: swap_free and free_swap_and_cache
+# What swapscope.ko probes there (docs/harness.md, Kernels: swap_free and free_swap_and_cache
 # are inlines over their _nr functions since 6.10), in SS_PROBES order.
 # shellcheck disable=SC2034
 syms12="unmap_page_range zap_page_range_single unmap_mapping_range copy_page_range

@@ -198,7 +198,7 @@ static int t_rule_names(void)
 	};
 	int r;
 
-	/* SPEC.md's rules, each with its seed thread. */
+	/* docs/rules.md's rules, each with its seed thread. */
 	CHECK(SS_NR_RULES == ARRAY_SIZE(ids));
 	for (r = 0; r < SS_NR_RULES; r++) {
 		CHECK(!strcmp(ss_rule_name(r), ids[r]));
@@ -409,9 +409,9 @@ static int t_s2_needs_swap_cache(void)
 }
 
 /*
- * SPEC.md, impact of seed 001: "swap-ins where the inverted '!' check
- * would have kept exclusivity under writeback".  Without writeback both
- * checks keep it: no impact.
+ * S2's impact (seed 001, docs/rules.md): swap-ins where the inverted '!'
+ * check would have kept exclusivity under writeback.  Without writeback
+ * both checks keep it: no impact.
  */
 static int t_s2_no_writeback(void)
 {
@@ -921,8 +921,8 @@ static int t_z1_even_cows(void)
 }
 
 /*
- * SPEC.md, impact of seed 000: "zaps with zap_details where the old code
- * would have skipped a swap or migration entry" -- one per zap.
+ * Z1's impact (seed 000, docs/rules.md): zaps with zap_details where the
+ * old code would have skipped a swap or migration entry -- one per zap.
  */
 static int t_z1_impact_per_zap(void)
 {
@@ -1346,8 +1346,8 @@ static int t_u2_impact(void)
 }
 
 /*
- * SPEC.md, impact of seed 003: "unmaps during memcg reclaim where a young
- * PTE ... would have aborted the unmap": the old code aborted the whole
+ * U2's impact (seed 003, docs/rules.md): unmaps during memcg reclaim where
+ * a young PTE would have aborted the unmap: the old code aborted the whole
  * try_to_unmap_one at the first young PTE, so one per call.
  */
 static int t_u2_impact_per_unmap(void)
@@ -1625,10 +1625,10 @@ static int t_pagemap_not_judged(void)
 /* ------------------------------------------------------------------ */
 
 /*
- * A test with "spec" set asserts what SPEC.md says where rules.c says
- * otherwise: while they disagree it is reported as a skip naming the
+ * A test with "spec" set asserts what docs/rules.md says where rules.c
+ * says otherwise: while they disagree it is reported as a skip naming the
  * disagreement (left to the lead), not as a failure; once rules.c
- * follows SPEC.md it passes as any other test.
+ * follows docs/rules.md it passes as any other test.
  */
 /* C2, seed 004: a slot's count against its PTE and shmem referents. */
 static int t_c2_slot_states(void)
@@ -1679,7 +1679,7 @@ static const struct {
 	const char *spec;
 } tests[] = {
 	{ "ss_verdict_of: the four states", t_verdict_of, NULL },
-	{ "ss_verdict_name: SPEC.md's names, ? out of range", t_verdict_names, NULL },
+	{ "ss_verdict_name: docs/rules.md's names, ? out of range", t_verdict_names, NULL },
 	{ "ss_rule_state_of: not-applicable > failed > enabled/disabled; names", t_rule_state, NULL },
 	{ "ss_rule_name and ss_rule_seed: every rule with its seed", t_rule_names, NULL },
 
@@ -1787,7 +1787,7 @@ int main(void)
 			printf("ok - rules: %s\n", tests[i].desc);
 			pass++;
 		} else if (tests[i].spec) {
-			printf("skip - rules: %s (rules.c disagrees with SPEC.md: %s)\n",
+			printf("skip - rules: %s (rules.c disagrees with docs/rules.md: %s)\n",
 			       tests[i].desc, tests[i].spec);
 			disagree++;
 		} else {
@@ -1796,7 +1796,7 @@ int main(void)
 		}
 		fflush(stdout);
 	}
-	printf("# test_rules: %u passed, %u failed, %u disagree with SPEC.md\n",
+	printf("# test_rules: %u passed, %u failed, %u disagree with docs/rules.md\n",
 	       pass, fail, disagree);
 	return fail ? 1 : 0;
 }

@@ -109,8 +109,9 @@ for s in /scenarios/*; do
 done
 
 # --- the expected picture on Debian's stock kernels -------------------------
-# After every scenario, each rule's verdict as README's table explains it;
-# a rule may name several verdicts only where its scenario is a race.  From
+# After every scenario, each rule's verdict as docs/rules.md explains it
+# ("What Debian's stock kernels get"); a rule may name several verdicts
+# only where its scenario is a race.  From
 # reading both kernels' source, 6.12's picture is 6.1's: the same rules
 # diverge, on more paths (large folios, batched zaps; scenario 13).
 if [ -r "$dbg/rules" ]; then

@@ -4,7 +4,7 @@
 #
 # Uses guest-check.sh's notok, diag, kmsg, cli_expect, health and its
 # $ko, $mod, $dbg, $probes; /bin/sshelper is tests/vm/sshelper.c.  Each
-# test prints "ok"/"not ok" lines and "# stress:" figures for the README.
+# test prints "ok"/"not ok" lines and "# stress:" figures (docs/reliability.md).
 # Order: hostile input, swap device changes, memory pressure, missed
 # events (maxactive=1), then the load/unload cycles, which end with the
 # module loaded again as guest-check.sh's last section expects.
@@ -37,7 +37,7 @@ ss_flags() { sed 's/^\(rule=[^ ]*\) .* enabled=/\1 enabled=/; s/ unjudged=[0-9]*
 # swapscope check against guest-check.sh's stock baseline: no new
 # divergence, Z4 and S4 (the RSS accounting rules) included.  Under the
 # memcg OOM below they used to see a few violations; the causes found
-# were swapscope's own misjudgements (README, Reliability): zaps of
+# were swapscope's own misjudgements (docs/reliability.md): zaps of
 # PMD-mapped THPs (Z4; the walk did not count what a huge PMD was worth)
 # and calls that overlapped another writer of their mm (Z4 and S4; the
 # OOM reaper zapping a victim while it faults or exits, reclaim already

@@ -128,7 +128,7 @@ int main(void)
 		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	in_rules_read(&r3);
 	/*
-	 * swapscope judges F1 at fork and at swap-in (README), not in zaps:
+	 * swapscope judges F1 at fork and at swap-in (docs/rules.md, F1), not in zaps:
 	 * no rule but F1 may move; if F1 does, its sample must be right.
 	 */
 	in_expect_none_but(&r2, &r3, SS_RULE_F1, "zap");

@@ -22,7 +22,7 @@
  * what reclaim took from A during the copy of B.
  *
  * The swapscope before the fix counted that as one F1 violation per such
- * fork (README: Reliability, the false F1).  Now the child's watch sees
+ * fork (docs/reliability.md, the false F1 under memory pressure).  Now the child's watch sees
  * the other writer and B's NB entries are counted as not judged: F1's
  * violations must not move, its unjudged count must, and the oracles say
  * the race did happen: pswpout rose while the fork was held, and the

@@ -303,7 +303,7 @@ void sc_expect_rules_sane(const struct sc_rules *s, unsigned int may_diverge,
 	size_t off = 0;
 	int r, want;
 
-	/* SPEC.md "Verdicts", as ss_verdict_of() decides. */
+	/* docs/rules.md "Verdicts and rule states", as ss_verdict_of() decides. */
 	for (r = 0; r < SS_NR_RULES; r++) {
 		l = &s->r[r];
 		if (l->verdict == SS_VERDICT_NOT_APPLICABLE)

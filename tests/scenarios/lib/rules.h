@@ -114,8 +114,8 @@ bool sc_expect_reason(const struct sc_rules *s, enum ss_rule r,
 		      const char *reason, const char *ctx);
 
 /*
- * End-of-scenario sanity: every verdict agrees with its counts (SPEC.md
- * "Verdicts"), and no rule diverges but those in @may_diverge (a mask of
+ * End-of-scenario sanity: every verdict agrees with its counts
+ * (docs/rules.md, "Verdicts and rule states"), and no rule diverges but those in @may_diverge (a mask of
  * 1U << SS_RULE_x).  The rules of SC_RULES_ELSEWHERE are left out of the
  * second check: their stock verdicts belong to the scenarios that judge
  * them.
