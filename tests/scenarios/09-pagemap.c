@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pmcmp.h"
 #include "rules.h"
 #include "scenario.h"
 
@@ -54,151 +55,44 @@
 #define M		192UL	/* uffd-wp: never populated: markers */
 #define R		64UL	/* migration: private anon pages moved */
 #define RACE_SECONDS	3
-#define MAX_LINES	64	/* page lines the module keeps */
 
-#define PM_FILE		SWAPSCOPE_DEBUGFS_DIR "/pagemap"
 #define CONTROL_FILE	SWAPSCOPE_DEBUGFS_DIR "/control"
 #define SAMPLES_FILE	SWAPSCOPE_DEBUGFS_DIR "/samples"
 
-/* Keys of the summary line, by name (new keys may come). */
-#define PM_KEYS(X)							\
-	X(PAGES, "pages") X(PRESENT, "present") X(SWAP, "swap")		\
-	X(SHMEM_SWAPPED, "shmem_swapped") X(MIGRATION, "migration")	\
-	X(MARKERS, "markers") X(P1_OBS, "p1_obs") X(P1_VIOL, "p1_viol")	\
-	X(P2_OBS, "p2_obs") X(P2_VIOL, "p2_viol") X(P3_OBS, "p3_obs")	\
-	X(P3_VIOL, "p3_viol") X(P1_IMPACT, "p1_impact")			\
-	X(MISMATCHES, "mismatches") X(MIGRATION_HELD, "migration_held")	\
-	X(PID, "pid") X(START, "start") X(END, "end")
-
-enum pm_key {
-#define X_ENUM(id, name) K_##id,
-	PM_KEYS(X_ENUM)
-#undef X_ENUM
-	NR_KEYS
-};
-
-static const char *const pm_key_names[NR_KEYS] = {
-#define X_NAME(id, name) name,
-	PM_KEYS(X_NAME)
-#undef X_NAME
-};
-
-struct pm_sum {
-	char state[16];
-	uint64_t v[NR_KEYS];
-	bool seen[NR_KEYS];
-	unsigned int lines;		/* "page ..." lines */
-	unsigned int lines_as[8];	/* of them, lines matching want[i] */
-	uint64_t dropped;
-	char summary[640];		/* the summary line, as read */
-	char first[256];		/* the first page line */
-};
-
-static char pm_text[32768];
-
-/* Parse the pagemap file; lines containing @want[i] counted apart. */
-static int pm_parse(struct pm_sum *s, const char *const *want, int nwant)
-{
-	char *line, *save, *tok, *tsave, *eq;
-	ssize_t n;
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	n = kv_read_file(PM_FILE, pm_text, sizeof(pm_text));
-	if (n < 0)
-		return n;
-	for (line = strtok_r(pm_text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "page ", 5)) {
-			if (!s->lines++)
-				snprintf(s->first, sizeof(s->first), "%s", line);
-			for (i = 0; i < nwant; i++)
-				s->lines_as[i] += !!strstr(line, want[i]);
-			continue;
-		}
-		if (!strncmp(line, "dropped=", 8)) {
-			s->dropped = strtoull(line + 8, NULL, 10);
-			continue;
-		}
-		snprintf(s->summary, sizeof(s->summary), "%s", line);
-		for (tok = strtok_r(line, " ", &tsave); tok;
-		     tok = strtok_r(NULL, " ", &tsave)) {
-			eq = strchr(tok, '=');
-			if (!eq)
-				continue;
-			*eq++ = '\0';
-			if (!strcmp(tok, "pagemap")) {
-				snprintf(s->state, sizeof(s->state), "%s", eq);
-				continue;
-			}
-			for (i = 0; i < NR_KEYS; i++) {
-				if (!strcmp(tok, pm_key_names[i])) {
-					s->v[i] = strtoull(eq, NULL, 0);
-					s->seen[i] = true;
-				}
-			}
-		}
-	}
-	return 0;
-}
-
-/* Run the comparison on our own pages [p, p + npages); 0 or -errno. */
-static int pm_compare(const void *p, size_t npages)
-{
-	char cmd[80];
-
-	snprintf(cmd, sizeof(cmd), "%d 0x%lx 0x%lx", (int)getpid(),
-		 (unsigned long)p, (unsigned long)p + npages * SC_PAGE);
-	return kv_write_file(PM_FILE, cmd);
-}
-
 /* One comparison whose figures are asserted; bails if it cannot run. */
 static void pm_run(const char *ctx, const void *p, size_t npages,
-		   struct pm_sum *s, const char *const *want, int nwant)
+		   struct sc_pmcmp *s)
 {
-	int ret = pm_compare(p, npages);
+	int ret = sc_pmcmp_run(getpid(), p, npages);
 
 	if (ret)
-		tap_bail("%s: write %s: %s", ctx, PM_FILE, strerror(-ret));
-	if (pm_parse(s, want, nwant))
-		tap_bail("%s: read %s", ctx, PM_FILE);
-	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[K_PAGES] &&
-		    s->seen[K_P3_VIOL] && s->v[K_PID] == (uint64_t)getpid() &&
-		    s->v[K_START] == (uintptr_t)p &&
-		    s->v[K_END] == (uintptr_t)p + npages * SC_PAGE,
+		tap_bail("%s: write %s: %s", ctx, SC_PMCMP_FILE, strerror(-ret));
+	if (sc_pmcmp_read(s))
+		tap_bail("%s: read %s", ctx, SC_PMCMP_FILE);
+	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[PMK_PAGES] &&
+		    s->seen[PMK_P3_VIOL] &&
+		    s->v[PMK_PID] == (uint64_t)getpid() &&
+		    s->v[PMK_START] == (uintptr_t)p &&
+		    s->v[PMK_END] == (uintptr_t)p + npages * SC_PAGE,
 		    "%s: pagemap=%s for our pid and range", ctx, s->state);
-	EXPECT_EQ(npages, s->v[K_PAGES], "%s: pages compared", ctx);
-}
-
-/* Expected summary values of one comparison, by key. */
-struct pm_want {
-	enum pm_key key;
-	uint64_t val;
-};
-
-static void pm_expect(const char *ctx, const struct pm_sum *s,
-		      const struct pm_want *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		EXPECT_EQ(w[i].val, s->v[w[i].key], "%s: %s", ctx,
-			  pm_key_names[w[i].key]);
+	EXPECT_EQ(npages, s->v[PMK_PAGES], "%s: pages compared", ctx);
 }
 
 #define PM_EXPECT(ctx, s, ...) do {					\
-	const struct pm_want w_[] = { __VA_ARGS__ };			\
-	pm_expect(ctx, s, w_, SC_ARRAY_SIZE(w_));			\
+	const struct sc_pmcmp_want w_[] = { __VA_ARGS__ };		\
+	sc_pmcmp_expect(s, w_, SC_ARRAY_SIZE(w_), ctx);			\
 } while (0)
 
 /* Lines kept for @mismatches mismatching pages: all match @what. */
-static void pm_expect_lines(const char *ctx, const struct pm_sum *s,
+static void pm_expect_lines(const char *ctx, const struct sc_pmcmp *s,
 			    uint64_t mismatches, const char *what)
 {
-	uint64_t kept = mismatches < MAX_LINES ? mismatches : MAX_LINES;
+	uint64_t kept = mismatches < SC_PMCMP_MAX_LINES ? mismatches :
+			SC_PMCMP_MAX_LINES;
 
 	EXPECT_EQ(kept, s->lines, "%s: page lines kept", ctx);
-	EXPECT_EQ(kept, s->lines_as[0], "%s: page lines with '%s'", ctx, what);
+	EXPECT_EQ(kept, sc_pmcmp_lines_with(s, what, NULL),
+		  "%s: page lines with '%s'", ctx, what);
 	EXPECT_EQ(mismatches - kept, s->dropped, "%s: page lines dropped", ctx);
 }
 
@@ -209,15 +103,15 @@ static void shmem_swapped(const char *kind, char *p, uint64_t seed)
 	static const char *const want[] = {
 		"truth=shmem_swapped pagemap=0x", " present=0 swap=0 ",
 	};
-	struct pm_sum s;
+	struct sc_pmcmp s;
 	struct sc_pm pm;
 	char ctx[64];
 
 	sc_fill(p, N, seed);
 	snprintf(ctx, sizeof(ctx), "%s resident", kind);
-	pm_run(ctx, p, N, &s, want, 2);
-	PM_EXPECT(ctx, &s, { K_PRESENT, N }, { K_SHMEM_SWAPPED, 0 },
-		  { K_P1_OBS, 0 }, { K_MISMATCHES, 0 });
+	pm_run(ctx, p, N, &s);
+	PM_EXPECT(ctx, &s, { PMK_PRESENT, N }, { PMK_SHMEM_SWAPPED, 0 },
+		  { PMK_P1_OBS, 0 }, { PMK_MISMATCHES, 0 });
 
 	if (sc_pageout(p, N))
 		tap_bail("%s: madvise(MADV_PAGEOUT): %s", kind, strerror(errno));
@@ -225,15 +119,15 @@ static void shmem_swapped(const char *kind, char *p, uint64_t seed)
 	/* Independent of the module: shmem_swap_usage() counts them. */
 	EXPECT_EQ(N * 4, sc_smaps_kb(0, p, N * SC_PAGE, "Swap"),
 		  "%s: smaps Swap (kB)", ctx);
-	pm_run(ctx, p, N, &s, want, 2);
-	PM_EXPECT(ctx, &s, { K_PRESENT, 0 }, { K_SWAP, 0 },
-		  { K_SHMEM_SWAPPED, N }, { K_MARKERS, 0 },
-		  { K_P1_OBS, N }, { K_P1_VIOL, N }, { K_P1_IMPACT, N },
-		  { K_P3_OBS, 0 }, { K_MISMATCHES, N });
+	pm_run(ctx, p, N, &s);
+	PM_EXPECT(ctx, &s, { PMK_PRESENT, 0 }, { PMK_SWAP, 0 },
+		  { PMK_SHMEM_SWAPPED, N }, { PMK_MARKERS, 0 },
+		  { PMK_P1_OBS, N }, { PMK_P1_VIOL, N }, { PMK_P1_IMPACT, N },
+		  { PMK_P3_OBS, 0 }, { PMK_MISMATCHES, N });
 	tap_diag("%s: %s", ctx, s.summary);
 	tap_diag("%s: %s", ctx, s.first);
 	pm_expect_lines(ctx, &s, N, want[0]);
-	EXPECT_EQ(s.lines, s.lines_as[1],
+	EXPECT_EQ(s.lines, sc_pmcmp_lines_with(&s, want[1], NULL),
 		  "%s: page lines say present=0 swap=0", ctx);
 	/* Our own read of /proc/self/pagemap agrees with the module's. */
 	if (!sc_pagemap(0, p, N, &pm))
@@ -255,7 +149,7 @@ static bool uffd_markers(void)
 	};
 	struct uffdio_register reg = { 0 };
 	struct uffdio_writeprotect wp = { 0 };
-	struct pm_sum s;
+	struct sc_pmcmp s;
 	bool done = false;
 	int uffd;
 	char *p;
@@ -283,11 +177,11 @@ static bool uffd_markers(void)
 	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
 		tap_bail("UFFDIO_WRITEPROTECT: %s", strerror(errno));
 
-	pm_run("uffd-wp", p, K + M, &s, want, 1);
-	PM_EXPECT("uffd-wp", &s, { K_PRESENT, K }, { K_MARKERS, M },
-		  { K_SHMEM_SWAPPED, 0 }, { K_SWAP, 0 },
-		  { K_P3_OBS, M }, { K_P3_VIOL, M }, { K_P1_OBS, 0 },
-		  { K_MISMATCHES, M });
+	pm_run("uffd-wp", p, K + M, &s);
+	PM_EXPECT("uffd-wp", &s, { PMK_PRESENT, K }, { PMK_MARKERS, M },
+		  { PMK_SHMEM_SWAPPED, 0 }, { PMK_SWAP, 0 },
+		  { PMK_P3_OBS, M }, { PMK_P3_VIOL, M }, { PMK_P1_OBS, 0 },
+		  { PMK_MISMATCHES, M });
 	tap_diag("uffd-wp: %s", s.first);
 	pm_expect_lines("uffd-wp", &s, M, want[0]);
 
@@ -296,11 +190,11 @@ static bool uffd_markers(void)
 		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	EXPECT_EQ(K * 4, sc_smaps_kb(0, p, (K + M) * SC_PAGE, "Swap"),
 		  "uffd-wp swapped out: smaps Swap (kB)");
-	pm_run("uffd-wp swapped out", p, K + M, &s, want, 1);
-	PM_EXPECT("uffd-wp swapped out", &s, { K_PRESENT, 0 },
-		  { K_MARKERS, K + M }, { K_SHMEM_SWAPPED, K },
-		  { K_P1_OBS, K }, { K_P1_VIOL, 0 }, { K_P1_IMPACT, 0 },
-		  { K_P3_OBS, M }, { K_P3_VIOL, M }, { K_MISMATCHES, M });
+	pm_run("uffd-wp swapped out", p, K + M, &s);
+	PM_EXPECT("uffd-wp swapped out", &s, { PMK_PRESENT, 0 },
+		  { PMK_MARKERS, K + M }, { PMK_SHMEM_SWAPPED, K },
+		  { PMK_P1_OBS, K }, { PMK_P1_VIOL, 0 }, { PMK_P1_IMPACT, 0 },
+		  { PMK_P3_OBS, M }, { PMK_P3_VIOL, M }, { PMK_MISMATCHES, M });
 	tap_diag("uffd-wp swapped out: %s", s.summary);
 	done = true;
 out:
@@ -314,7 +208,7 @@ out:
 
 static void bad_writes(void)
 {
-	static char before[sizeof(pm_text)];
+	static char before[32768], after[sizeof(before)];
 	char cmd[160];
 	const struct {
 		const char *what;
@@ -340,20 +234,20 @@ static void bad_writes(void)
 	size_t i;
 	int ret;
 
-	if (kv_read_file(PM_FILE, before, sizeof(before)) < 0)
-		tap_bail("read %s", PM_FILE);
+	if (kv_read_file(SC_PMCMP_FILE, before, sizeof(before)) < 0)
+		tap_bail("read %s", SC_PMCMP_FILE);
 	/* swapscope's error messages below are provoked on purpose. */
 	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-begin");
 	for (i = 0; i < SC_ARRAY_SIZE(bad); i++) {
 		snprintf(cmd, sizeof(cmd), bad[i].fmt, (int)getpid());
-		ret = kv_write_file(PM_FILE, cmd);
+		ret = kv_write_file(SC_PMCMP_FILE, cmd);
 		EXPECT_EQ_I(-bad[i].err, ret, "bad write (%s) fails with %s",
 			    bad[i].what, strerror(bad[i].err));
 	}
 	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-end");
-	if (kv_read_file(PM_FILE, pm_text, sizeof(pm_text)) < 0)
-		tap_bail("read %s", PM_FILE);
-	EXPECT_TRUE(!strcmp(before, pm_text),
+	if (kv_read_file(SC_PMCMP_FILE, after, sizeof(after)) < 0)
+		tap_bail("read %s", SC_PMCMP_FILE);
+	EXPECT_TRUE(!strcmp(before, after),
 		    "bad writes leave the last comparison as it was");
 }
 
@@ -407,7 +301,7 @@ static void migration(uint64_t *p2_obs, uint64_t *p2_viol)
 	static const char *const want[] = { "truth=migration " };
 	uint64_t seen = 0, held = 0, runs = 0;
 	bool shown = false;
-	struct pm_sum s;
+	struct sc_pmcmp s;
 	pthread_t t;
 	double end;
 
@@ -422,17 +316,18 @@ static void migration(uint64_t *p2_obs, uint64_t *p2_viol)
 	if (pthread_create(&t, NULL, mover, NULL))
 		tap_bail("pthread_create");
 	for (end = now() + RACE_SECONDS; now() < end; runs++) {
-		if (pm_compare(mig_region, R) || pm_parse(&s, want, 1))
+		if (sc_pmcmp_run(getpid(), mig_region, R) || sc_pmcmp_read(&s))
 			break;
-		if (s.lines_as[0] && s.v[K_P2_OBS] && !shown) {
+		if (sc_pmcmp_lines_with(&s, want[0], NULL) && s.v[PMK_P2_OBS] &&
+		    !shown) {
 			tap_diag("P2: %s", s.summary);
 			tap_diag("P2: %s", s.first);
 			shown = true;
 		}
-		seen += s.v[K_MIGRATION];
-		held += s.v[K_MIGRATION_HELD];
-		*p2_obs += s.v[K_P2_OBS];
-		*p2_viol += s.v[K_P2_VIOL];
+		seen += s.v[PMK_MIGRATION];
+		held += s.v[PMK_MIGRATION_HELD];
+		*p2_obs += s.v[PMK_P2_OBS];
+		*p2_viol += s.v[PMK_P2_VIOL];
 	}
 	atomic_store(&mig_stop, true);
 	pthread_join(t, NULL);
@@ -502,9 +397,9 @@ int main(void)
 	int fd;
 
 	sc_begin("09-pagemap", 0);
-	if (access(PM_FILE, W_OK))
+	if (access(SC_PMCMP_FILE, W_OK))
 		tap_bail("%s writable (module with the pagemap comparison)",
-			 PM_FILE);
+			 SC_PMCMP_FILE);
 	sc_rules_snap(&base);
 
 	p = mmap(NULL, N * SC_PAGE, PROT_READ | PROT_WRITE,

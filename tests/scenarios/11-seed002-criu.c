@@ -70,158 +70,74 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pmcmp.h"
 #include "rules.h"
 #include "scenario.h"
 
 #define N		512UL	/* one whole page table of PTEs */
 #define PMD_SIZE_	(N * SC_PAGE)
-#define MAX_LINES	64	/* page lines the module keeps */
 #define NAME		"11-seed002-criu"
 
-#define PM_FILE		SWAPSCOPE_DEBUGFS_DIR "/pagemap"
-
 /* ---- the module's pagemap comparison (as 09-pagemap drives it) ---- */
-
-#define PM_KEYS(X)							\
-	X(PAGES, "pages") X(PRESENT, "present") X(SWAP, "swap")		\
-	X(SHMEM_SWAPPED, "shmem_swapped") X(MIGRATION, "migration")	\
-	X(MARKERS, "markers") X(P1_OBS, "p1_obs") X(P1_VIOL, "p1_viol")	\
-	X(P2_OBS, "p2_obs") X(P3_OBS, "p3_obs") X(P1_IMPACT, "p1_impact") \
-	X(NONE, "none") X(UNMAPPED, "unmapped") X(HUGE, "huge")		\
-	X(OTHER, "other") X(MISMATCHES, "mismatches") X(ERR, "err")	\
-	X(PID, "pid") X(START, "start") X(END, "end")
-
-enum pm_key {
-#define X_ENUM(id, name) K_##id,
-	PM_KEYS(X_ENUM)
-#undef X_ENUM
-	NR_KEYS
-};
-
-static const char *const pm_key_names[NR_KEYS] = {
-#define X_NAME(id, name) name,
-	PM_KEYS(X_NAME)
-#undef X_NAME
-};
-
-struct pm_sum {
-	char state[16];
-	uint64_t v[NR_KEYS];
-	bool seen[NR_KEYS];
-	unsigned int lines, lines_swapped;	/* "page ..." lines */
-	uint64_t dropped;
-	char summary[640];
-};
-
-static char pm_text[32768];
-
-static int pm_parse(struct pm_sum *s)
-{
-	char *line, *save, *tok, *tsave, *eq;
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	if (kv_read_file(PM_FILE, pm_text, sizeof(pm_text)) < 0)
-		return -1;
-	for (line = strtok_r(pm_text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "page ", 5)) {
-			s->lines++;
-			s->lines_swapped +=
-				strstr(line, " truth=shmem_swapped ") &&
-				strstr(line, " present=0 swap=0 ");
-			continue;
-		}
-		if (!strncmp(line, "dropped=", 8)) {
-			s->dropped = strtoull(line + 8, NULL, 10);
-			continue;
-		}
-		snprintf(s->summary, sizeof(s->summary), "%s", line);
-		for (tok = strtok_r(line, " ", &tsave); tok;
-		     tok = strtok_r(NULL, " ", &tsave)) {
-			eq = strchr(tok, '=');
-			if (!eq)
-				continue;
-			*eq++ = '\0';
-			if (!strcmp(tok, "pagemap")) {
-				snprintf(s->state, sizeof(s->state), "%s", eq);
-				continue;
-			}
-			for (i = 0; i < NR_KEYS; i++) {
-				if (!strcmp(tok, pm_key_names[i])) {
-					s->v[i] = strtoull(eq, NULL, 0);
-					s->seen[i] = true;
-				}
-			}
-		}
-	}
-	return 0;
-}
-
-struct pm_want {
-	enum pm_key key;
-	uint64_t val;
-};
 
 /*
  * Compare @pid's [p, p + N pages) inside a rules window; check the run,
  * the summary figures @w and the rule deltas @rw.
  */
 static void pm_window(const char *ctx, pid_t pid, const void *p,
-		      const struct pm_want *w, size_t nw,
+		      const struct sc_pmcmp_want *w, size_t nw,
 		      const struct sc_rule_want *rw, size_t nrw,
-		      struct pm_sum *s)
+		      struct sc_pmcmp *s)
 {
 	static struct sc_rules r0, r1;
-	char cmd[80];
-	size_t i;
 	int ret;
 
-	snprintf(cmd, sizeof(cmd), "%d 0x%lx 0x%lx", (int)pid,
-		 (unsigned long)p, (unsigned long)p + N * SC_PAGE);
 	sc_rules_snap(&r0);
-	ret = kv_write_file(PM_FILE, cmd);
+	ret = sc_pmcmp_run(pid, p, N);
 	sc_rules_snap(&r1);
 	if (ret)
-		tap_bail("%s: write '%s' to %s: %s", ctx, cmd, PM_FILE,
-			 strerror(-ret));
-	if (pm_parse(s))
-		tap_bail("%s: read %s", ctx, PM_FILE);
-	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[K_P1_IMPACT] &&
-		    s->v[K_PID] == (uint64_t)pid &&
-		    s->v[K_START] == (uintptr_t)p &&
-		    s->v[K_END] == (uintptr_t)p + N * SC_PAGE && !s->v[K_ERR],
+		tap_bail("%s: write '%d 0x%lx 0x%lx' to %s: %s", ctx, (int)pid,
+			 (unsigned long)p, (unsigned long)p + N * SC_PAGE,
+			 SC_PMCMP_FILE, strerror(-ret));
+	if (sc_pmcmp_read(s))
+		tap_bail("%s: read %s", ctx, SC_PMCMP_FILE);
+	EXPECT_TRUE(!strcmp(s->state, "done") && s->seen[PMK_P1_IMPACT] &&
+		    s->v[PMK_PID] == (uint64_t)pid &&
+		    s->v[PMK_START] == (uintptr_t)p &&
+		    s->v[PMK_END] == (uintptr_t)p + N * SC_PAGE &&
+		    !s->v[PMK_ERR],
 		    "%s: pagemap=%s, pid %d and range as asked", ctx, s->state,
 		    (int)pid);
-	EXPECT_EQ(N, s->v[K_PAGES], "%s: pages compared", ctx);
-	for (i = 0; i < nw; i++)
-		EXPECT_EQ(w[i].val, s->v[w[i].key], "%s: %s", ctx,
-			  pm_key_names[w[i].key]);
+	EXPECT_EQ(N, s->v[PMK_PAGES], "%s: pages compared", ctx);
+	sc_pmcmp_expect(s, w, nw, ctx);
 	tap_diag("%s: %s", ctx, s->summary);
 	sc_expect_rules(&r0, &r1, rw, nrw, ctx);
 }
 
 #define PM_WINDOW(ctx, pid, p, s, rules, ...) do {			\
-	const struct pm_want w_[] = { __VA_ARGS__ };			\
+	const struct sc_pmcmp_want w_[] = { __VA_ARGS__ };		\
 	pm_window(ctx, pid, p, w_, SC_ARRAY_SIZE(w_), rules,		\
 		  SC_ARRAY_SIZE(rules), s);				\
 } while (0)
 
 /* All N pages swapped shmem, reported neither present nor swap. */
 #define PM_ALL_LOST							\
-	{ K_PRESENT, 0 }, { K_SWAP, 0 }, { K_SHMEM_SWAPPED, N },	\
-	{ K_MIGRATION, 0 }, { K_MARKERS, 0 }, { K_NONE, 0 },		\
-	{ K_UNMAPPED, 0 }, { K_HUGE, 0 }, { K_OTHER, 0 },		\
-	{ K_P1_OBS, N }, { K_P1_VIOL, N }, { K_P1_IMPACT, N },		\
-	{ K_P2_OBS, 0 }, { K_P3_OBS, 0 }, { K_MISMATCHES, N }
+	{ PMK_PRESENT, 0 }, { PMK_SWAP, 0 }, { PMK_SHMEM_SWAPPED, N },	\
+	{ PMK_MIGRATION, 0 }, { PMK_MARKERS, 0 }, { PMK_NONE, 0 },	\
+	{ PMK_UNMAPPED, 0 }, { PMK_HUGE, 0 }, { PMK_OTHER, 0 },		\
+	{ PMK_P1_OBS, N }, { PMK_P1_VIOL, N }, { PMK_P1_IMPACT, N },	\
+	{ PMK_P2_OBS, 0 }, { PMK_P3_OBS, 0 }, { PMK_MISMATCHES, N }
 
-static void pm_expect_lines(const char *ctx, const struct pm_sum *s)
+static void pm_expect_lines(const char *ctx, const struct sc_pmcmp *s)
 {
-	EXPECT_EQ(MAX_LINES, s->lines, "%s: page lines kept", ctx);
-	EXPECT_EQ(MAX_LINES, s->lines_swapped,
+	EXPECT_EQ(SC_PMCMP_MAX_LINES, s->lines, "%s: page lines kept", ctx);
+	EXPECT_EQ(SC_PMCMP_MAX_LINES,
+		  sc_pmcmp_lines_with(s, " truth=shmem_swapped ",
+				      " present=0 swap=0 "),
 		  "%s: page lines 'truth=shmem_swapped ... present=0 swap=0'",
 		  ctx);
-	EXPECT_EQ(N - MAX_LINES, s->dropped, "%s: page lines dropped", ctx);
+	EXPECT_EQ(N - SC_PMCMP_MAX_LINES, s->dropped,
+		  "%s: page lines dropped", ctx);
 }
 
 /* Comparing B: P1 on every page; the buffer's zap in A (one user): Z4. */
@@ -548,7 +464,7 @@ static void six_steps(const char *k, int memfd)
 {
 	static struct sc_snap s0, s1;
 	static struct sc_rules r0, r1;
-	struct pm_sum pms;
+	struct sc_pmcmp pms;
 	struct sc_pm pm;
 	struct dump d;
 	uint64_t out0, out1;
@@ -629,7 +545,7 @@ static void six_steps(const char *k, int memfd)
 	PM_WINDOW(ctx, b, region, &pms, rules_cmp_b, PM_ALL_LOST);
 	pm_expect_lines(ctx, &pms);
 	/* What pagemap would report B if it told the kernel's truth (P1). */
-	fixed = pms.v[K_PRESENT] + pms.v[K_SWAP] + pms.v[K_SHMEM_SWAPPED];
+	fixed = pms.v[PMK_PRESENT] + pms.v[PMK_SWAP] + pms.v[PMK_SHMEM_SWAPPED];
 
 	/* ---- 5) the dumper keeps PRESENT or SWAPPED pages only ---- */
 	snprintf(ctx, sizeof(ctx), "%s step 5 dumper", kind);
@@ -666,8 +582,8 @@ static void six_steps(const char *k, int memfd)
 
 	snprintf(ctx, sizeof(ctx), "%s step 6 B after use", kind);
 	PM_WINDOW(ctx, b, region, &pms, rules_cmp_b_back,
-		  { K_PRESENT, N }, { K_SHMEM_SWAPPED, 0 }, { K_SWAP, 0 },
-		  { K_P1_OBS, 0 }, { K_P1_VIOL, 0 }, { K_MISMATCHES, 0 });
+		  { PMK_PRESENT, N }, { PMK_SHMEM_SWAPPED, 0 }, { PMK_SWAP, 0 },
+		  { PMK_P1_OBS, 0 }, { PMK_P1_VIOL, 0 }, { PMK_MISMATCHES, 0 });
 	go(b_go[1]);
 	reap(b, "B");
 
@@ -694,9 +610,9 @@ int main(void)
 	/* 6.10+: MADV_PAGEOUT leaves the PTEs young (lib: scenario.h). */
 	if (sc_pageout_leaves_young())
 		SC_SET_IMPACT(rules_pageout, U2, N);
-	if (access(PM_FILE, W_OK))
+	if (access(SC_PMCMP_FILE, W_OK))
 		tap_bail("%s writable (module with the pagemap comparison)",
-			 PM_FILE);
+			 SC_PMCMP_FILE);
 	if (pipe(idle_go) || pipe(b_go) || pipe(b_res))
 		tap_bail("pipe: %s", strerror(errno));
 	dump_buf = sc_map_anon(N);
