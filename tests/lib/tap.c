@@ -38,71 +38,18 @@ unsigned int tap_failures(void)
 	return tap_nr_fail;
 }
 
-static void tap_vline(const char *prefix, const char *fmt, va_list ap)
-{
-	fputs(prefix, stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-}
-
-void tap_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_vline("# ", fmt, ap);
-	va_end(ap);
-}
-
-void tap_pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_nr_ok++;
-	va_start(ap, fmt);
-	tap_vline("ok - ", fmt, ap);
-	va_end(ap);
-}
-
-void tap_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_nr_fail++;
-	va_start(ap, fmt);
-	tap_vline("not ok - ", fmt, ap);
-	va_end(ap);
-}
-
-void tap_skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_nr_skip++;
-	fputs("skip - ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (%s)\n", why);
-}
-
-void tap_bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_nr_fail++;
-	va_start(ap, fmt);
-	tap_vline("not ok - ", fmt, ap);
-	va_end(ap);
-	printf("Bail out! %s\n", tap_name);
-	fflush(stdout);
-	if (getpid() != tap_main_pid)
-		_exit(1);
-	exit(1);
-}
+/* The variadic functions' one shape: @call with their arguments as ap. */
+#define TAP_VA(fmt, call)						\
+	do {								\
+		va_list ap;						\
+									\
+		va_start(ap, fmt);					\
+		call;							\
+		va_end(ap);						\
+	} while (0)
 
 /* "ok - " or "not ok - " and the caller's text, counted; no newline. */
-static bool tap_vresult(bool ok, const char *fmt, va_list ap)
+static void tap_vresult(bool ok, const char *fmt, va_list ap)
 {
 	if (ok)
 		tap_nr_ok++;
@@ -110,28 +57,61 @@ static bool tap_vresult(bool ok, const char *fmt, va_list ap)
 		tap_nr_fail++;
 	fputs(ok ? "ok - " : "not ok - ", stdout);
 	vprintf(fmt, ap);
-	return ok;
+}
+
+/* The same, a whole line. */
+static void tap_vline(bool ok, const char *fmt, va_list ap)
+{
+	tap_vresult(ok, fmt, ap);
+	putchar('\n');
+}
+
+void tap_diag(const char *fmt, ...)
+{
+	fputs("# ", stdout);
+	TAP_VA(fmt, vprintf(fmt, ap));
+	putchar('\n');
+}
+
+void tap_pass(const char *fmt, ...)
+{
+	TAP_VA(fmt, tap_vline(true, fmt, ap));
+}
+
+void tap_fail(const char *fmt, ...)
+{
+	TAP_VA(fmt, tap_vline(false, fmt, ap));
 }
 
 bool tap_check(bool cond, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_vresult(cond, fmt, ap);
-	va_end(ap);
-	putchar('\n');
+	TAP_VA(fmt, tap_vline(cond, fmt, ap));
 	return cond;
+}
+
+void tap_skip(const char *why, const char *fmt, ...)
+{
+	tap_nr_skip++;
+	fputs("skip - ", stdout);
+	TAP_VA(fmt, vprintf(fmt, ap));
+	printf(" (%s)\n", why);
+}
+
+void tap_bail(const char *fmt, ...)
+{
+	TAP_VA(fmt, tap_vline(false, fmt, ap));
+	printf("Bail out! %s\n", tap_name);
+	fflush(stdout);
+	if (getpid() != tap_main_pid)
+		_exit(1);
+	exit(1);
 }
 
 bool tap_expect_eq(uint64_t expected, uint64_t got, const char *fmt, ...)
 {
 	bool ok = expected == got;
-	va_list ap;
 
-	va_start(ap, fmt);
-	tap_vresult(ok, fmt, ap);
-	va_end(ap);
+	TAP_VA(fmt, tap_vresult(ok, fmt, ap));
 	if (ok)
 		printf(" = %llu\n", (unsigned long long)got);
 	else
@@ -143,11 +123,8 @@ bool tap_expect_eq(uint64_t expected, uint64_t got, const char *fmt, ...)
 bool tap_expect_eq_i(int64_t expected, int64_t got, const char *fmt, ...)
 {
 	bool ok = expected == got;
-	va_list ap;
 
-	va_start(ap, fmt);
-	tap_vresult(ok, fmt, ap);
-	va_end(ap);
+	TAP_VA(fmt, tap_vresult(ok, fmt, ap));
 	if (ok)
 		printf(" = %lld\n", (long long)got);
 	else
@@ -159,11 +136,8 @@ bool tap_expect_eq_i(int64_t expected, int64_t got, const char *fmt, ...)
 bool tap_expect_ge(uint64_t min, uint64_t got, const char *fmt, ...)
 {
 	bool ok = got >= min;
-	va_list ap;
 
-	va_start(ap, fmt);
-	tap_vresult(ok, fmt, ap);
-	va_end(ap);
+	TAP_VA(fmt, tap_vresult(ok, fmt, ap));
 	if (ok)
 		printf(" = %llu (>= %llu)\n", (unsigned long long)got,
 		       (unsigned long long)min);
