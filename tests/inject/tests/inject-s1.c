@@ -90,13 +90,7 @@ int main(void)
 	sc_snap(&s1);
 	in_rules_read(&r1);
 
-	in_diag_status("anon_unexcl", "write fault");
-	EXPECT_EQ(fired0 + 1, in_status_val("anon_unexcl", "fired"),
-		  "write fault: ssinject anon_unexcl fired");
-	e = in_status_val("anon_unexcl", "fired_addr");
-	EXPECT_TRUE(e == (uintptr_t)x,
-		    "write fault: ssinject anon_unexcl fired_addr 0x%llx is X",
-		    (unsigned long long)e);
+	in_expect_fired("anon_unexcl", fired0 + 1, x, "write fault");
 	EXPECT_EQ(1, in_status_val("anon_unexcl", "was_exclusive"),
 		  "write fault: ssinject anon_unexcl found the page exclusive");
 	SC_EXPECT_STATS(&s0, &s1, want_fault, "write fault");

@@ -56,7 +56,7 @@ static const struct sc_rule_want rules_read[] = {
 int main(void)
 {
 	struct sc_rules r0, r1, r2, r3, r4;
-	uint64_t fired0, pswpout0, v;
+	uint64_t fired0, pswpout0;
 	pid_t me = getpid();
 	struct sc_pm pm;
 	int r, moved = 0;
@@ -98,13 +98,7 @@ int main(void)
 		tap_bail("madvise(MADV_PAGEOUT): %s", strerror(errno));
 	sc_rules_snap(&r1);
 
-	in_diag_status("big_folio", "pageout");
-	EXPECT_EQ(fired0 + 1, in_status_val("big_folio", "fired"),
-		  "pageout: ssinject big_folio fired");
-	v = in_status_val("big_folio", "fired_addr");
-	EXPECT_TRUE(v == (uintptr_t)x,
-		    "pageout: ssinject big_folio fired_addr 0x%llx is X",
-		    (unsigned long long)v);
+	in_expect_fired("big_folio", fired0 + 1, x, "pageout");
 	EXPECT_EQ(1, in_status_val("big_folio", "real_nr_pages"),
 		  "pageout: the real folio of X is one page");
 	EXPECT_EQ(1024, in_status_val("big_folio", "big_nr_pages"),

@@ -94,9 +94,7 @@ int main(void)
 	if (madvise(p, N * SC_PAGE, MADV_DONTNEED))
 		tap_bail("madvise(MADV_DONTNEED): %s", strerror(errno));
 	in_rules_read(&r1);
-	in_diag_status("zap_marker", "MADV_DONTNEED");
-	EXPECT_EQ(fired0 + 1, in_status_val("zap_marker", "fired"),
-		  "MADV_DONTNEED: ssinject zap_marker fired");
+	in_expect_fired("zap_marker", fired0 + 1, NULL, "MADV_DONTNEED");
 	in_expect_only(&r0, &r1, SS_RULE_Z1, 1, "MADV_DONTNEED");
 	if (in_expect_sample(SS_RULE_Z1, (unsigned long)z, me, line,
 			     sizeof(line), "MADV_DONTNEED"))
@@ -121,9 +119,7 @@ int main(void)
 	if (munmap(q, N * SC_PAGE))
 		tap_bail("munmap: %s", strerror(errno));
 	in_rules_read(&r2);
-	in_diag_status("zap_marker", "munmap");
-	EXPECT_EQ(fired0 + 2, in_status_val("zap_marker", "fired"),
-		  "munmap: ssinject zap_marker fired");
+	in_expect_fired("zap_marker", fired0 + 2, NULL, "munmap");
 	in_expect_only(&r1, &r2, SS_RULE_Z1, 1, "munmap");
 	if (in_expect_sample(SS_RULE_Z1, (unsigned long)m, me, line,
 			     sizeof(line), "munmap"))

@@ -113,6 +113,21 @@ void in_diag_status(const char *injection, const char *ctx)
 			tap_diag("%s: ssinject %.*s", ctx, (int)len, line);
 }
 
+void in_expect_fired(const char *injection, uint64_t fired, const void *x,
+		     const char *ctx)
+{
+	uint64_t addr;
+
+	in_diag_status(injection, ctx);
+	EXPECT_EQ(fired, in_status_val(injection, "fired"),
+		  "%s: ssinject %s fired", ctx, injection);
+	if (!x)
+		return;
+	addr = in_status_val(injection, "fired_addr");
+	EXPECT_TRUE(addr == (uintptr_t)x, "%s: ssinject %s fired_addr 0x%llx is X",
+		    ctx, injection, (unsigned long long)addr);
+}
+
 void in_expect_only(const struct in_rules *a, const struct in_rules *b,
 		    enum ss_rule rule, uint64_t n, const char *ctx)
 {

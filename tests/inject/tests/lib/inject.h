@@ -49,6 +49,13 @@ bool in_status(const char *injection, const char *key, uint64_t *val);
 uint64_t in_status_val(const char *injection, const char *key);
 /* Print the status line of @injection as a "# " line. */
 void in_diag_status(const char *injection, const char *ctx);
+/*
+ * The status line of @injection as a "# " line, then one check: its
+ * fired= is @fired; unless @x is NULL, one more: its fired_addr= is @x
+ * (the page the test calls X).
+ */
+void in_expect_fired(const char *injection, uint64_t fired, const void *x,
+		     const char *ctx);
 
 /*
  * Between snapshots @a and @b: rule @rule's violations rose by exactly
