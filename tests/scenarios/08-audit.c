@@ -38,27 +38,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "rules.h"
 #include "scenario.h"
 
 #define N		256UL
 #define SEED_ANON	0x0808
 #define SEED_SHMEM	0x0880
-#define AUDIT		SWAPSCOPE_DEBUGFS_DIR "/audit"
 #define CONTROL		SWAPSCOPE_DEBUGFS_DIR "/control"
 #define CHURN_PAGES	64UL
 #define CHURN_AUDITS	20
 
-static char buf[64 * 1024];
 /* Under churn: one line per audit only when it went wrong. */
 static bool quiet;
-
-struct audit {
-	uint64_t slots, referenced, leaks, overcounts, undercounts;
-	uint64_t shmem_owned, busy, duration_ms;
-	unsigned int bad_lines;
-	double write_ms;
-};
 
 static double now_ms(void)
 {
@@ -73,28 +65,17 @@ static double now_ms(void)
  * Unless quiet, also check that it moved C2 by the slots it judged and
  * its bad ones, and no other rule at all.
  */
-static bool run_audit(const char *ctx, struct audit *r)
+static bool run_audit(const char *ctx, struct sc_audit *r)
 {
 	struct sc_rules r0, r1;
-	static const struct { const char *key; size_t off; } keys[] = {
-#define K(k, f) { k, offsetof(struct audit, f) }
-		K("slots", slots), K("referenced", referenced),
-		K("leaks", leaks), K("overcounts", overcounts),
-		K("undercounts", undercounts), K("shmem_owned", shmem_owned),
-		K("skipped_busy", busy), K("duration_ms", duration_ms),
-#undef K
-	};
-	const char *line;
-	double t0;
-	size_t i;
+	double t0, write_ms;
 	int err;
 
-	memset(r, 0, sizeof(*r));
 	if (!quiet)
 		sc_rules_snap(&r0);
 	t0 = now_ms();
-	err = kv_write_file(AUDIT, "run");
-	r->write_ms = now_ms() - t0;
+	err = kv_write_file(SC_AUDIT_FILE, "run");
+	write_ms = now_ms() - t0;
 	if (!quiet)
 		sc_rules_snap(&r1);
 	if (err || !quiet) {
@@ -102,31 +83,12 @@ static bool run_audit(const char *ctx, struct audit *r)
 			       err ? strerror(-err) : "ok"))
 			return false;
 	}
-	if (kv_read_file(AUDIT, buf, sizeof(buf)) <= 0 ||
-	    strncmp(buf, "audit=done ", 11)) {
-		tap_fail("%s: audit file starts with audit=done: '%.80s'", ctx, buf);
+	if (!sc_audit_read(r, quiet, ctx))
 		return false;
-	}
-	for (i = 0; i < SC_ARRAY_SIZE(keys); i++) {
-		if (!kv_u64(buf, keys[i].key, 10,
-			    (uint64_t *)((char *)r + keys[i].off))) {
-			tap_fail("%s: audit summary has %s=", ctx, keys[i].key);
-			return false;
-		}
-	}
-	if (!quiet || strstr(buf, " leaks=0 overcounts=0 undercounts=0 ") == NULL)
-		tap_diag("%s: %.*s", ctx, (int)strcspn(buf, "\n"), buf);
-	for (line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
-		if (!strncmp(line + 1, "slot ", 5)) {
-			r->bad_lines++;
-			tap_diag("%s: %.*s", ctx, (int)strcspn(line + 1, "\n"),
-				 line + 1);
-		}
-	}
 	if (quiet)
 		return true;
 	tap_diag("%s: write('run') took %.1f ms, audit duration_ms=%" PRIu64,
-		 ctx, r->write_ms, r->duration_ms);
+		 ctx, write_ms, r->duration_ms);
 	{
 		const struct sc_rule_want want[] = {
 			SC_RULE(C2, r->slots,
@@ -138,12 +100,12 @@ static bool run_audit(const char *ctx, struct audit *r)
 	return true;
 }
 
-static void expect_clean(const char *ctx, const struct audit *r)
+static void expect_clean(const char *ctx, const struct sc_audit *r)
 {
 	EXPECT_EQ(0, r->leaks, "%s: leaks", ctx);
 	EXPECT_EQ(0, r->overcounts, "%s: overcounts", ctx);
 	EXPECT_EQ(0, r->undercounts, "%s: undercounts", ctx);
-	EXPECT_EQ(0, r->bad_lines, "%s: bad slot lines", ctx);
+	EXPECT_EQ(0, r->nbad, "%s: bad slot lines", ctx);
 }
 
 /* exp == got when no slot was busy in either audit, else exp <= got + busy. */
@@ -196,8 +158,8 @@ static void bad_writes(void)
 	size_t i;
 	int err;
 
-	if (kv_read_file(AUDIT, before, sizeof(before)) < 0)
-		tap_bail("read %s: %s", AUDIT, strerror(errno));
+	if (kv_read_file(SC_AUDIT_FILE, before, sizeof(before)) < 0)
+		tap_bail("read %s: %s", SC_AUDIT_FILE, strerror(errno));
 	if (!strcmp(before, "audit=never\n"))
 		tap_pass("audit=never before a first run");
 	else
@@ -206,13 +168,13 @@ static void bad_writes(void)
 	/* swapscope's error lines for these are expected. */
 	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-begin");
 	for (i = 0; i < SC_ARRAY_SIZE(bad); i++) {
-		err = kv_write_file(AUDIT, bad[i].cmd);
+		err = kv_write_file(SC_AUDIT_FILE, bad[i].cmd);
 		EXPECT_EQ_I(-EINVAL, err, "malformed write (%s) fails with EINVAL",
 			    bad[i].label);
 	}
 	kv_write_file("/dev/kmsg", "<3>swapscope-test: expect-errors-end");
-	if (kv_read_file(AUDIT, after, sizeof(after)) < 0)
-		tap_bail("read %s: %s", AUDIT, strerror(errno));
+	if (kv_read_file(SC_AUDIT_FILE, after, sizeof(after)) < 0)
+		tap_bail("read %s: %s", SC_AUDIT_FILE, strerror(errno));
 	EXPECT_TRUE(!strcmp(before, after),
 		    "malformed writes leave the audit file unchanged");
 }
@@ -282,7 +244,7 @@ static void __attribute__((noreturn)) churn_shmem(void)
 static uint64_t churn(void)
 {
 	uint64_t judged = 0, busy = 0, bad = 0, ms = 0;
-	struct audit r;
+	struct sc_audit r;
 	pid_t w[2];
 	char ctx[32];
 	int i, n;
@@ -325,7 +287,7 @@ static uint64_t churn(void)
 
 int main(void)
 {
-	struct audit a0, a1, a2;
+	struct sc_audit a0, a1, a2;
 	uint64_t judged = 0, busy;
 	int go[2], status;
 	struct sc_pm pm;

@@ -31,23 +31,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "inject.h"
 
 #define N		16UL
 #define PC		5UL	/* the page whose swap PTE is cleared */
 #define SEED		0x00c2
-#define AUDIT		SWAPSCOPE_DEBUGFS_DIR "/audit"
-#define AUDIT_BAD_MAX	8
 #define PM_SWP_TYPE(e)	((e) & 0x1f)
 #define PM_SWP_OFF(e)	(((e) & ((1ULL << 55) - 1)) >> 5)
-
-struct audit {
-	uint64_t slots, referenced, leaks, overcounts, undercounts, busy;
-	unsigned int nbad;
-	char bad[AUDIT_BAD_MAX][256];
-};
-
-static char abuf[16384];
 
 /* The line's @key is the number @want (as strtoull's base 0). */
 static bool key_is_u64(const char *line, const char *key, uint64_t want)
@@ -57,56 +48,18 @@ static bool key_is_u64(const char *line, const char *key, uint64_t want)
 	return kv_u64(line, key, 0, &v) && v == want;
 }
 
-/* Write "run" to the audit file and parse its result; false on failure. */
-static bool run_audit(const char *ctx, struct audit *a)
+/* Write "run" to the audit file and read its result; false on failure. */
+static bool run_audit(const char *ctx, struct sc_audit *a)
 {
-	static const struct { const char *key; size_t off; } keys[] = {
-#define K(k, f) { k, offsetof(struct audit, f) }
-		K("slots", slots), K("referenced", referenced),
-		K("leaks", leaks), K("overcounts", overcounts),
-		K("undercounts", undercounts), K("skipped_busy", busy),
-#undef K
-	};
-	const char *pos, *line;
-	size_t i, len;
-	int err;
+	int err = kv_write_file(SC_AUDIT_FILE, "run");
 
-	memset(a, 0, sizeof(*a));
-	err = kv_write_file(AUDIT, "run");
 	if (!tap_check(!err, "%s: write 'run' to audit (%s)", ctx,
 		       err ? strerror(-err) : "ok"))
 		return false;
-	if (kv_read_file(AUDIT, abuf, sizeof(abuf)) <= 0 ||
-	    strncmp(abuf, "audit=done ", 11)) {
-		tap_fail("%s: audit file starts with audit=done: '%.80s'", ctx,
-			 abuf);
-		return false;
-	}
-	pos = abuf;
-	while ((line = kv_next_line(&pos, &len))) {
-		if (len > 511)
-			len = 511;
-		tap_diag("%s: %.*s", ctx, (int)len, line);
-		if (line == abuf) {
-			for (i = 0; i < SC_ARRAY_SIZE(keys); i++) {
-				if (!kv_u64(line, keys[i].key, 0,
-					    (uint64_t *)((char *)a + keys[i].off))) {
-					tap_fail("%s: audit summary has %s=", ctx,
-						 keys[i].key);
-					return false;
-				}
-			}
-		} else if (!strncmp(line, "slot ", 5)) {
-			if (a->nbad < AUDIT_BAD_MAX)
-				snprintf(a->bad[a->nbad], sizeof(a->bad[0]),
-					 "%.*s", (int)len, line);
-			a->nbad++;
-		}
-	}
-	return true;
+	return sc_audit_read(a, false, ctx);
 }
 
-static void expect_clean(const struct audit *a, const char *ctx)
+static void expect_clean(const struct sc_audit *a, const char *ctx)
 {
 	EXPECT_EQ(0, a->leaks, "%s: audit leaks", ctx);
 	EXPECT_EQ(0, a->overcounts, "%s: audit overcounts", ctx);
@@ -115,7 +68,7 @@ static void expect_clean(const struct audit *a, const char *ctx)
 }
 
 /* Exactly one bad slot, the injected one, a leak with nobody behind it. */
-static void expect_leak(const struct audit *a, uint64_t type, uint64_t off,
+static void expect_leak(const struct sc_audit *a, uint64_t type, uint64_t off,
 			const char *ctx)
 {
 	const char *l = a->bad[0];
@@ -137,7 +90,7 @@ static void expect_leak(const struct audit *a, uint64_t type, uint64_t off,
 
 /* C2's observations grew by the slots the audit judged. */
 static void expect_c2_obs(const struct in_rules *a, const struct in_rules *b,
-			  const struct audit *au, const char *ctx)
+			  const struct sc_audit *au, const char *ctx)
 {
 	EXPECT_EQ(au->slots, b->obs[SS_RULE_C2] - a->obs[SS_RULE_C2],
 		  "%s: C2 observations = slots audited", ctx);
@@ -211,7 +164,7 @@ static void expect_status(const char *key, uint64_t want, const char *ctx)
 int main(void)
 {
 	struct in_rules r0, r1, r2, r3, r4, r5, r6, r7, r8, r9;
-	struct audit a0, a1, a2, a3, a4;
+	struct sc_audit a0, a1, a2, a3, a4;
 	uint64_t e, type, off, done0, restored0, dropped0;
 	int ready[2], go[2], status;
 	pid_t me = getpid(), child;
