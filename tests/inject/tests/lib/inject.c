@@ -103,14 +103,11 @@ uint64_t in_status_val(const char *injection, const char *key)
 
 void in_diag_status(const char *injection, const char *ctx)
 {
-	const char *pos = in_buf, *line;
-	size_t len;
+	const char *line = in_status_line(injection);
 
-	if (kv_read_file(IN_STATUS, in_buf, sizeof(in_buf)) < 0)
-		return;
-	while ((line = kv_next_line(&pos, &len)))
-		if (kv_is(line, "injection", injection))
-			tap_diag("%s: ssinject %.*s", ctx, (int)len, line);
+	if (line)
+		tap_diag("%s: ssinject %.*s", ctx, (int)strcspn(line, "\n"),
+			 line);
 }
 
 void in_expect_fired(const char *injection, uint64_t fired, const void *x,
