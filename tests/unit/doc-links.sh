@@ -5,11 +5,15 @@
 # GitHub anchor is that.  Prints "ok - ..." or "not ok - ..." per document
 # and per broken link, last "N passed, M failed"; exits 1 if any failed.
 #
-# Usage: tests/unit/doc-links.sh [FILE.md...]   (default README.md docs/*.md)
+# Usage: tests/unit/doc-links.sh [FILE.md...]
+#   FILEs relative to the current directory; default README.md docs/*.md of
+#   this tree.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
-[ $# -gt 0 ] || set -- README.md docs/*.md
+if [ $# -eq 0 ]; then
+	cd "$top" || exit 2
+	set -- README.md docs/*.md
+fi
 exec python3 - "$@" <<'EOF'
 import os, re, sys
 
