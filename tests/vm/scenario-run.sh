@@ -8,15 +8,19 @@
 # shellcheck disable=SC2154,SC2034 # limit is the caller's, failed is for it
 true
 
-# group_alive PGID: a process of that group that has not exited yet (a
-# zombie has: its mm is gone).
+# group_alive PGID [COMM]: a process of that group (named COMM, if given)
+# that has not exited yet (a zombie has: its mm is gone).
 group_alive() {
 	ga=$1
+	gc=${2:-}
 	for st in /proc/[0-9]*/stat; do
 		{ read -r line < "$st"; } 2>/dev/null || continue
+		gn=${line#*(}
+		gn=${gn%%)*}
 		# shellcheck disable=SC2086 # the fields after "(comm) ": state ppid pgrp
 		set -- ${line##*) }
-		[ "${3:-}" = "$ga" ] && [ "$1" != Z ] && return 0
+		[ "${3:-}" = "$ga" ] && [ "$1" != Z ] &&
+			{ [ -z "$gc" ] || [ "$gn" = "$gc" ]; } && return 0
 	done
 	return 1
 }
@@ -35,17 +39,30 @@ kill_group() {
 
 # Run $1 in a session (and process group) of its own so that on timeout,
 # and after it exits, all its descendants go too: a straggler would keep
-# the output pipe open and hang the run.  TERM first so a scenario can
-# clean up, KILL 5 s later.  The watcher is a session of its own too, and
-# is killed whole and waited for: a scenario counts every exit and zap in
-# the system, and a watcher's orphaned sleep used to exit $limit seconds
-# later inside another scenario's window (Z3 +1, Z4 +10 in its counts).
+# the output open and hang the run.  TERM first so a scenario can clean
+# up, KILL 5 s later.
+#
+# A scenario counts every fork, exec, zap and exit in the system, so no
+# other process may start or end while it runs.  The watcher is therefore
+# started first, and the scenario only once the watcher's sleep runs (its
+# fork and exec used to land in a scenario's first window: fork +3,
+# teardown +1, Z3 +1 and Z4 +10 in 01-swapin's and 11-seed002-criu's
+# pageout); afterwards the watcher is killed whole and waited for (its
+# orphaned sleep would otherwise exit $limit seconds later, inside another
+# scenario's window).
 run_bounded() {
-	setsid "$1" &
-	pid=$!
-	setsid sh -c "sleep $limit; touch /tmp/.scenario.timeout; kill -TERM -$pid; sleep 5; kill -KILL -$pid" \
+	rm -f /tmp/.scenario.pgid
+	setsid sh -c "sleep $limit; pg=\$(cat /tmp/.scenario.pgid); touch /tmp/.scenario.timeout; kill -TERM -\$pg; sleep 5; kill -KILL -\$pg" \
 		>/dev/null 2>&1 &
 	watcher=$!
+	wn=0
+	while ! group_alive "$watcher" sleep && [ $wn -lt 100 ]; do
+		sleep 0.1
+		wn=$((wn + 1))
+	done
+	setsid "$1" &
+	pid=$!
+	echo "$pid" > /tmp/.scenario.pgid
 	wait "$pid"
 	rc=$?
 	kill_group "$watcher"
@@ -65,9 +82,11 @@ run_program() {
 	dir=/tmp/scenario.$name
 	mkdir -p "$dir"
 	kmsg "start $name"
-	{ (cd "$dir" && run_bounded "$s") 2>&1
-	  echo $? > /tmp/.scenario.rc; } | tee "$out"
-	rc=$(cat /tmp/.scenario.rc)
+	# Into a file, shown once the program is done: a tee beside it would
+	# be one more process starting while it counts.
+	(cd "$dir" && run_bounded "$s") > "$out" 2>&1
+	rc=$?
+	cat "$out"
 	kmsg "end $name rc=$rc"
 	if [ -e /tmp/.scenario.timeout ]; then
 		notok "$name: timed out after ${limit}s"
