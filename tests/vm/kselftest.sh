@@ -143,7 +143,7 @@ program_ktap() {
 parse() {
 	python3 "$kunit" parse --json="${1%.ktap}.json" "$1" > "${1%.ktap}.kunit.log" 2>&1
 }
-# expect JSON SPEC...: every test case, in order, "NAME=STATUS" with
+# expect JSON CASE...: every test case, in order, "NAME=STATUS" with
 # STATUS one of PASS FAIL SKIP; NAME may end in a regex group "(a|b)".
 # The rules group (sub_groups) follows the top-level cases.
 expect() {
@@ -176,7 +176,7 @@ stock_rules() {	# stock_rules STATUS_OF_A_DIVERGENCE
 		"P1 diverges=$d" "P2 (diverges=$d|not-observed=SKIP)" "P3 diverges=$d" \
 		"C1 diverges=$d" "C2 conforms=PASS" "C3 not-applicable=SKIP"
 }
-check_parse() {	# check_parse FILE WANT_RC DESC SPEC...
+check_parse() {	# check_parse FILE WANT_RC DESC CASE...
 	local f=$1 want=$2 desc=$3 rc msg
 	shift 3
 	parse "$f"
