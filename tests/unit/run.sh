@@ -1191,7 +1191,7 @@ check "help lists check, baseline, enable, disable, reset" \
 
 # --- doctor: the preflight, on a recorded Debian 6.1 system ---------------------
 
-# tests/unit/doctor/debian-6.1: files recorded in the VM (see its README).
+# tests/unit/doctor/debian-6.1: files recorded in the VM (see tests/unit/doctor/README).
 dfx=$here/doctor/debian-6.1
 doc=$tmp/doctor
 mkdir -p "$doc"
@@ -1479,7 +1479,7 @@ check "doctor: a target without a FUNC in BTF cannot be checked: a problem" \
 
 # --- doctor on a recorded Debian 12 6.12 system ---------------------------------
 
-# tests/unit/doctor/debian-6.12: recorded in QEMU like debian-6.1 (README).
+# tests/unit/doctor/debian-6.12: recorded in QEMU like debian-6.1 (tests/unit/doctor/README).
 dfx12=$here/doctor/debian-6.12
 kv12=$(cat "$dfx12/root/proc/sys/kernel/osrelease")
 # shellcheck disable=SC2034 # read by check's eval strings
