@@ -133,11 +133,12 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  -a, --all    show every counter\n" },
 	{ "report", do_report, 0, "",
-	  "the verdict of every rule of SPEC.md",
-	  "Show one row per rule of SPEC.md, grouped by the path it watches\n"
-	  "(Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap counts): its id,\n"
-	  "the seed thread it comes from, what it checks, its verdict\n"
-	  "(not-observed, conforms, diverges or not-applicable), how often it\n"
+	  "the verdict of every rule",
+	  "Show one row per rule (docs/rules.md, swapscope(8)), grouped by the\n"
+	  "path it watches (Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap\n"
+	  "counts): its id, the seed thread it comes from, what it checks, its\n"
+	  "verdict (not-observed, conforms, diverges or not-applicable), how\n"
+	  "often it "
 	  "was observed and violated, its impact (events where the semantics\n"
 	  "before the seed's proposal would have acted differently) and, for a\n"
 	  "rule not judged, why: the module's reason, \"disabled\" for a rule\n"
@@ -266,7 +267,7 @@ static const struct cmd cmds[] = {
 	{ "enable", do_enable, 0, "RULE",
 	  "judge RULE again (control file)",
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
-	  "again.  RULE is a rule id of SPEC.md, any case; an unknown id is\n"
+	  "again.  RULE is a rule id (Z1 to C3), any case; an unknown id is\n"
 	  "refused before the module is touched.  A rule this kernel lacks\n"
 	  "cannot be enabled, nor one that disabled itself on an internal\n"
 	  "inconsistency ('reset' judges that one again).  Needs root.\n" },
@@ -274,7 +275,7 @@ static const struct cmd cmds[] = {
 	  "stop judging RULE, its verdict frozen (control file)",
 	  "Write \"disable RULE\" to the control file: the module stops\n"
 	  "judging RULE; its verdict and counts stay as they were.  RULE is a\n"
-	  "rule id of SPEC.md, any case; an unknown id is refused before the\n"
+	  "rule id (Z1 to C3), any case; an unknown id is refused before the\n"
 	  "module is touched.  Needs root.\n" },
 	{ "reset", do_reset, 0, "",
 	  "zero every count, verdict and sample (control file)",

@@ -121,7 +121,7 @@ __printf(3, 4) void table_set(struct table *t, size_t col, const char *fmt,
 void table_print(const struct table *t);
 void table_free(struct table *t);
 
-/* ruletab.c: the rules of SPEC.md, in SS_RULES order */
+/* ruletab.c: the rules (docs/rules.md), in SS_RULES order */
 extern const char *const rule_ids[SS_NR_RULES];
 extern const char *const rule_seeds[SS_NR_RULES];
 extern const char *const verdict_names[SS_NR_VERDICTS];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* report.c: "swapscope report": the verdict of every rule of SPEC.md. */
+/* report.c: "swapscope report": the verdict of every rule (docs/rules.md). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +100,7 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Groups in SPEC.md order; in a group, SS_RULES order, then unknown rules. */
+/* Groups in the rules reference's order (docs/rules.md); in a group, SS_RULES order, then unknown rules. */
 static int by_group(const void *a, const void *b)
 {
 	const struct rule_row *x = a, *y = b;
