@@ -207,61 +207,35 @@ static int baseline_line(struct baseline *b, const char *path, char *line,
 }
 _Static_assert(SS_NR_VERDICTS == 4, "the message names all verdicts");
 
+struct baseline_ctx {
+	struct baseline *b;
+	const char *path;
+};
+
+static int baseline_line_cb(void *ctx, char *line, unsigned int nr)
+{
+	struct baseline_ctx *c = ctx;
+
+	return baseline_line(c->b, c->path, line, nr);
+}
+
 int baseline_load(struct baseline *b, const char *path)
 {
-	char *buf = NULL, *line, *next;
-	unsigned int nr = 0;
-	size_t len = 0;
-	int ret = -1;
-	FILE *fp;
+	struct baseline_ctx c = { .b = b, .path = path };
 
 	memset(b, 0, sizeof(*b));
-	fp = fopen(path, "r");
-	if (!fp) {
-		p_err("baseline %s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf = xcalloc(BASELINE_MAX + 1, 1);
-	len = fread(buf, 1, BASELINE_MAX + 1, fp);
-	if (ferror(fp)) {
-		p_err("baseline %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > BASELINE_MAX) {
-		p_err("baseline %s: larger than %u bytes, not a baseline", path,
-		      BASELINE_MAX);
-		goto out;
-	}
-	if (memchr(buf, '\0', len)) {
-		p_err("baseline %s: a NUL byte, not a text baseline", path);
-		goto out;
-	}
-	buf[len] = '\0';
-	for (line = buf; line; line = next) {
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		nr++;
-		p = line + strspn(line, " \t\r");
-		if (!*p || *p == '#')
-			continue;
-		if (baseline_line(b, path, p, nr))
-			goto out;
-	}
+	if (read_text_lines(path, "baseline", BASELINE_MAX, baseline_line_cb,
+			    &c))
+		goto fail;
 	if (!b->nr) {
 		p_err("baseline %s: no 'rule=ID verdict=VERDICT' line: write one with 'swapscope baseline save FILE'",
 		      path);
-		goto out;
+		goto fail;
 	}
-	ret = 0;
-out:
-	if (ret)
-		baseline_free(b);
-	free(buf);
-	fclose(fp);
-	return ret;
+	return 0;
+fail:
+	baseline_free(b);
+	return -1;
 }
 
 /* ------------------------------------------------------------------ */

@@ -32,6 +32,23 @@ __printf(1, 2) void p_err(const char *fmt, ...);
 void *xcalloc(size_t n, size_t size);
 __printf(1, 2) char *xasprintf(const char *fmt, ...);
 
+/*
+ * textfile.c: the whole of @path, NUL-terminated, its length in *@lenp
+ * (may be NULL).  NULL when it cannot be read, is larger than @max bytes or
+ * holds a NUL byte: errno says why, and "@what PATH: why" is reported
+ * unless @what is NULL.
+ */
+char *read_text_file(const char *path, const char *what, size_t max,
+		     size_t *lenp);
+/*
+ * Calls @fn on each line of read_text_file(@path, ...) but blank ones and
+ * '#' comments, its leading blanks skipped, @nr its line number; stops at
+ * the first non-zero return, returns it (-1: the file could not be read).
+ */
+int read_text_lines(const char *path, const char *what, size_t max,
+		    int (*fn)(void *ctx, char *line, unsigned int nr),
+		    void *ctx);
+
 /* debugfs.c: the swapscope directory and its files */
 struct ss_version {
 	struct ss_file file;

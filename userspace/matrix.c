@@ -409,55 +409,21 @@ static int expect_line(struct expects *x, char *line, unsigned int nr)
 	return 0;
 }
 
+static int expect_line_cb(void *ctx, char *line, unsigned int nr)
+{
+	return expect_line(ctx, line, nr);
+}
+
 static int expects_load(struct expects *x, const char *path)
 {
-	char *buf, *line, *next;
-	unsigned int nr = 0;
-	int ret = -1;
-	size_t len;
-	FILE *fp;
-
 	memset(x, 0, sizeof(*x));
 	x->path = path;
-	fp = fopen(path, "r");
-	if (!fp) {
-		p_err("expectations %s: %s", path, strerror(errno));
+	if (read_text_lines(path, "expectations", EXPECT_MAX, expect_line_cb,
+			    x)) {
+		expects_free(x);
 		return -1;
 	}
-	buf = xcalloc(EXPECT_MAX + 1, 1);
-	len = fread(buf, 1, EXPECT_MAX + 1, fp);
-	if (ferror(fp)) {
-		p_err("expectations %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > EXPECT_MAX) {
-		p_err("expectations %s: larger than %u bytes", path, EXPECT_MAX);
-		goto out;
-	}
-	if (memchr(buf, '\0', len)) {
-		p_err("expectations %s: a NUL byte, not a text file", path);
-		goto out;
-	}
-	for (line = buf; line; line = next) {
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		nr++;
-		p = line + strspn(line, " \t\r");
-		if (!*p || *p == '#')
-			continue;
-		if (expect_line(x, p, nr))
-			goto out;
-	}
-	ret = 0;
-out:
-	if (ret)
-		expects_free(x);
-	free(buf);
-	fclose(fp);
-	return ret;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
