@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,26 @@
 #include <unistd.h>
 
 #include "main.h"
+
+/* events' options */
+static const char *opt_path;	/* --path LIST */
+static const char *opt_rules;	/* --rule LIST */
+static long opt_pid;		/* --pid N, 0: any */
+static long opt_count;		/* --count N, 0: no limit */
+static long opt_timeout;	/* --timeout SECS, 0: none */
+
+enum { OPT_FOLLOW = 256, OPT_PATH, OPT_RULE, OPT_PID, OPT_COUNT,
+       OPT_TIMEOUT };
+
+const struct option events_longopts[] = {
+	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
+	{ "path",	required_argument,	NULL, OPT_PATH },
+	{ "rule",	required_argument,	NULL, OPT_RULE },
+	{ "pid",	required_argument,	NULL, OPT_PID },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ 0 }
+};
 
 #define EVENTS_CHUNK	(64u << 10)
 
@@ -347,13 +368,46 @@ static void events_signals(void)
 
 int do_events(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "events", .longopts = events_longopts,
+	};
 	struct events_tally tally = { 0 };
 	struct events_filter flt;
 	struct ss_version v;
 	char *buf;
 	ssize_t n;
-	int fd, ret;
+	int fd, ret, opt;
 
+	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
+		switch (opt) {
+		case OPT_FOLLOW:
+			break;
+		case OPT_PATH:
+			opt_path = optarg;
+			break;
+		case OPT_RULE:
+			opt_rules = optarg;
+			break;
+		case OPT_PID:
+			if (parse_positive("--pid", optarg, 1L << 22, &opt_pid))
+				return SS_EXIT_USAGE;
+			break;
+		case OPT_COUNT:
+			if (parse_positive("--count", optarg, 1L << 30,
+					   &opt_count))
+				return SS_EXIT_USAGE;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_positive("--timeout", optarg, 86400,
+					   &opt_timeout))
+				return SS_EXIT_USAGE;
+			break;
+		default:
+			return SS_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
 	if (argc) {
 		p_err("events takes options only, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

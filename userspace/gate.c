@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +325,8 @@ int do_baseline(int argc, char **argv)
 	int ret = SS_EXIT_USAGE;
 	size_t i;
 
+	if (cmd_no_options(&argc, &argv, "baseline"))
+		return SS_EXIT_USAGE;
 	if (argc < 1 || strcmp(argv[0], "save")) {
 		p_err("usage: baseline save FILE%s%s%s", argc ? " (got '" : "",
 		      argc ? argv[0] : "", argc ? "')" : "");
@@ -405,6 +408,10 @@ static int probes_missed(struct ss_file *f, struct missed **mp, size_t *np)
 	*np = n;
 	return 0;
 }
+
+/* check's options */
+static const char *baseline_path;	/* --baseline FILE */
+static bool allow_missed;		/* --allow-missed */
 
 static bool diverges(const char *verdict)
 {
@@ -556,6 +563,19 @@ static void check_plain(FILE *fp, const struct baseline *b,
 	       total ? " (--allow-missed accepts them)" : "");
 }
 
+enum { OPT_BASELINE = 256, OPT_ALLOW_MISSED, OPT_KTAP };
+
+const struct option check_longopts[] = {
+	{ "baseline",	  required_argument,	NULL, OPT_BASELINE },
+	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
+	{ "ktap",	  no_argument,		NULL, OPT_KTAP },
+	{ 0 }
+};
+
+static const struct cmd_opts check_opts = {
+	.cmd = "check", .longopts = check_longopts,
+};
+
 int do_check(int argc, char **argv)
 {
 	struct baseline b = { 0 };
@@ -566,15 +586,29 @@ int do_check(int argc, char **argv)
 	struct health h;
 	size_t i, nm;
 	bool pass = true, ktap = false;
-	int ret = SS_EXIT_USAGE;
+	int ret = SS_EXIT_USAGE, opt;
 
-	/* main.c gives check's own options, then "--", then the arguments. */
-	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
-		ktap = true;	/* --ktap is check's only one */
-	if (argc) {
-		argc--;
-		argv++;
+	while ((opt = cmd_getopt(argc, argv, &check_opts)) != -1) {
+		switch (opt) {
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			if (!*baseline_path) {
+				p_err("--baseline needs a file");
+				return SS_EXIT_USAGE;
+			}
+			break;
+		case OPT_ALLOW_MISSED:
+			allow_missed = true;
+			break;
+		case OPT_KTAP:
+			ktap = true;
+			break;
+		default:
+			return SS_EXIT_USAGE;
+		}
 	}
+	argc -= optind;
+	argv += optind;
 	if (argc) {
 		p_err("check takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

@@ -3,6 +3,7 @@
 #ifndef SWAPSCOPE_CLI_H
 #define SWAPSCOPE_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +25,6 @@ enum ss_exit {
 /* main.c: options and error reporting */
 extern bool json_output;
 extern bool pretty_output;
-extern bool show_all;
 extern const char *debugfs_dir;
 extern struct json_writer json_wtr;
 
@@ -48,6 +48,41 @@ char *read_text_file(const char *path, const char *what, size_t max,
 int read_text_lines(const char *path, const char *what, size_t max,
 		    int (*fn)(void *ctx, char *line, unsigned int nr),
 		    void *ctx);
+
+/*
+ * args.c: a command parses its own options, argv[0] its name: call
+ * cmd_getopt() until -1 (optind is reset before each command), then
+ * argc - optind arguments are left at argv + optind.  An error is reported
+ * (naming the command and the option) and returned as '?'; a missing
+ * argument is returned as ':', unreported, if shortopts starts with ':'.
+ */
+struct cmd_opts {
+	const char *cmd;		/* its name, for errors */
+	const char *shortopts;		/* as getopt's; NULL: none */
+	const struct option *longopts;	/* NULL: none */
+};
+
+int cmd_getopt(int argc, char **argv, const struct cmd_opts *o);
+/* For a command without options: 0, *argc and *argv its arguments, or 2. */
+int cmd_no_options(int *argc, char ***argv, const char *cmd);
+/* A decimal number from 1 to @max for option @opt: 0, or 2 reported. */
+int parse_positive(const char *opt, const char *arg, long max, long *val);
+/* A long option of @opts by its name's first @len chars: exact or unique. */
+const struct option *opt_lookup(const struct option *opts, const char *name,
+				size_t len);
+
+/*
+ * main.c: the long option @name (@len chars; or the short @c) of another
+ * command than @cmd, its name in *@owner; NULL: no command has it.
+ */
+const struct option *cmd_option_elsewhere(const char *cmd, const char *name,
+					  size_t len, int c,
+					  const char **owner);
+
+/* The commands' own options, which main.c sees only to find the command. */
+extern const struct option stats_longopts[], check_longopts[],
+	matrix_longopts[], events_longopts[], run_longopts[],
+	doctor_longopts[];
 
 /* debugfs.c: the swapscope directory and its files */
 struct ss_version {
@@ -216,19 +251,5 @@ int do_audit(int argc, char **argv);
 
 /* control.c: one command to the module's control file */
 int control_command(const char *cmd);
-
-/* main.c: options of check, events and run */
-extern const char *baseline_path;
-extern bool allow_missed;
-extern const char *opt_path;	/* events --path LIST */
-extern const char *opt_rules;	/* events --rule LIST, run --rules LIST */
-extern long opt_pid;		/* events --pid N, 0: any */
-extern long opt_count;		/* events --count N, 0: no limit */
-extern long opt_timeout;	/* events --timeout SECS, 0: none */
-
-/* main.c: options of doctor */
-extern const char *doctor_root;
-extern const char *doctor_btf;
-extern const char *doctor_bpftool;
 
 #endif /* SWAPSCOPE_CLI_H */

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,8 @@ int do_diff(int argc, char **argv)
 	size_t i, n, nchanged = 0;
 	int ret = SS_EXIT_USAGE;
 
+	if (cmd_no_options(&argc, &argv, "diff"))
+		return SS_EXIT_USAGE;
 	if (argc != 2) {
 		p_err("diff takes two baseline files: diff A B (got %d argument%s)",
 		      argc, argc == 1 ? "" : "s");
@@ -725,61 +728,53 @@ static void matrix_plain(const struct matrix *m)
 		       m->nk, m->nrules);
 }
 
-/* "--opt VALUE" or "--opt=VALUE" at argv[*i]; NULL if not @opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt,
-			     int *err)
-{
-	size_t len = strlen(opt);
-	const char *a = argv[*i];
+enum { OPT_EXPECT = 256, OPT_SOURCE };
 
-	if (strncmp(a, opt, len))
-		return NULL;
-	if (a[len] == '=')
-		return a + len + 1;
-	if (a[len])
-		return NULL;
-	if (*i + 1 >= argc) {
-		p_err("option '%s' needs an argument", opt);
-		*err = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
+const struct option matrix_longopts[] = {
+	{ "expect",	required_argument,	NULL, OPT_EXPECT },
+	{ "source",	required_argument,	NULL, OPT_SOURCE },
+	{ 0 }
+};
 
 static int matrix_args(struct matrix *m, int argc, char **argv,
 		       const char **expect)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "matrix", .shortopts = ":", .longopts = matrix_longopts,
+	};
 	const char **src = xcalloc(argc, sizeof(*src));
 	size_t nsrc = 0, i, k;
-	int a, err = 0, ret = -1;
+	int a, opt, ret = -1;
 
 	m->k = xcalloc(argc, sizeof(*m->k));
-	/* main.c gives matrix's own options, then "--", then NAME=FILE... */
-	for (a = 0; a < argc && strcmp(argv[a], "--"); a++) {
-		const char *v;
-
-		if ((v = opt_value(argc, argv, &a, "--expect", &err))) {
+	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
+		switch (opt) {
+		case OPT_EXPECT:
 			if (*expect) {
 				p_err("--expect given twice");
 				goto out;
 			}
-			if (!*v) {
+			if (!*optarg) {
 				p_err("--expect needs a file");
 				goto out;
 			}
-			*expect = v;
-			continue;
+			*expect = optarg;
+			break;
+		case OPT_SOURCE:
+			src[nsrc++] = optarg;
+			break;
+		case ':':
+			if (optopt == OPT_EXPECT)
+				p_err("--expect needs a file");
+			else
+				p_err("option '%s' of 'matrix' needs an argument",
+				      argv[optind - 1]);
+			goto out;
+		default:
+			goto out;
 		}
-		if (!err && (v = opt_value(argc, argv, &a, "--source", &err))) {
-			src[nsrc++] = v;
-			continue;
-		}
-		if (!err)
-			p_err("unknown option '%s' of matrix: see '%s help matrix'",
-			      argv[a], SWAPSCOPE_NAME);
-		goto out;
 	}
-	for (a++; a < argc; a++) {
+	for (a = optind; a < argc; a++) {
 		const char *eq;
 
 		eq = strchr(argv[a], '=');

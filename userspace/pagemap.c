@@ -650,6 +650,8 @@ int do_pagemap(int argc, char **argv)
 	int ret = SS_EXIT_USAGE;
 	size_t i;
 
+	if (cmd_no_options(&argc, &argv, "pagemap"))
+		return SS_EXIT_USAGE;
 	if (argc < 1 || argc > 3) {
 		p_err("pagemap takes PID [START END | START-END], e.g. 'pagemap 1234 0x7f0000000000-0x7f0000200000'");
 		return SS_EXIT_USAGE;

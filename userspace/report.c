@@ -346,6 +346,8 @@ int do_report(int argc, char **argv)
 	struct ss_file f;
 	int ret = SS_EXIT_USAGE;
 
+	if (cmd_no_options(&argc, &argv, "report"))
+		return SS_EXIT_USAGE;
 	if (argc) {
 		p_err("report takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

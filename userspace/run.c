@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,19 @@
 #include <unistd.h>
 
 #include "main.h"
+
+/* run's options */
+static const char *opt_rules;	/* --rules LIST */
+static bool allow_missed;	/* --allow-missed */
+
+enum { OPT_RULES = 256, OPT_ALLOW_MISSED, OPT_KTAP };
+
+const struct option run_longopts[] = {
+	{ "rules",	  required_argument,	NULL, OPT_RULES },
+	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
+	{ "ktap",	  no_argument,		NULL, OPT_KTAP },
+	{ 0 }
+};
 
 static volatile sig_atomic_t run_child;	/* its pid, for forwarding */
 
@@ -291,16 +305,30 @@ int do_run(int argc, char **argv)
 	bool want[SS_NR_RULES] = { false }, ktap = false;
 	struct run_result res = { 0 };
 	struct ss_version v;
+	static const struct cmd_opts opts = {
+		.cmd = "run", .longopts = run_longopts,
+	};
 	char **cmd;
-	int ret;
+	int ret, opt;
 
-	/* main.c gives run's own options, then "--", then CMD. */
-	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
-		ktap = true;	/* --ktap is run's only one */
-	if (argc) {
-		argc--;
-		argv++;
+	/* Options, then CMD: after "--", or its words that are no options. */
+	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
+		switch (opt) {
+		case OPT_RULES:
+			opt_rules = optarg;
+			break;
+		case OPT_ALLOW_MISSED:
+			allow_missed = true;
+			break;
+		case OPT_KTAP:
+			ktap = true;
+			break;
+		default:
+			return SS_EXIT_USAGE;
+		}
 	}
+	argc -= optind;
+	argv += optind;
 	if (ktap && json_output) {
 		p_err("--ktap and --json are two outputs: give one");
 		return SS_EXIT_USAGE;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* stats.c: "swapscope stats": the module's counters per path and phase. */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,8 @@ static void stats_json(const struct stats *st)
 	jsonw_finish(w);
 }
 
+static bool show_all;		/* -a, --all: every counter, not only non-zero */
+
 /* calls always; the rest when asked for, or when they say something. */
 static bool stats_shown(const struct stats *st, int c)
 {
@@ -160,13 +163,28 @@ static void stats_plain(const struct stats *st)
 	table_free(&t);
 }
 
+const struct option stats_longopts[] = {
+	{ "all",	no_argument,	NULL, 'a' },
+	{ 0 }
+};
+
 int do_stats(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "stats", .shortopts = "a", .longopts = stats_longopts,
+	};
 	struct ss_version v;
 	struct ss_file f;
 	struct stats st;
-	int ret = SS_EXIT_USAGE;
+	int ret = SS_EXIT_USAGE, opt;
 
+	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
+		if (opt != 'a')
+			return SS_EXIT_USAGE;
+		show_all = true;
+	}
+	argc -= optind;
+	argv += optind;
 	if (argc) {
 		p_err("stats takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;
