@@ -1848,5 +1848,10 @@ fi
 # shellcheck source=tests/unit/gate-matrix.sh
 . "$here/gate-matrix.sh"
 
+# --- the CLI's help, man page and docs/cli.md agree ------------------------------
+
+# shellcheck source=tests/unit/cli-docs.sh
+. "$here/cli-docs.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
