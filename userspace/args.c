@@ -121,14 +121,55 @@ int cmd_getopt(int argc, char **argv, const struct cmd_opts *o)
 	return opt;
 }
 
+int cmd_parse(int *argc, char ***argv, const struct cmd_opts *o,
+	      int (*fn)(void *ctx, int opt, char *arg), void *ctx)
+{
+	int opt, ret;
+
+	while ((opt = cmd_getopt(*argc, *argv, o)) != -1) {
+		if (opt == '?')
+			return SS_EXIT_USAGE;
+		ret = fn(ctx, opt, optarg);
+		if (ret)
+			return ret;
+	}
+	*argc -= optind;
+	*argv += optind;
+	return 0;
+}
+
+static int no_option(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	(void)opt;
+	(void)arg;
+	return SS_EXIT_USAGE;	/* cmd_getopt() has said why */
+}
+
 int cmd_no_options(int *argc, char ***argv, const char *cmd)
 {
 	const struct cmd_opts o = { .cmd = cmd };
 
-	if (cmd_getopt(*argc, *argv, &o) != -1)
+	return cmd_parse(argc, argv, &o, no_option, NULL);
+}
+
+bool gate_opt(struct gate_opts *g, int opt)
+{
+	if (opt == OPT_ALLOW_MISSED)
+		g->allow_missed = true;
+	else if (opt == OPT_KTAP)
+		g->ktap = true;
+	else
+		return false;
+	return true;
+}
+
+int gate_opts_check(const struct gate_opts *g)
+{
+	if (g->ktap && json_output) {
+		p_err("--ktap and --json are two outputs: give one");
 		return SS_EXIT_USAGE;
-	*argc -= optind;
-	*argv += optind;
+	}
 	return 0;
 }
 

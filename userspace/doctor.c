@@ -1345,36 +1345,33 @@ const struct option doctor_longopts[] = {
 	{ 0 }
 };
 
+static int doctor_opt(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	if (opt == OPT_ROOT)
+		doctor_root = arg;
+	else if (opt == OPT_BTF)
+		doctor_btf = arg;
+	else if (opt == OPT_BPFTOOL)
+		doctor_bpftool = arg;
+	else
+		return SS_EXIT_USAGE;
+	return 0;
+}
+
 static int doctor_options(int *argc, char ***argv)
 {
 	static const struct cmd_opts opts = {
 		.cmd = "doctor", .longopts = doctor_longopts,
 	};
-	int opt;
+	struct stat st;
 
-	while ((opt = cmd_getopt(*argc, *argv, &opts)) != -1) {
-		switch (opt) {
-		case OPT_ROOT:
-			doctor_root = optarg;
-			break;
-		case OPT_BTF:
-			doctor_btf = optarg;
-			break;
-		case OPT_BPFTOOL:
-			doctor_bpftool = optarg;
-			break;
-		default:
-			return -1;
-		}
-	}
-	*argc -= optind;
-	*argv += optind;
+	if (cmd_parse(argc, argv, &opts, doctor_opt, NULL))
+		return -1;
 	if (*argc) {
 		p_err("doctor takes no arguments, got '%s'", (*argv)[0]);
 		return -1;
 	}
-
-	struct stat st;
 
 	if ((doctor_root && !*doctor_root) || (doctor_btf && !*doctor_btf) ||
 	    (doctor_bpftool && !*doctor_bpftool)) {

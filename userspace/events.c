@@ -366,6 +366,28 @@ static void events_signals(void)
 	sigaction(SIGALRM, &sa, NULL);
 }
 
+static int events_opt(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	switch (opt) {
+	case OPT_FOLLOW:
+		return 0;
+	case OPT_PATH:
+		opt_path = arg;
+		return 0;
+	case OPT_RULE:
+		opt_rules = arg;
+		return 0;
+	case OPT_PID:
+		return parse_positive("--pid", arg, 1L << 22, &opt_pid);
+	case OPT_COUNT:
+		return parse_positive("--count", arg, 1L << 30, &opt_count);
+	case OPT_TIMEOUT:
+		return parse_positive("--timeout", arg, 86400, &opt_timeout);
+	}
+	return SS_EXIT_USAGE;
+}
+
 int do_events(int argc, char **argv)
 {
 	static const struct cmd_opts opts = {
@@ -376,38 +398,11 @@ int do_events(int argc, char **argv)
 	struct ss_version v;
 	char *buf;
 	ssize_t n;
-	int fd, ret, opt;
+	int fd, ret;
 
-	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
-		switch (opt) {
-		case OPT_FOLLOW:
-			break;
-		case OPT_PATH:
-			opt_path = optarg;
-			break;
-		case OPT_RULE:
-			opt_rules = optarg;
-			break;
-		case OPT_PID:
-			if (parse_positive("--pid", optarg, 1L << 22, &opt_pid))
-				return SS_EXIT_USAGE;
-			break;
-		case OPT_COUNT:
-			if (parse_positive("--count", optarg, 1L << 30,
-					   &opt_count))
-				return SS_EXIT_USAGE;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_positive("--timeout", optarg, 86400,
-					   &opt_timeout))
-				return SS_EXIT_USAGE;
-			break;
-		default:
-			return SS_EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	ret = cmd_parse(&argc, &argv, &opts, events_opt, NULL);
+	if (ret)
+		return ret;
 	if (argc) {
 		p_err("events takes options only, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

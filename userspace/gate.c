@@ -563,21 +563,34 @@ static void check_plain(FILE *fp, const struct baseline *b,
 	       total ? " (--allow-missed accepts them)" : "");
 }
 
-enum { OPT_BASELINE = 256, OPT_ALLOW_MISSED, OPT_KTAP };
+enum { OPT_BASELINE = OPT_GATE_NEXT };
 
 const struct option check_longopts[] = {
 	{ "baseline",	  required_argument,	NULL, OPT_BASELINE },
-	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
-	{ "ktap",	  no_argument,		NULL, OPT_KTAP },
+	GATE_LONGOPTS,
 	{ 0 }
 };
 
-static const struct cmd_opts check_opts = {
-	.cmd = "check", .longopts = check_longopts,
-};
+static int check_opt(void *ctx, int opt, char *arg)
+{
+	if (gate_opt(ctx, opt))
+		return 0;
+	if (opt != OPT_BASELINE)
+		return SS_EXIT_USAGE;
+	baseline_path = arg;
+	if (!*baseline_path) {
+		p_err("--baseline needs a file");
+		return SS_EXIT_USAGE;
+	}
+	return 0;
+}
 
 int do_check(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "check", .longopts = check_longopts,
+	};
+	struct gate_opts g = { 0 };
 	struct baseline b = { 0 };
 	struct rule_row *rows = NULL;
 	struct missed *m = NULL;
@@ -585,38 +598,19 @@ int do_check(int argc, char **argv)
 	struct ss_version v;
 	struct health h;
 	size_t i, nm;
-	bool pass = true, ktap = false;
-	int ret = SS_EXIT_USAGE, opt;
+	bool pass = true;
+	int ret = cmd_parse(&argc, &argv, &opts, check_opt, &g);
 
-	while ((opt = cmd_getopt(argc, argv, &check_opts)) != -1) {
-		switch (opt) {
-		case OPT_BASELINE:
-			baseline_path = optarg;
-			if (!*baseline_path) {
-				p_err("--baseline needs a file");
-				return SS_EXIT_USAGE;
-			}
-			break;
-		case OPT_ALLOW_MISSED:
-			allow_missed = true;
-			break;
-		case OPT_KTAP:
-			ktap = true;
-			break;
-		default:
-			return SS_EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	if (ret)
+		return ret;
+	ret = SS_EXIT_USAGE;
+	allow_missed = g.allow_missed;
 	if (argc) {
 		p_err("check takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;
 	}
-	if (ktap && json_output) {
-		p_err("--ktap and --json are two outputs: give one");
+	if (gate_opts_check(&g))
 		return SS_EXIT_USAGE;
-	}
 	/* A bad baseline is a usage error, whatever the module says. */
 	if (baseline_path && baseline_load(&b, baseline_path))
 		return SS_EXIT_USAGE;
@@ -636,7 +630,7 @@ int do_check(int argc, char **argv)
 		pass = false;
 	if (json_output) {
 		check_json(&b, rows, rf.nr, m, nm, &h, pass);
-	} else if (ktap) {
+	} else if (g.ktap) {
 		struct ktap k = {
 			.what = "check", .version = &v, .baseline = &b,
 			.baseline_path = baseline_path, .rows = rows,

@@ -63,8 +63,31 @@ struct cmd_opts {
 };
 
 int cmd_getopt(int argc, char **argv, const struct cmd_opts *o);
+/*
+ * The loop over cmd_getopt(): @fn gets each option (and ':' if asked
+ * for) and returns 0 or an exit code, which ends it; then *argc and
+ * *argv are the arguments.  0, or the exit code (an error reported).
+ */
+int cmd_parse(int *argc, char ***argv, const struct cmd_opts *o,
+	      int (*fn)(void *ctx, int opt, char *arg), void *ctx);
 /* For a command without options: 0, *argc and *argv its arguments, or 2. */
 int cmd_no_options(int *argc, char ***argv, const char *cmd);
+/* check's and run's options --allow-missed and --ktap; theirs follow. */
+enum { OPT_ALLOW_MISSED = 256, OPT_KTAP, OPT_GATE_NEXT };
+
+#define GATE_LONGOPTS \
+	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED }, \
+	{ "ktap",	  no_argument,		NULL, OPT_KTAP }
+
+struct gate_opts {
+	bool allow_missed;
+	bool ktap;
+};
+
+/* Takes @opt if it is one of them: true. */
+bool gate_opt(struct gate_opts *g, int opt);
+/* --ktap with --json is refused: 0 or SS_EXIT_USAGE, reported. */
+int gate_opts_check(const struct gate_opts *g);
 /* A decimal number from 1 to @max for option @opt: 0, or 2 reported. */
 int parse_positive(const char *opt, const char *arg, long max, long *val);
 /* A long option of @opts by its name's first @len chars: exact or unique. */

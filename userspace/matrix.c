@@ -736,45 +736,59 @@ const struct option matrix_longopts[] = {
 	{ 0 }
 };
 
+struct matrix_opts {
+	const char **expect;
+	const char **src;
+	size_t nsrc;
+};
+
+static int matrix_opt(void *ctx, int opt, char *arg)
+{
+	struct matrix_opts *o = ctx;
+
+	switch (opt) {
+	case OPT_EXPECT:
+		if (*o->expect) {
+			p_err("--expect given twice");
+			return SS_EXIT_USAGE;
+		}
+		if (!*arg) {
+			p_err("--expect needs a file");
+			return SS_EXIT_USAGE;
+		}
+		*o->expect = arg;
+		return 0;
+	case OPT_SOURCE:
+		o->src[o->nsrc++] = arg;
+		return 0;
+	case ':':
+		if (optopt == OPT_EXPECT)
+			p_err("--expect needs a file");
+		else
+			p_err("option '--source' of 'matrix' needs an argument");
+		return SS_EXIT_USAGE;
+	}
+	return SS_EXIT_USAGE;
+}
+
 static int matrix_args(struct matrix *m, int argc, char **argv,
 		       const char **expect)
 {
 	static const struct cmd_opts opts = {
 		.cmd = "matrix", .shortopts = ":", .longopts = matrix_longopts,
 	};
-	const char **src = xcalloc(argc, sizeof(*src));
-	size_t nsrc = 0, i, k;
-	int a, opt, ret = -1;
+	struct matrix_opts o = {
+		.expect = expect, .src = xcalloc(argc, sizeof(*o.src)),
+	};
+	const char **src = o.src;
+	size_t nsrc, i, k;
+	int a, ret = -1;
 
 	m->k = xcalloc(argc, sizeof(*m->k));
-	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
-		switch (opt) {
-		case OPT_EXPECT:
-			if (*expect) {
-				p_err("--expect given twice");
-				goto out;
-			}
-			if (!*optarg) {
-				p_err("--expect needs a file");
-				goto out;
-			}
-			*expect = optarg;
-			break;
-		case OPT_SOURCE:
-			src[nsrc++] = optarg;
-			break;
-		case ':':
-			if (optopt == OPT_EXPECT)
-				p_err("--expect needs a file");
-			else
-				p_err("option '%s' of 'matrix' needs an argument",
-				      argv[optind - 1]);
-			goto out;
-		default:
-			goto out;
-		}
-	}
-	for (a = optind; a < argc; a++) {
+	if (cmd_parse(&argc, &argv, &opts, matrix_opt, &o))
+		goto out;
+	nsrc = o.nsrc;
+	for (a = 0; a < argc; a++) {
 		const char *eq;
 
 		eq = strchr(argv[a], '=');

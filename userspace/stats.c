@@ -168,6 +168,16 @@ const struct option stats_longopts[] = {
 	{ 0 }
 };
 
+static int stats_opt(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	(void)arg;
+	if (opt != 'a')
+		return SS_EXIT_USAGE;
+	show_all = true;
+	return 0;
+}
+
 int do_stats(int argc, char **argv)
 {
 	static const struct cmd_opts opts = {
@@ -176,15 +186,11 @@ int do_stats(int argc, char **argv)
 	struct ss_version v;
 	struct ss_file f;
 	struct stats st;
-	int ret = SS_EXIT_USAGE, opt;
+	int ret = cmd_parse(&argc, &argv, &opts, stats_opt, NULL);
 
-	while ((opt = cmd_getopt(argc, argv, &opts)) != -1) {
-		if (opt != 'a')
-			return SS_EXIT_USAGE;
-		show_all = true;
-	}
-	argc -= optind;
-	argv += optind;
+	if (ret)
+		return ret;
+	ret = SS_EXIT_USAGE;
 	if (argc) {
 		p_err("stats takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;
