@@ -85,13 +85,14 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const struct option *opts;	/* its own, which it parses itself */
+	const char *shortopts;	/* each the long option of opts so starting */
 	const char *args;	/* synopsis after the command name */
 	const char *summary;	/* one line, for the command list */
 	const char *help;	/* paragraph for "COMMAND --help" */
 };
 
 static const struct cmd cmds[] = {
-	{ "status", do_status, NULL, "",
+	{ "status", do_status, NULL, NULL, "",
 	  "module version, abi and the state of every probe",
 	  "Show the module's version, abi, kernel and build, then one row per\n"
 	  "probe: its name, the kernel symbol it is attached to, kprobe or\n"
@@ -103,7 +104,7 @@ static const struct cmd cmds[] = {
 	  "A last line counts the unavailable probes and the missed hits;\n"
 	  "then one line per rule that disabled itself on an internal\n"
 	  "inconsistency (JSON: \"failed_rules\": [{\"rule\", \"reason\"}]).\n" },
-	{ "stats", do_stats, stats_longopts, "[-a|--all]",
+	{ "stats", do_stats, stats_longopts, "a", "[-a|--all]",
 	  "counters per watched path and phase",
 	  "Show one row per path and phase (before: what the path found,\n"
 	  "after: what it left) with what the module counted there: calls,\n"
@@ -112,7 +113,7 @@ static const struct cmd cmds[] = {
 	  "--all is given; JSON output always carries every counter.\n"
 	  "\n"
 	  "  -a, --all    show every counter\n" },
-	{ "report", do_report, NULL, "",
+	{ "report", do_report, NULL, NULL, "",
 	  "the verdict of every rule",
 	  "Show one row per rule (docs/rules.md, swapscope(8)), grouped by the\n"
 	  "path it watches (Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap\n"
@@ -127,7 +128,7 @@ static const struct cmd cmds[] = {
 	  "verdict covers only the calls before; 'reset' judges it again).\n"
 	  "A last line counts the verdicts.  The exit status does not depend\n"
 	  "on the verdicts.\n" },
-	{ "samples", do_samples, NULL, "[RULE]",
+	{ "samples", do_samples, NULL, NULL, "[RULE]",
 	  "the violations kept, of every rule or of RULE",
 	  "Show the violations the module kept, the last few of each rule,\n"
 	  "oldest first, one block each: rule, sequence number, pid and comm of\n"
@@ -139,7 +140,7 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
-	{ "check", do_check, check_longopts,
+	{ "check", do_check, check_longopts, NULL,
 	  "[--baseline FILE] [--allow-missed] [--ktap]",
 	  "the CI gate: fail on a new divergence or a missed event",
 	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
@@ -175,7 +176,7 @@ static const struct cmd cmds[] = {
 	  "\"known_divergences\": [RULE], \"resolved\": [RULE],\n"
 	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\",\n"
 	  "\"unseen\", \"failed_rules\": [{\"rule\", \"checks\", \"reason\"}]}.\n" },
-	{ "baseline", do_baseline, NULL, "save FILE",
+	{ "baseline", do_baseline, NULL, NULL, "save FILE",
 	  "save the current verdicts for check --baseline",
 	  "Write the verdict of every rule to FILE (format 2): a line naming\n"
 	  "the kernel release the verdicts were taken on, then one line per\n"
@@ -191,7 +192,7 @@ static const struct cmd cmds[] = {
 	  "are still read.  FILE is written through a temporary file\n"
 	  "and rename(), so it is replaced atomically if it exists.\n"
 	  "Nothing is printed; JSON: {\"file\", \"rules\"}.\n" },
-	{ "diff", do_diff, NULL, "A B",
+	{ "diff", do_diff, NULL, NULL, "A B",
 	  "compare two saved baselines: the rules whose verdict changed",
 	  "Compare two baselines saved with 'baseline save' (on two kernels,\n"
 	  "or two machines): a line naming both files and the kernels they\n"
@@ -208,7 +209,7 @@ static const struct cmd cmds[] = {
 	  "\"result\": \"same\"|\"changed\"}; a CELL is {\"verdict\",\n"
 	  "\"observations\", \"violations\", \"impact\"}, a count null when the\n"
 	  "file does not hold it (format 1, or the rule absent).\n" },
-	{ "matrix", do_matrix, matrix_longopts,
+	{ "matrix", do_matrix, matrix_longopts, NULL,
 	  "[--expect FILE] [--source NAME=TEXT]... NAME=FILE...",
 	  "the verdict of every rule on every kernel, from one baseline each",
 	  "The verdict matrix across kernels: NAME=FILE gives the baseline\n"
@@ -244,25 +245,25 @@ static const struct cmd cmds[] = {
 	  "[{\"rule\", \"kernel\", \"from\", \"to\", \"expected\", \"why\"|null}],\n"
 	  "\"unmet_expectations\": [{\"rule\", \"kernel\", \"from\", \"to\",\n"
 	  "\"why\", \"line\"}], \"result\": \"same\"|\"expected\"|\"changed\"}.\n" },
-	{ "enable", do_enable, NULL, "RULE",
+	{ "enable", do_enable, NULL, NULL, "RULE",
 	  "judge RULE again (control file)",
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
 	  "again.  RULE is a rule id (Z1 to C3), any case; an unknown id is\n"
 	  "refused before the module is touched.  A rule this kernel lacks\n"
 	  "cannot be enabled, nor one that disabled itself on an internal\n"
 	  "inconsistency ('reset' judges that one again).  Needs root.\n" },
-	{ "disable", do_disable, NULL, "RULE",
+	{ "disable", do_disable, NULL, NULL, "RULE",
 	  "stop judging RULE, its verdict frozen (control file)",
 	  "Write \"disable RULE\" to the control file: the module stops\n"
 	  "judging RULE; its verdict and counts stay as they were.  RULE is a\n"
 	  "rule id (Z1 to C3), any case; an unknown id is refused before the\n"
 	  "module is touched.  Needs root.\n" },
-	{ "reset", do_reset, NULL, "",
+	{ "reset", do_reset, NULL, NULL, "",
 	  "zero every count, verdict and sample (control file)",
 	  "Write \"reset\" to the control file: the module zeroes every\n"
 	  "counter, verdict, sample and path statistic, and judges the rules\n"
 	  "that disabled themselves again.  Needs root.\n" },
-	{ "events", do_events, events_longopts,
+	{ "events", do_events, events_longopts, NULL,
 	  "[--follow] [--path LIST] [--rule LIST] [--pid N] [--count N] [--timeout SECS]",
 	  "follow judged calls and verdict changes live",
 	  "Follow the module's live stream until Ctrl-C (or --count events\n"
@@ -289,7 +290,7 @@ static const struct cmd cmds[] = {
 	  "{\"seq\", \"ns\", \"cpu\", \"event\": \"observe\"|\"verdict\"|\"disabled\"|\n"
 	  "\"dropped\", \"source\", \"pid\", \"comm\", \"addr\", \"observed\": [RULE],\n"
 	  "\"violated\": [RULE], \"impact\": [RULE], \"rule\", \"verdict\", \"count\"}.\n" },
-	{ "run", do_run, run_longopts,
+	{ "run", do_run, run_longopts, NULL,
 	  "[--rules LIST] [--allow-missed] [--ktap] -- CMD [ARGS...]",
 	  "run CMD, observing only its process tree, and report that run",
 	  "Reset the module, watch only CMD's process tree (calls made by CMD\n"
@@ -319,7 +320,7 @@ static const struct cmd cmds[] = {
 	  "\"scope_skipped\" (calls of other processes ignored), \"unseen\":\n"
 	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
 	  "in report]}.\n" },
-	{ "doctor", do_doctor, doctor_longopts,
+	{ "doctor", do_doctor, doctor_longopts, NULL,
 	  "[--root DIR] [--btf FILE] [--bpftool PATH]",
 	  "preflight: can swapscope.ko load and probe this kernel?",
 	  "The preflight to run before insmod.  One line per check, each ok,\n"
@@ -371,7 +372,7 @@ static const struct cmd cmds[] = {
 	  "JSON: {\"kernel\", \"checks\": [{\"check\", \"subject\", \"result\",\n"
 	  "\"detail\", \"fix\"}], \"summary\": {\"checks\", \"ok\", \"problems\",\n"
 	  "\"skipped\"}}; subject and fix are null where there is none.\n" },
-	{ "pagemap", do_pagemap, NULL,
+	{ "pagemap", do_pagemap, NULL, NULL,
 	  "PID [START END | START-END]",
 	  "seed 002: check /proc/PID/pagemap against each page's truth",
 	  "Seed 002's check (rules P1-P3): the module compares what\n"
@@ -400,7 +401,7 @@ static const struct cmd cmds[] = {
 	  "\"rules\": [{\"rule\", \"checks\", \"observations\", \"violations\",\n"
 	  "\"impact\"|null}], \"pages\": [{\"addr\", \"truth\", \"pagemap\",\n"
 	  "\"present\", \"swap\", \"pte\"}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
-	{ "audit", do_audit, NULL, "",
+	{ "audit", do_audit, NULL, NULL, "",
 	  "seed 004: audit every in-use swap slot's count now",
 	  "Seed 004's rule C2: the module audits every in-use swap slot now,\n"
 	  "in this process: its count (swap cache bit out, continuations in,\n"
@@ -420,7 +421,7 @@ static const struct cmd cmds[] = {
 	  "\"swap_map_shmem\", \"stray_refs\", \"bad_slots\": [{\"type\",\n"
 	  "\"offset\", \"swap_map\", \"count\", \"ptes\", \"shmem\", \"verdict\",\n"
 	  "\"owner\"|null}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
-	{ "help", do_help, NULL, "[COMMAND]",
+	{ "help", do_help, NULL, NULL, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
 };
@@ -540,10 +541,12 @@ const struct option *cmd_option_elsewhere(const char *cmd, const char *name,
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (!strcmp(cmds[i].name, cmd))
 			continue;
+		if (!name && !(cmds[i].shortopts && strchr(cmds[i].shortopts, c)))
+			continue;
 		for (o = cmds[i].opts; o && o->name; o++)
 			if (name ? strlen(o->name) >= len &&
 				   !strncmp(o->name, name, len) :
-				   o->val == c) {
+				   o->name[0] == c) {
 				*owner = cmds[i].name;
 				return o;
 			}

@@ -59,7 +59,7 @@ int read_text_lines(const char *path, const char *what, size_t max,
 struct cmd_opts {
 	const char *cmd;		/* its name, for errors */
 	const char *shortopts;		/* as getopt's; NULL: none */
-	const struct option *longopts;	/* NULL: none */
+	const struct option *longopts;	/* NULL: none; values from 256 */
 };
 
 int cmd_getopt(int argc, char **argv, const struct cmd_opts *o);

@@ -163,8 +163,11 @@ static void stats_plain(const struct stats *st)
 	table_free(&t);
 }
 
+/* Long options get values above any char (see args.c's errors). */
+enum { OPT_ALL = 256 };
+
 const struct option stats_longopts[] = {
-	{ "all",	no_argument,	NULL, 'a' },
+	{ "all",	no_argument,	NULL, OPT_ALL },
 	{ 0 }
 };
 
@@ -172,7 +175,7 @@ static int stats_opt(void *ctx, int opt, char *arg)
 {
 	(void)ctx;
 	(void)arg;
-	if (opt != 'a')
+	if (opt != 'a' && opt != OPT_ALL)
 		return SS_EXIT_USAGE;
 	show_all = true;
 	return 0;
