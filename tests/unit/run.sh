@@ -1853,5 +1853,10 @@ fi
 # shellcheck source=tests/unit/cli-docs.sh
 . "$here/cli-docs.sh"
 
+# --- the repository is its own reference: no outside pointers, links resolve ---
+
+# shellcheck source=tests/unit/repo-docs.sh
+. "$here/repo-docs.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
