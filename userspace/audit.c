@@ -233,6 +233,8 @@ int do_audit(int argc, char **argv)
 	struct ss_file f;
 	int ret = SS_EXIT_USAGE;
 
+	if (cmd_no_options(&argc, &argv, "audit"))
+		return SS_EXIT_USAGE;
 	if (argc) {
 		p_err("audit takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

@@ -55,6 +55,8 @@ static int rule_command(const char *verb, int argc, char **argv)
 	char *cmd;
 	int r, ret;
 
+	if (cmd_no_options(&argc, &argv, verb))
+		return SS_EXIT_USAGE;
 	if (argc != 1) {
 		p_err("%s takes one RULE, e.g. '%s U3'", verb, verb);
 		return SS_EXIT_USAGE;
@@ -85,6 +87,8 @@ int do_disable(int argc, char **argv)
 
 int do_reset(int argc, char **argv)
 {
+	if (cmd_no_options(&argc, &argv, "reset"))
+		return SS_EXIT_USAGE;
 	if (argc) {
 		p_err("reset takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

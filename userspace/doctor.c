@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,8 +24,17 @@
 #include "main.h"
 #include "doctor.h"
 
+/* doctor's options */
+static const char *doctor_root;		/* --root DIR: a recorded system */
+static const char *doctor_btf;		/* --btf FILE */
+static const char *doctor_bpftool;	/* --bpftool PATH */
+
 #define DEBUGFS_MNT	"/sys/kernel/debug"
 #define KPROBES_DIR	DEBUGFS_MNT "/kprobes"
+#define SECURITYFS_MNT	"/sys/kernel/security"
+#define EFI_SECURE_BOOT	"/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define SIG_ENFORCE	"/sys/module/module/parameters/sig_enforce"
+#define MODULE_SIG_MAGIC "~Module signature appended~\n"
 
 /* ------------------------------------------------------------------ */
 /* what the module was written for                                     */
@@ -163,6 +173,8 @@ struct doctor {
 	size_t cap;
 	/* what later checks learn from earlier ones */
 	bool debugfs_mounted;
+	bool securityfs_mounted;	/* on /sys/kernel/security */
+	enum { LD_UNKNOWN, LD_NONE, LD_INTEGRITY, LD_CONFIDENTIALITY } lockdown;
 	bool module_for_release;	/* loaded and built for this kernel */
 	struct sym_seen seen[SS_NR_PROBES];	/* t[].symbol */
 	struct sym_seen other[SS_NR_PROBES];	/* t[].other */
@@ -502,8 +514,11 @@ static void check_debugfs(struct doctor *d)
 		return;
 	}
 	while (getline(&line, &cap, fp) > 0) {
-		if (sscanf(line, "%255s %4095s %63s", dev, mnt, type) != 3 ||
-		    strcmp(type, "debugfs"))
+		if (sscanf(line, "%255s %4095s %63s", dev, mnt, type) != 3)
+			continue;
+		if (!strcmp(type, "securityfs") && !strcmp(mnt, SECURITYFS_MNT))
+			d->securityfs_mounted = true;
+		if (strcmp(type, "debugfs"))
 			continue;
 		if (!strcmp(mnt, DEBUGFS_MNT))
 			d->debugfs_mounted = true;
@@ -622,6 +637,187 @@ static char *installed_module(const struct doctor *d)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* lockdown and Secure Boot                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What lockdown refuses swapscope (6.1, 6.12; include/linux/security.h
+ * orders the reasons: integrity ones, then confidentiality ones):
+ *  - LOCKDOWN_MODULE_SIGNATURE (integrity, kernel/module/signing.c): a
+ *    module without a valid signature is refused, even with sig_enforce
+ *    off.
+ *  - LOCKDOWN_DEBUGFS (integrity, fs/debugfs/file.c debugfs_locked_down):
+ *    a debugfs file opens only if its mode has no bit but 0444, it is
+ *    opened read-only and has no ioctl or mmap: swapscope's control (0200),
+ *    pagemap and audit (0600) are refused, as kprobes/enabled (0600) is;
+ *    version, probes, stats, rules, health (0444), samples, events (0400)
+ *    open.
+ *  - LOCKDOWN_KPROBES (confidentiality) is checked by kprobe_events
+ *    (kernel/trace/trace_kprobe.c), not by register_kprobe(), which
+ *    swapscope.ko calls: confidentiality refuses swapscope nothing more.
+ */
+static void check_lockdown(struct doctor *d)
+{
+	char *path = doc_path(d, "%s/lockdown", SECURITYFS_MNT), *buf, *l, *r;
+
+	buf = read_text_file(path, NULL, 256, NULL);
+	if (!buf) {
+		if (errno != ENOENT)
+			doc_add(d, "lockdown", "-", DOC_SKIPPED, "%s: %s", path,
+				doc_why(errno));
+		else if (!d->securityfs_mounted)
+			doc_add(d, "lockdown", "-", DOC_SKIPPED,
+				"securityfs is not mounted on %s (mount -t securityfs securityfs %s to read the level; lockdown= on the kernel command line sets it)",
+				SECURITYFS_MNT, SECURITYFS_MNT);
+		else {
+			d->lockdown = LD_NONE;
+			doc_add(d, "lockdown", "-", DOC_OK,
+				"no %s: this kernel has no lockdown", path);
+		}
+		goto out;
+	}
+	l = strchr(buf, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (!r) {
+		buf[strcspn(buf, "\n")] = '\0';
+		doc_add(d, "lockdown", "-", DOC_SKIPPED,
+			"%s says '%.60s', no [level]", path, buf);
+		goto out;
+	}
+	*r = '\0';
+	l++;
+	if (!strcmp(l, "none")) {
+		d->lockdown = LD_NONE;
+		doc_add(d, "lockdown", l, DOC_OK, "not locked down (%s)", path);
+		goto out;
+	}
+	if (!strcmp(l, "integrity"))
+		d->lockdown = LD_INTEGRITY;
+	else if (!strcmp(l, "confidentiality"))
+		d->lockdown = LD_CONFIDENTIALITY;
+	else {
+		doc_add(d, "lockdown", l, DOC_SKIPPED,
+			"unknown lockdown level in %s", path);
+		goto out;
+	}
+	doc_add(d, "lockdown", l, DOC_PROBLEM,
+		"%s: the kernel loads only signed modules (LOCKDOWN_MODULE_SIGNATURE) and opens only debugfs files without write permission, read-only (LOCKDOWN_DEBUGFS): swapscope's control, pagemap and audit files are refused, so enable, disable, reset, run, pagemap and audit fail (Operation not permitted); status, stats, report, samples, check, baseline and events work%s",
+		path, d->lockdown == LD_CONFIDENTIALITY ?
+		"; what confidentiality adds to integrity (kprobe_events, tracefs, perf, /proc/kcore, bpf reads of kernel memory) swapscope does not use: the module registers its kprobes itself" :
+		"");
+	doc_fix(d, "lockdown cannot be lowered on a running kernel: boot without it (under Secure Boot, which locks the kernel down: turn Secure Boot off in the firmware, or mokutil --disable-validation; else drop lockdown= from the kernel command line)");
+out:
+	free(buf);
+	free(path);
+}
+
+/* swapscope's debugfs directory is there (whatever it was built for). */
+static bool module_is_loaded(const struct doctor *d)
+{
+	char *dir = module_dir(d);
+	struct stat st;
+	bool ret = d->debugfs_mounted && !stat(dir, &st);
+
+	free(dir);
+	return ret;
+}
+
+/* 1: the file ends in the module signature's magic, 0: not, -1: unread */
+static int module_signed(const char *path)
+{
+	char tail[sizeof(MODULE_SIG_MAGIC) - 1];
+	int ret = -1;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		return -1;
+	if (fseek(fp, -(long)sizeof(tail), SEEK_END))
+		ret = 0;	/* shorter than the magic */
+	else if (fread(tail, 1, sizeof(tail), fp) == sizeof(tail))
+		ret = !memcmp(tail, MODULE_SIG_MAGIC, sizeof(tail));
+	fclose(fp);
+	return ret;
+}
+
+/*
+ * Secure Boot: the EFI variable SecureBoot (4 bytes of attributes, then
+ * the value).  With it on, and module signatures enforced (sig_enforce=Y,
+ * or lockdown, which Debian's kernels turn on under Secure Boot), an
+ * unsigned swapscope.ko is refused.
+ */
+static void check_secure_boot(struct doctor *d)
+{
+	char *efi = doc_path(d, "/sys/firmware/efi"), *ko = NULL, *sig;
+	char *var = doc_path(d, "%s", EFI_SECURE_BOOT), *why = NULL;
+	unsigned char val[5];
+	bool on, enforced, have_var;
+	struct stat st;
+	size_t n = 0;
+	FILE *fp;
+
+	if (stat(efi, &st)) {
+		doc_add(d, "secureboot", "-", DOC_OK,
+			"not booted through EFI: no Secure Boot");
+		goto out;
+	}
+	fp = fopen(var, "r");
+	if (!fp && errno != ENOENT) {
+		doc_add(d, "secureboot", "-", DOC_SKIPPED, "%s: %s", var,
+			doc_why(errno));
+		goto out;
+	}
+	have_var = fp;
+	if (fp) {
+		n = fread(val, 1, sizeof(val), fp);
+		fclose(fp);
+	}
+	on = n == sizeof(val) && val[4] == 1;
+	sig = doc_path(d, "%s", SIG_ENFORCE);
+	fp = fopen(sig, "r");
+	enforced = fp && fgetc(fp) == 'Y';
+	if (fp)
+		fclose(fp);
+	free(sig);
+	if (enforced)
+		why = xasprintf("sig_enforce=Y");
+	else if (d->lockdown > LD_NONE)
+		why = xasprintf("lockdown %s", d->lockdown == LD_INTEGRITY ?
+				"integrity" : "confidentiality");
+	else if (on && d->lockdown == LD_UNKNOWN)
+		why = xasprintf("lockdown, which Secure Boot turns on in Debian's kernels");
+	if (!why) {
+		doc_add(d, "secureboot", on ? "on" : "off", DOC_OK,
+			"%s; module signatures not enforced (sig_enforce not Y, no lockdown): an unsigned swapscope.ko loads",
+			on ? "on" : have_var ? "off" : "no SecureBoot EFI variable");
+		goto out;
+	}
+	if (d->module_for_release || module_is_loaded(d)) {
+		doc_add(d, "secureboot", on ? "on" : "off", DOC_OK,
+			"%s, module signatures enforced (%s): swapscope is loaded, so signed by a key the kernel trusts",
+			on ? "on" : "off", why);
+		goto out;
+	}
+	ko = installed_module(d);
+	if (ko && module_signed(ko) == 1) {
+		doc_add(d, "secureboot", on ? "on" : "off", DOC_OK,
+			"%s, module signatures enforced (%s); %s is signed: its key must be one the kernel trusts (built in, or enrolled as a MOK)",
+			on ? "on" : "off", why, ko);
+		goto out;
+	}
+	doc_add(d, "secureboot", on ? "on" : "off", DOC_PROBLEM,
+		"%s, module signatures enforced (%s): an unsigned swapscope.ko is refused (insmod: Key was rejected by service, or Operation not permitted)%s%s",
+		on ? "on" : "off", why, ko ? "; unsigned: " : "",
+		ko ? ko : "");
+	doc_fix(d, "sign swapscope.ko with a key enrolled as a MOK: make one (openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=swapscope/ -outform DER -keyout MOK.priv -out MOK.der), mokutil --import MOK.der and reboot to enroll it, then /lib/modules/%s/build/scripts/sign-file sha256 MOK.priv MOK.der swapscope.ko; or install through DKMS, which signs with its own MOK (mokutil --import /var/lib/dkms/mok.pub)",
+		d->release);
+out:
+	free(why);
+	free(ko);
+	free(var);
+	free(efi);
+}
+
 static void check_headers(struct doctor *d)
 {
 	char *dir = xasprintf("/lib/modules/%s/build", d->release);
@@ -658,6 +854,12 @@ static void check_kprobes_enabled(struct doctor *d)
 		goto out;
 	}
 	fp = fopen(path, "r");
+	if (!fp && errno == EPERM && d->lockdown > LD_NONE) {
+		doc_add(d, "kprobes", "enabled", DOC_SKIPPED,
+			"%s: refused by lockdown (a debugfs file root may write)",
+			path);
+		goto out;
+	}
 	if (!fp) {
 		doc_add(d, "kprobes", "enabled", DOC_SKIPPED, "%s: %s", path,
 			doc_why(errno));
@@ -1134,9 +1336,42 @@ static int doctor_release(struct doctor *d)
 	return 0;
 }
 
-static int doctor_options(void)
+enum { OPT_ROOT = 256, OPT_BTF, OPT_BPFTOOL };
+
+const struct option doctor_longopts[] = {
+	{ "root",	required_argument,	NULL, OPT_ROOT },
+	{ "btf",	required_argument,	NULL, OPT_BTF },
+	{ "bpftool",	required_argument,	NULL, OPT_BPFTOOL },
+	{ 0 }
+};
+
+static int doctor_opt(void *ctx, int opt, char *arg)
 {
+	(void)ctx;
+	if (opt == OPT_ROOT)
+		doctor_root = arg;
+	else if (opt == OPT_BTF)
+		doctor_btf = arg;
+	else if (opt == OPT_BPFTOOL)
+		doctor_bpftool = arg;
+	else
+		return SS_EXIT_USAGE;
+	return 0;
+}
+
+static int doctor_options(int *argc, char ***argv)
+{
+	static const struct cmd_opts opts = {
+		.cmd = "doctor", .longopts = doctor_longopts,
+	};
 	struct stat st;
+
+	if (cmd_parse(argc, argv, &opts, doctor_opt, NULL))
+		return -1;
+	if (*argc) {
+		p_err("doctor takes no arguments, got '%s'", (*argv)[0]);
+		return -1;
+	}
 
 	if ((doctor_root && !*doctor_root) || (doctor_btf && !*doctor_btf) ||
 	    (doctor_bpftool && !*doctor_bpftool)) {
@@ -1156,16 +1391,15 @@ static int doctor_options(void)
 
 int do_doctor(int argc, char **argv)
 {
-	struct doctor d = { .root = doctor_root ? doctor_root : "" };
+	struct doctor d = { 0 };
 	char *skipped;
 	struct btf *b;
 	size_t i, count[3];
 
-	if (argc) {
-		p_err("doctor takes no arguments, got '%s'", argv[0]);
+	if (doctor_options(&argc, &argv))
 		return SS_EXIT_USAGE;
-	}
-	if (doctor_options() || doctor_release(&d))
+	d.root = doctor_root ? doctor_root : "";
+	if (doctor_release(&d))
 		return SS_EXIT_USAGE;
 	d.series = series_of(d.release);
 	doctor_targets(&d);
@@ -1174,6 +1408,8 @@ int do_doctor(int argc, char **argv)
 	check_root(&d);
 	check_debugfs(&d);
 	check_module(&d);
+	check_lockdown(&d);
+	check_secure_boot(&d);
 	check_headers(&d);
 	check_kprobes_enabled(&d);
 	b = check_btf(&d, &skipped);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,26 @@
 #include <unistd.h>
 
 #include "main.h"
+
+/* events' options */
+static const char *opt_path;	/* --path LIST */
+static const char *opt_rules;	/* --rule LIST */
+static long opt_pid;		/* --pid N, 0: any */
+static long opt_count;		/* --count N, 0: no limit */
+static long opt_timeout;	/* --timeout SECS, 0: none */
+
+enum { OPT_FOLLOW = 256, OPT_PATH, OPT_RULE, OPT_PID, OPT_COUNT,
+       OPT_TIMEOUT };
+
+const struct option events_longopts[] = {
+	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
+	{ "path",	required_argument,	NULL, OPT_PATH },
+	{ "rule",	required_argument,	NULL, OPT_RULE },
+	{ "pid",	required_argument,	NULL, OPT_PID },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ 0 }
+};
 
 #define EVENTS_CHUNK	(64u << 10)
 
@@ -345,8 +366,33 @@ static void events_signals(void)
 	sigaction(SIGALRM, &sa, NULL);
 }
 
+static int events_opt(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	switch (opt) {
+	case OPT_FOLLOW:
+		return 0;
+	case OPT_PATH:
+		opt_path = arg;
+		return 0;
+	case OPT_RULE:
+		opt_rules = arg;
+		return 0;
+	case OPT_PID:
+		return parse_positive("--pid", arg, 1L << 22, &opt_pid);
+	case OPT_COUNT:
+		return parse_positive("--count", arg, 1L << 30, &opt_count);
+	case OPT_TIMEOUT:
+		return parse_positive("--timeout", arg, 86400, &opt_timeout);
+	}
+	return SS_EXIT_USAGE;
+}
+
 int do_events(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "events", .longopts = events_longopts,
+	};
 	struct events_tally tally = { 0 };
 	struct events_filter flt;
 	struct ss_version v;
@@ -354,6 +400,9 @@ int do_events(int argc, char **argv)
 	ssize_t n;
 	int fd, ret;
 
+	ret = cmd_parse(&argc, &argv, &opts, events_opt, NULL);
+	if (ret)
+		return ret;
 	if (argc) {
 		p_err("events takes options only, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,61 +208,35 @@ static int baseline_line(struct baseline *b, const char *path, char *line,
 }
 _Static_assert(SS_NR_VERDICTS == 4, "the message names all verdicts");
 
+struct baseline_ctx {
+	struct baseline *b;
+	const char *path;
+};
+
+static int baseline_line_cb(void *ctx, char *line, unsigned int nr)
+{
+	struct baseline_ctx *c = ctx;
+
+	return baseline_line(c->b, c->path, line, nr);
+}
+
 int baseline_load(struct baseline *b, const char *path)
 {
-	char *buf = NULL, *line, *next;
-	unsigned int nr = 0;
-	size_t len = 0;
-	int ret = -1;
-	FILE *fp;
+	struct baseline_ctx c = { .b = b, .path = path };
 
 	memset(b, 0, sizeof(*b));
-	fp = fopen(path, "r");
-	if (!fp) {
-		p_err("baseline %s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf = xcalloc(BASELINE_MAX + 1, 1);
-	len = fread(buf, 1, BASELINE_MAX + 1, fp);
-	if (ferror(fp)) {
-		p_err("baseline %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > BASELINE_MAX) {
-		p_err("baseline %s: larger than %u bytes, not a baseline", path,
-		      BASELINE_MAX);
-		goto out;
-	}
-	if (memchr(buf, '\0', len)) {
-		p_err("baseline %s: a NUL byte, not a text baseline", path);
-		goto out;
-	}
-	buf[len] = '\0';
-	for (line = buf; line; line = next) {
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		nr++;
-		p = line + strspn(line, " \t\r");
-		if (!*p || *p == '#')
-			continue;
-		if (baseline_line(b, path, p, nr))
-			goto out;
-	}
+	if (read_text_lines(path, "baseline", BASELINE_MAX, baseline_line_cb,
+			    &c))
+		goto fail;
 	if (!b->nr) {
 		p_err("baseline %s: no 'rule=ID verdict=VERDICT' line: write one with 'swapscope baseline save FILE'",
 		      path);
-		goto out;
+		goto fail;
 	}
-	ret = 0;
-out:
-	if (ret)
-		baseline_free(b);
-	free(buf);
-	fclose(fp);
-	return ret;
+	return 0;
+fail:
+	baseline_free(b);
+	return -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -350,6 +325,8 @@ int do_baseline(int argc, char **argv)
 	int ret = SS_EXIT_USAGE;
 	size_t i;
 
+	if (cmd_no_options(&argc, &argv, "baseline"))
+		return SS_EXIT_USAGE;
 	if (argc < 1 || strcmp(argv[0], "save")) {
 		p_err("usage: baseline save FILE%s%s%s", argc ? " (got '" : "",
 		      argc ? argv[0] : "", argc ? "')" : "");
@@ -431,6 +408,10 @@ static int probes_missed(struct ss_file *f, struct missed **mp, size_t *np)
 	*np = n;
 	return 0;
 }
+
+/* check's options */
+static const char *baseline_path;	/* --baseline FILE */
+static bool allow_missed;		/* --allow-missed */
 
 static bool diverges(const char *verdict)
 {
@@ -582,8 +563,34 @@ static void check_plain(FILE *fp, const struct baseline *b,
 	       total ? " (--allow-missed accepts them)" : "");
 }
 
+enum { OPT_BASELINE = OPT_GATE_NEXT };
+
+const struct option check_longopts[] = {
+	{ "baseline",	  required_argument,	NULL, OPT_BASELINE },
+	GATE_LONGOPTS,
+	{ 0 }
+};
+
+static int check_opt(void *ctx, int opt, char *arg)
+{
+	if (gate_opt(ctx, opt))
+		return 0;
+	if (opt != OPT_BASELINE)
+		return SS_EXIT_USAGE;
+	baseline_path = arg;
+	if (!*baseline_path) {
+		p_err("--baseline needs a file");
+		return SS_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int do_check(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "check", .longopts = check_longopts,
+	};
+	struct gate_opts g = { 0 };
 	struct baseline b = { 0 };
 	struct rule_row *rows = NULL;
 	struct missed *m = NULL;
@@ -591,24 +598,19 @@ int do_check(int argc, char **argv)
 	struct ss_version v;
 	struct health h;
 	size_t i, nm;
-	bool pass = true, ktap = false;
-	int ret = SS_EXIT_USAGE;
+	bool pass = true;
+	int ret = cmd_parse(&argc, &argv, &opts, check_opt, &g);
 
-	/* main.c gives check's own options, then "--", then the arguments. */
-	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
-		ktap = true;	/* --ktap is check's only one */
-	if (argc) {
-		argc--;
-		argv++;
-	}
+	if (ret)
+		return ret;
+	ret = SS_EXIT_USAGE;
+	allow_missed = g.allow_missed;
 	if (argc) {
 		p_err("check takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;
 	}
-	if (ktap && json_output) {
-		p_err("--ktap and --json are two outputs: give one");
+	if (gate_opts_check(&g))
 		return SS_EXIT_USAGE;
-	}
 	/* A bad baseline is a usage error, whatever the module says. */
 	if (baseline_path && baseline_load(&b, baseline_path))
 		return SS_EXIT_USAGE;
@@ -628,7 +630,7 @@ int do_check(int argc, char **argv)
 		pass = false;
 	if (json_output) {
 		check_json(&b, rows, rf.nr, m, nm, &h, pass);
-	} else if (ktap) {
+	} else if (g.ktap) {
 		struct ktap k = {
 			.what = "check", .version = &v, .baseline = &b,
 			.baseline_path = baseline_path, .rows = rows,

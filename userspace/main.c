@@ -12,18 +12,7 @@
 
 bool json_output;		/* -j: JSON on stdout instead of tables */
 bool pretty_output;		/* -p: indented JSON, implies -j */
-bool show_all;			/* stats -a: every counter, not only non-zero */
-const char *baseline_path;	/* check --baseline FILE */
-bool allow_missed;		/* check, run --allow-missed */
-const char *opt_path;		/* events --path LIST */
-const char *opt_rules;		/* events --rule LIST, run --rules LIST */
-long opt_pid;			/* events --pid N */
-long opt_count;			/* events --count N */
-long opt_timeout;		/* events --timeout SECS */
 const char *debugfs_dir = SWAPSCOPE_DEBUGFS_DIR; /* --debugfs, $SWAPSCOPE_DEBUGFS */
-const char *doctor_root;	/* doctor --root DIR: a recorded system */
-const char *doctor_btf;		/* doctor --btf FILE */
-const char *doctor_bpftool;	/* doctor --bpftool PATH */
 struct json_writer json_wtr;	/* stdout, when json_output */
 
 static const char *bin_name = SWAPSCOPE_NAME;
@@ -92,26 +81,18 @@ char *xasprintf(const char *fmt, ...)
 
 static int do_help(int argc, char **argv);
 
-/* Options a command accepts, besides the global ones. */
-enum {
-	OPTS_ALL	= 1 << 0,	/* -a/--all */
-	OPTS_BASELINE	= 1 << 1,	/* --baseline */
-	OPTS_MISSED	= 1 << 2,	/* --allow-missed */
-	OPTS_EVENTS	= 1 << 3,	/* --follow --path --rule --pid --count --timeout */
-	OPTS_RULES	= 1 << 4,	/* --rules */
-};
-
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	unsigned int opts;	/* OPTS_* */
+	const struct option *opts;	/* its own, which it parses itself */
+	const char *shortopts;	/* each the long option of opts so starting */
 	const char *args;	/* synopsis after the command name */
 	const char *summary;	/* one line, for the command list */
 	const char *help;	/* paragraph for "COMMAND --help" */
 };
 
 static const struct cmd cmds[] = {
-	{ "status", do_status, 0, "",
+	{ "status", do_status, NULL, NULL, "",
 	  "module version, abi and the state of every probe",
 	  "Show the module's version, abi, kernel and build, then one row per\n"
 	  "probe: its name, the kernel symbol it is attached to, kprobe or\n"
@@ -123,7 +104,7 @@ static const struct cmd cmds[] = {
 	  "A last line counts the unavailable probes and the missed hits;\n"
 	  "then one line per rule that disabled itself on an internal\n"
 	  "inconsistency (JSON: \"failed_rules\": [{\"rule\", \"reason\"}]).\n" },
-	{ "stats", do_stats, OPTS_ALL, "[-a|--all]",
+	{ "stats", do_stats, stats_longopts, "a", "[-a|--all]",
 	  "counters per watched path and phase",
 	  "Show one row per path and phase (before: what the path found,\n"
 	  "after: what it left) with what the module counted there: calls,\n"
@@ -132,12 +113,13 @@ static const struct cmd cmds[] = {
 	  "--all is given; JSON output always carries every counter.\n"
 	  "\n"
 	  "  -a, --all    show every counter\n" },
-	{ "report", do_report, 0, "",
-	  "the verdict of every rule of SPEC.md",
-	  "Show one row per rule of SPEC.md, grouped by the path it watches\n"
-	  "(Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap counts): its id,\n"
-	  "the seed thread it comes from, what it checks, its verdict\n"
-	  "(not-observed, conforms, diverges or not-applicable), how often it\n"
+	{ "report", do_report, NULL, NULL, "",
+	  "the verdict of every rule",
+	  "Show one row per rule (docs/rules.md, swapscope(8)), grouped by the\n"
+	  "path it watches (Zap, Fork, Swap-in, Reclaim unmap, Pagemap, Swap\n"
+	  "counts): its id, the seed thread it comes from, what it checks, its\n"
+	  "verdict (not-observed, conforms, diverges or not-applicable), how\n"
+	  "often it "
 	  "was observed and violated, its impact (events where the semantics\n"
 	  "before the seed's proposal would have acted differently) and, for a\n"
 	  "rule not judged, why: the module's reason, \"disabled\" for a rule\n"
@@ -146,7 +128,7 @@ static const struct cmd cmds[] = {
 	  "verdict covers only the calls before; 'reset' judges it again).\n"
 	  "A last line counts the verdicts.  The exit status does not depend\n"
 	  "on the verdicts.\n" },
-	{ "samples", do_samples, 0, "[RULE]",
+	{ "samples", do_samples, NULL, NULL, "[RULE]",
 	  "the violations kept, of every rule or of RULE",
 	  "Show the violations the module kept, the last few of each rule,\n"
 	  "oldest first, one block each: rule, sequence number, pid and comm of\n"
@@ -158,7 +140,7 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "JSON: an array of objects in the file's order, one per sample, and\n"
 	  "{\"rule\", \"dropped\"} after a rule whose older samples were dropped.\n" },
-	{ "check", do_check, OPTS_BASELINE | OPTS_MISSED,
+	{ "check", do_check, check_longopts, NULL,
 	  "[--baseline FILE] [--allow-missed] [--ktap]",
 	  "the CI gate: fail on a new divergence or a missed event",
 	  "The CI gate.  Exit 0 when no rule diverges beyond the baseline\n"
@@ -194,7 +176,7 @@ static const struct cmd cmds[] = {
 	  "\"known_divergences\": [RULE], \"resolved\": [RULE],\n"
 	  "\"missed_probes\": [{\"probe\", \"symbol\", \"nmissed\"}], \"nmissed\",\n"
 	  "\"unseen\", \"failed_rules\": [{\"rule\", \"checks\", \"reason\"}]}.\n" },
-	{ "baseline", do_baseline, 0, "save FILE",
+	{ "baseline", do_baseline, NULL, NULL, "save FILE",
 	  "save the current verdicts for check --baseline",
 	  "Write the verdict of every rule to FILE (format 2): a line naming\n"
 	  "the kernel release the verdicts were taken on, then one line per\n"
@@ -210,7 +192,7 @@ static const struct cmd cmds[] = {
 	  "are still read.  FILE is written through a temporary file\n"
 	  "and rename(), so it is replaced atomically if it exists.\n"
 	  "Nothing is printed; JSON: {\"file\", \"rules\"}.\n" },
-	{ "diff", do_diff, 0, "A B",
+	{ "diff", do_diff, NULL, NULL, "A B",
 	  "compare two saved baselines: the rules whose verdict changed",
 	  "Compare two baselines saved with 'baseline save' (on two kernels,\n"
 	  "or two machines): a line naming both files and the kernels they\n"
@@ -227,7 +209,7 @@ static const struct cmd cmds[] = {
 	  "\"result\": \"same\"|\"changed\"}; a CELL is {\"verdict\",\n"
 	  "\"observations\", \"violations\", \"impact\"}, a count null when the\n"
 	  "file does not hold it (format 1, or the rule absent).\n" },
-	{ "matrix", do_matrix, 0,
+	{ "matrix", do_matrix, matrix_longopts, NULL,
 	  "[--expect FILE] [--source NAME=TEXT]... NAME=FILE...",
 	  "the verdict of every rule on every kernel, from one baseline each",
 	  "The verdict matrix across kernels: NAME=FILE gives the baseline\n"
@@ -263,25 +245,25 @@ static const struct cmd cmds[] = {
 	  "[{\"rule\", \"kernel\", \"from\", \"to\", \"expected\", \"why\"|null}],\n"
 	  "\"unmet_expectations\": [{\"rule\", \"kernel\", \"from\", \"to\",\n"
 	  "\"why\", \"line\"}], \"result\": \"same\"|\"expected\"|\"changed\"}.\n" },
-	{ "enable", do_enable, 0, "RULE",
+	{ "enable", do_enable, NULL, NULL, "RULE",
 	  "judge RULE again (control file)",
 	  "Write \"enable RULE\" to the control file: the module judges RULE\n"
-	  "again.  RULE is a rule id of SPEC.md, any case; an unknown id is\n"
+	  "again.  RULE is a rule id (Z1 to C3), any case; an unknown id is\n"
 	  "refused before the module is touched.  A rule this kernel lacks\n"
 	  "cannot be enabled, nor one that disabled itself on an internal\n"
 	  "inconsistency ('reset' judges that one again).  Needs root.\n" },
-	{ "disable", do_disable, 0, "RULE",
+	{ "disable", do_disable, NULL, NULL, "RULE",
 	  "stop judging RULE, its verdict frozen (control file)",
 	  "Write \"disable RULE\" to the control file: the module stops\n"
 	  "judging RULE; its verdict and counts stay as they were.  RULE is a\n"
-	  "rule id of SPEC.md, any case; an unknown id is refused before the\n"
+	  "rule id (Z1 to C3), any case; an unknown id is refused before the\n"
 	  "module is touched.  Needs root.\n" },
-	{ "reset", do_reset, 0, "",
+	{ "reset", do_reset, NULL, NULL, "",
 	  "zero every count, verdict and sample (control file)",
 	  "Write \"reset\" to the control file: the module zeroes every\n"
 	  "counter, verdict, sample and path statistic, and judges the rules\n"
 	  "that disabled themselves again.  Needs root.\n" },
-	{ "events", do_events, OPTS_EVENTS,
+	{ "events", do_events, events_longopts, NULL,
 	  "[--follow] [--path LIST] [--rule LIST] [--pid N] [--count N] [--timeout SECS]",
 	  "follow judged calls and verdict changes live",
 	  "Follow the module's live stream until Ctrl-C (or --count events\n"
@@ -308,7 +290,7 @@ static const struct cmd cmds[] = {
 	  "{\"seq\", \"ns\", \"cpu\", \"event\": \"observe\"|\"verdict\"|\"disabled\"|\n"
 	  "\"dropped\", \"source\", \"pid\", \"comm\", \"addr\", \"observed\": [RULE],\n"
 	  "\"violated\": [RULE], \"impact\": [RULE], \"rule\", \"verdict\", \"count\"}.\n" },
-	{ "run", do_run, OPTS_RULES | OPTS_MISSED,
+	{ "run", do_run, run_longopts, NULL,
 	  "[--rules LIST] [--allow-missed] [--ktap] -- CMD [ARGS...]",
 	  "run CMD, observing only its process tree, and report that run",
 	  "Reset the module, watch only CMD's process tree (calls made by CMD\n"
@@ -338,7 +320,7 @@ static const struct cmd cmds[] = {
 	  "\"scope_skipped\" (calls of other processes ignored), \"unseen\":\n"
 	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
 	  "in report]}.\n" },
-	{ "doctor", do_doctor, 0,
+	{ "doctor", do_doctor, doctor_longopts, NULL,
 	  "[--root DIR] [--btf FILE] [--bpftool PATH]",
 	  "preflight: can swapscope.ko load and probe this kernel?",
 	  "The preflight to run before insmod.  One line per check, each ok,\n"
@@ -355,6 +337,15 @@ static const struct cmd cmds[] = {
 	  "  debugfs    mounted on /sys/kernel/debug (per /proc/mounts)\n"
 	  "  module     not loaded, or loaded, built for this kernel and of\n"
 	  "             this swapscope's abi\n"
+	  "  lockdown   /sys/kernel/security/lockdown: at integrity or\n"
+	  "             confidentiality, unsigned modules are refused and\n"
+	  "             debugfs opens only read-only files: control, pagemap\n"
+	  "             and audit fail (enable, disable, reset, run, pagemap,\n"
+	  "             audit); confidentiality refuses swapscope nothing more\n"
+	  "  secureboot the EFI variable SecureBoot; with module signatures\n"
+	  "             enforced (sig_enforce=Y, or lockdown) an unsigned\n"
+	  "             swapscope.ko is refused: how to sign it (MOK, sign-file)\n"
+	  "             unless it is loaded or the installed one is signed\n"
 	  "  headers    /lib/modules/RELEASE/build, unless a swapscope.ko for\n"
 	  "             this kernel is loaded or installed\n"
 	  "  kprobes    /sys/kernel/debug/kprobes/enabled is 1\n"
@@ -381,7 +372,7 @@ static const struct cmd cmds[] = {
 	  "JSON: {\"kernel\", \"checks\": [{\"check\", \"subject\", \"result\",\n"
 	  "\"detail\", \"fix\"}], \"summary\": {\"checks\", \"ok\", \"problems\",\n"
 	  "\"skipped\"}}; subject and fix are null where there is none.\n" },
-	{ "pagemap", do_pagemap, 0,
+	{ "pagemap", do_pagemap, NULL, NULL,
 	  "PID [START END | START-END]",
 	  "seed 002: check /proc/PID/pagemap against each page's truth",
 	  "Seed 002's check (rules P1-P3): the module compares what\n"
@@ -410,7 +401,7 @@ static const struct cmd cmds[] = {
 	  "\"rules\": [{\"rule\", \"checks\", \"observations\", \"violations\",\n"
 	  "\"impact\"|null}], \"pages\": [{\"addr\", \"truth\", \"pagemap\",\n"
 	  "\"present\", \"swap\", \"pte\"}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
-	{ "audit", do_audit, 0, "",
+	{ "audit", do_audit, NULL, NULL, "",
 	  "seed 004: audit every in-use swap slot's count now",
 	  "Seed 004's rule C2: the module audits every in-use swap slot now,\n"
 	  "in this process: its count (swap cache bit out, continuations in,\n"
@@ -430,7 +421,7 @@ static const struct cmd cmds[] = {
 	  "\"swap_map_shmem\", \"stray_refs\", \"bad_slots\": [{\"type\",\n"
 	  "\"offset\", \"swap_map\", \"count\", \"ptes\", \"shmem\", \"verdict\",\n"
 	  "\"owner\"|null}], \"dropped\", \"result\": \"pass\"|\"fail\"}.\n" },
-	{ "help", do_help, 0, "[COMMAND]",
+	{ "help", do_help, NULL, NULL, "[COMMAND]",
 	  "this text, or the help of COMMAND",
 	  "Show the list of commands and options, or the help of COMMAND.\n" },
 };
@@ -507,6 +498,8 @@ static int do_help(int argc, char **argv)
 {
 	const struct cmd *cmd = NULL;
 
+	if (cmd_no_options(&argc, &argv, "help"))
+		return SS_EXIT_USAGE;
 	if (argc > 1) {
 		p_err("help takes at most one command");
 		return SS_EXIT_USAGE;
@@ -538,137 +531,201 @@ static int do_version(void)
 /* options                                                             */
 /* ------------------------------------------------------------------ */
 
+const struct option *cmd_option_elsewhere(const char *cmd, const char *name,
+					  size_t len, int c,
+					  const char **owner)
+{
+	const struct option *o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (!strcmp(cmds[i].name, cmd))
+			continue;
+		if (!name && !(cmds[i].shortopts && strchr(cmds[i].shortopts, c)))
+			continue;
+		for (o = cmds[i].opts; o && o->name; o++)
+			if (name ? strlen(o->name) >= len &&
+				   !strncmp(o->name, name, len) :
+				   o->name[0] == c) {
+				*owner = cmds[i].name;
+				return o;
+			}
+	}
+	return NULL;
+}
+
 /*
+ * The global options, parsed here; every other option is the command's.
  * Long options get values above any char, so that an error can tell
  * "-x" (optopt is the char) from "--xyz" or "--json=1" (it is not).
  */
 enum {
-	OPT_ALL = 256,
-	OPT_ALLOW_MISSED,
-	OPT_BASELINE,
-	OPT_COUNT,
-	OPT_BPFTOOL,
-	OPT_BTF,
-	OPT_DEBUGFS,
-	OPT_FOLLOW,
+	OPT_DEBUGFS = 256,
 	OPT_HELP,
 	OPT_JSON,
-	OPT_PATH,
-	OPT_PID,
 	OPT_PRETTY,
-	OPT_RULE,
-	OPT_RULES,
-	OPT_TIMEOUT,
-	OPT_ROOT,
 	OPT_VERSION,
 };
 
-static const struct option options[] = {
-	{ "all",	no_argument,		NULL, OPT_ALL },
-	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED },
-	{ "baseline",	required_argument,	NULL, OPT_BASELINE },
-	{ "count",	required_argument,	NULL, OPT_COUNT },
-	{ "bpftool",	required_argument,	NULL, OPT_BPFTOOL },
-	{ "btf",	required_argument,	NULL, OPT_BTF },
+static const struct option global_options[] = {
 	{ "debugfs",	required_argument,	NULL, OPT_DEBUGFS },
-	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "json",	no_argument,		NULL, OPT_JSON },
-	{ "path",	required_argument,	NULL, OPT_PATH },
-	{ "pid",	required_argument,	NULL, OPT_PID },
 	{ "pretty",	no_argument,		NULL, OPT_PRETTY },
-	{ "rule",	required_argument,	NULL, OPT_RULE },
-	{ "rules",	required_argument,	NULL, OPT_RULES },
-	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
-	{ "root",	required_argument,	NULL, OPT_ROOT },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ 0 }
 };
 
-static const char short_options[] = ":ahjpV";
-
-static bool is_long_prefix(const char *arg, const char *opt)
-{
-	size_t len = strcspn(arg, "=");
-
-	return len > 2 && !strncmp(arg, opt, len);
-}
-
-/* doctor's options, which take an argument */
-static bool is_doctor_option(const char *arg)
-{
-	return is_long_prefix(arg, "--root") || is_long_prefix(arg, "--btf") ||
-	       is_long_prefix(arg, "--bpftool");
-}
+static const char global_short[] = "hjpV";
 
 /*
- * An option error may come before -j on the command line, yet must be
- * reported as JSON too: look for -j/-p before getopt runs.
+ * The long option @arg ("--name" or "--name=value") names: a global one
+ * (*global set), a command's, or none (unknown, or a prefix of several).
  */
-static void prescan_json(int argc, char **argv)
+static const struct option *long_option(const char *arg, bool *global)
 {
-	int i;
+	const char *name = arg + 2;
+	size_t len = strcspn(name, "="), i;
+	const struct option *o, *match = NULL;
+	int n = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (!strcmp(arg, "--"))
-			return;
-		if (is_long_prefix(arg, "--json") ||
-		    is_long_prefix(arg, "--pretty"))
-			json_output = true;
-		else if ((is_long_prefix(arg, "--debugfs") ||
-			  is_long_prefix(arg, "--baseline") ||
-			  is_long_prefix(arg, "--path") ||
-			  is_long_prefix(arg, "--pid") ||
-			  is_long_prefix(arg, "--rule") ||
-			  is_long_prefix(arg, "--rules") ||
-			  is_long_prefix(arg, "--count") ||
-			  is_long_prefix(arg, "--timeout") ||
-			  is_doctor_option(arg)) && !strchr(arg, '='))
-			i++;	/* skip its argument */
-		else if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
-			 !arg[strspn(arg + 1, short_options + 1) + 1] &&
-			 strpbrk(arg, "jp"))
-			json_output = true;
+	*global = false;
+	o = opt_lookup(global_options, name, len);
+	if (o && strlen(o->name) == len) {
+		*global = true;
+		return o;
 	}
-}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		const struct option *c = opt_lookup(cmds[i].opts, name, len);
 
-static void bad_option(char **argv)
-{
-	const char *arg = argv[optind - 1];
-
-	if (optopt > 0 && optopt < 256)
-		p_err("unknown option '-%c': try '%s help'", optopt, bin_name);
-	else if (optopt)	/* a known long option, given "=value" */
-		p_err("option '%.*s' takes no argument", (int)strcspn(arg, "="),
-		      arg);
-	else
-		p_err("unknown option '%s': try '%s help'", arg, bin_name);
-}
-
-static unsigned int opts_used;	/* OPTS_* given on the command line */
-
-/* A positive decimal number for @opt; 0 or the exit code. */
-static int parse_positive(const char *opt, const char *arg, long max,
-			  long *val)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0 || v > max) {
-		p_err("%s takes a number from 1 to %ld, not '%.40s'", opt, max,
-		      arg);
-		return SS_EXIT_USAGE;
+		if (c && strlen(c->name) == len)
+			return c;
 	}
-	*val = v;
-	return 0;
+	/* A unique prefix among every option there is, as getopt_long's. */
+	if (o) {
+		match = o;
+		n++;
+	}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		const struct option *c;
+
+		for (c = cmds[i].opts; c && c->name; c++)
+			if (!strncmp(c->name, name, len) &&
+			    (!match || strcmp(match->name, c->name))) {
+				match = c;
+				n++;
+			}
+	}
+	if (n != 1)
+		return NULL;
+	*global = match == o;
+	return match;
 }
 
-/* Returns -1 when the options are fine, else the exit code. */
-static int parse_options(int argc, char **argv, bool *help, bool *version)
+struct split {
+	int gargc, cargc;
+	char **gargv;		/* argv[0], the global options */
+	char **cargv;		/* the command, then its options and arguments */
+	char **shorts;		/* "-ab" clusters made, to free */
+	int nshorts;
+};
+
+/*
+ * Splits the command line: the global options, wherever they are (before
+ * or after the command, as "-j report" and "report --json"), for getopt
+ * here; the command's name, then the rest in their order for the command.
+ * Before "--", "-abc" is split into its global and its command's letters.
+ * An option before the command that takes the next word as its value
+ * keeps it, so that "--baseline FILE check" finds check.  Sets
+ * json_output as soon as -j or -p is seen: an error in an option before
+ * them is JSON too.
+ */
+static void split_args(int argc, char **argv, struct split *sp)
+{
+	char *cmd = NULL;
+	int a;
+
+	sp->gargv = xcalloc(argc + 1, sizeof(char *));
+	sp->cargv = xcalloc(argc + 2, sizeof(char *));
+	sp->shorts = xcalloc(argc + 1, sizeof(char *));
+	sp->gargv[sp->gargc++] = argv[0];
+	sp->cargc = 1;		/* cargv[0], the command, set at the end */
+	for (a = 1; a < argc; a++) {
+		const char *arg = argv[a];
+		const struct option *o;
+		bool global;
+
+		if (!strcmp(arg, "--")) {
+			a++;
+			if (!cmd && a < argc)
+				cmd = argv[a++];
+			sp->cargv[sp->cargc++] = "--";
+			while (a < argc)
+				sp->cargv[sp->cargc++] = argv[a++];
+			break;
+		}
+		if (arg[0] == '-' && arg[1] == '-') {
+			o = long_option(arg, &global);
+			if (global && (o->val == OPT_JSON || o->val == OPT_PRETTY))
+				json_output = true;
+			if (global)
+				sp->gargv[sp->gargc++] = argv[a];
+			else
+				sp->cargv[sp->cargc++] = argv[a];
+			if (o && o->has_arg == required_argument &&
+			    !strchr(arg, '=') && a + 1 < argc) {
+				a++;
+				if (global)
+					sp->gargv[sp->gargc++] = argv[a];
+				else
+					sp->cargv[sp->cargc++] = argv[a];
+			}
+			continue;
+		}
+		if (arg[0] == '-' && arg[1]) {
+			char *g = xcalloc(strlen(arg) + 1, 1);
+			char *c = xcalloc(strlen(arg) + 1, 1);
+			const char *p;
+
+			g[0] = c[0] = '-';
+			for (p = arg + 1; *p; p++) {
+				char *to = strchr(global_short, *p) ? g : c;
+
+				to[strlen(to)] = *p;
+				if (*p == 'j' || *p == 'p')
+					json_output = true;
+			}
+			if (g[1])
+				sp->gargv[sp->gargc++] = sp->shorts[sp->nshorts++] = g;
+			else
+				free(g);
+			if (c[1])
+				sp->cargv[sp->cargc++] = sp->shorts[sp->nshorts++] = c;
+			else
+				free(c);
+			continue;
+		}
+		if (!cmd)
+			cmd = argv[a];
+		else
+			sp->cargv[sp->cargc++] = argv[a];
+	}
+	sp->cargv[0] = cmd;
+	if (!cmd)
+		sp->cargc = 0;
+}
+
+static void split_free(struct split *sp)
+{
+	while (sp->nshorts)
+		free(sp->shorts[--sp->nshorts]);
+	free(sp->shorts);
+	free(sp->gargv);
+	free(sp->cargv);
+}
+
+/* Returns -1 when the global options are fine, else the exit code. */
+static int parse_global(int argc, char **argv, bool *help, bool *version)
 {
 	const char *env = getenv("SWAPSCOPE_DEBUGFS");
 	int opt;
@@ -676,43 +733,9 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 	if (env && *env)
 		debugfs_dir = env;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, short_options, options,
+	while ((opt = getopt_long(argc, argv, ":hjpV", global_options,
 				  NULL)) >= 0) {
 		switch (opt) {
-		case 'a': case OPT_ALL:
-			show_all = true;
-			opts_used |= OPTS_ALL;
-			break;
-		case OPT_FOLLOW:
-			opts_used |= OPTS_EVENTS;
-			break;
-		case OPT_PATH:
-			opt_path = optarg;
-			opts_used |= OPTS_EVENTS;
-			break;
-		case OPT_RULE:
-			opt_rules = optarg;
-			opts_used |= OPTS_EVENTS;
-			break;
-		case OPT_RULES:
-			opt_rules = optarg;
-			opts_used |= OPTS_RULES;
-			break;
-		case OPT_PID:
-			opts_used |= OPTS_EVENTS;
-			if (parse_positive("--pid", optarg, 1L << 22, &opt_pid))
-				return SS_EXIT_USAGE;
-			break;
-		case OPT_COUNT:
-			opts_used |= OPTS_EVENTS;
-			if (parse_positive("--count", optarg, 1L << 30, &opt_count))
-				return SS_EXIT_USAGE;
-			break;
-		case OPT_TIMEOUT:
-			opts_used |= OPTS_EVENTS;
-			if (parse_positive("--timeout", optarg, 86400, &opt_timeout))
-				return SS_EXIT_USAGE;
-			break;
 		case 'h': case OPT_HELP:
 			*help = true;
 			break;
@@ -725,27 +748,6 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 		case 'V': case OPT_VERSION:
 			*version = true;
 			break;
-		case OPT_ALLOW_MISSED:
-			allow_missed = true;
-			opts_used |= OPTS_MISSED;
-			break;
-		case OPT_BASELINE:
-			baseline_path = optarg;
-			opts_used |= OPTS_BASELINE;
-			if (!*baseline_path) {
-				p_err("--baseline needs a file");
-				return SS_EXIT_USAGE;
-			}
-			break;
-		case OPT_ROOT:
-			doctor_root = optarg;
-			break;
-		case OPT_BTF:
-			doctor_btf = optarg;
-			break;
-		case OPT_BPFTOOL:
-			doctor_bpftool = optarg;
-			break;
 		case OPT_DEBUGFS:
 			debugfs_dir = optarg;
 			if (!*debugfs_dir) {
@@ -756,213 +758,61 @@ static int parse_options(int argc, char **argv, bool *help, bool *version)
 		case ':':
 			p_err("option '%s' needs an argument", argv[optind - 1]);
 			return SS_EXIT_USAGE;
-		default:
-			bad_option(argv);
+		default:	/* only a global option taking no "=value" */
+			p_err("option '%.*s' takes no argument",
+			      (int)strcspn(argv[optind - 1], "="),
+			      argv[optind - 1]);
 			return SS_EXIT_USAGE;
 		}
 	}
 	return -1;
 }
 
-static const char *opt_group_name(unsigned int group)
-{
-	if (group & OPTS_ALL)
-		return "--all";
-	if (group & OPTS_BASELINE)
-		return "--baseline";
-	if (group & OPTS_MISSED)
-		return "--allow-missed";
-	if (group & OPTS_RULES)
-		return "--rules";
-	return "--follow, --path, --rule, --pid, --count and --timeout";
-}
-
-/*
- * Options a command parses itself (bpftool style), rather than more
- * globals: "--name" a flag, "--name=" one that takes an argument.
- */
-static const struct {
-	int (*fn)(int argc, char **argv);
-	const char *opts[3];
-} cmd_own_opts[] = {
-	{ do_check, { "--ktap" } },
-	{ do_run, { "--ktap" } },
-	{ do_matrix, { "--expect=", "--source=" } },
-};
-
-/* A global option whose argument is the next word, unless given "=". */
-static bool takes_next(const char *arg)
-{
-	return (is_long_prefix(arg, "--debugfs") ||
-		is_long_prefix(arg, "--baseline") ||
-		is_long_prefix(arg, "--path") || is_long_prefix(arg, "--pid") ||
-		is_long_prefix(arg, "--rule") || is_long_prefix(arg, "--rules") ||
-		is_long_prefix(arg, "--count") ||
-		is_long_prefix(arg, "--timeout") || is_doctor_option(arg)) &&
-	       !strchr(arg, '=');
-}
-
-/* The command word: the first argument that is not an option or its value. */
-static const char *const *own_opts_of(int argc, char **argv)
-{
-	size_t i, n, len;
-	int a;
-
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--"))
-			return NULL;
-		if (argv[a][0] == '-' && argv[a][1]) {
-			a += takes_next(argv[a]);
-			continue;
-		}
-		/* Exact name, else a unique prefix, as find_cmd() matches. */
-		len = strlen(argv[a]);
-		for (i = n = 0; i < ARRAY_SIZE(cmds); i++)
-			if (!strcmp(argv[a], cmds[i].name)) {
-				n = 1;
-				break;
-			}
-		if (i == ARRAY_SIZE(cmds))
-			for (i = 0; i < ARRAY_SIZE(cmds); i++)
-				if (len && !strncmp(argv[a], cmds[i].name, len))
-					n++;
-		if (n != 1)
-			return NULL;
-		for (i = 0; i < ARRAY_SIZE(cmds); i++)
-			if (!strcmp(argv[a], cmds[i].name) ||
-			    (len && !strncmp(argv[a], cmds[i].name, len)))
-				break;
-		for (n = 0; n < ARRAY_SIZE(cmd_own_opts); n++)
-			if (cmd_own_opts[n].fn == cmds[i].fn)
-				return cmd_own_opts[n].opts;
-		return NULL;
-	}
-	return NULL;
-}
-
-static char *own_opt_value;	/* "--opt=" made for an option without value */
-
-/* 0: @arg is not in @own; 1: a flag or "--opt=V"; 2: "--opt V". */
-static int own_opt(const char *const *own, const char *arg)
-{
-	size_t i, len;
-
-	for (i = 0; i < 3 && own[i]; i++) {
-		len = strcspn(own[i], "=");
-		if (strncmp(arg, own[i], len))
-			continue;
-		if (!arg[len])
-			return own[i][len] ? 2 : 1;
-		if (arg[len] == '=' && own[i][len])
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Moves the command's own options out of argv (before "--"), so that
- * getopt, which knows only the global ones, does not refuse them; they go
- * to the command in front of its arguments.  -1: the command has none.
- */
-static int split_own_opts(int argc, char **argv, char **own)
-{
-	const char *const *opts = own_opts_of(argc, argv);
-	int a, n = 1, nown = 0, k;
-
-	if (!opts)
-		return -1;
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--")) {
-			while (a < argc)
-				argv[n++] = argv[a++];
-			break;
-		}
-		k = own_opt(opts, argv[a]);
-		if (!k) {
-			if (argv[a][0] == '-' && takes_next(argv[a]) &&
-			    a + 1 < argc)
-				argv[n++] = argv[a++];
-			argv[n++] = argv[a];
-			continue;
-		}
-		/* Without its value, "--opt=": the command says it is missing. */
-		if (k == 2 && a + 1 >= argc)
-			own[nown++] = own_opt_value = xasprintf("%s=", argv[a]);
-		else
-			own[nown++] = argv[a];
-		if (k == 2 && a + 1 < argc)
-			own[nown++] = argv[++a];
-	}
-	argv[n] = NULL;
-	return nown;
-}
-
-static int run(int argc, char **argv, char **own, int nown)
+static int run(int argc, char **argv)
 {
 	bool help = false, version = false;
 	const struct cmd *cmd;
-	char **args;
+	struct split sp = { 0 };
 	int ret;
 
-	prescan_json(argc, argv);
-	ret = parse_options(argc, argv, &help, &version);
+	split_args(argc, argv, &sp);
+	ret = parse_global(sp.gargc, sp.gargv, &help, &version);
 	if (ret >= 0)
-		return ret;
+		goto out;
 	jsonw_init(&json_wtr, stdout, pretty_output);
-	if (version)
-		return do_version();
-	argc -= optind;
-	argv += optind;
-	if (!argc) {
-		if (help)
-			return cmd_help(NULL);
+	if (version) {
+		ret = do_version();
+		goto out;
+	}
+	if (!sp.cargc) {
+		if (help) {
+			ret = cmd_help(NULL);
+			goto out;
+		}
 		p_err("no command given: try '%s help'", bin_name);
-		return SS_EXIT_USAGE;
+		ret = SS_EXIT_USAGE;
+		goto out;
 	}
-	cmd = find_cmd(argv[0]);
+	cmd = find_cmd(sp.cargv[0]);
+	ret = SS_EXIT_USAGE;
 	if (!cmd)
-		return SS_EXIT_USAGE;
-	if (opts_used & ~cmd->opts) {
-		p_err("%s is not an option of '%s': see '%s help %s'",
-		      opt_group_name(opts_used & ~cmd->opts), cmd->name,
-		      bin_name, cmd->name);
-		return SS_EXIT_USAGE;
+		goto out;
+	if (help) {
+		ret = cmd_help(cmd);
+		goto out;
 	}
-	if ((doctor_root || doctor_btf || doctor_bpftool) &&
-	    cmd->fn != do_doctor) {	/* options of doctor only */
-		p_err("%s is not an option of '%s'", doctor_root ? "--root" :
-		      doctor_btf ? "--btf" : "--bpftool", cmd->name);
-		return SS_EXIT_USAGE;
-	}
-	if (help)
-		return cmd_help(cmd);
-	/* The command's own options first, then its arguments. */
-	args = xcalloc(nown + argc, sizeof(*args));
-	memcpy(args, own, nown * sizeof(*args));
-	memcpy(args + nown, argv + 1, (argc - 1) * sizeof(*args));
-	ret = cmd->fn(nown + argc - 1, args);
-	free(args);
+	/* The command parses its options: getopt starts afresh, at argv[1]. */
+	sp.cargv[0] = (char *)cmd->name;
+	optind = 0;
+	ret = cmd->fn(sp.cargc, sp.cargv);
+out:
+	split_free(&sp);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	char **own = xcalloc(argc + 2, sizeof(*own));
-	int ret, nown = split_own_opts(argc, argv, own);
-
-	/*
-	 * A command with options of its own gets them, then "--", then its
-	 * arguments: "run -- --ktap" runs a program named --ktap.
-	 */
-	if (nown >= 0) {
-		argc -= nown;
-		own[nown++] = "--";
-	} else {
-		nown = 0;
-	}
-	ret = run(argc, argv, own, nown);
-	free(own_opt_value);
-	free(own);
+	int ret = run(argc, argv);
 
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout)) {

@@ -3,6 +3,7 @@
 #ifndef SWAPSCOPE_CLI_H
 #define SWAPSCOPE_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,13 +25,87 @@ enum ss_exit {
 /* main.c: options and error reporting */
 extern bool json_output;
 extern bool pretty_output;
-extern bool show_all;
 extern const char *debugfs_dir;
 extern struct json_writer json_wtr;
 
 __printf(1, 2) void p_err(const char *fmt, ...);
 void *xcalloc(size_t n, size_t size);
 __printf(1, 2) char *xasprintf(const char *fmt, ...);
+
+/*
+ * textfile.c: the whole of @path, NUL-terminated, its length in *@lenp
+ * (may be NULL).  NULL when it cannot be read, is larger than @max bytes or
+ * holds a NUL byte: errno says why, and "@what PATH: why" is reported
+ * unless @what is NULL.
+ */
+char *read_text_file(const char *path, const char *what, size_t max,
+		     size_t *lenp);
+/*
+ * Calls @fn on each line of read_text_file(@path, ...) but blank ones and
+ * '#' comments, its leading blanks skipped, @nr its line number; stops at
+ * the first non-zero return, returns it (-1: the file could not be read).
+ */
+int read_text_lines(const char *path, const char *what, size_t max,
+		    int (*fn)(void *ctx, char *line, unsigned int nr),
+		    void *ctx);
+
+/*
+ * args.c: a command parses its own options, argv[0] its name: call
+ * cmd_getopt() until -1 (optind is reset before each command), then
+ * argc - optind arguments are left at argv + optind.  An error is reported
+ * (naming the command and the option) and returned as '?'; a missing
+ * argument is returned as ':', unreported, if shortopts starts with ':'.
+ */
+struct cmd_opts {
+	const char *cmd;		/* its name, for errors */
+	const char *shortopts;		/* as getopt's; NULL: none */
+	const struct option *longopts;	/* NULL: none; values from 256 */
+};
+
+int cmd_getopt(int argc, char **argv, const struct cmd_opts *o);
+/*
+ * The loop over cmd_getopt(): @fn gets each option (and ':' if asked
+ * for) and returns 0 or an exit code, which ends it; then *argc and
+ * *argv are the arguments.  0, or the exit code (an error reported).
+ */
+int cmd_parse(int *argc, char ***argv, const struct cmd_opts *o,
+	      int (*fn)(void *ctx, int opt, char *arg), void *ctx);
+/* For a command without options: 0, *argc and *argv its arguments, or 2. */
+int cmd_no_options(int *argc, char ***argv, const char *cmd);
+/* check's and run's options --allow-missed and --ktap; theirs follow. */
+enum { OPT_ALLOW_MISSED = 256, OPT_KTAP, OPT_GATE_NEXT };
+
+#define GATE_LONGOPTS \
+	{ "allow-missed", no_argument,		NULL, OPT_ALLOW_MISSED }, \
+	{ "ktap",	  no_argument,		NULL, OPT_KTAP }
+
+struct gate_opts {
+	bool allow_missed;
+	bool ktap;
+};
+
+/* Takes @opt if it is one of them: true. */
+bool gate_opt(struct gate_opts *g, int opt);
+/* --ktap with --json is refused: 0 or SS_EXIT_USAGE, reported. */
+int gate_opts_check(const struct gate_opts *g);
+/* A decimal number from 1 to @max for option @opt: 0, or 2 reported. */
+int parse_positive(const char *opt, const char *arg, long max, long *val);
+/* A long option of @opts by its name's first @len chars: exact or unique. */
+const struct option *opt_lookup(const struct option *opts, const char *name,
+				size_t len);
+
+/*
+ * main.c: the long option @name (@len chars; or the short @c) of another
+ * command than @cmd, its name in *@owner; NULL: no command has it.
+ */
+const struct option *cmd_option_elsewhere(const char *cmd, const char *name,
+					  size_t len, int c,
+					  const char **owner);
+
+/* The commands' own options, which main.c sees only to find the command. */
+extern const struct option stats_longopts[], check_longopts[],
+	matrix_longopts[], events_longopts[], run_longopts[],
+	doctor_longopts[];
 
 /* debugfs.c: the swapscope directory and its files */
 struct ss_version {
@@ -121,7 +196,7 @@ __printf(3, 4) void table_set(struct table *t, size_t col, const char *fmt,
 void table_print(const struct table *t);
 void table_free(struct table *t);
 
-/* ruletab.c: the rules of SPEC.md, in SS_RULES order */
+/* ruletab.c: the rules (docs/rules.md), in SS_RULES order */
 extern const char *const rule_ids[SS_NR_RULES];
 extern const char *const rule_seeds[SS_NR_RULES];
 extern const char *const verdict_names[SS_NR_VERDICTS];
@@ -199,19 +274,5 @@ int do_audit(int argc, char **argv);
 
 /* control.c: one command to the module's control file */
 int control_command(const char *cmd);
-
-/* main.c: options of check, events and run */
-extern const char *baseline_path;
-extern bool allow_missed;
-extern const char *opt_path;	/* events --path LIST */
-extern const char *opt_rules;	/* events --rule LIST, run --rules LIST */
-extern long opt_pid;		/* events --pid N, 0: any */
-extern long opt_count;		/* events --count N, 0: no limit */
-extern long opt_timeout;	/* events --timeout SECS, 0: none */
-
-/* main.c: options of doctor */
-extern const char *doctor_root;
-extern const char *doctor_btf;
-extern const char *doctor_bpftool;
 
 #endif /* SWAPSCOPE_CLI_H */

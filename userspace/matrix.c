@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,8 @@ int do_diff(int argc, char **argv)
 	size_t i, n, nchanged = 0;
 	int ret = SS_EXIT_USAGE;
 
+	if (cmd_no_options(&argc, &argv, "diff"))
+		return SS_EXIT_USAGE;
 	if (argc != 2) {
 		p_err("diff takes two baseline files: diff A B (got %d argument%s)",
 		      argc, argc == 1 ? "" : "s");
@@ -409,55 +412,21 @@ static int expect_line(struct expects *x, char *line, unsigned int nr)
 	return 0;
 }
 
+static int expect_line_cb(void *ctx, char *line, unsigned int nr)
+{
+	return expect_line(ctx, line, nr);
+}
+
 static int expects_load(struct expects *x, const char *path)
 {
-	char *buf, *line, *next;
-	unsigned int nr = 0;
-	int ret = -1;
-	size_t len;
-	FILE *fp;
-
 	memset(x, 0, sizeof(*x));
 	x->path = path;
-	fp = fopen(path, "r");
-	if (!fp) {
-		p_err("expectations %s: %s", path, strerror(errno));
+	if (read_text_lines(path, "expectations", EXPECT_MAX, expect_line_cb,
+			    x)) {
+		expects_free(x);
 		return -1;
 	}
-	buf = xcalloc(EXPECT_MAX + 1, 1);
-	len = fread(buf, 1, EXPECT_MAX + 1, fp);
-	if (ferror(fp)) {
-		p_err("expectations %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > EXPECT_MAX) {
-		p_err("expectations %s: larger than %u bytes", path, EXPECT_MAX);
-		goto out;
-	}
-	if (memchr(buf, '\0', len)) {
-		p_err("expectations %s: a NUL byte, not a text file", path);
-		goto out;
-	}
-	for (line = buf; line; line = next) {
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		nr++;
-		p = line + strspn(line, " \t\r");
-		if (!*p || *p == '#')
-			continue;
-		if (expect_line(x, p, nr))
-			goto out;
-	}
-	ret = 0;
-out:
-	if (ret)
-		expects_free(x);
-	free(buf);
-	fclose(fp);
-	return ret;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -759,61 +728,67 @@ static void matrix_plain(const struct matrix *m)
 		       m->nk, m->nrules);
 }
 
-/* "--opt VALUE" or "--opt=VALUE" at argv[*i]; NULL if not @opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt,
-			     int *err)
-{
-	size_t len = strlen(opt);
-	const char *a = argv[*i];
+enum { OPT_EXPECT = 256, OPT_SOURCE };
 
-	if (strncmp(a, opt, len))
-		return NULL;
-	if (a[len] == '=')
-		return a + len + 1;
-	if (a[len])
-		return NULL;
-	if (*i + 1 >= argc) {
-		p_err("option '%s' needs an argument", opt);
-		*err = 1;
-		return NULL;
+const struct option matrix_longopts[] = {
+	{ "expect",	required_argument,	NULL, OPT_EXPECT },
+	{ "source",	required_argument,	NULL, OPT_SOURCE },
+	{ 0 }
+};
+
+struct matrix_opts {
+	const char **expect;
+	const char **src;
+	size_t nsrc;
+};
+
+static int matrix_opt(void *ctx, int opt, char *arg)
+{
+	struct matrix_opts *o = ctx;
+
+	switch (opt) {
+	case OPT_EXPECT:
+		if (*o->expect) {
+			p_err("--expect given twice");
+			return SS_EXIT_USAGE;
+		}
+		if (!*arg) {
+			p_err("--expect needs a file");
+			return SS_EXIT_USAGE;
+		}
+		*o->expect = arg;
+		return 0;
+	case OPT_SOURCE:
+		o->src[o->nsrc++] = arg;
+		return 0;
+	case ':':
+		if (optopt == OPT_EXPECT)
+			p_err("--expect needs a file");
+		else
+			p_err("option '--source' of 'matrix' needs an argument");
+		return SS_EXIT_USAGE;
 	}
-	return argv[++*i];
+	return SS_EXIT_USAGE;
 }
 
 static int matrix_args(struct matrix *m, int argc, char **argv,
 		       const char **expect)
 {
-	const char **src = xcalloc(argc, sizeof(*src));
-	size_t nsrc = 0, i, k;
-	int a, err = 0, ret = -1;
+	static const struct cmd_opts opts = {
+		.cmd = "matrix", .shortopts = ":", .longopts = matrix_longopts,
+	};
+	struct matrix_opts o = {
+		.expect = expect, .src = xcalloc(argc, sizeof(*o.src)),
+	};
+	const char **src = o.src;
+	size_t nsrc, i, k;
+	int a, ret = -1;
 
 	m->k = xcalloc(argc, sizeof(*m->k));
-	/* main.c gives matrix's own options, then "--", then NAME=FILE... */
-	for (a = 0; a < argc && strcmp(argv[a], "--"); a++) {
-		const char *v;
-
-		if ((v = opt_value(argc, argv, &a, "--expect", &err))) {
-			if (*expect) {
-				p_err("--expect given twice");
-				goto out;
-			}
-			if (!*v) {
-				p_err("--expect needs a file");
-				goto out;
-			}
-			*expect = v;
-			continue;
-		}
-		if (!err && (v = opt_value(argc, argv, &a, "--source", &err))) {
-			src[nsrc++] = v;
-			continue;
-		}
-		if (!err)
-			p_err("unknown option '%s' of matrix: see '%s help matrix'",
-			      argv[a], SWAPSCOPE_NAME);
+	if (cmd_parse(&argc, &argv, &opts, matrix_opt, &o))
 		goto out;
-	}
-	for (a++; a < argc; a++) {
+	nsrc = o.nsrc;
+	for (a = 0; a < argc; a++) {
 		const char *eq;
 
 		eq = strchr(argv[a], '=');

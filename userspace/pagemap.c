@@ -337,7 +337,7 @@ static int pm_parse_summary(struct ss_file *f, const struct ss_record *r,
 		if (ss_rec_u64(f, r, key, &v))
 			return ss_bad_record(f);
 		t->viol[i] += v;
-		/* Only P1 has an impact (SPEC.md); others may come. */
+		/* Only P1 has an impact (docs/rules.md); others may come. */
 		snprintf(key, sizeof(key), "%s_impact", pm_rules[i].key);
 		if (!ss_rec_get(r, key) && i) {
 			t->has_impact[i] = false;
@@ -650,6 +650,8 @@ int do_pagemap(int argc, char **argv)
 	int ret = SS_EXIT_USAGE;
 	size_t i;
 
+	if (cmd_no_options(&argc, &argv, "pagemap"))
+		return SS_EXIT_USAGE;
 	if (argc < 1 || argc > 3) {
 		p_err("pagemap takes PID [START END | START-END], e.g. 'pagemap 1234 0x7f0000000000-0x7f0000200000'");
 		return SS_EXIT_USAGE;

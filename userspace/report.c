@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* report.c: "swapscope report": the verdict of every rule of SPEC.md. */
+/* report.c: "swapscope report": the verdict of every rule (docs/rules.md). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +100,7 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Groups in SPEC.md order; in a group, SS_RULES order, then unknown rules. */
+/* Groups in the rules reference's order (docs/rules.md); in a group, SS_RULES order, then unknown rules. */
 static int by_group(const void *a, const void *b)
 {
 	const struct rule_row *x = a, *y = b;
@@ -346,6 +346,8 @@ int do_report(int argc, char **argv)
 	struct ss_file f;
 	int ret = SS_EXIT_USAGE;
 
+	if (cmd_no_options(&argc, &argv, "report"))
+		return SS_EXIT_USAGE;
 	if (argc) {
 		p_err("report takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

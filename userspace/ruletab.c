@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* ruletab.c: the rules of SPEC.md as the CLI names, groups and explains them. */
+/* ruletab.c: the rules (docs/rules.md) as the CLI names, groups and explains them. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,7 +37,7 @@ _Static_assert(ARRAY_SIZE(rule_seeds) == SS_NR_RULES, "rule seeds");
 _Static_assert(ARRAY_SIZE(verdict_names) == SS_NR_VERDICTS, "verdict names");
 
 /*
- * A few words on what each rule checks: the titles of SPEC.md.  Keyed by
+ * A few words on what each rule checks: the titles of docs/rules.md.  Keyed by
  * rule id, so a rule added to the header without words here shows "?" (the
  * unit tests look for that).
  */
@@ -63,7 +63,7 @@ static const char *const rule_words[SS_NR_RULES] = {
 	[SS_RULE_C3] = "batched duplicate",
 };
 
-/* The paths of SPEC.md, by the first letter of their rule ids. */
+/* The paths of docs/rules.md, by the first letter of their rule ids. */
 static const struct {
 	char letter;
 	const char *name;

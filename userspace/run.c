@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,28 @@
 #include <unistd.h>
 
 #include "main.h"
+
+/* run's options */
+static const char *opt_rules;	/* --rules LIST */
+static bool allow_missed;	/* --allow-missed */
+
+enum { OPT_RULES = OPT_GATE_NEXT };
+
+const struct option run_longopts[] = {
+	{ "rules",	  required_argument,	NULL, OPT_RULES },
+	GATE_LONGOPTS,
+	{ 0 }
+};
+
+static int run_opt(void *ctx, int opt, char *arg)
+{
+	if (gate_opt(ctx, opt))
+		return 0;
+	if (opt != OPT_RULES)
+		return SS_EXIT_USAGE;
+	opt_rules = arg;
+	return 0;
+}
 
 static volatile sig_atomic_t run_child;	/* its pid, for forwarding */
 
@@ -288,23 +311,23 @@ static int run_report(char **argv, const struct run_result *res,
 
 int do_run(int argc, char **argv)
 {
-	bool want[SS_NR_RULES] = { false }, ktap = false;
+	bool want[SS_NR_RULES] = { false };
+	struct gate_opts g = { 0 };
 	struct run_result res = { 0 };
 	struct ss_version v;
+	static const struct cmd_opts opts = {
+		.cmd = "run", .longopts = run_longopts,
+	};
 	char **cmd;
 	int ret;
 
-	/* main.c gives run's own options, then "--", then CMD. */
-	for (; argc && strcmp(argv[0], "--"); argc--, argv++)
-		ktap = true;	/* --ktap is run's only one */
-	if (argc) {
-		argc--;
-		argv++;
-	}
-	if (ktap && json_output) {
-		p_err("--ktap and --json are two outputs: give one");
+	/* Options, then CMD: after "--", or its words that are no options. */
+	ret = cmd_parse(&argc, &argv, &opts, run_opt, &g);
+	if (ret)
+		return ret;
+	allow_missed = g.allow_missed;
+	if (gate_opts_check(&g))
 		return SS_EXIT_USAGE;
-	}
 	if (!argc) {
 		p_err("run needs a command: %s run [--rules LIST] -- CMD [ARGS]",
 		      SWAPSCOPE_NAME);
@@ -325,7 +348,7 @@ int do_run(int argc, char **argv)
 	if (res.scoped && control_command("scope none") && !ret)
 		ret = SS_EXIT_USAGE;
 	if (!ret)
-		ret = run_report(cmd, &res, opt_rules ? want : NULL, &v, ktap);
+		ret = run_report(cmd, &res, opt_rules ? want : NULL, &v, g.ktap);
 	free(cmd);
 	ss_unload(&v.file);
 	return ret;

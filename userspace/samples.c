@@ -396,7 +396,8 @@ int do_samples(int argc, char **argv)
 	int ret = SS_EXIT_USAGE, rule;
 	size_t i;
 
-	if (samples_rule(argc, argv, &rule))
+	if (cmd_no_options(&argc, &argv, "samples") ||
+	    samples_rule(argc, argv, &rule))
 		return SS_EXIT_USAGE;
 	if (ss_load_version(&v))
 		return SS_EXIT_USAGE;

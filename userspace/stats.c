@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* stats.c: "swapscope stats": the module's counters per path and phase. */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,8 @@ static void stats_json(const struct stats *st)
 	jsonw_finish(w);
 }
 
+static bool show_all;		/* -a, --all: every counter, not only non-zero */
+
 /* calls always; the rest when asked for, or when they say something. */
 static bool stats_shown(const struct stats *st, int c)
 {
@@ -160,13 +163,37 @@ static void stats_plain(const struct stats *st)
 	table_free(&t);
 }
 
+/* Long options get values above any char (see args.c's errors). */
+enum { OPT_ALL = 256 };
+
+const struct option stats_longopts[] = {
+	{ "all",	no_argument,	NULL, OPT_ALL },
+	{ 0 }
+};
+
+static int stats_opt(void *ctx, int opt, char *arg)
+{
+	(void)ctx;
+	(void)arg;
+	if (opt != 'a' && opt != OPT_ALL)
+		return SS_EXIT_USAGE;
+	show_all = true;
+	return 0;
+}
+
 int do_stats(int argc, char **argv)
 {
+	static const struct cmd_opts opts = {
+		.cmd = "stats", .shortopts = "a", .longopts = stats_longopts,
+	};
 	struct ss_version v;
 	struct ss_file f;
 	struct stats st;
-	int ret = SS_EXIT_USAGE;
+	int ret = cmd_parse(&argc, &argv, &opts, stats_opt, NULL);
 
+	if (ret)
+		return ret;
+	ret = SS_EXIT_USAGE;
 	if (argc) {
 		p_err("stats takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

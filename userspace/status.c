@@ -272,6 +272,8 @@ int do_status(int argc, char **argv)
 	int ret = SS_EXIT_USAGE;
 	size_t i;
 
+	if (cmd_no_options(&argc, &argv, "status"))
+		return SS_EXIT_USAGE;
 	if (argc) {
 		p_err("status takes no arguments, got '%s'", argv[0]);
 		return SS_EXIT_USAGE;

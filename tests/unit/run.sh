@@ -1197,12 +1197,13 @@ doc=$tmp/doctor
 mkdir -p "$doc"
 kv=$(cat "$dfx/root/proc/sys/kernel/osrelease")
 # The header's probe symbols, and how many lines doctor prints: kernel,
-# 8 config options, root, debugfs, module, headers, kprobes, btf, 3 per
-# probe.
+# 8 config options, root, debugfs, module, lockdown, secureboot, headers,
+# kprobes, btf, 3 per probe.  The recordings have no EFI and no securityfs
+# mounted: secureboot ok, lockdown skipped.
 # shellcheck disable=SC2034 # read by check's eval strings
 probe_syms=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkfixtures as m
 print(" ".join(r[2] for r in m.PROBE_ROWS))' "$here" 2>/dev/null)
-nr_doc=$((15 + 3 * nr_probes))
+nr_doc=$((17 + 3 * nr_probes))
 
 # dtree NAME [RECORDING]: a writable copy of the recording ($dfx).
 dtree() {
@@ -1240,7 +1241,7 @@ check "doctor: the kernel line and a header row" \
 	eval 'out_has "^kernel +$kv$" && out_has "^check +subject +result +detail$"'
 check "doctor: one line per check ($nr_doc), summary" \
 	eval '[ "$(grep -cE " (ok|problem|skipped) " "$tmp/out")" -eq $nr_doc ] &&
-	      out_has "^$nr_doc checks: $((nr_doc - 1)) ok, 0 problems, 1 skipped$"'
+	      out_has "^$nr_doc checks: $((nr_doc - 2)) ok, 0 problems, 2 skipped$"'
 check "doctor: kernel 6.1: a supported series, the supported ones named" \
 	eval 'line_is kernel 6\.1 ok "series 6\.1: supported \(swapscope is written for 6\.1 and 6\.12\)"'
 check "doctor: every required and optional CONFIG_ option read from /boot/config-$kv" \
@@ -1270,7 +1271,7 @@ doctor_on - -j
 check "doctor --json: exit 0, parses, one line" \
 	eval 'rc_is 0 && err_empty && json_ok && out_lines 1'
 check "doctor --json: kernel, checks, summary" \
-	json "list(d) == ['kernel', 'checks', 'summary'] and d['kernel'] == '$kv' and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 1)), 'problems': 0, 'skipped': 1}"
+	json "list(d) == ['kernel', 'checks', 'summary'] and d['kernel'] == '$kv' and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 2)), 'problems': 0, 'skipped': 2}"
 check "doctor --json: each check has exactly check, subject, result, detail, fix" \
 	json 'all(list(c) == ["check", "subject", "result", "detail", "fix"] and c["result"] in ("ok", "problem", "skipped") and isinstance(c["detail"], str) and c["fix"] is None for c in d["checks"])'
 check "doctor --json: the lines the text shows, in the same order" \
@@ -1331,7 +1332,7 @@ for b in proto kallsyms blacklist config; do "break_$b" "$doc/bad"; done
 doctor_on bad
 check "doctor, all four at once: exit 1 naming each problem, the rest ok" \
 	eval 'rc_is 1 && problems_are "prototype try_to_unmap_one" "kallsyms do_swap_page" "blacklist swap_free" "config CONFIG_KPROBES" &&
-	      out_has "^$nr_doc checks: $((nr_doc - 5)) ok, 4 problems, 1 skipped$"'
+	      out_has "^$nr_doc checks: $((nr_doc - 6)) ok, 4 problems, 2 skipped$"'
 doctor_on bad --json
 check "doctor --json, all four: the problems with their fixes, summary" \
 	eval 'rc_is 1 && json "sorted((c[\"check\"], c[\"subject\"]) for c in d[\"checks\"] if c[\"result\"] == \"problem\") == sorted([(\"prototype\", \"try_to_unmap_one\"), (\"kallsyms\", \"do_swap_page\"), (\"blacklist\", \"swap_free\"), (\"config\", \"CONFIG_KPROBES\")]) and all(c[\"fix\"] for c in d[\"checks\"] if c[\"result\"] == \"problem\") and d[\"summary\"][\"problems\"] == 4"'
@@ -1477,6 +1478,9 @@ check "doctor: a target without a FUNC in BTF cannot be checked: a problem" \
 	eval 'rc_is 1 && problems_are "prototype remove_migration_pte" &&
 	      line_is prototype remove_migration_pte problem "no FUNC remove_migration_pte in BTF: .*"'
 
+# shellcheck source=tests/unit/doctor-secure.sh
+. "$here/doctor-secure.sh"
+
 # --- doctor on a recorded Debian 12 6.12 system ---------------------------------
 
 # tests/unit/doctor/debian-6.12: recorded in QEMU like debian-6.1 (tests/unit/doctor/README).
@@ -1491,10 +1495,10 @@ syms12="unmap_page_range zap_page_range_single unmap_mapping_range copy_page_ran
 do_swap_page try_to_unmap_one exit_mmap swap_shmem_alloc try_to_migrate_one
 remove_migration_pte swap_free_nr swap_duplicate free_swap_and_cache_nr"
 run --root "$dfx12/root" --btf "$dfx12/btf.txt" doctor
-check "doctor, Debian 6.12 recorded: exit 0, nothing on stderr, every check ok but root" \
+check "doctor, Debian 6.12 recorded: exit 0, nothing on stderr, every check ok but root and lockdown" \
 	eval 'rc_is 0 && err_empty && out_has "^kernel +$kv12re$" &&
 	      [ "$(grep -cE " (ok|problem|skipped) " "$tmp/out")" -eq $nr_doc ] &&
-	      out_has "^$nr_doc checks: $((nr_doc - 1)) ok, 0 problems, 1 skipped$"'
+	      out_has "^$nr_doc checks: $((nr_doc - 2)) ok, 0 problems, 2 skipped$"'
 check "doctor: kernel 6.12: a supported series" \
 	eval 'line_is kernel 6\.12 ok "series 6\.12: supported \(swapscope is written for 6\.1 and 6\.12\)"'
 check "doctor, 6.12: the loaded module built for it, headers, btf" \
@@ -1519,7 +1523,7 @@ check "doctor, 6.12: SS_PROBES_NR's prototypes, the others as on 6.1" \
 	      line_is prototype do_swap_page ok "vm_fault_t\(struct vm_fault \*\)"'
 run -j --root "$dfx12/root" --btf "$dfx12/btf.txt" doctor
 check "doctor --json, 6.12: kernel, the kernel check first, summary" \
-	json "d['kernel'] == '$kv12' and d['checks'][0] == {'check': 'kernel', 'subject': '6.12', 'result': 'ok', 'detail': 'series 6.12: supported (swapscope is written for 6.1 and 6.12)', 'fix': None} and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 1)), 'problems': 0, 'skipped': 1}"
+	json "d['kernel'] == '$kv12' and d['checks'][0] == {'check': 'kernel', 'subject': '6.12', 'result': 'ok', 'detail': 'series 6.12: supported (swapscope is written for 6.1 and 6.12)', 'fix': None} and d['summary'] == {'checks': $nr_doc, 'ok': $((nr_doc - 2)), 'problems': 0, 'skipped': 2}"
 
 # retag NAME RELEASE: the copy NAME recorded under another kernel release.
 retag() {
@@ -1540,7 +1544,7 @@ doctor_on v66
 check "doctor, a 6.6 kernel: the unsupported series the only problem, Kbuild's refusal and the fix" \
 	eval 'rc_is 1 && problems_are "kernel 6.6" &&
 	      line_is kernel 6\.6 problem "series 6\.6 is not supported: swapscope is written for 6\.1 and 6\.12 only, and its Kbuild refuses to build swapscope\.ko for 6\.6\.15-amd64; fix: $unsupported_fix" &&
-	      out_has "^$nr_doc checks: $((nr_doc - 2)) ok, 1 problem, 1 skipped$"'
+	      out_has "^$nr_doc checks: $((nr_doc - 3)) ok, 1 problem, 2 skipped$"'
 check "doctor, 6.6: before 6.10, 6.1's functions and prototypes" \
 	eval 'line_is kallsyms swap_free ok "text symbol" && line_is prototype swap_free ok "void\(swp_entry_t\)" &&
 	      line_is prototype free_swap_and_cache ok "int\(swp_entry_t\)" &&
@@ -1843,6 +1847,16 @@ fi
 
 # shellcheck source=tests/unit/gate-matrix.sh
 . "$here/gate-matrix.sh"
+
+# --- the CLI's help, man page and docs/cli.md agree ------------------------------
+
+# shellcheck source=tests/unit/cli-docs.sh
+. "$here/cli-docs.sh"
+
+# --- the repository is its own reference: no outside pointers, links resolve ---
+
+# shellcheck source=tests/unit/repo-docs.sh
+. "$here/repo-docs.sh"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -214,6 +214,10 @@ if [ -x /bin/swapscope ] && [ -d "$dbg" ]; then
 	doc_has "running as root" '^root +- +ok +euid 0$'
 	doc_has "debugfs mounted" '^debugfs +/sys/kernel/debug +ok '
 	doc_has "kprobes enabled" '^kprobes +enabled +ok '
+	# The guest boots without EFI and does not mount securityfs.
+	doc_has "no EFI: no Secure Boot" '^secureboot +- +ok +not booted through EFI'
+	doc_has "lockdown not read without securityfs: skipped, not a problem" \
+		'^lockdown +- +skipped +securityfs is not mounted '
 	doc_has "the loaded module is built for $kver, abi matches" \
 		"^module +swapscope +ok +loaded: .*, abi 1, built for $kre$"
 	doc_has "no headers in the guest, not needed for the loaded module" \
