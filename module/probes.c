@@ -72,6 +72,7 @@ struct ss_fork_call {
 struct ss_swapin_call {
 	struct vm_area_struct *vma;
 	pmd_t *pmd;			/* vmf->pmd: the PTE's table at return */
+	struct vm_fault *vmf;		/* the caller's: alive at return */
 	unsigned long addr;
 	u64 orig_pte;
 	struct ss_swapin_obs obs;
@@ -509,6 +510,7 @@ static int ss_swapin_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return call->remote ? 0 : 1;
 	call->addr = vmf->address & PAGE_MASK;
 	call->pmd = vmf->pmd;
+	call->vmf = vmf;
 	call->orig_pte = pte_val(vmf->orig_pte);
 	memset(o, 0, sizeof(*o));
 	ss_view_pte(vmf->orig_pte, &o->before, &slot);
@@ -674,13 +676,26 @@ static void ss_swapin_judge_rest(struct ss_swapin_call *call, unsigned int nr,
  * the fault's own swap_free_nr() says, when its watch counted it; else
  * 0: it mapped 1 or all of them, so the folio's other pages are not
  * judged, and S4 cannot expect one page (a 2 MB folio swapped out whole
- * and faulted back from the swap cache moves anon by 512).
+ * and faulted back from the swap cache moves anon by 512).  Also 0 when
+ * a write fault's do_wp_page() may have replaced the page at the fault.
  */
 static unsigned int ss_swapin_mapped(struct ss_swapin_call *call, pte_t pte,
 				     unsigned int *idx, struct ss_judgement *j)
 {
 	unsigned int span = ss_swapin_span(call, pte, idx);
 
+	/*
+	 * FAULT_FLAG_WRITE still set at return: do_swap_page mapped the
+	 * folio read-only and ended in do_wp_page(), which may have put a
+	 * copy in the fault's PTE.  A small page there then says nothing of
+	 * how many pages of a large swap-cache folio the fault mapped (6.12
+	 * maps a 2 MB one whole, anon +512, and the write copies page 0).
+	 */
+	if (span == 1 && !call->obs.fresh &&
+	    (READ_ONCE(call->vmf->flags) & FAULT_FLAG_WRITE)) {
+		*idx = 0;
+		return 0;
+	}
 	if (span == 1 || call->obs.fresh)
 		return span;
 	if (call->watch && call->refs_ready &&
