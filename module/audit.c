@@ -930,19 +930,11 @@ out:
 
 /* ---- debugfs ---------------------------------------------------------- */
 
-/* A comm as one key=value token: no blanks, no '='. */
-static void ss_audit_show_comm(struct seq_file *m, const char *comm)
-{
-	const char *s;
-
-	for (s = comm; *s; s++)
-		seq_putc(m, (*s <= ' ' || *s == '=' || *s > '~') ? '_' : *s);
-}
-
 static int ss_audit_show(struct seq_file *m, void *v)
 {
 	const struct ss_audit_result *r = &ss_audit_last;
 	const struct ss_audit_bad *b;
+	char comm[TASK_COMM_LEN];
 	unsigned int i;
 
 	mutex_lock(&ss_audit_result_lock);
@@ -963,9 +955,8 @@ static int ss_audit_show(struct seq_file *m, void *v)
 			   b->type, b->offset, b->map, b->count, b->ptes,
 			   b->shmem, ss_slot_state_name(b->state));
 		if (b->pid) {
-			seq_printf(m, "%d:", b->pid);
-			ss_audit_show_comm(m, b->comm);
-			seq_printf(m, "@0x%lx\n", b->addr);
+			ss_comm_word(comm, b->comm);
+			seq_printf(m, "%d:%s@0x%lx\n", b->pid, comm, b->addr);
 		} else if (b->shmem) {
 			seq_printf(m, "shmem:%lu\n", b->ino);
 		} else {
@@ -982,25 +973,23 @@ static int ss_audit_open(struct inode *inode, struct file *file)
 	return single_open(file, ss_audit_show, NULL);
 }
 
+/* The longest command written to audit, plus one. */
 #define SS_AUDIT_CMD_MAX	16
 
-/* "run" (a trailing newline allowed) audits now, in this process. */
+/* "run" audits now, in this process (the language: kv.c, ss_cmd_read). */
 static ssize_t ss_audit_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	char buf[SS_AUDIT_CMD_MAX];
+	struct ss_cmd c;
 	int ret;
 
-	if (!len || len >= sizeof(buf)) {
-		pr_err_ratelimited("audit: %zu-byte command refused (expected: run)\n", len);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len || strcmp(strim(buf), "run")) {
+	/* An over-long write is -EINVAL here, as it always was. */
+	ret = ss_cmd_read(&c, "audit", ubuf, len, SS_AUDIT_CMD_MAX, -EINVAL);
+	if (ret)
+		return ret;
+	if (c.nr != 1 || strcmp(c.word[0], "run")) {
 		pr_err_ratelimited("audit: unknown command '%*pE' (expected: run)\n",
-		       (int)strnlen(buf, len), buf);
+				   (int)strlen(c.text), c.text);
 		return -EINVAL;
 	}
 	if (mutex_lock_killable(&ss_audit_run_lock))

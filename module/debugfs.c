@@ -8,7 +8,6 @@
 #include <linux/utsname.h>
 #include <linux/fs.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <generated/utsrelease.h>
 #include "swapscope.h"
 
@@ -74,7 +73,8 @@ DEFINE_SHOW_ATTRIBUTE(stats);
 /* What went unseen or unjudged, the scope, and the memory held. */
 static int health_show(struct seq_file *m, void *v)
 {
-	size_t percpu = ss_stats_memory() + ss_verdicts_memory();
+	size_t percpu = ss_stats_memory() + ss_verdicts_memory() +
+			ss_samples_memory();
 	size_t kret = ss_probes_memory();
 	size_t vmem = ss_events_memory();
 	u64 truncated = 0;
@@ -131,38 +131,6 @@ static const struct file_operations samples_fops = {
 	.release = single_release,
 };
 
-#define SS_CONTROL_MAX	64
-
-/*
- * One command per write (see ss_control).  Empty, over-long and binary
- * writes fail with -EINVAL or -E2BIG before anything is parsed.
- */
-static ssize_t control_write(struct file *file, const char __user *ubuf,
-			     size_t len, loff_t *ppos)
-{
-	char buf[SS_CONTROL_MAX];
-	int ret;
-
-	if (!len)
-		return -EINVAL;
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len)
-		return -EINVAL;
-	ret = ss_control(strim(buf));
-	return ret ? ret : len;
-}
-
-static const struct file_operations control_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = control_write,
-	.llseek = noop_llseek,
-};
-
 int ss_debugfs_init(void)
 {
 	ss_dir = debugfs_create_dir(SWAPSCOPE_NAME, NULL);
@@ -174,7 +142,7 @@ int ss_debugfs_init(void)
 	debugfs_create_file("rules", 0444, ss_dir, NULL, &rules_fops);
 	/* Samples hold user addresses and PTEs: root only. */
 	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
-	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
+	debugfs_create_file("control", 0200, ss_dir, NULL, &ss_control_fops);
 	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
 	debugfs_create_file("audit", 0600, ss_dir, NULL, &ss_audit_fops);
 	debugfs_create_file("health", 0444, ss_dir, NULL, &health_fops);

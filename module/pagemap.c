@@ -539,21 +539,18 @@ static int ss_pm_parse_ulong(const char *tok, unsigned long *val)
 	return kstrtoul(tok, 10, val);
 }
 
-/* "PID START END": validated whole before anything runs or changes. */
-static int ss_pm_parse(const char *what, char *buf, pid_t *pid,
+/*
+ * "PID START END" (the language: kv.c, ss_cmd_read): validated whole
+ * before anything runs or changes.
+ */
+static int ss_pm_parse(const struct ss_cmd *c, pid_t *pid,
 		       unsigned long *start, unsigned long *end)
 {
-	char *tok[4], *p = strim(buf);
+	char * const *tok = c->word;
 	unsigned long v;
-	int n = 0;
 
-	while (p && n < ARRAY_SIZE(tok)) {
-		tok[n] = strsep(&p, " \t");
-		if (*tok[n])
-			n++;
-	}
-	if (n != 3) {
-		pr_err_ratelimited("pagemap: want 'PID START END', got '%s'\n", what);
+	if (c->nr != 3) {
+		pr_err_ratelimited("pagemap: want 'PID START END', got '%s'\n", c->text);
 		return -EINVAL;
 	}
 	if (kstrtoul(tok[0], 10, &v) || !v || v > PID_MAX_LIMIT) {
@@ -584,29 +581,21 @@ static int ss_pm_parse(const char *what, char *buf, pid_t *pid,
 	return 0;
 }
 
+/* The longest command written to pagemap, plus one. */
 #define SS_PM_WRITE_MAX	80
 
 static ssize_t ss_pagemap_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
-	char buf[SS_PM_WRITE_MAX], copy[SS_PM_WRITE_MAX];
 	unsigned long start, end;
+	struct ss_cmd c;
 	pid_t pid;
 	int ret;
 
-	if (!len)
-		return -EINVAL;
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		pr_err_ratelimited("pagemap: binary data written\n");
-		return -EINVAL;
-	}
-	memcpy(copy, buf, len + 1);
-	ret = ss_pm_parse(strim(buf), copy, &pid, &start, &end);
+	ret = ss_cmd_read(&c, "pagemap", ubuf, len, SS_PM_WRITE_MAX, -E2BIG);
+	if (ret)
+		return ret;
+	ret = ss_pm_parse(&c, &pid, &start, &end);
 	if (ret)
 		return ret;
 	/* pagemap's ->read needs a user buffer, in the writer's mm. */
