@@ -15,6 +15,7 @@
 
 /* The longest command written to control, plus one. */
 #define SS_CONTROL_MAX	64
+static_assert(SS_CONTROL_MAX <= SS_CMD_MAX);
 
 static DEFINE_MUTEX(ss_control_lock);	/* one control command at a time */
 
@@ -89,19 +90,18 @@ static int ss_control_locked(const struct ss_cmd *c)
 	return ret;
 }
 
+static const struct ss_cmd_file ss_control_file = {
+	.name = "control",
+	.max = SS_CONTROL_MAX,
+	.too_long = -E2BIG,
+	.lock = &ss_control_lock,
+	.run = ss_control_locked,
+};
+
 static ssize_t ss_control_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
-	struct ss_cmd c;
-	int ret;
-
-	ret = ss_cmd_read(&c, "control", ubuf, len, SS_CONTROL_MAX, -E2BIG);
-	if (ret)
-		return ret;
-	mutex_lock(&ss_control_lock);
-	ret = ss_control_locked(&c);
-	mutex_unlock(&ss_control_lock);
-	return ret ? ret : len;
+	return ss_cmd_write(&ss_control_file, ubuf, len);
 }
 
 const struct file_operations ss_control_fops = {

@@ -35,6 +35,8 @@ DEFINE_SHOW_ATTRIBUTE(version);
 
 static int probes_show(struct seq_file *m, void *v)
 {
+	static const char * const types[] = { SS_PROBE_TYPES(SS_X_NAMES) };
+	static const char * const states[] = { SS_PROBE_STATES(SS_X_NAMES) };
 	struct ss_probe_info info;
 	int i;
 
@@ -43,8 +45,9 @@ static int probes_show(struct seq_file *m, void *v)
 		seq_printf(m,
 			   "probe=%s symbol=%s type=%s state=%s hits=%llu nmissed=%llu maxactive=%d reason=%s run_ns=%llu\n",
 			   info.name, info.symbol,
-			   info.is_ret ? "kretprobe" : "kprobe",
-			   info.state == SS_PROBE_ACTIVE ? "active" : "unavailable",
+			   types[info.is_ret ? SS_PROBE_TYPE_KRETPROBE :
+				 SS_PROBE_TYPE_KPROBE],
+			   states[info.state],
 			   info.hits, info.nmissed, info.maxactive, info.reason,
 			   info.run_ns);
 	}

@@ -59,15 +59,11 @@ struct ss_event {
 static_assert(SS_NR_RULES <= 32);
 
 const char * const ss_source_names[SS_NR_SOURCES] = {
-#define SS_X_NAME(id, name) name,
-	SS_SOURCES(SS_X_NAME)
-#undef SS_X_NAME
+	SS_SOURCES(SS_X_NAMES)
 };
 
-static const char * const ss_event_names[] = {
-#define SS_X_NAME(id, name) name,
-	SS_EVENTS(SS_X_NAME)
-#undef SS_X_NAME
+static const char * const ss_event_names[SS_NR_EVENTS] = {
+	SS_EVENTS(SS_X_NAMES)
 };
 
 static struct ss_event *ss_ring;

@@ -8,6 +8,8 @@
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -32,7 +34,7 @@
  *                      [START, END): page-aligned, hex with 0x or decimal,
  *                      at most SS_PM_MAX_PAGES pages (-ESRCH: no process)
  *     at most SS_PM_WRITE_MAX - 1 bytes, else -E2BIG
- *   audit (audit.c, ss_audit_write):
+ *   audit (audit.c, ss_audit_check):
  *     run              audit every in-use swap slot now, in this process
  *     at most SS_AUDIT_CMD_MAX - 1 bytes, else -EINVAL (the audit file
  *     has refused an over-long write with -EINVAL since it exists)
@@ -42,32 +44,30 @@
  * whole and a failing one changes nothing.  Refusals are logged
  * rate-limited: a writer looping on bad input must not flood the log.
  *
- * ss_cmd_read() takes a write of @len bytes at @ubuf into @c; @file names
- * the file in log lines, @max is its size limit (@len < @max) and
- * @too_long the error for a longer write.  0, or the error, logged.
+ * A write of @len bytes at @ubuf into @c, for the file @f: 0, or the
+ * error, logged.
  */
-int ss_cmd_read(struct ss_cmd *c, const char *file, const char __user *ubuf,
-		size_t len, size_t max, int too_long)
+static int ss_cmd_read(struct ss_cmd *c, const struct ss_cmd_file *f,
+		       const char __user *ubuf, size_t len)
 {
+	size_t max = min_t(size_t, f->max, sizeof(c->text));
 	char *p;
 	int i;
 
-	if (WARN_ON_ONCE(max > sizeof(c->text)))
-		max = sizeof(c->text);
 	if (!len) {
-		pr_err_ratelimited("%s: empty write\n", file);
+		pr_err_ratelimited("%s: empty write\n", f->name);
 		return -EINVAL;
 	}
 	if (len >= max) {
 		pr_err_ratelimited("%s: %zu-byte write refused (at most %zu)\n",
-				   file, len, max - 1);
-		return too_long;
+				   f->name, len, max - 1);
+		return f->too_long;
 	}
 	if (copy_from_user(c->buf, ubuf, len))
 		return -EFAULT;
 	c->buf[len] = '\0';
 	if (strlen(c->buf) != len) {
-		pr_err_ratelimited("%s: binary data written\n", file);
+		pr_err_ratelimited("%s: binary data written\n", f->name);
 		return -EINVAL;
 	}
 	p = strim(c->buf);
@@ -87,6 +87,29 @@ int ss_cmd_read(struct ss_cmd *c, const char *file, const char __user *ubuf,
 			c->word[c->nr] = word;
 	}
 	return 0;
+}
+
+/*
+ * The ->write of a debugfs file that takes commands: one command per
+ * write, taken in, checked by @f->check (if any), then run by @f->run
+ * under @f->lock, one at a time.  @len, or the error.
+ */
+ssize_t ss_cmd_write(const struct ss_cmd_file *f, const char __user *ubuf,
+		     size_t len)
+{
+	struct ss_cmd c;
+	int ret;
+
+	ret = ss_cmd_read(&c, f, ubuf, len);
+	if (!ret && f->check)
+		ret = f->check(&c);
+	if (ret)
+		return ret;
+	if (mutex_lock_killable(f->lock))
+		return -EINTR;
+	ret = f->run(&c);
+	mutex_unlock(f->lock);
+	return ret ? ret : len;
 }
 
 /*

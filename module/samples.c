@@ -294,10 +294,8 @@ static void ss_frame_word(char *s)
 	*dst = '\0';
 }
 
-static const char * const ss_count_names[] = {
-#define SS_X_NAME(id, name) name,
-	SS_COUNTS(SS_X_NAME)
-#undef SS_X_NAME
+static const char * const ss_count_names[SS_NR_COUNTS] = {
+	SS_COUNTS(SS_X_NAMES)
 };
 
 static void ss_show_sample(struct seq_file *m, enum ss_rule r,

@@ -49,6 +49,8 @@ bool ss_ksym_open(void);
 void ss_ksym_close(void);
 unsigned long ss_ksym_lookup(const char *name);
 void ss_audit_resolve(void);
+bool ss_swap_info_known(void);
+struct swap_info_struct *ss_swap_info_get(unsigned int type);
 void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
 bool ss_swap_map_read(swp_entry_t entry, u8 *map);
 
@@ -88,11 +90,6 @@ extern const char * const ss_counter_names[SS_NR_COUNTERS];
 extern const char * const ss_source_names[SS_NR_SOURCES];
 
 /* ---- probes.c: kprobe/kretprobe registration and handlers ---- */
-
-enum ss_probe_state {
-	SS_PROBE_UNAVAILABLE,
-	SS_PROBE_ACTIVE,
-};
 
 struct ss_probe_info {
 	const char *name;
@@ -205,16 +202,29 @@ extern const struct file_operations ss_control_fops;
 /* The longest command any debugfs file takes, plus one. */
 #define SS_CMD_MAX	80
 
-/* A command written to a debugfs file, as ss_cmd_read() takes it in. */
+/* A command written to a debugfs file, as ss_cmd_write() takes it in. */
 struct ss_cmd {
 	char buf[SS_CMD_MAX];	/* its words, each NUL-terminated */
 	char text[SS_CMD_MAX];	/* the command trimmed, for log lines */
 	char *word[4];		/* the first words; "" past the last */
 	int nr;			/* words in the command, all of them */
+	unsigned long arg[3];	/* ->check's to ->run's: the values parsed */
 };
 
-int ss_cmd_read(struct ss_cmd *c, const char *file, const char __user *ubuf,
-		size_t len, size_t max, int too_long);
+/* A debugfs file that takes commands (the languages: kv.c). */
+struct ss_cmd_file {
+	const char *name;	/* in log lines */
+	size_t max;		/* the longest command + 1, at most SS_CMD_MAX */
+	int too_long;		/* the error of a longer write */
+	struct mutex *lock;	/* one command at a time */
+	/* Optional, before the lock: 0, or why @c is refused (logged). */
+	int (*check)(struct ss_cmd *c);
+	/* Under the lock: 0, or the error, having changed nothing. */
+	int (*run)(const struct ss_cmd *c);
+};
+
+ssize_t ss_cmd_write(const struct ss_cmd_file *f, const char __user *ubuf,
+		     size_t len);
 
 /*
  * A character of a key=value record's value as shown: blanks, control

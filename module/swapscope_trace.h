@@ -16,6 +16,20 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#ifndef SS_TP_HELPERS
+#define SS_TP_HELPERS
+/* A name into an event's fixed array, cut to fit. */
+#define SS_TP_STR(entry, field, src)					\
+	strscpy((entry)->field, (src), sizeof((entry)->field))
+/* Who: the pid and comm of the current task, as every event has them. */
+#define SS_TP_TASK(entry)						\
+	do {								\
+		(entry)->pid = current->pid;				\
+		memcpy((entry)->comm, current->comm, TASK_COMM_LEN);	\
+		(entry)->comm[TASK_COMM_LEN - 1] = '\0';		\
+	} while (0)
+#endif
+
 /*
  * One judged violation, as a sample holds it, from every place a sample is
  * taken (before the samples file's rate limit).  nr: the violations of the
@@ -50,16 +64,14 @@ TRACE_EVENT(swapscope_violation,
 	),
 
 	TP_fast_assign(
-		strscpy(__entry->rule, rule, sizeof(__entry->rule));
-		strscpy(__entry->seed, seed, sizeof(__entry->seed));
-		strscpy(__entry->path, path, sizeof(__entry->path));
-		__entry->pid = current->pid;
-		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-		__entry->comm[TASK_COMM_LEN - 1] = '\0';
+		SS_TP_STR(__entry, rule, rule);
+		SS_TP_STR(__entry, seed, seed);
+		SS_TP_STR(__entry, path, path);
+		SS_TP_TASK(__entry);
 		__entry->addr = addr;
 		__entry->pte_before = pte_before;
 		__entry->pte_after = pte_after;
-		strscpy(__entry->kind, kind, sizeof(__entry->kind));
+		SS_TP_STR(__entry, kind, kind);
 		__entry->swp_type = swp_type;
 		__entry->swp_offset = swp_offset;
 		__entry->nr = nr;
@@ -99,16 +111,12 @@ TRACE_EVENT(swapscope_verdict,
 	),
 
 	TP_fast_assign(
-		strscpy(__entry->rule, rule, sizeof(__entry->rule));
-		strscpy(__entry->seed, seed, sizeof(__entry->seed));
-		strscpy(__entry->old_verdict, old_verdict,
-			sizeof(__entry->old_verdict));
-		strscpy(__entry->new_verdict, new_verdict,
-			sizeof(__entry->new_verdict));
-		strscpy(__entry->source, source, sizeof(__entry->source));
-		__entry->pid = current->pid;
-		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-		__entry->comm[TASK_COMM_LEN - 1] = '\0';
+		SS_TP_STR(__entry, rule, rule);
+		SS_TP_STR(__entry, seed, seed);
+		SS_TP_STR(__entry, old_verdict, old_verdict);
+		SS_TP_STR(__entry, new_verdict, new_verdict);
+		SS_TP_STR(__entry, source, source);
+		SS_TP_TASK(__entry);
 		__entry->observations = observations;
 		__entry->violations = violations;
 	),
