@@ -1004,7 +1004,7 @@ static int ss_audit_run_cmd(const struct ss_cmd *c)
 	return ss_audit_run();
 }
 
-static const struct ss_cmd_file ss_audit_file = {
+const struct ss_cmd_file ss_audit_cmd = {
 	.name = "audit",
 	.max = SS_AUDIT_CMD_MAX,
 	.too_long = -EINVAL,	/* as it always was here */
@@ -1013,18 +1013,11 @@ static const struct ss_cmd_file ss_audit_file = {
 	.run = ss_audit_run_cmd,
 };
 
-/* "run" audits now, in this process. */
-static ssize_t ss_audit_write(struct file *file, const char __user *ubuf,
-			      size_t len, loff_t *ppos)
-{
-	return ss_cmd_write(&ss_audit_file, ubuf, len);
-}
-
 const struct file_operations ss_audit_fops = {
 	.owner = THIS_MODULE,
 	.open = ss_audit_open,
 	.read = seq_read,
-	.write = ss_audit_write,
+	.write = ss_cmd_write,	/* ss_audit_cmd */
 	.llseek = seq_lseek,
 	.release = single_release,
 };

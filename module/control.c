@@ -90,7 +90,7 @@ static int ss_control_locked(const struct ss_cmd *c)
 	return ret;
 }
 
-static const struct ss_cmd_file ss_control_file = {
+const struct ss_cmd_file ss_control_cmd = {
 	.name = "control",
 	.max = SS_CONTROL_MAX,
 	.too_long = -E2BIG,
@@ -98,15 +98,9 @@ static const struct ss_cmd_file ss_control_file = {
 	.run = ss_control_locked,
 };
 
-static ssize_t ss_control_write(struct file *file, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	return ss_cmd_write(&ss_control_file, ubuf, len);
-}
-
 const struct file_operations ss_control_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = ss_control_write,
+	.write = ss_cmd_write,	/* ss_control_cmd */
 	.llseek = noop_llseek,
 };

@@ -145,9 +145,13 @@ int ss_debugfs_init(void)
 	debugfs_create_file("rules", 0444, ss_dir, NULL, &rules_fops);
 	/* Samples hold user addresses and PTEs: root only. */
 	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
-	debugfs_create_file("control", 0200, ss_dir, NULL, &ss_control_fops);
-	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
-	debugfs_create_file("audit", 0600, ss_dir, NULL, &ss_audit_fops);
+	/* The files that take commands: their language in the file's data. */
+	debugfs_create_file("control", 0200, ss_dir, (void *)&ss_control_cmd,
+			    &ss_control_fops);
+	debugfs_create_file("pagemap", 0600, ss_dir, (void *)&ss_pagemap_cmd,
+			    &ss_pagemap_fops);
+	debugfs_create_file("audit", 0600, ss_dir, (void *)&ss_audit_cmd,
+			    &ss_audit_fops);
 	debugfs_create_file("health", 0444, ss_dir, NULL, &health_fops);
 	/* Events carry pids, comms and user addresses: root only. */
 	debugfs_create_file("events", 0400, ss_dir, NULL, &ss_events_fops);

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
@@ -90,13 +91,15 @@ static int ss_cmd_read(struct ss_cmd *c, const struct ss_cmd_file *f,
 }
 
 /*
- * The ->write of a debugfs file that takes commands: one command per
- * write, taken in, checked by @f->check (if any), then run by @f->run
- * under @f->lock, one at a time.  @len, or the error.
+ * The ->write of every debugfs file that takes commands, its struct
+ * ss_cmd_file the file's data (debugfs_create_file): one command per
+ * write, taken in, checked by ->check (if any), then run by ->run under
+ * ->lock, one at a time.  @len, or the error.
  */
-ssize_t ss_cmd_write(const struct ss_cmd_file *f, const char __user *ubuf,
-		     size_t len)
+ssize_t ss_cmd_write(struct file *file, const char __user *ubuf, size_t len,
+		     loff_t *ppos)
 {
+	const struct ss_cmd_file *f = file_inode(file)->i_private;
 	struct ss_cmd c;
 	int ret;
 

@@ -594,7 +594,7 @@ static int ss_pm_run_cmd(const struct ss_cmd *c)
 	return ss_pm_run(c->arg[0], c->arg[1], c->arg[2]);
 }
 
-static const struct ss_cmd_file ss_pm_file = {
+const struct ss_cmd_file ss_pagemap_cmd = {
 	.name = "pagemap",
 	.max = SS_PM_WRITE_MAX,
 	.too_long = -E2BIG,
@@ -602,12 +602,6 @@ static const struct ss_cmd_file ss_pm_file = {
 	.check = ss_pm_parse,
 	.run = ss_pm_run_cmd,
 };
-
-static ssize_t ss_pagemap_write(struct file *file, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	return ss_cmd_write(&ss_pm_file, ubuf, len);
-}
 
 static int ss_pagemap_show(struct seq_file *m, void *v)
 {
@@ -658,7 +652,7 @@ const struct file_operations ss_pagemap_fops = {
 	.owner = THIS_MODULE,
 	.open = ss_pagemap_open,
 	.read = seq_read,
-	.write = ss_pagemap_write,
+	.write = ss_cmd_write,	/* ss_pagemap_cmd */
 	.llseek = seq_lseek,
 	.release = single_release,
 };

@@ -196,6 +196,7 @@ int ss_samples_show(struct seq_file *m, void *v);
 /* ---- control.c: the control file's commands ---- */
 
 extern const struct file_operations ss_control_fops;
+extern const struct ss_cmd_file ss_control_cmd;
 
 /* ---- kv.c: debugfs command intake, task names as one word ---- */
 
@@ -223,8 +224,8 @@ struct ss_cmd_file {
 	int (*run)(const struct ss_cmd *c);
 };
 
-ssize_t ss_cmd_write(const struct ss_cmd_file *f, const char __user *ubuf,
-		     size_t len);
+ssize_t ss_cmd_write(struct file *file, const char __user *ubuf, size_t len,
+		     loff_t *ppos);
 
 /*
  * A character of a key=value record's value as shown: blanks, control
@@ -281,10 +282,12 @@ size_t ss_refs_memory(void);
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 
 extern const struct file_operations ss_pagemap_fops;
+extern const struct ss_cmd_file ss_pagemap_cmd;
 
 /* ---- audit.c: the on-demand swap-slot audit of rule C2 (seed 004) ---- */
 
 extern const struct file_operations ss_audit_fops;
+extern const struct ss_cmd_file ss_audit_cmd;
 
 /* ---- scope.c: watch one process tree only ---- */
 

@@ -21,9 +21,14 @@
 /* A name into an event's fixed array, cut to fit. */
 #define SS_TP_STR(entry, field, src)					\
 	strscpy((entry)->field, (src), sizeof((entry)->field))
-/* Who: the pid and comm of the current task, as every event has them. */
-#define SS_TP_TASK(entry)						\
+/*
+ * What every event starts with: the rule and its seed, and who: the pid
+ * and comm of the current task.
+ */
+#define SS_TP_WHO(entry, rule_name, seed_name)				\
 	do {								\
+		SS_TP_STR(entry, rule, rule_name);			\
+		SS_TP_STR(entry, seed, seed_name);			\
 		(entry)->pid = current->pid;				\
 		memcpy((entry)->comm, current->comm, TASK_COMM_LEN);	\
 		(entry)->comm[TASK_COMM_LEN - 1] = '\0';		\
@@ -64,10 +69,8 @@ TRACE_EVENT(swapscope_violation,
 	),
 
 	TP_fast_assign(
-		SS_TP_STR(__entry, rule, rule);
-		SS_TP_STR(__entry, seed, seed);
+		SS_TP_WHO(__entry, rule, seed);
 		SS_TP_STR(__entry, path, path);
-		SS_TP_TASK(__entry);
 		__entry->addr = addr;
 		__entry->pte_before = pte_before;
 		__entry->pte_after = pte_after;
@@ -111,12 +114,10 @@ TRACE_EVENT(swapscope_verdict,
 	),
 
 	TP_fast_assign(
-		SS_TP_STR(__entry, rule, rule);
-		SS_TP_STR(__entry, seed, seed);
+		SS_TP_WHO(__entry, rule, seed);
 		SS_TP_STR(__entry, old_verdict, old_verdict);
 		SS_TP_STR(__entry, new_verdict, new_verdict);
 		SS_TP_STR(__entry, source, source);
-		SS_TP_TASK(__entry);
 		__entry->observations = observations;
 		__entry->violations = violations;
 	),
