@@ -108,31 +108,9 @@ static int health_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(health);
 
-static int rules_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ss_rules_show, NULL);
-}
-
-static const struct file_operations rules_fops = {
-	.owner = THIS_MODULE,
-	.open = rules_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int samples_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ss_samples_show, NULL);
-}
-
-static const struct file_operations samples_fops = {
-	.owner = THIS_MODULE,
-	.open = samples_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+/* ss_rules_show (verdicts.c) and ss_samples_show (samples.c). */
+DEFINE_SHOW_ATTRIBUTE(ss_rules);
+DEFINE_SHOW_ATTRIBUTE(ss_samples);
 
 int ss_debugfs_init(void)
 {
@@ -142,9 +120,9 @@ int ss_debugfs_init(void)
 	debugfs_create_file("version", 0444, ss_dir, NULL, &version_fops);
 	debugfs_create_file("probes", 0444, ss_dir, NULL, &probes_fops);
 	debugfs_create_file("stats", 0444, ss_dir, NULL, &stats_fops);
-	debugfs_create_file("rules", 0444, ss_dir, NULL, &rules_fops);
+	debugfs_create_file("rules", 0444, ss_dir, NULL, &ss_rules_fops);
 	/* Samples hold user addresses and PTEs: root only. */
-	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
+	debugfs_create_file("samples", 0400, ss_dir, NULL, &ss_samples_fops);
 	/* The files that take commands: their language in the file's data. */
 	debugfs_create_file("control", 0200, ss_dir, (void *)&ss_control_cmd,
 			    &ss_control_fops);
