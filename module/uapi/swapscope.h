@@ -149,12 +149,14 @@
 #define SWAPSCOPE_UAPI_H
 
 /*
- * Every list below is an X-macro table whose entries start (id, name, ...):
- * SS_X_NAMES makes the array of a list's names in its order, e.g.
+ * The lists below are X-macro tables, each entry (id, ...).  Where an
+ * entry's second field is its name as printed (every list but SS_RULES,
+ * SS_PROBES_NR and SS_PROTOS), SS_X_NAMES makes the array of the names in
+ * the list's order, e.g.
  *   static const char * const path_names[] = { SS_PATHS(SS_X_NAMES) };
+ * and SS_X_IDS, for any list, the array of its ids as strings ("Z1", ...).
  */
 #define SS_X_NAMES(id, name, ...)	name,
-/* ... and SS_X_IDS the array of its ids as strings: "Z1", ... */
 #define SS_X_IDS(id, ...)		#id,
 
 #define SWAPSCOPE_NAME		"swapscope"
