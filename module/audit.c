@@ -86,8 +86,25 @@
 #define SS_SWAPFILE_CLUSTER	256
 #endif
 
+/* The longest command written to audit, plus one. */
+#define SS_AUDIT_CMD_MAX	16
+
 /* Bad slots the audit file lists; the rest are counted as dropped. */
 #define SS_AUDIT_KEEP		64
+
+/*
+ * Sleepable points (ss_audit_stop) of the long loops: every this many
+ * slots of swap_map, and every this many entries of a shmem mapping.
+ */
+#define SS_AUDIT_SLOTS_PER_STOP		65536
+#define SS_AUDIT_ENTRIES_PER_PAUSE	4096
+
+/*
+ * The mms an audit pins: room for this many more than the last audit
+ * found at first, doubled while the tasks do not fit, up to a bound.
+ */
+#define SS_AUDIT_MMS_FIRST	256
+#define SS_AUDIT_MMS_MAX	(1U << 24)
 
 /* Recounts of mismatching slots, and the pause before each but the first. */
 #define SS_AUDIT_RECOUNTS	3
@@ -176,7 +193,6 @@ static DEFINE_MUTEX(ss_audit_result_lock);	/* the published result */
 static struct ss_audit_result ss_audit_last;
 
 /* Kernel objects mm/ does not export, resolved at load (ksym.c). */
-static struct swap_info_struct **ss_audit_swap_info;
 static struct file_system_type *ss_audit_fs_types[2];	/* tmpfs, devtmpfs */
 
 /* Sleepable points: reschedule, and give up if the writer is killed. */
@@ -203,7 +219,6 @@ void ss_audit_resolve(void)
 	struct file_system_type *t;
 	int i;
 
-	ss_audit_swap_info = (void *)ss_ksym_lookup("swap_info");
 	for (i = 0; i < ARRAY_SIZE(syms); i++) {
 		t = (void *)ss_ksym_lookup(syms[i]);
 		if (t && t->name && !strcmp(t->name, names[i]))
@@ -377,7 +392,7 @@ static int ss_audit_get_mms(struct ss_audit *a)
 {
 	struct task_struct *p, *t;
 	struct ss_audit_mm *v;
-	unsigned int cap = 256 + a->nmm, n, i, u;
+	unsigned int cap = SS_AUDIT_MMS_FIRST + a->nmm, n, i, u;
 	bool full;
 
 	for (;;) {
@@ -416,7 +431,7 @@ unlock:
 		while (n--)
 			mmdrop(v[n].mm);
 		kvfree(v);
-		if (cap > (1U << 24))
+		if (cap > SS_AUDIT_MMS_MAX)
 			return -E2BIG;
 		cap *= 2;
 		if (fatal_signal_pending(current))
@@ -464,7 +479,7 @@ static void ss_audit_mapping(struct ss_audit *a, struct inode *inode)
 							  swp_offset(swp) + i),
 					     0, true);
 		}
-		if (++batch % 4096 == 0 || need_resched()) {
+		if (++batch % SS_AUDIT_ENTRIES_PER_PAUSE == 0 || need_resched()) {
 			xas_pause(&xas);
 			rcu_read_unlock();
 			if (ss_audit_stop(a))
@@ -629,11 +644,9 @@ static int ss_audit_get_devices(struct ss_audit *a)
 	unsigned int type, i;
 
 	for (type = 0; type < MAX_SWAPFILES; type++) {
-		si = READ_ONCE(ss_audit_swap_info[type]);
-		if (!si || !percpu_ref_tryget_live(&si->users))
+		si = ss_swap_info_get(type);
+		if (!si)
 			continue;
-		/* As get_swap_device: users before the other fields. */
-		smp_rmb();
 		/* A device being swapped off is emptied, not audited. */
 		if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || !si->swap_map) {
 			percpu_ref_put(&si->users);
@@ -648,7 +661,8 @@ static int ss_audit_get_devices(struct ss_audit *a)
 			return -ENOMEM;
 		for (i = 0; i < d->max; i++) {
 			d->map[i] = READ_ONCE(si->swap_map[i]);
-			if (i % 65536 == 65535 && ss_audit_stop(a))
+			if (i % SS_AUDIT_SLOTS_PER_STOP == SS_AUDIT_SLOTS_PER_STOP - 1 &&
+			    ss_audit_stop(a))
 				return a->err;
 		}
 		a->res->devices++;
@@ -737,7 +751,8 @@ static int ss_audit_compare(struct ss_audit *a, struct ss_audit_dev *d,
 	u8 map, now;
 
 	for (offset = 0; offset < d->max; offset++) {
-		if (offset % 65536 == 65535 && ss_audit_stop(a))
+		if (offset % SS_AUDIT_SLOTS_PER_STOP ==
+		    SS_AUDIT_SLOTS_PER_STOP - 1 && ss_audit_stop(a))
 			return a->err;
 		map = d->map[offset];
 		now = READ_ONCE(d->si->swap_map[offset]);
@@ -865,7 +880,7 @@ static int ss_audit_run(void)
 	bool recheck = false;
 	int type, round, err;
 
-	if (!ss_audit_swap_info) {
+	if (!ss_swap_info_known()) {
 		pr_err("audit: swap_info not in kallsyms: cannot audit\n");
 		return -EOPNOTSUPP;
 	}
@@ -930,19 +945,11 @@ out:
 
 /* ---- debugfs ---------------------------------------------------------- */
 
-/* A comm as one key=value token: no blanks, no '='. */
-static void ss_audit_show_comm(struct seq_file *m, const char *comm)
-{
-	const char *s;
-
-	for (s = comm; *s; s++)
-		seq_putc(m, (*s <= ' ' || *s == '=' || *s > '~') ? '_' : *s);
-}
-
 static int ss_audit_show(struct seq_file *m, void *v)
 {
 	const struct ss_audit_result *r = &ss_audit_last;
 	const struct ss_audit_bad *b;
+	char comm[TASK_COMM_LEN];
 	unsigned int i;
 
 	mutex_lock(&ss_audit_result_lock);
@@ -963,9 +970,8 @@ static int ss_audit_show(struct seq_file *m, void *v)
 			   b->type, b->offset, b->map, b->count, b->ptes,
 			   b->shmem, ss_slot_state_name(b->state));
 		if (b->pid) {
-			seq_printf(m, "%d:", b->pid);
-			ss_audit_show_comm(m, b->comm);
-			seq_printf(m, "@0x%lx\n", b->addr);
+			ss_comm_word(comm, b->comm);
+			seq_printf(m, "%d:%s@0x%lx\n", b->pid, comm, b->addr);
 		} else if (b->shmem) {
 			seq_printf(m, "shmem:%lu\n", b->ino);
 		} else {
@@ -982,39 +988,36 @@ static int ss_audit_open(struct inode *inode, struct file *file)
 	return single_open(file, ss_audit_show, NULL);
 }
 
-#define SS_AUDIT_CMD_MAX	16
-
-/* "run" (a trailing newline allowed) audits now, in this process. */
-static ssize_t ss_audit_write(struct file *file, const char __user *ubuf,
-			      size_t len, loff_t *ppos)
+/* "run" (the language: kv.c): nothing else. */
+static int ss_audit_check(struct ss_cmd *c)
 {
-	char buf[SS_AUDIT_CMD_MAX];
-	int ret;
-
-	if (!len || len >= sizeof(buf)) {
-		pr_err_ratelimited("audit: %zu-byte command refused (expected: run)\n", len);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len || strcmp(strim(buf), "run")) {
+	if (c->nr != 1 || strcmp(c->word[0], "run")) {
 		pr_err_ratelimited("audit: unknown command '%*pE' (expected: run)\n",
-		       (int)strnlen(buf, len), buf);
+				   (int)strlen(c->text), c->text);
 		return -EINVAL;
 	}
-	if (mutex_lock_killable(&ss_audit_run_lock))
-		return -EINTR;
-	ret = ss_audit_run();
-	mutex_unlock(&ss_audit_run_lock);
-	return ret ? ret : len;
+	return 0;
 }
+
+static int ss_audit_run_cmd(const struct ss_cmd *c)
+{
+	return ss_audit_run();
+}
+
+const struct ss_cmd_file ss_audit_cmd = {
+	.name = "audit",
+	.max = SS_AUDIT_CMD_MAX,
+	.too_long = -EINVAL,	/* as it always was here */
+	.lock = &ss_audit_run_lock,
+	.check = ss_audit_check,
+	.run = ss_audit_run_cmd,
+};
 
 const struct file_operations ss_audit_fops = {
 	.owner = THIS_MODULE,
 	.open = ss_audit_open,
 	.read = seq_read,
-	.write = ss_audit_write,
+	.write = ss_cmd_write,	/* ss_audit_cmd */
 	.llseek = seq_lseek,
 	.release = single_release,
 };

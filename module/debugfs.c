@@ -8,7 +8,6 @@
 #include <linux/utsname.h>
 #include <linux/fs.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <generated/utsrelease.h>
 #include "swapscope.h"
 
@@ -36,6 +35,8 @@ DEFINE_SHOW_ATTRIBUTE(version);
 
 static int probes_show(struct seq_file *m, void *v)
 {
+	static const char * const types[] = { SS_PROBE_TYPES(SS_X_NAMES) };
+	static const char * const states[] = { SS_PROBE_STATES(SS_X_NAMES) };
 	struct ss_probe_info info;
 	int i;
 
@@ -44,8 +45,9 @@ static int probes_show(struct seq_file *m, void *v)
 		seq_printf(m,
 			   "probe=%s symbol=%s type=%s state=%s hits=%llu nmissed=%llu maxactive=%d reason=%s run_ns=%llu\n",
 			   info.name, info.symbol,
-			   info.is_ret ? "kretprobe" : "kprobe",
-			   info.state == SS_PROBE_ACTIVE ? "active" : "unavailable",
+			   types[info.is_ret ? SS_PROBE_TYPE_KRETPROBE :
+				 SS_PROBE_TYPE_KPROBE],
+			   states[info.state],
 			   info.hits, info.nmissed, info.maxactive, info.reason,
 			   info.run_ns);
 	}
@@ -74,7 +76,8 @@ DEFINE_SHOW_ATTRIBUTE(stats);
 /* What went unseen or unjudged, the scope, and the memory held. */
 static int health_show(struct seq_file *m, void *v)
 {
-	size_t percpu = ss_stats_memory() + ss_verdicts_memory();
+	size_t percpu = ss_stats_memory() + ss_verdicts_memory() +
+			ss_samples_memory();
 	size_t kret = ss_probes_memory();
 	size_t vmem = ss_events_memory();
 	u64 truncated = 0;
@@ -105,63 +108,9 @@ static int health_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(health);
 
-static int rules_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ss_rules_show, NULL);
-}
-
-static const struct file_operations rules_fops = {
-	.owner = THIS_MODULE,
-	.open = rules_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int samples_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ss_samples_show, NULL);
-}
-
-static const struct file_operations samples_fops = {
-	.owner = THIS_MODULE,
-	.open = samples_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-#define SS_CONTROL_MAX	64
-
-/*
- * One command per write (see ss_control).  Empty, over-long and binary
- * writes fail with -EINVAL or -E2BIG before anything is parsed.
- */
-static ssize_t control_write(struct file *file, const char __user *ubuf,
-			     size_t len, loff_t *ppos)
-{
-	char buf[SS_CONTROL_MAX];
-	int ret;
-
-	if (!len)
-		return -EINVAL;
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len)
-		return -EINVAL;
-	ret = ss_control(strim(buf));
-	return ret ? ret : len;
-}
-
-static const struct file_operations control_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = control_write,
-	.llseek = noop_llseek,
-};
+/* ss_rules_show (verdicts.c) and ss_samples_show (samples.c). */
+DEFINE_SHOW_ATTRIBUTE(ss_rules);
+DEFINE_SHOW_ATTRIBUTE(ss_samples);
 
 int ss_debugfs_init(void)
 {
@@ -171,12 +120,16 @@ int ss_debugfs_init(void)
 	debugfs_create_file("version", 0444, ss_dir, NULL, &version_fops);
 	debugfs_create_file("probes", 0444, ss_dir, NULL, &probes_fops);
 	debugfs_create_file("stats", 0444, ss_dir, NULL, &stats_fops);
-	debugfs_create_file("rules", 0444, ss_dir, NULL, &rules_fops);
+	debugfs_create_file("rules", 0444, ss_dir, NULL, &ss_rules_fops);
 	/* Samples hold user addresses and PTEs: root only. */
-	debugfs_create_file("samples", 0400, ss_dir, NULL, &samples_fops);
-	debugfs_create_file("control", 0200, ss_dir, NULL, &control_fops);
-	debugfs_create_file("pagemap", 0600, ss_dir, NULL, &ss_pagemap_fops);
-	debugfs_create_file("audit", 0600, ss_dir, NULL, &ss_audit_fops);
+	debugfs_create_file("samples", 0400, ss_dir, NULL, &ss_samples_fops);
+	/* The files that take commands: their language in the file's data. */
+	debugfs_create_file("control", 0200, ss_dir, (void *)&ss_control_cmd,
+			    &ss_control_fops);
+	debugfs_create_file("pagemap", 0600, ss_dir, (void *)&ss_pagemap_cmd,
+			    &ss_pagemap_fops);
+	debugfs_create_file("audit", 0600, ss_dir, (void *)&ss_audit_cmd,
+			    &ss_audit_fops);
 	debugfs_create_file("health", 0444, ss_dir, NULL, &health_fops);
 	/* Events carry pids, comms and user addresses: root only. */
 	debugfs_create_file("events", 0400, ss_dir, NULL, &ss_events_fops);

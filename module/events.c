@@ -58,16 +58,12 @@ struct ss_event {
 
 static_assert(SS_NR_RULES <= 32);
 
-static const char * const ss_source_names[] = {
-#define SS_X_NAME(id, name) name,
-	SS_SOURCES(SS_X_NAME)
-#undef SS_X_NAME
+const char * const ss_source_names[SS_NR_SOURCES] = {
+	SS_SOURCES(SS_X_NAMES)
 };
 
-static const char * const ss_event_names[] = {
-#define SS_X_NAME(id, name) name,
-	SS_EVENTS(SS_X_NAME)
-#undef SS_X_NAME
+static const char * const ss_event_names[SS_NR_EVENTS] = {
+	SS_EVENTS(SS_X_NAMES)
 };
 
 static struct ss_event *ss_ring;
@@ -136,8 +132,7 @@ static void ss_event_push(struct ss_event *ev)
 	ev->ns = ktime_get_mono_fast_ns();
 	ev->cpu = raw_smp_processor_id();
 	ev->pid = current->pid;
-	memcpy(ev->comm, current->comm, sizeof(ev->comm));
-	ev->comm[sizeof(ev->comm) - 1] = '\0';
+	ss_comm_copy(ev->comm, current->comm);
 	raw_spin_lock_irqsave(&ss_events_lock, flags);
 	ev->seq = ++ss_seq;
 	if (ss_head - ss_tail >= SS_EVENTS_RING) {
@@ -216,13 +211,9 @@ static int ss_rule_list(char *buf, size_t size, u32 mask)
 static int ss_event_format(char *buf, size_t size, const struct ss_event *ev)
 {
 	char comm[TASK_COMM_LEN];
-	int n, i;
+	int n;
 
-	/* A task name may hold spaces or '=': keep it one word. */
-	for (i = 0; i < sizeof(comm) - 1 && ev->comm[i]; i++)
-		comm[i] = (ev->comm[i] <= ' ' || ev->comm[i] == '=' ||
-			   ev->comm[i] > '~') ? '_' : ev->comm[i];
-	comm[i] = '\0';
+	ss_comm_word(comm, ev->comm);
 	n = scnprintf(buf, size, "seq=%llu ns=%llu cpu=%u event=%s", ev->seq,
 		      ev->ns, ev->cpu, ss_event_names[ev->type]);
 	switch (ev->type) {

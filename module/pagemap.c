@@ -40,24 +40,13 @@
 #define SS_PM_CHUNK	PTRS_PER_PTE
 #define SS_PM_MAX_PAGES	(1UL << 20)
 #define SS_PM_LINES	64
+/* The longest command written to pagemap, plus one. */
+#define SS_PM_WRITE_MAX	80
+static_assert(SS_PM_WRITE_MAX <= SS_CMD_MAX);
 
-/* What a page is, as the lines of the pagemap file name it. */
-enum ss_pm_truth {
-	SS_PMT_UNMAPPED,	/* no VMA */
-	SS_PMT_NONE,
-	SS_PMT_PRESENT,
-	SS_PMT_SWAP,		/* a swap PTE (anon, or private COW of a file) */
-	SS_PMT_SHMEM_SWAPPED,	/* shmem page in swap per the mapping's xarray */
-	SS_PMT_MIGRATION,
-	SS_PMT_MARKER,		/* uffd-wp marker, the page not in swap */
-	SS_PMT_HUGE,		/* PMD/PUD level or hugetlb: not classified */
-	SS_PMT_OTHER,		/* device, hwpoison, swapin error, unknown */
-	SS_PMT_NR
-};
-
+/* What a page is (uapi/swapscope.h's SS_PM_TRUTHS). */
 static const char * const ss_pmt_names[SS_PMT_NR] = {
-	"unmapped", "none", "present", "swap", "shmem_swapped", "migration",
-	"uffd_wp_marker", "huge", "other",
+	SS_PM_TRUTHS(SS_X_NAMES)
 };
 
 struct ss_pm_line {
@@ -327,23 +316,39 @@ static int ss_pm_recheck(struct ss_pm_run *run, unsigned long start,
 	return 0;
 }
 
-/* What pagemap should say for a page: 1 present, 2 swap; -1 no opinion. */
-static int ss_pm_expected(u8 truth)
+/* What a pagemap entry says of a page, or should say. */
+enum ss_pm_says {
+	SS_PMS_ANY = -1,	/* no opinion: either is right */
+	SS_PMS_NEITHER,		/* neither PRESENT nor SWAP */
+	SS_PMS_PRESENT,
+	SS_PMS_SWAP,
+};
+
+/* What pagemap should say for a page whose truth is @truth. */
+static enum ss_pm_says ss_pm_expected(u8 truth)
 {
 	switch (truth) {
 	case SS_PMT_PRESENT:
 	case SS_PMT_MIGRATION:		/* resident (P2) */
-		return 1;
+		return SS_PMS_PRESENT;
 	case SS_PMT_SWAP:
 	case SS_PMT_SHMEM_SWAPPED:	/* P1 */
-		return 2;
+		return SS_PMS_SWAP;
 	case SS_PMT_UNMAPPED:
 	case SS_PMT_NONE:
 	case SS_PMT_MARKER:		/* P3 */
-		return 0;
+		return SS_PMS_NEITHER;
 	default:
-		return -1;
+		return SS_PMS_ANY;
 	}
+}
+
+/* What the pagemap entry @pme says. */
+static enum ss_pm_says ss_pm_says(u64 pme)
+{
+	if (pme & SS_PM_PRESENT)
+		return SS_PMS_PRESENT;
+	return pme & SS_PM_SWAP ? SS_PMS_SWAP : SS_PMS_NEITHER;
 }
 
 static const enum ss_rule ss_pm_rules[] = {
@@ -359,7 +364,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 	struct ss_pte_view v;
 	unsigned long addr;
 	unsigned int i, r;
-	int want, got;
+	enum ss_pm_says want;
 	u64 pme;
 
 	for (i = 0; i < n; i++) {
@@ -388,8 +393,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 		}
 
 		want = ss_pm_expected(pg->truth);
-		got = pme & SS_PM_PRESENT ? 1 : pme & SS_PM_SWAP ? 2 : 0;
-		if (want < 0 || want == got)
+		if (want == SS_PMS_ANY || want == ss_pm_says(pme))
 			continue;
 		res->mismatches++;
 		if (res->nlines < SS_PM_LINES) {
@@ -539,28 +543,24 @@ static int ss_pm_parse_ulong(const char *tok, unsigned long *val)
 	return kstrtoul(tok, 10, val);
 }
 
-/* "PID START END": validated whole before anything runs or changes. */
-static int ss_pm_parse(const char *what, char *buf, pid_t *pid,
-		       unsigned long *start, unsigned long *end)
+/*
+ * "PID START END" (the language: kv.c): validated whole before anything
+ * runs or changes; the values go to ss_pm_run_cmd in @c->arg.
+ */
+static int ss_pm_parse(struct ss_cmd *c)
 {
-	char *tok[4], *p = strim(buf);
-	unsigned long v;
-	int n = 0;
+	char * const *tok = c->word;
+	unsigned long v, *start = &c->arg[1], *end = &c->arg[2];
 
-	while (p && n < ARRAY_SIZE(tok)) {
-		tok[n] = strsep(&p, " \t");
-		if (*tok[n])
-			n++;
-	}
-	if (n != 3) {
-		pr_err_ratelimited("pagemap: want 'PID START END', got '%s'\n", what);
+	if (c->nr != 3) {
+		pr_err_ratelimited("pagemap: want 'PID START END', got '%s'\n", c->text);
 		return -EINVAL;
 	}
 	if (kstrtoul(tok[0], 10, &v) || !v || v > PID_MAX_LIMIT) {
 		pr_err_ratelimited("pagemap: bad pid '%s'\n", tok[0]);
 		return -EINVAL;
 	}
-	*pid = v;
+	c->arg[0] = v;
 	if (ss_pm_parse_ulong(tok[1], start) || ss_pm_parse_ulong(tok[2], end)) {
 		pr_err_ratelimited("pagemap: bad address '%s' or '%s' (hex with 0x, or decimal)\n",
 		       tok[1], tok[2]);
@@ -581,45 +581,27 @@ static int ss_pm_parse(const char *what, char *buf, pid_t *pid,
 		       (*end - *start) >> PAGE_SHIFT, SS_PM_MAX_PAGES);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-#define SS_PM_WRITE_MAX	80
-
-static ssize_t ss_pagemap_write(struct file *file, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	char buf[SS_PM_WRITE_MAX], copy[SS_PM_WRITE_MAX];
-	unsigned long start, end;
-	pid_t pid;
-	int ret;
-
-	if (!len)
-		return -EINVAL;
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		pr_err_ratelimited("pagemap: binary data written\n");
-		return -EINVAL;
-	}
-	memcpy(copy, buf, len + 1);
-	ret = ss_pm_parse(strim(buf), copy, &pid, &start, &end);
-	if (ret)
-		return ret;
 	/* pagemap's ->read needs a user buffer, in the writer's mm. */
 	if (!current->mm) {
 		pr_err_ratelimited("pagemap: written from a task without user memory\n");
 		return -EINVAL;
 	}
-	if (mutex_lock_killable(&ss_pm_lock))
-		return -EINTR;
-	ret = ss_pm_run(pid, start, end);
-	mutex_unlock(&ss_pm_lock);
-	return ret ? ret : len;
+	return 0;
 }
+
+static int ss_pm_run_cmd(const struct ss_cmd *c)
+{
+	return ss_pm_run(c->arg[0], c->arg[1], c->arg[2]);
+}
+
+const struct ss_cmd_file ss_pagemap_cmd = {
+	.name = "pagemap",
+	.max = SS_PM_WRITE_MAX,
+	.too_long = -E2BIG,
+	.lock = &ss_pm_lock,
+	.check = ss_pm_parse,
+	.run = ss_pm_run_cmd,
+};
 
 static int ss_pagemap_show(struct seq_file *m, void *v)
 {
@@ -670,7 +652,7 @@ const struct file_operations ss_pagemap_fops = {
 	.owner = THIS_MODULE,
 	.open = ss_pagemap_open,
 	.read = seq_read,
-	.write = ss_pagemap_write,
+	.write = ss_cmd_write,	/* ss_pagemap_cmd */
 	.llseek = seq_lseek,
 	.release = single_release,
 };

@@ -984,11 +984,11 @@ static int ss_teardown_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_teardown_call *call = (void *)ri->data;
 	struct ss_judgement j = { };
-	long rss[NR_MM_COUNTERS];
+	long rss[SS_NR_RSS];
 	int i;
 
-	BUILD_BUG_ON(NR_MM_COUNTERS != 4);
-	for (i = 0; i < NR_MM_COUNTERS; i++)
+	BUILD_BUG_ON((int)NR_MM_COUNTERS != (int)SS_NR_RSS);
+	for (i = 0; i < SS_NR_RSS; i++)
 		rss[i] = ss_mm_counter_read(call->mm, i);
 	ss_judge_teardown(rss, &j);
 	ss_rules_account(&j, SS_SOURCE_TEARDOWN, 0);

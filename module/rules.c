@@ -1,25 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * swapscope: the rules of SPEC.md as pure functions (see rules.h).
+ * swapscope: the rules of docs/rules.md as pure functions (see rules.h).
  *
  * Each judge names the seed thread its rules come from.  Nothing here may
  * call into the kernel: this file is also built into the unit tests.
  */
 #include "rules.h"
 
-#define SS_X_NAME(id, seed) #id,
-static const char * const ss_rule_names[] = { SS_RULES(SS_X_NAME) };
-#undef SS_X_NAME
+static const char * const ss_rule_names[] = { SS_RULES(SS_X_IDS) };
 #define SS_X_SEED(id, seed) seed,
 static const char * const ss_rule_seeds[] = { SS_RULES(SS_X_SEED) };
 #undef SS_X_SEED
-#define SS_X_NAME(id, name) name,
-static const char * const ss_verdict_names[] = { SS_VERDICTS(SS_X_NAME) };
-#undef SS_X_NAME
-
-#define SS_X_NAME(id, name) name,
-static const char * const ss_state_names[] = { SS_RULE_STATES(SS_X_NAME) };
-#undef SS_X_NAME
+static const char * const ss_verdict_names[] = { SS_VERDICTS(SS_X_NAMES) };
+static const char * const ss_state_names[] = { SS_RULE_STATES(SS_X_NAMES) };
 
 _Static_assert(ARRAY_SIZE(ss_state_names) == SS_NR_STATES,
 	       "one name per rule state");
@@ -64,7 +57,7 @@ enum ss_rule_state ss_rule_state_of(bool applicable, bool failed,
 	return enabled ? SS_STATE_ENABLED : SS_STATE_DISABLED;
 }
 
-/* SPEC.md "Verdicts": one violation makes a rule diverge. */
+/* One violation makes a rule diverge (docs/rules.md, "Verdicts"). */
 enum ss_verdict ss_verdict_of(u64 obs, u64 viol, bool applicable)
 {
 	if (!applicable)
@@ -364,12 +357,13 @@ void ss_judge_unmap_call(const struct ss_unmap_fail *f, struct ss_judgement *j)
 }
 
 /* Z3, seed 000: an mm torn down by exit_mmap holds no pages or entries. */
-void ss_judge_teardown(const long rss[4], struct ss_judgement *j)
+void ss_judge_teardown(const long rss[SS_NR_RSS], struct ss_judgement *j)
 {
 	int i;
 
 	ss_obs(j, SS_RULE_Z3, 1);
-	for (i = 0; i < 4; i++) {
+	/* SS_COUNT_RSS_FILE ... RSS_SHMEM are in enum ss_rss's order. */
+	for (i = 0; i < SS_NR_RSS; i++) {
 		if (rss[i]) {
 			ss_viol_count(j, SS_RULE_Z3, SS_COUNT_RSS_FILE + i, 0,
 				      rss[i]);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * swapscope: the rules of SPEC.md as pure functions over observations.
+ * swapscope: the rules of docs/rules.md as pure functions over observations.
  *
  * No kernel calls here: the module decodes what it saw into the structs
  * below, and the judges say which rules were observed, violated and how
@@ -32,6 +32,8 @@ typedef uint64_t u64;
 #define SS_SWAP_MAP_MAX		0x3e	/* highest count kept in the byte */
 #define SS_SWAP_HAS_CACHE	0x40	/* a folio is in the swap cache */
 #define SS_COUNT_CONTINUED	0x80	/* the count goes on in other pages */
+/* struct ss_pte_view's swap_count of a slot whose count is continued. */
+#define SS_SWAP_COUNT_CONTINUED	0xfe
 
 /* One PTE as the rules see it, decoded by the module. */
 struct ss_pte_view {
@@ -258,7 +260,7 @@ void ss_judge_unmap_page(const struct ss_pte_view *before,
 			 struct ss_judgement *j);
 void ss_judge_unmap_call(const struct ss_unmap_fail *f,
 			 struct ss_judgement *j);
-void ss_judge_teardown(const long rss[4], struct ss_judgement *j);
+void ss_judge_teardown(const long rss[SS_NR_RSS], struct ss_judgement *j);
 void ss_judge_zap_rss(const long expected[SS_NR_RSS],
 		      const long actual[SS_NR_RSS], struct ss_judgement *j);
 void ss_judge_swapin_acct(const struct ss_swapin_acct *a,

@@ -21,26 +21,14 @@ struct ss_stats {
 
 static struct ss_stats __percpu *ss_stats;
 
-#define SS_X_NAME2(id, name) name,
-const char * const ss_counter_names[] = {
-	SS_COUNTERS(SS_X_NAME2)
-};
+const char * const ss_counter_names[] = { SS_COUNTERS(SS_X_NAMES) };
 static_assert(ARRAY_SIZE(ss_counter_names) == SS_NR_COUNTERS);
-#undef SS_X_NAME2
 
-#define SS_X_NAME3(id, name, what) name,
-const char * const ss_path_names[] = {
-	SS_PATHS(SS_X_NAME3)
-};
+const char * const ss_path_names[] = { SS_PATHS(SS_X_NAMES) };
 static_assert(ARRAY_SIZE(ss_path_names) == SS_NR_PATHS);
-#undef SS_X_NAME3
 
-#define SS_X_NAME2(id, name) name,
-const char * const ss_phase_names[] = {
-	SS_PHASES(SS_X_NAME2)
-};
+const char * const ss_phase_names[] = { SS_PHASES(SS_X_NAMES) };
 static_assert(ARRAY_SIZE(ss_phase_names) == SS_NR_PHASES);
-#undef SS_X_NAME2
 
 int ss_stats_init(void)
 {

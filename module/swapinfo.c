@@ -25,19 +25,38 @@ void ss_swapinfo_init(void)
 		pr_warn("swap_info not in kallsyms: swap counts unavailable\n");
 }
 
+/* Is swap_info[] known (found in kallsyms at load)? */
+bool ss_swap_info_known(void)
+{
+	return ss_swap_info;
+}
+
 /*
- * Probe context.  The device reference (what get_swap_device takes) keeps
- * swap_map from being freed by a concurrent swapoff while it is read.
+ * Any context: swap device @type pinned, as get_swap_device pins it (a
+ * reference on si->users, which keeps swap_map from being freed by a
+ * concurrent swapoff), or NULL when there is none or it is going away.
+ * The caller drops the reference with percpu_ref_put(&si->users).
  */
-static struct swap_info_struct *ss_swap_get(swp_entry_t entry)
+struct swap_info_struct *ss_swap_info_get(unsigned int type)
 {
 	struct swap_info_struct *si;
-	unsigned int type = swp_type(entry);
 
 	if (!ss_swap_info || type >= MAX_SWAPFILES)
 		return NULL;
 	si = READ_ONCE(ss_swap_info[type]);
 	if (!si || !percpu_ref_tryget_live(&si->users))
+		return NULL;
+	/* As get_swap_device: users before the other fields. */
+	smp_rmb();
+	return si;
+}
+
+/* Probe context: @entry's device, pinned, if @entry is a slot of it. */
+static struct swap_info_struct *ss_swap_get(swp_entry_t entry)
+{
+	struct swap_info_struct *si = ss_swap_info_get(swp_type(entry));
+
+	if (!si)
 		return NULL;
 	if (swp_offset(entry) >= si->max) {
 		percpu_ref_put(&si->users);
@@ -48,7 +67,7 @@ static struct swap_info_struct *ss_swap_get(swp_entry_t entry)
 
 /*
  * Fill @slot from swap_map: the count without SWAP_HAS_CACHE;
- * SS_SWAP_MAP_SHMEM for a shmem-owned slot; 0xfe for counts continued
+ * SS_SWAP_MAP_SHMEM for a shmem-owned slot; SS_SWAP_COUNT_CONTINUED for counts continued
  * beyond SWAP_MAP_MAX.  Also tells whether the folio is in the swap
  * cache and the device's flags, for the swap-in rules.
  */
@@ -74,7 +93,7 @@ void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot)
 	if (map == SWAP_MAP_SHMEM)
 		slot->count = SS_SWAP_MAP_SHMEM;
 	else if (map & COUNT_CONTINUED)
-		slot->count = 0xfe;
+		slot->count = SS_SWAP_COUNT_CONTINUED;
 	else
 		slot->count = map;
 	slot->count_known = true;

@@ -49,6 +49,8 @@ bool ss_ksym_open(void);
 void ss_ksym_close(void);
 unsigned long ss_ksym_lookup(const char *name);
 void ss_audit_resolve(void);
+bool ss_swap_info_known(void);
+struct swap_info_struct *ss_swap_info_get(unsigned int type);
 void ss_swap_slot(swp_entry_t entry, struct ss_slot *slot);
 bool ss_swap_map_read(swp_entry_t entry, u8 *map);
 
@@ -73,6 +75,7 @@ void ss_rewalk_vma(struct vm_area_struct *vma, unsigned long addr,
 int ss_stats_init(void);
 size_t ss_stats_memory(void);
 void ss_stats_exit(void);
+void ss_stats_reset(void);
 void ss_stats_call(enum ss_path path, enum ss_phase phase, bool failed);
 void ss_stats_view(enum ss_path path, enum ss_phase phase,
 		   const struct ss_pte_view *v);
@@ -83,13 +86,10 @@ u64 ss_stats_sum(enum ss_path path, enum ss_phase phase,
 extern const char * const ss_path_names[SS_NR_PATHS];
 extern const char * const ss_phase_names[SS_NR_PHASES];
 extern const char * const ss_counter_names[SS_NR_COUNTERS];
+/* events.c's */
+extern const char * const ss_source_names[SS_NR_SOURCES];
 
 /* ---- probes.c: kprobe/kretprobe registration and handlers ---- */
-
-enum ss_probe_state {
-	SS_PROBE_UNAVAILABLE,
-	SS_PROBE_ACTIVE,
-};
 
 struct ss_probe_info {
 	const char *name;
@@ -117,7 +117,26 @@ bool ss_probe_active(enum ss_probe id);
 unsigned int ss_probes_active(void);
 void ss_probe_info(enum ss_probe id, struct ss_probe_info *info);
 
-/* ---- verdicts.c: per-rule counts, samples, enable/disable ---- */
+/* ---- verdicts.c: per-rule counts, verdicts and states ---- */
+
+int ss_verdicts_init(void);
+size_t ss_verdicts_memory(void);
+void ss_verdicts_exit(void);
+void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
+		      unsigned long addr);
+bool ss_rule_enabled(enum ss_rule rule);
+void ss_rule_fail(enum ss_rule rule, const char *why);
+int ss_rule_set_enabled(enum ss_rule rule, bool enabled, const char **why);
+void ss_rule_unsampled(enum ss_rule rule);
+u64 ss_rule_unsampled_sum(enum ss_rule rule);
+void ss_verdicts_reset(void);
+void ss_rules_rearm(void);
+int ss_rules_show(struct seq_file *m, void *v);
+
+/* ---- samples.c: the kept violations of each rule ---- */
+
+/* Return addresses a sample keeps of the stack that led to it. */
+#define SS_SAMPLE_STACK_DEPTH	12
 
 struct ss_sample {
 	u64 seq;
@@ -138,7 +157,7 @@ struct ss_sample {
 	char mm_comm[TASK_COMM_LEN];
 	unsigned long vm_start, vm_end;
 	long expected, actual;
-	unsigned long stack[12];
+	unsigned long stack[SS_SAMPLE_STACK_DEPTH];
 };
 
 /*
@@ -152,13 +171,6 @@ struct ss_evidence {
 	const struct ss_count_diff *diff;	/* NULL: no counts */
 };
 
-int ss_verdicts_init(void);
-size_t ss_verdicts_memory(void);
-void ss_verdicts_exit(void);
-void ss_rules_account(const struct ss_judgement *j, enum ss_source source,
-		      unsigned long addr);
-bool ss_rule_enabled(enum ss_rule rule);
-void ss_rule_fail(enum ss_rule rule, const char *why);
 /* Sample source past the probes: the pagemap comparison (process context). */
 #define SS_SRC_PAGEMAP	SS_NR_PROBES
 /* ... and the swap-slot audit of rule C2 (process context). */
@@ -177,10 +189,58 @@ void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		  const struct ss_evidence *ev, u32 nr);
 void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
 		     const struct ss_judgement *j);
-int ss_rules_show(struct seq_file *m, void *v);
+size_t ss_samples_memory(void);
+void ss_samples_reset(void);
 int ss_samples_show(struct seq_file *m, void *v);
-int ss_control(const char *cmd);
-void ss_stats_reset(void);
+
+/* ---- control.c: the control file's commands ---- */
+
+extern const struct file_operations ss_control_fops;
+extern const struct ss_cmd_file ss_control_cmd;
+
+/* ---- kv.c: debugfs command intake, task names as one word ---- */
+
+/* The longest command any debugfs file takes, plus one. */
+#define SS_CMD_MAX	80
+
+/* A command written to a debugfs file, as ss_cmd_write() takes it in. */
+struct ss_cmd {
+	char buf[SS_CMD_MAX];	/* its words, each NUL-terminated */
+	char text[SS_CMD_MAX];	/* the command trimmed, for log lines */
+	char *word[4];		/* the first words; "" past the last */
+	int nr;			/* words in the command, all of them */
+	unsigned long arg[3];	/* ->check's to ->run's: the values parsed */
+};
+
+/* A debugfs file that takes commands (the languages: kv.c). */
+struct ss_cmd_file {
+	const char *name;	/* in log lines */
+	size_t max;		/* the longest command + 1, at most SS_CMD_MAX */
+	int too_long;		/* the error of a longer write */
+	struct mutex *lock;	/* one command at a time */
+	/* Optional, before the lock: 0, or why @c is refused (logged). */
+	int (*check)(struct ss_cmd *c);
+	/* Under the lock: 0, or the error, having changed nothing. */
+	int (*run)(const struct ss_cmd *c);
+};
+
+ssize_t ss_cmd_write(struct file *file, const char __user *ubuf, size_t len,
+		     loff_t *ppos);
+
+/*
+ * A character of a key=value record's value as shown: blanks, control
+ * characters, bytes past ASCII, '=' and ',' (the separator of lists) are
+ * '_'.
+ */
+static inline char ss_kv_char(char ch)
+{
+	unsigned char c = ch;
+
+	return (c <= ' ' || c > '~' || c == '=' || c == ',') ? '_' : ch;
+}
+
+void ss_comm_word(char dst[TASK_COMM_LEN], const char *comm);
+void ss_comm_copy(char dst[TASK_COMM_LEN], const char *comm);
 
 /* ---- rsswatch.c: is anyone else changing this mm's RSS counters? ---- */
 
@@ -222,10 +282,12 @@ size_t ss_refs_memory(void);
 /* ---- pagemap.c: /proc/PID/pagemap against the kernel (seed 002) ---- */
 
 extern const struct file_operations ss_pagemap_fops;
+extern const struct ss_cmd_file ss_pagemap_cmd;
 
 /* ---- audit.c: the on-demand swap-slot audit of rule C2 (seed 004) ---- */
 
 extern const struct file_operations ss_audit_fops;
+extern const struct ss_cmd_file ss_audit_cmd;
 
 /* ---- scope.c: watch one process tree only ---- */
 

@@ -16,6 +16,25 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#ifndef SS_TP_HELPERS
+#define SS_TP_HELPERS
+/* A name into an event's fixed array, cut to fit. */
+#define SS_TP_STR(entry, field, src)					\
+	strscpy((entry)->field, (src), sizeof((entry)->field))
+/*
+ * What every event starts with: the rule and its seed, and who: the pid
+ * and comm of the current task.
+ */
+#define SS_TP_WHO(entry, rule_name, seed_name)				\
+	do {								\
+		SS_TP_STR(entry, rule, rule_name);			\
+		SS_TP_STR(entry, seed, seed_name);			\
+		(entry)->pid = current->pid;				\
+		memcpy((entry)->comm, current->comm, TASK_COMM_LEN);	\
+		(entry)->comm[TASK_COMM_LEN - 1] = '\0';		\
+	} while (0)
+#endif
+
 /*
  * One judged violation, as a sample holds it, from every place a sample is
  * taken (before the samples file's rate limit).  nr: the violations of the
@@ -50,16 +69,12 @@ TRACE_EVENT(swapscope_violation,
 	),
 
 	TP_fast_assign(
-		strscpy(__entry->rule, rule, sizeof(__entry->rule));
-		strscpy(__entry->seed, seed, sizeof(__entry->seed));
-		strscpy(__entry->path, path, sizeof(__entry->path));
-		__entry->pid = current->pid;
-		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-		__entry->comm[TASK_COMM_LEN - 1] = '\0';
+		SS_TP_WHO(__entry, rule, seed);
+		SS_TP_STR(__entry, path, path);
 		__entry->addr = addr;
 		__entry->pte_before = pte_before;
 		__entry->pte_after = pte_after;
-		strscpy(__entry->kind, kind, sizeof(__entry->kind));
+		SS_TP_STR(__entry, kind, kind);
 		__entry->swp_type = swp_type;
 		__entry->swp_offset = swp_offset;
 		__entry->nr = nr;
@@ -99,16 +114,10 @@ TRACE_EVENT(swapscope_verdict,
 	),
 
 	TP_fast_assign(
-		strscpy(__entry->rule, rule, sizeof(__entry->rule));
-		strscpy(__entry->seed, seed, sizeof(__entry->seed));
-		strscpy(__entry->old_verdict, old_verdict,
-			sizeof(__entry->old_verdict));
-		strscpy(__entry->new_verdict, new_verdict,
-			sizeof(__entry->new_verdict));
-		strscpy(__entry->source, source, sizeof(__entry->source));
-		__entry->pid = current->pid;
-		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-		__entry->comm[TASK_COMM_LEN - 1] = '\0';
+		SS_TP_WHO(__entry, rule, seed);
+		SS_TP_STR(__entry, old_verdict, old_verdict);
+		SS_TP_STR(__entry, new_verdict, new_verdict);
+		SS_TP_STR(__entry, source, source);
 		__entry->observations = observations;
 		__entry->violations = violations;
 	),

@@ -152,7 +152,7 @@ void ss_classify_pte(pte_t pte, unsigned long addr, struct ss_tally *t)
 		ss_classify_present(pte, t);
 		return;
 	case SS_CNT_SWAP:
-		t->rss[MM_SWAPENTS]++;
+		t->rss[SS_RSS_SWAPENTS]++;
 		if (pte_swp_exclusive(pte)) {
 			t->c[SS_CNT_SWAP_EXCLUSIVE]++;
 			ss_first(t, SS_FIRST_SWAP_EXCL, addr, pte);
@@ -359,7 +359,7 @@ static unsigned long ss_scan_ptes(struct ss_walk *w, pte_t *ptes,
 		ss_span_note(w->record, r.run_start, r.run_end, SS_SPAN_GAP);
 	w->t->c[SS_CNT_SWAP] += r.swap;
 	w->t->c[SS_CNT_SWAP_EXCLUSIVE] += r.excl;
-	w->t->rss[MM_SWAPENTS] += r.swap;
+	w->t->rss[SS_RSS_SWAPENTS] += r.swap;
 	return found;
 }
 

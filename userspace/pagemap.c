@@ -20,35 +20,13 @@
 #define PM_PID_MAX	4194304ull
 
 /*
- * What a page is, as the module's page lines name it, in its order; the
- * summary line counts each under the same key but uffd_wp_marker, which
- * is what the others leave of pages= (its markers= counts marker PTEs,
- * also those over a swapped shmem page).
+ * What a page is, as the module's page lines name it (SS_PM_TRUTHS), in
+ * its order; the summary line counts each under the same key but
+ * uffd_wp_marker, which is what the others leave of pages= (its markers=
+ * counts marker PTEs, also those over a swapped shmem page).
  */
-#define PM_TRUTHS(X)				\
-	X(UNMAPPED,	"unmapped")		\
-	X(NONE,		"none")			\
-	X(PRESENT,	"present")		\
-	X(SWAP,		"swap")			\
-	X(SHMEM_SWAPPED, "shmem_swapped")	\
-	X(MIGRATION,	"migration")		\
-	X(MARKER,	"uffd_wp_marker")	\
-	X(HUGE,		"huge")			\
-	X(OTHER,	"other")
-
-enum pm_truth {
-#define X(id, name) PMT_##id,
-	PM_TRUTHS(X)
-#undef X
-	PMT_NR
-};
-
-static const char *const pm_truth_names[] = {
-#define X(id, name) name,
-	PM_TRUTHS(X)
-#undef X
-};
-_Static_assert(ARRAY_SIZE(pm_truth_names) == PMT_NR, "truth names");
+static const char *const pm_truth_names[] = { SS_PM_TRUTHS(SS_X_NAMES) };
+_Static_assert(ARRAY_SIZE(pm_truth_names) == SS_PMT_NR, "truth names");
 
 /* The rules the comparison judges, with their summary keys' prefix. */
 static const struct {
@@ -84,7 +62,7 @@ struct pm_total {
 	struct pm_range *ranges;	/* one per write */
 	size_t nr_ranges;
 	uint64_t pages;
-	uint64_t truth[PMT_NR];
+	uint64_t truth[SS_PMT_NR];
 	uint64_t markers;
 	uint64_t migration_held;
 	uint64_t mismatches;
@@ -307,8 +285,8 @@ static int pm_parse_summary(struct ss_file *f, const struct ss_record *r,
 
 	if (ss_rec_u64(f, r, "pages", &pages))
 		return ss_bad_record(f);
-	for (i = 0; i < PMT_NR; i++) {
-		if (i == PMT_MARKER)
+	for (i = 0; i < SS_PMT_NR; i++) {
+		if (i == SS_PMT_MARKER)
 			continue;
 		if (ss_rec_u64(f, r, pm_truth_names[i], &v))
 			return ss_bad_record(f);
@@ -317,7 +295,7 @@ static int pm_parse_summary(struct ss_file *f, const struct ss_record *r,
 	}
 	if (sum > pages)
 		return pm_bad(f, r, "the pages of each kind add up to more than pages=");
-	t->truth[PMT_MARKER] += pages - sum;
+	t->truth[SS_PMT_MARKER] += pages - sum;
 	t->pages += pages;
 	if (ss_rec_u64(f, r, "markers", &v))
 		return ss_bad_record(f);
@@ -472,7 +450,7 @@ static void pm_json(const struct pm_total *t)
 	jsonw_u64_field(w, "compared", t->pages);
 	jsonw_name(w, "truth");
 	jsonw_start_object(w);
-	for (i = 0; i < PMT_NR; i++)
+	for (i = 0; i < SS_PMT_NR; i++)
 		jsonw_u64_field(w, pm_truth_names[i], t->truth[i]);
 	jsonw_end_object(w);
 	jsonw_u64_field(w, "markers", t->markers);
@@ -604,7 +582,7 @@ static void pm_plain(const struct pm_total *t)
 	printf("pages       %" PRIu64 "\n", t->pages);
 	/* The kinds met; JSON has them all. */
 	printf("truth       ");
-	for (i = 0; i < PMT_NR; i++) {
+	for (i = 0; i < SS_PMT_NR; i++) {
 		if (!t->truth[i])
 			continue;
 		printf("%s%s %" PRIu64, sep, pm_truth_names[i], t->truth[i]);

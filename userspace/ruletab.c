@@ -7,11 +7,7 @@
 #include "main.h"
 
 /* In enum order, from the header's tables. */
-const char *const rule_ids[] = {
-#define X(id, seed) #id,
-	SS_RULES(X)
-#undef X
-};
+const char *const rule_ids[] = { SS_RULES(SS_X_IDS) };
 
 const char *const rule_seeds[] = {
 #define X(id, seed) seed,
@@ -19,17 +15,8 @@ const char *const rule_seeds[] = {
 #undef X
 };
 
-const char *const verdict_names[] = {
-#define X(id, name) name,
-	SS_VERDICTS(X)
-#undef X
-};
-
-const char *const rule_state_names[] = {
-#define X(id, name) name,
-	SS_RULE_STATES(X)
-#undef X
-};
+const char *const verdict_names[] = { SS_VERDICTS(SS_X_NAMES) };
+const char *const rule_state_names[] = { SS_RULE_STATES(SS_X_NAMES) };
 
 _Static_assert(ARRAY_SIZE(rule_state_names) == SS_NR_STATES, "state names");
 _Static_assert(ARRAY_SIZE(rule_ids) == SS_NR_RULES, "rule ids");

@@ -8,23 +8,9 @@
 #include "main.h"
 
 /* In enum order: the tables build both, and the sizes are checked below. */
-static const char *const path_names[] = {
-#define X(id, name, what) name,
-	SS_PATHS(X)
-#undef X
-};
-
-static const char *const phase_names[] = {
-#define X(id, name) name,
-	SS_PHASES(X)
-#undef X
-};
-
-static const char *const counter_names[] = {
-#define X(id, name) name,
-	SS_COUNTERS(X)
-#undef X
-};
+static const char *const path_names[] = { SS_PATHS(SS_X_NAMES) };
+static const char *const phase_names[] = { SS_PHASES(SS_X_NAMES) };
+static const char *const counter_names[] = { SS_COUNTERS(SS_X_NAMES) };
 
 _Static_assert(ARRAY_SIZE(path_names) == SS_NR_PATHS, "path names");
 _Static_assert(ARRAY_SIZE(phase_names) == SS_NR_PHASES, "phase names");

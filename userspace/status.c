@@ -46,6 +46,10 @@ static int probe_parse(struct ss_file *f, const struct ss_record *r,
 	return 0;
 }
 
+static const char *const probe_state_names[] = {
+	SS_PROBE_STATES(SS_X_NAMES)
+};
+
 static void probe_summarize(const struct probe_row *p, size_t n,
 			    struct probe_summary *sum)
 {
@@ -55,9 +59,10 @@ static void probe_summarize(const struct probe_row *p, size_t n,
 	sum->probes = n;
 	for (i = 0; i < n; i++) {
 		/* Other states may come; they are neither of these two. */
-		if (!strcmp(p[i].state, "active"))
+		if (!strcmp(p[i].state, probe_state_names[SS_PROBE_ACTIVE]))
 			sum->active++;
-		else if (!strcmp(p[i].state, "unavailable"))
+		else if (!strcmp(p[i].state,
+				 probe_state_names[SS_PROBE_UNAVAILABLE]))
 			sum->unavailable++;
 		sum->nmissed += p[i].nmissed;
 	}

@@ -148,6 +148,17 @@
 #ifndef SWAPSCOPE_UAPI_H
 #define SWAPSCOPE_UAPI_H
 
+/*
+ * The lists below are X-macro tables, each entry (id, ...).  Where an
+ * entry's second field is its name as printed (every list but SS_RULES,
+ * SS_PROBES_NR and SS_PROTOS), SS_X_NAMES makes the array of the names in
+ * the list's order, e.g.
+ *   static const char * const path_names[] = { SS_PATHS(SS_X_NAMES) };
+ * and SS_X_IDS, for any list, the array of its ids as strings ("Z1", ...).
+ */
+#define SS_X_NAMES(id, name, ...)	name,
+#define SS_X_IDS(id, ...)		#id,
+
 #define SWAPSCOPE_NAME		"swapscope"
 #define SWAPSCOPE_VERSION	"0.1.0"
 /* Bumped whenever a debugfs record changes incompatibly. */
@@ -285,6 +296,30 @@ enum ss_probe {
 	SS_NR_PROBES
 };
 
+/* A probe's state in the "probes" file (state=). */
+#define SS_PROBE_STATES(X)			\
+	X(UNAVAILABLE,	"unavailable")		\
+	X(ACTIVE,	"active")
+
+enum ss_probe_state {
+#define SS_X_ENUM(id, name) SS_PROBE_##id,
+	SS_PROBE_STATES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_PROBE_STATES
+};
+
+/* How a probe is hooked, in the "probes" file (type=). */
+#define SS_PROBE_TYPES(X)			\
+	X(KPROBE,	"kprobe")		\
+	X(KRETPROBE,	"kretprobe")
+
+enum ss_probe_type {
+#define SS_X_ENUM(id, name) SS_PROBE_TYPE_##id,
+	SS_PROBE_TYPES(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_NR_PROBE_TYPES
+};
+
 /*
  * Event sources: where a call was judged, in the events stream.  The
  * first five are SS_PATHS, in the same order.
@@ -305,6 +340,28 @@ enum ss_source {
 	SS_SOURCES(SS_X_ENUM)
 #undef SS_X_ENUM
 	SS_NR_SOURCES
+};
+
+/*
+ * What a page is, as the pagemap file's page lines name it (truth=), in
+ * the order of its summary keys.
+ */
+#define SS_PM_TRUTHS(X)				\
+	X(UNMAPPED,	"unmapped")		\
+	X(NONE,		"none")			\
+	X(PRESENT,	"present")		\
+	X(SWAP,		"swap")			\
+	X(SHMEM_SWAPPED, "shmem_swapped")	\
+	X(MIGRATION,	"migration")		\
+	X(MARKER,	"uffd_wp_marker")	\
+	X(HUGE,		"huge")			\
+	X(OTHER,	"other")
+
+enum ss_pm_truth {
+#define SS_X_ENUM(id, name) SS_PMT_##id,
+	SS_PM_TRUTHS(SS_X_ENUM)
+#undef SS_X_ENUM
+	SS_PMT_NR
 };
 
 /* Records of the events file. */
@@ -391,7 +448,10 @@ enum ss_count_what {
 	SS_NR_COUNTS
 };
 
-/* Rule ids of SPEC.md, with the seed thread each one comes from. */
+/*
+ * Rule ids (docs/rules.md has a section for each), with the seed thread
+ * each one comes from.
+ */
 #define SS_RULES(X)				\
 	X(Z1, "000")	X(Z2, "000")	X(Z3, "000")	X(Z4, "000")	\
 	X(F1, "001")	X(F2, "001")				\
@@ -419,7 +479,7 @@ enum ss_rule_state {
 	SS_NR_STATES
 };
 
-/* Verdicts of SPEC.md, in the order a report sorts them. */
+/* Verdicts of a rule (docs/rules.md), in the order a report sorts them. */
 #define SS_VERDICTS(X)				\
 	X(NOT_OBSERVED,		"not-observed")	\
 	X(CONFORMS,		"conforms")	\
