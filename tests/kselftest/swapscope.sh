@@ -142,59 +142,10 @@ baseline=${SWAPSCOPE_BASELINE:-$here/stock.baseline}
 [ "$baseline" = none ] || [ -r "$baseline" ] ||
 	{ echo "# baseline $baseline not readable"; exit 1; }
 
-# group_alive PGID [COMM]: a process of that group (named COMM, if given)
-# that has not exited yet (a zombie has: its mm is gone).
-group_alive() {
-	g=$1
-	gc=${2:-}
-	for st in /proc/[0-9]*/stat; do
-		{ read -r line < "$st"; } 2>/dev/null || continue
-		gn=${line#*(}
-		gn=${gn%%)*}
-		# shellcheck disable=SC2086 # the fields after "(comm) ": state ppid pgrp
-		set -- ${line##*) }
-		[ "${3:-}" = "$g" ] && [ "$1" != Z ] &&
-			{ [ -z "$gc" ] || [ "$gn" = "$gc" ]; } && return 0
-	done
-	return 1
-}
-# kill_group PGID: kill it and wait (up to 5 s) until none of it is left.
-kill_group() {
-	kg=$1
-	kill -KILL -"$kg" 2>/dev/null
-	kn=0
-	while group_alive "$kg" && [ $kn -lt 50 ]; do
-		sleep 0.1
-		kn=$((kn + 1))
-	done
-}
-# run_bounded PROG: PROG in a session of its own, TERM at the limit and
-# KILL 5 s later.  A scenario counts every fork, exec, zap and exit in the
-# system, so nothing else may start or end while it runs: the watcher
-# starts first, PROG only once the watcher's sleep runs, and afterwards
-# whatever is left of PROG's group, and the watcher, are killed and
-# waited for.  Not timeout(1): busybox's leaves a watcher in a session of
-# its own that exits up to a second after PROG.
-run_bounded() {
-	rm -f "$work/.timeout" "$work/.pgid"
-	setsid sh -c "sleep $limit; pg=\$(cat '$work/.pgid'); touch '$work/.timeout'; kill -TERM -\$pg; sleep 5; kill -KILL -\$pg" \
-		>/dev/null 2>&1 &
-	watcher=$!
-	wn=0
-	while ! group_alive "$watcher" sleep && [ $wn -lt 100 ]; do
-		sleep 0.1
-		wn=$((wn + 1))
-	done
-	setsid "$1" &
-	pgid=$!
-	echo "$pgid" > "$work/.pgid"
-	wait "$pgid"
-	prc=$?
-	kill_group "$watcher"
-	kill_group "$pgid"
-	wait "$watcher" 2>/dev/null
-	return $prc
-}
+# run_bounded PROG LIMIT DIR, group_alive, kill_group: nothing else
+# starts or ends in the system while a scenario runs.
+# shellcheck source=tests/kselftest/run-bounded.sh
+. "$here/run-bounded.sh"
 
 # --- the run ---------------------------------------------------------------
 echo "KTAP version 1"
@@ -220,7 +171,7 @@ for s in $scenarios; do
 	# scenario counts every zap and exit in the system, and the pipes of
 	# a live relay (here and in the runner) would wake processes up in
 	# its windows.
-	(cd "$work/$name" && run_bounded "$prog" > "$work/$name.out" 2>&1)
+	(cd "$work/$name" && run_bounded "$prog" "$limit" "$work" > "$work/$name.out" 2>&1)
 	rc=$?
 	diag < "$work/$name.out"
 	if [ -e "$work/.timeout" ]; then

@@ -80,11 +80,11 @@ missing=
 for f in swapscope.sh swapscope $scenarios; do
 	[ -x "$inst/swapscope/$f" ] || missing+=" $f"
 done
-for f in stock.baseline config swapscope.ko ../kselftest/runner.sh ../run_kselftest.sh; do
+for f in stock.baseline run-bounded.sh config swapscope.ko ../kselftest/runner.sh ../run_kselftest.sh; do
 	[ -f "$inst/swapscope/$f" ] || missing+=" $f"
 done
 if [ -z "$missing" ]; then
-	ok "installed: swapscope.sh, the CLI, $nsc scenario programs, swapscope.ko, stock.baseline, config, the runner"
+	ok "installed: swapscope.sh, the CLI, $nsc scenario programs, swapscope.ko, stock.baseline, run-bounded.sh, config, the runner"
 else
 	notok "missing from $inst/swapscope:$missing"
 fi

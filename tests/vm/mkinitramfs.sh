@@ -9,7 +9,8 @@
 #   SWAPSCOPE_CLI  static CLI binary       -> /bin/swapscope
 #   SCENARIO_DIR   dir of static programs  -> /scenarios/
 #   GUEST_SCRIPT   shell script            -> /run.sh, with tests/vm/scenario-run.sh
-#                  -> /scenario-run.sh, tests/vm/stress.sh -> /stress.sh,
+#                  -> /scenario-run.sh (and tests/kselftest/run-bounded.sh ->
+#                  /run-bounded.sh, which it sources), tests/vm/stress.sh -> /stress.sh,
 #                  tests/vm/guest-trace.sh -> /guest-trace.sh,
 #                  tests/vm/sshelper.c built -> /bin/sshelper,
 #                  tests/vm/stressng.sh -> /stressng.sh and Debian's stress-ng
@@ -159,6 +160,7 @@ if [ -n "${GUEST_SCRIPT:-}" ]; then
 	install -m 0755 "$GUEST_SCRIPT" "$stage/run.sh"
 	# The scenario runner guest-check.sh and guest-matrix.sh source.
 	install -m 0644 "$here/scenario-run.sh" "$stage/scenario-run.sh"
+	install -m 0644 "$here/../kselftest/run-bounded.sh" "$stage/run-bounded.sh"
 	# The stress tests guest-check.sh sources, and their helper program.
 	install -m 0755 "$here/stress.sh" "$stage/stress.sh"
 	# swapscope's tracepoints and the events file's poll(), sourced too.
