@@ -1007,7 +1007,6 @@ static int ss_audit_run_cmd(const struct ss_cmd *c)
 const struct ss_cmd_file ss_audit_cmd = {
 	.name = "audit",
 	.max = SS_AUDIT_CMD_MAX,
-	.too_long = -EINVAL,	/* as it always was here */
 	.lock = &ss_audit_run_lock,
 	.check = ss_audit_check,
 	.run = ss_audit_run_cmd,

@@ -93,7 +93,6 @@ static int ss_control_locked(const struct ss_cmd *c)
 const struct ss_cmd_file ss_control_cmd = {
 	.name = "control",
 	.max = SS_CONTROL_MAX,
-	.too_long = -E2BIG,
 	.lock = &ss_control_lock,
 	.run = ss_control_locked,
 };

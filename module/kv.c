@@ -37,8 +37,7 @@
  *     at most SS_PM_WRITE_MAX - 1 bytes, else -E2BIG
  *   audit (audit.c, ss_audit_check):
  *     run              audit every in-use swap slot now, in this process
- *     at most SS_AUDIT_CMD_MAX - 1 bytes, else -EINVAL (the audit file
- *     has refused an over-long write with -EINVAL since it exists)
+ *     at most SS_AUDIT_CMD_MAX - 1 bytes, else -E2BIG
  *
  * Whatever the file, an empty write, one holding a NUL byte and any
  * command of the wrong words fail with -EINVAL; a command is validated
@@ -62,7 +61,7 @@ static int ss_cmd_read(struct ss_cmd *c, const struct ss_cmd_file *f,
 	if (len >= max) {
 		pr_err_ratelimited("%s: %zu-byte write refused (at most %zu)\n",
 				   f->name, len, max - 1);
-		return f->too_long;
+		return -E2BIG;
 	}
 	if (copy_from_user(c->buf, ubuf, len))
 		return -EFAULT;

@@ -597,7 +597,6 @@ static int ss_pm_run_cmd(const struct ss_cmd *c)
 const struct ss_cmd_file ss_pagemap_cmd = {
 	.name = "pagemap",
 	.max = SS_PM_WRITE_MAX,
-	.too_long = -E2BIG,
 	.lock = &ss_pm_lock,
 	.check = ss_pm_parse,
 	.run = ss_pm_run_cmd,

@@ -216,7 +216,6 @@ struct ss_cmd {
 struct ss_cmd_file {
 	const char *name;	/* in log lines */
 	size_t max;		/* the longest command + 1, at most SS_CMD_MAX */
-	int too_long;		/* the error of a longer write */
 	struct mutex *lock;	/* one command at a time */
 	/* Optional, before the lock: 0, or why @c is refused (logged). */
 	int (*check)(struct ss_cmd *c);
