@@ -137,7 +137,7 @@ ss_hostile() {
 	printf RUN > "$a/EINVAL.upper"
 	printf 'run\000' > "$a/EINVAL.nul"
 	printf '%016d' 0 > "$a/E2BIG.16-bytes"
-	cp "$big" "$a/EINVAL.1MiB"
+	cp "$big" "$a/E2BIG.1MiB"
 	printf '\001\002\033[2J\377' > "$a/EINVAL.binary"
 	printf run > "$a/ok.run"
 	printf ' run\n' > "$a/ok.run-spaces"
