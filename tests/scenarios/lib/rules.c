@@ -106,6 +106,14 @@ void sc_rules_snap(struct sc_rules *s)
 			 s->tries);
 }
 
+uint64_t sc_rule_obs_now(enum ss_rule r)
+{
+	static struct sc_rules s;
+
+	sc_read_rules(&s);
+	return s.r[r].obs;
+}
+
 int64_t sc_d_obs(const struct sc_rules *a, const struct sc_rules *b,
 		 enum ss_rule r)
 {

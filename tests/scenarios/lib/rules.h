@@ -52,6 +52,12 @@ struct sc_rules {
 void sc_rules_snap(struct sc_rules *s);
 
 /* Signed deltas of one rule between two snapshots. */
+/*
+ * A rule's observations now, from one read of the rules file (not a
+ * consistent snapshot): for a scenario that races until the race has
+ * covered a rule.  Not thread-safe: one caller at a time.
+ */
+uint64_t sc_rule_obs_now(enum ss_rule r);
 int64_t sc_d_obs(const struct sc_rules *a, const struct sc_rules *b,
 		 enum ss_rule r);
 int64_t sc_d_viol(const struct sc_rules *a, const struct sc_rules *b,
