@@ -474,15 +474,20 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		    !(swap && (pme & SS_PM_PFRAME_MASK) == t->migration_frame))
 			return;
 		ss_obs(j, SS_RULE_P2, 1);
-		if (swap)
+		if (swap) {
+			/* The reader was told a resident page is in swap. */
 			ss_viol(j, SS_RULE_P2, 1);
+			ss_impact(j, SS_RULE_P2, 1);
+		}
 		break;
 	case SS_CNT_UFFD_WP_MARKER:
 		if (pme & SS_PM_PRESENT)
 			return;
 		ss_obs(j, SS_RULE_P3, 1);
-		if (swap)
+		if (swap) {
 			ss_viol(j, SS_RULE_P3, 1);
+			ss_impact(j, SS_RULE_P3, 1);
+		}
 		break;
 	default:
 		break;
