@@ -260,16 +260,29 @@ static u8 ss_pmw_truth_of_kind(u8 kind)
 	}
 }
 
+/*
+ * The xarray's answer for a shmem page whose PTE was none or a marker,
+ * before the entry was made (@s0) and now (@s2).
+ */
+struct ss_pmw_xa {
+	bool shmem;
+	bool s0, s2;
+};
+
 /* One entry the reader got, against the page's truth @t (PTE @pte). */
 static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
-			      const struct ss_page_truth *t, u64 pte, u64 pme,
+			      const struct ss_page_truth *t,
+			      const struct ss_pmw_xa *xa, u64 pte, u64 pme,
 			      struct vm_area_struct *vma)
 {
 	struct ss_judgement one = { };
 	struct ss_pte_view v;
 	unsigned int r;
 
-	ss_judge_pagemap(t, pme, &one);
+	if (xa && xa->shmem)
+		ss_judge_pagemap_shmem(t, xa->s0, xa->s2, pme, &one);
+	else
+		ss_judge_pagemap(t, pme, &one);
 	for (r = 0; r < ARRAY_SIZE(ss_pmw_rules); r++) {
 		enum ss_rule rule = ss_pmw_rules[r];
 		struct ss_evidence ev = { .mm = jg->call->walk->mm };
@@ -279,7 +292,10 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 		jg->j.obs[rule] += one.obs[rule];
 		jg->j.viol[rule] += one.viol[rule];
 		jg->j.impact[rule] += one.impact[rule];
+		jg->j.unjudged[rule] += one.unjudged[rule];
 		jg->j.touched |= BIT(rule);
+		if (one.unjudged[rule])
+			ss_pmw_add(SS_PMW_UNJUDGED, one.unjudged[rule]);
 		if (!one.viol[rule] || (jg->sampled & BIT(rule)))
 			continue;
 		/* One sample per rule and callback: the first page told wrong. */
@@ -290,55 +306,9 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 		}
 		ss_view_pte(__pte(pte), &v, NULL);
 		ss_sample_pagemap(rule, jg->probe, addr, pte, pme, &v, &ev,
-				  t->shmem_swapped ? SS_PMT_SHMEM_SWAPPED :
+				  xa && xa->shmem && xa->s2 ?
+				  SS_PMT_SHMEM_SWAPPED :
 				  ss_pmw_truth_of_kind(t->kind));
-	}
-}
-
-/*
- * The rule a page whose swap state moved between the two xarray reads
- * would have been judged by: P3 for a marker, else P1.
- */
-static void ss_pmw_unjudged(struct ss_pmw_judge *jg, u8 kind)
-{
-	ss_unjudged(&jg->j, kind == SS_CNT_UFFD_WP_MARKER ? SS_RULE_P3 :
-							  SS_RULE_P1, 1);
-	ss_pmw_add(SS_PMW_UNJUDGED, 1);
-}
-
-/*
- * Page @k of the call, PTE @pte read where it cannot change: fill its
- * truth.  False when its swap state moved during the call (not judged).
- */
-static bool ss_pmw_truth(const struct ss_pmw_call *call, unsigned int k,
-			 struct vm_area_struct *vma, unsigned long addr,
-			 pte_t pte, bool shmem, struct ss_page_truth *t)
-{
-	struct ss_pte_view v;
-	bool s0, s2;
-
-	ss_view_pte(pte, &v, NULL);
-	memset(t, 0, sizeof(*t));
-	t->kind = v.kind;
-	switch (v.kind) {
-	case SS_CNT_NONE:
-	case SS_CNT_UFFD_WP_MARKER:
-		if (!shmem)
-			return true;
-		s0 = test_bit(k, call->swapped0);
-		s2 = ss_pmw_xa_swapped(vma, addr);
-		if (s0 != s2)
-			return false;
-		t->shmem_swapped = s2;
-		return true;
-	case SS_CNT_MIGRATION_READ:
-	case SS_CNT_MIGRATION_READ_EXCL:
-	case SS_CNT_MIGRATION_WRITE:
-		/* Read under the lock the entry was made under: it was there. */
-		t->migration_held = true;
-		return true;
-	default:
-		return true;
 	}
 }
 
@@ -348,9 +318,11 @@ static void ss_pmw_judge_ptes(struct ss_pmw_judge *jg, const u64 *pme,
 {
 	struct ss_pmw_call *call = jg->call;
 	struct vm_area_struct *vma = call->walk->vma;
-	struct ss_page_truth t;
-	unsigned long addr;
 	bool shmem = ss_pmw_is_shmem(vma);
+	struct ss_page_truth t;
+	struct ss_pte_view v;
+	struct ss_pmw_xa xa;
+	unsigned long addr;
 	unsigned int k;
 	pte_t *ptes;
 
@@ -363,11 +335,27 @@ static void ss_pmw_judge_ptes(struct ss_pmw_judge *jg, const u64 *pme,
 	for (k = 0, addr = call->addr; k < n; k++, addr += PAGE_SIZE) {
 		pte_t pte = ptep_get(ptes + k);
 
-		if (!ss_pmw_truth(call, k, vma, addr, pte, shmem, &t)) {
-			ss_pmw_unjudged(jg, t.kind);
-			continue;
+		ss_view_pte(pte, &v, NULL);
+		t = (struct ss_page_truth) { .kind = v.kind };
+		xa.shmem = false;
+		switch (v.kind) {
+		case SS_CNT_NONE:
+		case SS_CNT_UFFD_WP_MARKER:
+			/* The PTE is as it was made; the xarray is not held. */
+			xa.shmem = shmem;
+			if (shmem) {
+				xa.s0 = test_bit(k, call->swapped0);
+				xa.s2 = ss_pmw_xa_swapped(vma, addr);
+			}
+			break;
+		case SS_CNT_MIGRATION_READ:
+		case SS_CNT_MIGRATION_READ_EXCL:
+		case SS_CNT_MIGRATION_WRITE:
+			/* Read under the lock the entry was made under. */
+			t.migration_held = true;
+			break;
 		}
-		ss_pmw_judge_page(jg, addr, &t, pte_val(pte), pme[k], vma);
+		ss_pmw_judge_page(jg, addr, &t, &xa, pte_val(pte), pme[k], vma);
 	}
 	pte_unmap(ptes);
 	ss_pmw_add(SS_PMW_ENTRIES, n);
@@ -389,7 +377,7 @@ static void ss_pmw_judge_huge(struct ss_pmw_judge *jg, const u64 *pme,
 	t.kind = is_writable_migration_entry(pmd_to_swp_entry(pmd)) ?
 		 SS_CNT_MIGRATION_WRITE : SS_CNT_MIGRATION_READ;
 	for (k = 0; k < n; k++)
-		ss_pmw_judge_page(jg, call->addr + k * PAGE_SIZE, &t,
+		ss_pmw_judge_page(jg, call->addr + k * PAGE_SIZE, &t, NULL,
 				  pmd_val(pmd), pme[k], call->walk->vma);
 	ss_pmw_add(SS_PMW_ENTRIES, n);
 }
@@ -642,10 +630,11 @@ int ss_pmw_hole_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_pmw_call *call = (void *)ri->data;
 	struct ss_pmw_judge jg = { .call = call, .probe = SS_PROBE_PAGEMAP_HOLE };
+	const struct ss_page_truth t = { .kind = SS_CNT_NONE };
 	DECLARE_BITMAP(swapped2, SS_PMW_MAX_PAGES);
 	struct ss_pagemapread *pm = ss_pmw_buffer(call->walk);
+	struct ss_pmw_xa xa = { .shmem = true };
 	struct vm_area_struct *vma = NULL;
-	struct ss_page_truth t;
 	unsigned long addr;
 	unsigned int k, n;
 
@@ -654,19 +643,14 @@ int ss_pmw_hole_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	n = ss_pmw_made(call, pm);
 	ss_pmw_swapped_now(call->walk->mm, call->addr, n, swapped2);
 	for (k = 0, addr = call->addr; k < n; k++, addr += PAGE_SIZE) {
-		bool s0 = test_bit(k, call->swapped0);
-
-		if (!s0 && !test_bit(k, swapped2))
+		xa.s0 = test_bit(k, call->swapped0);
+		xa.s2 = test_bit(k, swapped2);
+		/* Only shmem pages have bits; one never in swap: no rule. */
+		if (!xa.s0 && !xa.s2)
 			continue;
 		if (!vma || addr >= vma->vm_end)
 			vma = find_vma(call->walk->mm, addr);
-		if (s0 != test_bit(k, swapped2)) {
-			ss_pmw_unjudged(&jg, SS_CNT_NONE);
-			continue;
-		}
-		t = (struct ss_page_truth) { .kind = SS_CNT_NONE,
-					     .shmem_swapped = true };
-		ss_pmw_judge_page(&jg, addr, &t, 0,
+		ss_pmw_judge_page(&jg, addr, &t, &xa, 0,
 				  pm->buffer[call->pos0 + k], vma);
 	}
 	ss_pmw_add(SS_PMW_ENTRIES, n);
