@@ -10,7 +10,9 @@
  *
  * pagemap_read() walks the target's page tables one PMD's worth at a
  * time; its callbacks write the entries into the reader's kernel buffer
- * (struct pagemapread, below) before copying them out:
+ * (struct pagemapread, below), up to the PMD's end, and it copies out as
+ * many as the reader asked for.  A kretprobe on pagemap_read() keeps the
+ * reader's range in a slot its callbacks find by task:
  * - pagemap_pmd_range() takes the PTE table's lock, makes one entry per
  *   PTE and drops the lock (or, for a huge PMD, the PMD's lock).  A kprobe
  *   on each of its calls to _raw_spin_unlock() runs while that lock is
@@ -57,23 +59,29 @@ struct ss_pagemapread {
 	bool show_pfn;
 };
 
-/* ---- the calls in flight, findable by their task ---- */
+/* ---- the readers in flight, findable by their task ---- */
 
 /*
- * The lock-site probe runs inside pagemap_pmd_range() and must find the
- * kretprobe data of that very call: one slot per reader task in a walk.
- * Readers are few; a call that finds no free slot is not judged, counted.
+ * A read of pagemap, from pagemap_read()'s entry to its return: the
+ * callbacks of its walks and the lock-site probe find it by task.
+ * Readers are few; a read that finds no free slot is not judged, counted.
  */
 #define SS_PMW_SLOTS	64
 
 struct ss_pmw_slot {
 	struct task_struct *task;
-	struct ss_pmw_call *call;
+	/*
+	 * The reader is told about pages below @limit: pagemap_read() makes
+	 * entries up to the end of each PMD but copies out only as many as
+	 * the reader asked for, in address order from its file position.
+	 */
+	unsigned long limit;
+	struct ss_pmw_call *call;	/* pagemap_pmd_range in progress */
 };
 
 static struct ss_pmw_slot ss_pmw_slots[SS_PMW_SLOTS];
 
-static bool ss_pmw_claim(struct ss_pmw_call *call)
+static struct ss_pmw_slot *ss_pmw_claim(unsigned long limit)
 {
 	int i;
 
@@ -82,10 +90,11 @@ static bool ss_pmw_claim(struct ss_pmw_call *call)
 			continue;
 		if (cmpxchg(&ss_pmw_slots[i].task, NULL, current))
 			continue;
-		WRITE_ONCE(ss_pmw_slots[i].call, call);
-		return true;
+		WRITE_ONCE(ss_pmw_slots[i].call, NULL);
+		WRITE_ONCE(ss_pmw_slots[i].limit, limit);
+		return &ss_pmw_slots[i];
 	}
-	return false;
+	return NULL;
 }
 
 static struct ss_pmw_slot *ss_pmw_find(void)
@@ -98,12 +107,8 @@ static struct ss_pmw_slot *ss_pmw_find(void)
 	return NULL;
 }
 
-static void ss_pmw_release(void)
+static void ss_pmw_release(struct ss_pmw_slot *s)
 {
-	struct ss_pmw_slot *s = ss_pmw_find();
-
-	if (!s)
-		return;
 	WRITE_ONCE(s->call, NULL);
 	smp_store_release(&s->task, NULL);
 }
@@ -572,48 +577,96 @@ unsigned long ss_pmw_sites_missed(void)
 
 bool ss_pmw_live(void)
 {
-	return ss_probe_active(SS_PROBE_PAGEMAP) &&
+	return ss_probe_active(SS_PROBE_PAGEMAP_READ) &&
+	       ss_probe_active(SS_PROBE_PAGEMAP) &&
 	       ss_probe_active(SS_PROBE_PAGEMAP_HOLE);
 }
 
-/* ---- pagemap_pmd_range(pmd, addr, end, walk) ---- */
+/* ---- pagemap_read(file, buf, count, ppos) ---- */
 
-/* Entry of either callback: the reader, the range, the swap state now. */
-static int ss_pmw_enter(struct ss_pmw_call *call, struct mm_walk *walk,
-			unsigned long addr, unsigned long end)
+int ss_pmw_read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct ss_pmw_read *rd = (void *)ri->data;
+	size_t count = regs_get_kernel_argument(regs, 2);
+	loff_t *ppos = (loff_t *)regs_get_kernel_argument(regs, 3);
+	unsigned long svpfn, start, pages;
+
+	ss_probe_hit(SS_PROBE_PAGEMAP_READ);
+	if (!ss_pmw_wanted())
+		return 1;
+	/* As pagemap_read() reads its position; past the task it walks nothing. */
+	svpfn = (unsigned long)(*ppos / sizeof(u64));
+	if (svpfn > (ULONG_MAX >> PAGE_SHIFT))
+		return 1;
+	start = untagged_addr(svpfn << PAGE_SHIFT);
+	pages = count / sizeof(u64);
+	rd->slot = ss_pmw_claim(pages > (ULONG_MAX - start) >> PAGE_SHIFT ?
+				ULONG_MAX : start + (pages << PAGE_SHIFT));
+	if (!rd->slot) {
+		ss_pmw_add(SS_PMW_BUSY, 1);
+		return 1;
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_pmw_read_entry);
+
+int ss_pmw_read_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ss_pmw_read *rd = (void *)ri->data;
+
+	ss_pmw_release(rd->slot);
+	return 0;
+}
+NOKPROBE_SYMBOL(ss_pmw_read_ret);
+
+/* ---- the walk's callbacks ---- */
+
+/*
+ * Entry of either callback of a judged read: the range, the reader's
+ * buffer position, the swap state now of the pages it will be told of.
+ */
+static struct ss_pmw_slot *ss_pmw_enter(struct ss_pmw_call *call,
+					struct mm_walk *walk,
+					unsigned long addr, unsigned long end)
+{
+	struct ss_pmw_slot *slot = ss_pmw_find();
 	struct ss_pagemapread *pm;
 	unsigned long pages;
 
-	if (!ss_pmw_wanted())
-		return 1;
+	if (!slot)
+		return NULL;
 	pm = ss_pmw_buffer(walk);
 	if (!pm)
-		return 1;
+		return NULL;
 	call->walk = walk;
 	call->addr = addr;
 	call->end = end;
 	call->pos0 = pm->pos;
 	call->seen = false;
+	/* Pages past what the reader asked for are made, never copied out. */
+	end = min(end, slot->limit);
 	pages = end > addr ? (end - addr) >> PAGE_SHIFT : 0;
 	/* One walk never spans more; more would be a layout not understood. */
 	call->npages = min_t(unsigned long, pages, SS_PMW_MAX_PAGES);
 	ss_pmw_add(SS_PMW_CALLS, 1);
 	ss_pmw_swapped_now(walk->mm, addr, call->npages, call->swapped0);
-	return 0;
+	return slot;
 }
 
+/* pagemap_pmd_range(pmd, addr, end, walk) */
 int ss_pmw_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_pmw_call *call = (void *)ri->data;
+	struct ss_pmw_slot *slot;
 
 	ss_probe_hit(SS_PROBE_PAGEMAP);
 	call->pmd = (pmd_t *)regs_get_kernel_argument(regs, 0);
-	if (ss_pmw_enter(call, (void *)regs_get_kernel_argument(regs, 3),
-			 regs_get_kernel_argument(regs, 1),
-			 regs_get_kernel_argument(regs, 2)))
+	slot = ss_pmw_enter(call, (void *)regs_get_kernel_argument(regs, 3),
+			    regs_get_kernel_argument(regs, 1),
+			    regs_get_kernel_argument(regs, 2));
+	if (!slot)
 		return 1;
-	call->slotted = ss_pmw_claim(call);
+	WRITE_ONCE(slot->call, call);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_pmw_range_entry);
@@ -622,33 +675,32 @@ NOKPROBE_SYMBOL(ss_pmw_range_entry);
 int ss_pmw_range_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_pmw_call *call = (void *)ri->data;
+	struct ss_pmw_slot *slot = ss_pmw_find();
 	struct ss_pagemapread *pm;
 	unsigned int n;
 
-	if (call->slotted)
-		ss_pmw_release();
+	if (slot)
+		WRITE_ONCE(slot->call, NULL);
 	if (call->seen)
 		return 0;
 	pm = ss_pmw_buffer(call->walk);
 	n = pm ? ss_pmw_made(call, pm) : 0;
 	if (n)
-		ss_pmw_add(call->slotted ? SS_PMW_UNSEEN : SS_PMW_BUSY, n);
+		ss_pmw_add(SS_PMW_UNSEEN, n);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_pmw_range_ret);
 
-/* ---- pagemap_pte_hole(start, end, depth, walk) ---- */
-
+/* pagemap_pte_hole(start, end, depth, walk) */
 int ss_pmw_hole_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ss_pmw_call *call = (void *)ri->data;
 
 	ss_probe_hit(SS_PROBE_PAGEMAP_HOLE);
 	call->pmd = NULL;
-	call->slotted = false;
 	return ss_pmw_enter(call, (void *)regs_get_kernel_argument(regs, 3),
 			    regs_get_kernel_argument(regs, 0),
-			    regs_get_kernel_argument(regs, 1));
+			    regs_get_kernel_argument(regs, 1)) ? 0 : 1;
 }
 NOKPROBE_SYMBOL(ss_pmw_hole_entry);
 

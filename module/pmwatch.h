@@ -17,6 +17,7 @@
 #define SS_PMW_MAX_PAGES	PTRS_PER_PTE
 
 struct mm_walk;
+struct ss_pmw_slot;
 
 /* One pagemap_pmd_range() or pagemap_pte_hole() call, entry to return. */
 struct ss_pmw_call {
@@ -26,11 +27,17 @@ struct ss_pmw_call {
 	int pos0;			/* the reader's buffer index at entry */
 	unsigned int npages;		/* pages of [addr, end) judged, capped */
 	bool seen;			/* the lock-site probe judged the call */
-	bool slotted;			/* findable by current (ss_pmw_slots) */
 	/* shmem pages whose xarray held a swap entry at entry */
 	DECLARE_BITMAP(swapped0, SS_PMW_MAX_PAGES);
 };
 
+/* One pagemap_read() of a judged reader, entry to return. */
+struct ss_pmw_read {
+	struct ss_pmw_slot *slot;
+};
+
+int ss_pmw_read_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
+int ss_pmw_read_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 int ss_pmw_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int ss_pmw_range_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 int ss_pmw_hole_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
@@ -51,7 +58,7 @@ struct ss_pmw_totals {
 	u64 calls;		/* callbacks of in-scope readers */
 	u64 entries;		/* entries judged */
 	u64 unjudged;		/* entries not judged exactly (truth moved) */
-	u64 busy;		/* calls with no free slot: their entries */
+	u64 busy;		/* reads not judged: no free reader slot */
 	u64 unseen;		/* entries made past every lock-site probe */
 };
 void ss_pmw_totals(struct ss_pmw_totals *t);

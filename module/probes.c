@@ -1241,6 +1241,7 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 		.data_size = sizeof(struct vm_area_struct *) } },
 	SS_RP(SWAP_DUP, ss_dup_entry, ss_dup_ret, ss_ref_call),
 	SS_RP(FREE_SWAP, ss_free_entry, ss_free_ret, ss_ref_call),
+	SS_RP(PAGEMAP_READ, ss_pmw_read_entry, ss_pmw_read_ret, ss_pmw_read),
 	SS_RP(PAGEMAP, ss_pmw_range_entry, ss_pmw_range_ret, ss_pmw_call),
 	SS_RP(PAGEMAP_HOLE, ss_pmw_hole_entry, ss_pmw_hole_ret, ss_pmw_call),
 };

@@ -271,6 +271,7 @@ enum ss_counter {
 	X(SWAP_FREE,	"swap_free",	"swap_free",		0)	\
 	X(SWAP_DUP,	"swap_dup",	"swap_duplicate",	1)	\
 	X(FREE_SWAP,	"free_swap",	"free_swap_and_cache",	1)	\
+	X(PAGEMAP_READ,	"pagemap_read",	"pagemap_read",		1)	\
 	X(PAGEMAP,	"pagemap",	"pagemap_pmd_range",	1)	\
 	X(PAGEMAP_HOLE,	"pagemap_hole",	"pagemap_pte_hole",	1)
 
@@ -414,6 +415,8 @@ enum ss_event_type {
 	X(SWAP_FREE, "void", "swp_entry_t entry")			\
 	X(SWAP_DUP, "int", "swp_entry_t entry")				\
 	X(FREE_SWAP, "int", "swp_entry_t entry")				\
+	X(PAGEMAP_READ, "ssize_t", "struct file *file, char *buf, "	\
+	  "size_t count, loff_t *ppos")					\
 	X(PAGEMAP, "int", "pmd_t *pmdp, unsigned long addr, "		\
 	  "unsigned long end, struct mm_walk *walk")			\
 	X(PAGEMAP_HOLE, "int", "unsigned long start, unsigned long end, " \
