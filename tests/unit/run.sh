@@ -1493,7 +1493,8 @@ kv12re=$(printf '%s' "$kv12" | sed 's/[.+]/\\&/g')	# 6\.12\.118\+deb12-amd64
 # shellcheck disable=SC2034
 syms12="unmap_page_range zap_page_range_single unmap_mapping_range copy_page_range
 do_swap_page try_to_unmap_one exit_mmap swap_shmem_alloc try_to_migrate_one
-remove_migration_pte swap_free_nr swap_duplicate free_swap_and_cache_nr"
+remove_migration_pte swap_free_nr swap_duplicate free_swap_and_cache_nr
+pagemap_read pagemap_pmd_range pagemap_pte_hole"
 run --root "$dfx12/root" --btf "$dfx12/btf.txt" doctor
 check "doctor, Debian 6.12 recorded: exit 0, nothing on stderr, every check ok but root and lockdown" \
 	eval 'rc_is 0 && err_empty && out_has "^kernel +$kv12re$" &&
