@@ -14,11 +14,16 @@
 /* Counters of unseen events, in the order they are reported. */
 const struct unseen_kind unseen_kinds[NR_UNSEEN] = {
 	{ "events_dropped",
-	  "event records dropped: the events reader was too slow" },
+	  "event records dropped: the events reader was too slow", false },
 	{ "watch_full",
-	  "calls not judged for Z4/S4: the RSS watch table was full" },
+	  "calls not judged for Z4/S4: the RSS watch table was full", false },
 	{ "walk_truncated",
-	  "page-table walks cut short by walk_budget: figures are a floor" },
+	  "page-table walks cut short by walk_budget: figures are a floor",
+	  false },
+	{ "pagemap_watch_busy",
+	  "pagemap reads not judged: every reader slot was taken", true },
+	{ "pagemap_watch_unseen",
+	  "pagemap entries made past every lock-site probe, not judged", true },
 };
 
 /* The record of @key (the file has one key a line); NULL, f->err set. */
@@ -49,9 +54,13 @@ int health_load(struct health *h)
 	memset(h, 0, sizeof(*h));
 	if (ss_load(f, "health", SS_REC_LINE))
 		return -1;
-	for (i = 0; i < NR_UNSEEN; i++)
+	for (i = 0; i < NR_UNSEEN; i++) {
+		if (unseen_kinds[i].optional &&
+		    !ss_file_find(f, unseen_kinds[i].key))
+			continue;
 		if (health_u64(f, unseen_kinds[i].key, &h->unseen[i]))
 			goto bad;
+	}
 	r = health_find(f, "scope");
 	if (!r || ss_rec_str(f, r, "scope", &h->scope) ||
 	    health_u64(f, "nmissed", &h->nmissed) ||

@@ -318,8 +318,9 @@ static const struct cmd cmds[] = {
 	  "JSON: {\"command\": [ARG], \"pid\", \"exit_status\", \"signal\",\n"
 	  "\"result\": \"pass\"|\"fail\", \"allow_missed\", \"nmissed\",\n"
 	  "\"scope_skipped\" (calls of other processes ignored), \"unseen\":\n"
-	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\"}, \"rules\": [as\n"
-	  "in report]}.\n" },
+	  "{\"events_dropped\", \"watch_full\", \"walk_truncated\",\n"
+	  "\"pagemap_watch_busy\", \"pagemap_watch_unseen\"}, \"rules\": [as in\n"
+	  "report]}.\n" },
 	{ "doctor", do_doctor, doctor_longopts, NULL,
 	  "[--root DIR] [--btf FILE] [--bpftool PATH]",
 	  "preflight: can swapscope.ko load and probe this kernel?",

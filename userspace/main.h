@@ -125,11 +125,12 @@ int ss_write(const char *name, const char *cmd, const char *(*explain)(int err))
 
 /* health.c: what the module could not see or judge, its scope, memory */
 enum { UNSEEN_EVENTS_DROPPED, UNSEEN_WATCH_FULL, UNSEEN_WALK_TRUNCATED,
-       NR_UNSEEN };
+       UNSEEN_PAGEMAP_BUSY, UNSEEN_PAGEMAP_UNSEEN, NR_UNSEEN };
 
 struct unseen_kind {
 	const char *key;	/* in the health file */
 	const char *what;	/* for people */
+	bool optional;		/* a module before it has no such line: 0 */
 };
 
 extern const struct unseen_kind unseen_kinds[NR_UNSEEN];
