@@ -25,9 +25,14 @@
  * the entries are judged: only a page in swap, or not, at both reads is
  * judged; one that changed in between is counted as not judged.
  *
- * Probe context throughout: no sleeping, no allocation; at most
+ * Not judged: hugetlb pages (pagemap_hugetlb_range() reports no swap or
+ * migration entry of theirs) and 6.12's PAGEMAP_SCAN ioctl, which answers
+ * in page categories, not pagemap entries.
+ *
+ * The handlers run in probe context: no sleeping, no allocation; at most
  * SS_PMW_MAX_PAGES entries per callback (what one walk of pagemap_read
- * makes), whatever range the reader asked for.
+ * makes), whatever range the reader asked for.  The lock sites are found
+ * once, at load, in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
