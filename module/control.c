@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include "swapscope.h"
+#include "pmwatch.h"
 
 /* The longest command written to control, plus one. */
 #define SS_CONTROL_MAX	64
@@ -35,6 +36,7 @@ static void ss_reset(void)
 	ss_samples_reset();
 	ss_stats_reset();
 	ss_scope_reset();
+	ss_pmw_reset();
 	ss_events_reset();
 	ss_watch_full_reset();
 	ss_rules_rearm();

@@ -35,6 +35,7 @@
 #include <linux/seq_file.h>
 #include "swapscope.h"
 #include "ptwalk.h"
+#include "pmwatch.h"
 
 /* Pages compared per round: at most one page table, one pagemap read. */
 #define SS_PM_CHUNK	PTRS_PER_PTE
@@ -90,6 +91,11 @@ struct ss_pm_run {
 	u64 raw[SS_PM_CHUNK];
 	u64 pme[SS_PM_CHUNK];
 	struct ss_pm_result res;
+	/*
+	 * The passive watch (pmwatch.c) judges this run's own read of
+	 * pagemap and counts it: the rules see each page once.
+	 */
+	bool passive;
 };
 
 /* One run at a time; also guards ss_pm_last. */
@@ -385,7 +391,7 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 			round.viol[rule] += j.viol[rule];
 			round.impact[rule] += j.impact[rule];
 			round.touched |= j.touched & BIT(rule);
-			if (j.viol[rule]) {
+			if (j.viol[rule] && !run->passive) {
 				ss_view_pte(__pte(pg->pte), &v, NULL);
 				ss_sample(rule, SS_SRC_PAGEMAP, addr, pg->pte,
 					  pme, &v, j.viol[rule]);
@@ -403,7 +409,8 @@ static void ss_pm_judge(struct ss_pm_run *run, unsigned long start,
 			};
 		}
 	}
-	ss_rules_account(&round, SS_SOURCE_PAGEMAP, start);
+	if (!run->passive)
+		ss_rules_account(&round, SS_SOURCE_PAGEMAP, start);
 	for (r = 0; r < ARRAY_SIZE(ss_pm_rules); r++) {
 		enum ss_rule rule = ss_pm_rules[r];
 
@@ -524,7 +531,11 @@ static int ss_pm_run(pid_t nr, unsigned long start, unsigned long end)
 	run->res.pid = nr;
 	run->res.start = start;
 	run->res.end = end;
+	run->passive = ss_pmw_live();
+	if (run->passive)
+		ss_pmw_set_runner(current);
 	ret = ss_pm_compare(run, start, end);
+	ss_pmw_set_runner(NULL);
 	/* A run cut short keeps what it compared; it was counted. */
 	run->res.state = ret ? SS_PM_FAILED : SS_PM_DONE;
 	run->res.err = ret;

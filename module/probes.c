@@ -24,6 +24,7 @@
 #include "swapscope.h"
 #include "compat/rss.h"
 #include "compat/probes.h"
+#include "pmwatch.h"
 
 unsigned int ss_maxactive = 128;
 
@@ -139,6 +140,12 @@ static DEFINE_PER_CPU(u64, ss_hits[SS_NR_PROBES]);
 static void ss_hit(enum ss_probe id)
 {
 	this_cpu_inc(ss_hits[id]);
+}
+
+/* For the handlers of other files (pmwatch.c). */
+void ss_probe_hit(enum ss_probe id)
+{
+	ss_hit(id);
 }
 
 static unsigned long ss_arg(struct pt_regs *regs, unsigned int n)
@@ -1234,6 +1241,8 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 		.data_size = sizeof(struct vm_area_struct *) } },
 	SS_RP(SWAP_DUP, ss_dup_entry, ss_dup_ret, ss_ref_call),
 	SS_RP(FREE_SWAP, ss_free_entry, ss_free_ret, ss_ref_call),
+	SS_RP(PAGEMAP, ss_pmw_range_entry, ss_pmw_range_ret, ss_pmw_call),
+	SS_RP(PAGEMAP_HOLE, ss_pmw_hole_entry, ss_pmw_hole_ret, ss_pmw_call),
 };
 
 /*
@@ -1348,7 +1357,13 @@ static unsigned long ss_probe_missed(enum ss_probe id)
 {
 	const struct ss_probe_slot *p = &ss_probes[id];
 
-	return p->is_ret ? p->rp.nmissed + p->rp.kp.nmissed : p->kp.nmissed;
+	unsigned long n = p->is_ret ? p->rp.nmissed + p->rp.kp.nmissed :
+				      p->kp.nmissed;
+
+	/* pagemap's lock sites belong to it (pmwatch.c). */
+	if (id == SS_PROBE_PAGEMAP)
+		n += ss_pmw_sites_missed();
+	return n;
 }
 
 /*
@@ -1361,6 +1376,26 @@ u64 ss_refs_missed(void)
 	return ss_probe_missed(SS_PROBE_SWAP_DUP) +
 	       ss_probe_missed(SS_PROBE_FREE_SWAP) +
 	       ss_probe_missed(SS_PROBE_RECLAIM);
+}
+
+/*
+ * The pagemap probe judges nothing without its lock sites (pmwatch.c):
+ * without them it is unavailable, with the reason.
+ */
+static void ss_pmw_attach(struct ss_probe_slot *p)
+{
+	int err;
+
+	if (p->state != SS_PROBE_ACTIVE)
+		return;
+	err = ss_pmw_sites_register(p->rp.kp.addr);
+	if (!err)
+		return;
+	unregister_kretprobe(&p->rp);
+	p->state = SS_PROBE_UNAVAILABLE;
+	p->reason = "no-lock-site";
+	pr_warn("probe %s on %s unavailable: %s (%d)\n", p->name, p->symbol,
+		p->reason, err);
 }
 
 /* Register every probe it can; a failure leaves that one unavailable. */
@@ -1390,6 +1425,7 @@ void ss_probes_register(void)
 		p->state = SS_PROBE_ACTIVE;
 		p->reason = "-";
 	}
+	ss_pmw_attach(&ss_probes[SS_PROBE_PAGEMAP]);
 	/*
 	 * Counts of calls seen by other probes (swap_free() for S4, the
 	 * references of F1 and Z1) start only now, and only with those
@@ -1408,6 +1444,7 @@ void ss_probes_unregister(void)
 
 	WRITE_ONCE(ss_probes_ready, false);
 	ss_refs_set_ready(false);
+	ss_pmw_sites_unregister();
 
 	for (i = SS_NR_PROBES - 1; i >= 0; i--) {
 		struct ss_probe_slot *p = &ss_probes[i];

@@ -454,10 +454,9 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 			return;
 		ss_obs(j, SS_RULE_P1, 1);
 		if (!swap) {
+			/* A page the reader was told is not there. */
 			ss_viol(j, SS_RULE_P1, 1);
-			/* The PTE was left none: what a marker would have kept. */
-			if (t->kind == SS_CNT_NONE)
-				ss_impact(j, SS_RULE_P1, 1);
+			ss_impact(j, SS_RULE_P1, 1);
 		}
 		return;
 	}
@@ -474,19 +473,46 @@ void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		    !(swap && (pme & SS_PM_PFRAME_MASK) == t->migration_frame))
 			return;
 		ss_obs(j, SS_RULE_P2, 1);
-		if (swap)
+		if (swap) {
+			/* The reader was told a resident page is in swap. */
 			ss_viol(j, SS_RULE_P2, 1);
+			ss_impact(j, SS_RULE_P2, 1);
+		}
 		break;
 	case SS_CNT_UFFD_WP_MARKER:
 		if (pme & SS_PM_PRESENT)
 			return;
 		ss_obs(j, SS_RULE_P3, 1);
-		if (swap)
+		if (swap) {
 			ss_viol(j, SS_RULE_P3, 1);
+			ss_impact(j, SS_RULE_P3, 1);
+		}
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * P1, P3 as a reader meets them (module/pmwatch.c): a shmem page whose PTE
+ * was none or a marker when pagemap made its entry is in swap or not by
+ * its mapping's xarray, which no lock of pagemap's walk holds still.  It
+ * was read before the entry was made (@swapped_before) and after
+ * (@swapped_after): a page that changed in between is not judged (P3 for
+ * a marker, else P1); one that did not is judged by that state.
+ */
+void ss_judge_pagemap_shmem(const struct ss_page_truth *t, bool swapped_before,
+			    bool swapped_after, u64 pme, struct ss_judgement *j)
+{
+	struct ss_page_truth now = *t;
+
+	if (swapped_before != swapped_after) {
+		ss_unjudged(j, t->kind == SS_CNT_UFFD_WP_MARKER ? SS_RULE_P3 :
+								SS_RULE_P1, 1);
+		return;
+	}
+	now.shmem_swapped = swapped_after;
+	ss_judge_pagemap(&now, pme, j);
 }
 
 /*

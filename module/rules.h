@@ -269,6 +269,8 @@ void ss_judge_shmem_swap(const struct ss_pte_view *slot,
 			 struct ss_judgement *j);
 void ss_judge_pagemap(const struct ss_page_truth *t, u64 pme,
 		      struct ss_judgement *j);
+void ss_judge_pagemap_shmem(const struct ss_page_truth *t, bool swapped_before,
+			    bool swapped_after, u64 pme, struct ss_judgement *j);
 
 /* C2, seed 004: what one audited swap slot is, count against referents. */
 enum ss_slot_state {

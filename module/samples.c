@@ -50,6 +50,15 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 	ss_sample_ev(rule, probe, addr, pte_before, pte_after, v, NULL, nr);
 }
 
+void ss_sample_pagemap(enum ss_rule rule, enum ss_probe probe,
+		       unsigned long addr, u64 pte, u64 pme,
+		       const struct ss_pte_view *v, struct ss_evidence *ev,
+		       u8 truth)
+{
+	ev->pm_truth = truth + 1;
+	ss_sample_ev(rule, probe, addr, pte, pme, v, ev, 1);
+}
+
 /* The kernel function a sample was taken at, or the file that judged it. */
 static const char *ss_sample_path(unsigned int probe)
 {
@@ -247,6 +256,7 @@ void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		s.mm_child = ev->child;
 		s.vm_start = ev->vm_start;
 		s.vm_end = ev->vm_end;
+		s.pm_truth = ev->pm_truth;
 		/* Only the rule's own disagreement: not another rule's. */
 		if (ev->diff && ev->diff->rule == rule) {
 			s.count_what = ev->diff->what;
@@ -269,6 +279,7 @@ static bool ss_frame_is_noise(const char *sym)
 	static const char * const noise[] = {
 		"ss_", "kprobe", "kretprobe", "ftrace", "rethook", "arch_rethook",
 		"pre_handler_kretprobe", "__kretprobe", "stack_trace_save",
+		"exc_int3", "asm_exc_int3",
 	};
 	int i;
 
@@ -296,6 +307,10 @@ static void ss_frame_word(char *s)
 
 static const char * const ss_count_names[SS_NR_COUNTS] = {
 	SS_COUNTS(SS_X_NAMES)
+};
+
+static const char * const ss_sample_pmt_names[SS_PMT_NR] = {
+	SS_PM_TRUTHS(SS_X_NAMES)
 };
 
 static void ss_show_sample(struct seq_file *m, enum ss_rule r,
@@ -334,6 +349,10 @@ static void ss_show_sample(struct seq_file *m, enum ss_rule r,
 				   ss_count_names[s->count_what], s->expected,
 				   s->actual);
 	}
+	/* A pagemap reader's: what the page was, and the entry it was told. */
+	if (s->pm_truth && s->pm_truth <= SS_PMT_NR)
+		seq_printf(m, " truth=%s pagemap=0x%llx",
+			   ss_sample_pmt_names[s->pm_truth - 1], s->pte_after);
 	seq_printf(m, " path=%s caller=", ss_sample_path(s->probe));
 	for (i = 0; i < ARRAY_SIZE(s->stack) && s->stack[i]; i++) {
 		sprint_symbol(sym, s->stack[i]);

@@ -114,6 +114,7 @@ void ss_probes_unregister(void);
 size_t ss_probes_memory(void);
 u64 ss_probes_nmissed(void);
 bool ss_probe_active(enum ss_probe id);
+void ss_probe_hit(enum ss_probe id);
 unsigned int ss_probes_active(void);
 void ss_probe_info(enum ss_probe id, struct ss_probe_info *info);
 
@@ -157,6 +158,7 @@ struct ss_sample {
 	char mm_comm[TASK_COMM_LEN];
 	unsigned long vm_start, vm_end;
 	long expected, actual;
+	u8 pm_truth;		/* pagemap: SS_PMT_* + 1 (pte_after: the entry) */
 	unsigned long stack[SS_SAMPLE_STACK_DEPTH];
 };
 
@@ -169,6 +171,7 @@ struct ss_evidence {
 	bool child;			/* @mm is the child a fork is making */
 	unsigned long vm_start, vm_end;	/* vm_end 0: not known */
 	const struct ss_count_diff *diff;	/* NULL: no counts */
+	u8 pm_truth;			/* pagemap: SS_PMT_* + 1, 0: none */
 };
 
 /* Sample source past the probes: the pagemap comparison (process context). */
@@ -187,6 +190,14 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		  u64 pte_before, u64 pte_after, const struct ss_pte_view *v,
 		  const struct ss_evidence *ev, u32 nr);
+/*
+ * A pagemap entry @pme a reader was told about @addr of @ev->mm, whose
+ * PTE was @pte and truth @truth (SS_PMT_*): one violation of @rule.
+ */
+void ss_sample_pagemap(enum ss_rule rule, enum ss_probe probe,
+		       unsigned long addr, u64 pte, u64 pme,
+		       const struct ss_pte_view *v, struct ss_evidence *ev,
+		       u8 truth);
 void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
 		     const struct ss_judgement *j);
 size_t ss_samples_memory(void);

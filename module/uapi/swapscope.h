@@ -270,7 +270,9 @@ enum ss_counter {
 	X(UNMIGRATE,	"unmigrate",	"remove_migration_pte",	1)	\
 	X(SWAP_FREE,	"swap_free",	"swap_free",		0)	\
 	X(SWAP_DUP,	"swap_dup",	"swap_duplicate",	1)	\
-	X(FREE_SWAP,	"free_swap",	"free_swap_and_cache",	1)
+	X(FREE_SWAP,	"free_swap",	"free_swap_and_cache",	1)	\
+	X(PAGEMAP,	"pagemap",	"pagemap_pmd_range",	1)	\
+	X(PAGEMAP_HOLE,	"pagemap_hole",	"pagemap_pte_hole",	1)
 
 /*
  * Probes whose function changed in later kernels: the kernel frees swap
@@ -411,7 +413,11 @@ enum ss_event_type {
 	  "struct vm_area_struct *vma, unsigned long addr, void *old")	\
 	X(SWAP_FREE, "void", "swp_entry_t entry")			\
 	X(SWAP_DUP, "int", "swp_entry_t entry")				\
-	X(FREE_SWAP, "int", "swp_entry_t entry")
+	X(FREE_SWAP, "int", "swp_entry_t entry")				\
+	X(PAGEMAP, "int", "pmd_t *pmdp, unsigned long addr, "		\
+	  "unsigned long end, struct mm_walk *walk")			\
+	X(PAGEMAP_HOLE, "int", "unsigned long start, unsigned long end, " \
+	  "int depth, struct mm_walk *walk")
 
 /*
  * What a count-based violation compares (the samples' count=): expected

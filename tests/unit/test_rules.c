@@ -1534,9 +1534,9 @@ static int t_p1_marker(void)
 	ss_judge_pagemap(&t, PM_SWAPPED | SS_PM_UFFD_WP, &j);
 	JUDGED(j, { SS_RULE_P1, 1, 0, 0 });
 	memset(&j, 0, sizeof(j));
-	/* A marker that lost PM_SWAP: a violation, but not a none PTE. */
+	/* A marker that lost PM_SWAP: a page the reader was told wrong. */
 	ss_judge_pagemap(&t, PM_NONE, &j);
-	JUDGED(j, { SS_RULE_P1, 1, 1, 0 });
+	JUDGED(j, { SS_RULE_P1, 1, 1, 1 });
 	return 0;
 }
 
@@ -1550,6 +1550,48 @@ static int t_p1_faulted_in(void)
 	return 0;
 }
 
+/* The passive watch's shmem pages: the xarray read before and after. */
+static int t_pagemap_shmem_steady(void)
+{
+	struct ss_page_truth none = page(SS_CNT_NONE, false);
+	struct ss_page_truth marker = page(SS_CNT_UFFD_WP_MARKER, false);
+	struct ss_judgement j = { 0 };
+
+	/* In swap at both reads, told neither: P1 diverges, one page lost. */
+	ss_judge_pagemap_shmem(&none, true, true, PM_NONE, &j);
+	JUDGED(j, { SS_RULE_P1, 1, 1, 1 });
+	memset(&j, 0, sizeof(j));
+	/* Not in swap at either: a none PTE is no rule's. */
+	ss_judge_pagemap_shmem(&none, false, false, PM_NONE, &j);
+	NOTHING_JUDGED(j);
+	/* A marker over a page not in swap, told swap: P3 diverges. */
+	ss_judge_pagemap_shmem(&marker, false, false,
+			       PM_SWAPPED | SS_PM_UFFD_WP, &j);
+	JUDGED(j, { SS_RULE_P3, 1, 1, 1 });
+	memset(&j, 0, sizeof(j));
+	/* A marker over a page in swap, told swap: P1 conforms. */
+	ss_judge_pagemap_shmem(&marker, true, true,
+			       PM_SWAPPED | SS_PM_UFFD_WP, &j);
+	JUDGED(j, { SS_RULE_P1, 1, 0, 0 });
+	return 0;
+}
+
+static int t_pagemap_shmem_moved(void)
+{
+	struct ss_page_truth none = page(SS_CNT_NONE, false);
+	struct ss_page_truth marker = page(SS_CNT_UFFD_WP_MARKER, false);
+	struct ss_judgement j = { 0 };
+
+	/* Swapped out, or in, while the entry was made: not judged. */
+	ss_judge_pagemap_shmem(&none, false, true, PM_NONE, &j);
+	ss_judge_pagemap_shmem(&none, true, false, PM_NONE, &j);
+	JUDGED(j, { SS_RULE_P1, 0, 0, 0, 2 });
+	memset(&j, 0, sizeof(j));
+	ss_judge_pagemap_shmem(&marker, true, false, PM_SWAPPED, &j);
+	JUDGED(j, { SS_RULE_P3, 0, 0, 0, 1 });
+	return 0;
+}
+
 static int t_p2(void)
 {
 	struct ss_page_truth t = page(SS_CNT_MIGRATION_WRITE, false);
@@ -1557,7 +1599,7 @@ static int t_p2(void)
 
 	/* pagemap's frame is this entry's encoding: it read it, as swap. */
 	ss_judge_pagemap(&t, SS_PM_SWAP | MIG_FRAME, &j);
-	JUDGED(j, { SS_RULE_P2, 1, 1, 0 });
+	JUDGED(j, { SS_RULE_P2, 1, 1, 1 });
 	memset(&j, 0, sizeof(j));
 	/* Still there after pagemap's read, reported resident: conforms. */
 	t.migration_held = true;
@@ -1566,7 +1608,7 @@ static int t_p2(void)
 	memset(&j, 0, sizeof(j));
 	/* Held, frame hidden (no CAP_SYS_ADMIN), reported swap: diverges. */
 	ss_judge_pagemap(&t, SS_PM_SWAP, &j);
-	JUDGED(j, { SS_RULE_P2, 1, 1, 0 });
+	JUDGED(j, { SS_RULE_P2, 1, 1, 1 });
 	return 0;
 }
 
@@ -1592,7 +1634,7 @@ static int t_p3(void)
 
 	ss_judge_pagemap(&t, PM_SWAPPED | SS_PM_UFFD_WP, &j);
 	ss_judge_pagemap(&t, PM_NONE | SS_PM_UFFD_WP, &j);
-	JUDGED(j, { SS_RULE_P3, 2, 1, 0 });
+	JUDGED(j, { SS_RULE_P3, 2, 1, 1 });
 	memset(&j, 0, sizeof(j));
 	/* Populated between the two reads: not judged. */
 	ss_judge_pagemap(&t, PM_PRESENT, &j);
@@ -1767,6 +1809,8 @@ static const struct {
 	{ "P1 conforms: shmem page in swap shows PM_SWAP", t_p1_conforms, NULL },
 	{ "P1 through a uffd-wp marker: conforms with PM_SWAP, no impact either way", t_p1_marker, NULL },
 	{ "P1: a page faulted in between the reads is not judged", t_p1_faulted_in, NULL },
+	{ "P1, P3 as read: a shmem page in swap, or not, at both xarray reads is judged", t_pagemap_shmem_steady, NULL },
+	{ "P1, P3 as read: a shmem page whose swap state moved is not judged", t_pagemap_shmem_moved, NULL },
 	{ "P2: a migration entry pagemap read diverges as swap, conforms as present", t_p2, NULL },
 	{ "P2: migration pagemap did not see is not judged", t_p2_not_seen, NULL },
 	{ "P3: a marker shown as swap diverges, not as swap conforms", t_p3, NULL },
