@@ -40,7 +40,8 @@
  * by a task inside PID's process tree count, wherever the target is.
  *
  * Expected figures, from Debian's 6.1 and 6.12 sources:
- * - Setup, in T: NSHM written pages of a MAP_SHARED|MAP_ANONYMOUS mapping,
+ * - Setup, in T: NSHM written pages of a MAP_SHARED|MAP_ANONYMOUS mapping
+ *   at a 2 MiB boundary (its page tables hold none of T's other pages),
  *   MADV_PAGEOUT (again while smaps Swap is short, at most PAGEOUT_TRIES
  *   times): as in 05-shmem, try_to_unmap_one() leaves each PTE none (no
  *   marker without uffd-wp) and shmem_writepage() puts the swap entry in
@@ -50,6 +51,12 @@
  *   pte_none, sets neither PM_PRESENT nor PM_SWAP: R counts NSHM
  *   "neither"; P1 obs = viol = impact = NSHM (= smaps Swap / 4).  No
  *   migration entry, no marker: P2, P3 +0.
+ * - Window 1b, R reads only the first NPART entries of the (2 MiB-aligned)
+ *   range: R is told NPART "neither"; P1 obs = viol = impact = NPART.  On
+ *   6.1 pagemap_read() walks on to the end of the page table (end_vaddr is
+ *   task_size; the walk stops when its 512-entry buffer is full) and makes
+ *   512 entries, of which it copies the NPART asked for: the other 448 are
+ *   told to nobody and must not count.  6.12 ends the walk at the count.
  * - Window 2: NWP never-populated pages of another shmem mapping of T,
  *   registered with userfaultfd in WP mode (UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
  *   and UFFDIO_WRITEPROTECT'ed: change_protection() -> change_pte_range()
@@ -115,6 +122,9 @@
 #define MIG_WANT	8	/* migration entries R waits for */
 #define MIG_SECONDS	30	/* at most */
 #define PAGEOUT_TRIES	8
+#define PMD_PAGES	512UL	/* PTEs per page table (x86-64) */
+#define PMD_BYTES	(PMD_PAGES * SC_PAGE)
+#define NPART		64UL	/* window 1b: the first pages of a table */
 #define SEED		0x1414
 
 #define CONTROL_FILE	SWAPSCOPE_DEBUGFS_DIR "/control"
@@ -260,6 +270,34 @@ static int t_uffd_wp(char *p, size_t n, int *uffdp)
 	return 0;
 }
 
+/*
+ * @npages (a multiple of PMD_PAGES) of MAP_SHARED|MAP_ANONYMOUS at a 2 MiB
+ * boundary, inside a reservation whose rest is dropped (as in 11): its page
+ * tables hold nothing else, so a read of its first pages ends in a table
+ * whose other PTEs are its own swapped pages.
+ */
+static char *map_aligned_shared(size_t npages)
+{
+	size_t len = npages * SC_PAGE, rlen = len + PMD_BYTES;
+	char *r, *a, *p;
+
+	r = mmap(NULL, rlen, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		tap_bail("target: mmap reservation: %s", strerror(errno));
+	a = (char *)(((uintptr_t)r + PMD_BYTES - 1) & ~(PMD_BYTES - 1));
+	p = mmap(a, len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p != a)
+		tap_bail("target: mmap MAP_SHARED|MAP_ANONYMOUS at %p: %s",
+			 (void *)a, strerror(errno));
+	if (a > r && munmap(r, a - r))
+		tap_bail("target: munmap reservation head: %s", strerror(errno));
+	if (a + len < r + rlen && munmap(a + len, r + rlen - (a + len)))
+		tap_bail("target: munmap reservation tail: %s", strerror(errno));
+	return a;
+}
+
 static void target_main(void) __attribute__((noreturn));
 
 static void target_main(void)
@@ -278,11 +316,10 @@ static void target_main(void)
 	close(r_cmd[1]);
 	close(r_res[0]);
 	close(r_res[1]);
-	shm = mmap(NULL, NSHM * SC_PAGE, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shm = map_aligned_shared(NSHM);
 	wp = mmap(NULL, NWP * SC_PAGE, PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shm == MAP_FAILED || wp == MAP_FAILED)
+	if (wp == MAP_FAILED)
 		tap_bail("target: mmap MAP_SHARED|MAP_ANONYMOUS: %s",
 			 strerror(errno));
 	madvise(shm, NSHM * SC_PAGE, MADV_NOHUGEPAGE);
@@ -597,6 +634,31 @@ static void window_swapped(int64_t *p1)
 	p1[2] = sc_d_impact(&r0, &r1, SS_RULE_P1);
 }
 
+static const struct sc_rule_want rules_part[] = {
+	SC_RULE(P1, NPART, NPART, NPART),
+};
+
+/*
+ * R asks for the first NPART entries of a page table whose other PTEs are
+ * swapped shmem too.  6.1's pagemap_read() walks to the PMD's end whatever
+ * the count (end_vaddr = task_size; the walk stops at the buffer's end,
+ * pm.len = 512) and copies only the NPART asked for; 6.12 stops the walk
+ * at the count (end_vaddr from count).  Either way R is told NPART.
+ */
+static void window_partial(void)
+{
+	static struct sc_rules r0, r1;
+	struct r_view v;
+	const char *ctx = "1b swapped shmem, first entries of a table";
+
+	read_window(ctx, su.shm, NPART, &v, &r0, &r1);
+	EXPECT_EQ(NPART, v.neither,
+		  "%s: reader: entries neither present nor swap", ctx);
+	SC_EXPECT_RULES(&r0, &r1, rules_part, ctx);
+	expect_p_is(&r0, &r1, SS_RULE_P1, v.neither, "'neither' count", ctx);
+	EXPECT_EQ(0, p_unjudged(&r0, &r1), "%s: P1-P3 unjudged +0", ctx);
+}
+
 static bool window_markers(void)
 {
 	static struct sc_rules r0, r1;
@@ -826,6 +888,7 @@ int main(void)
 
 	pageout();
 	window_swapped(p1);
+	window_partial();
 	wp = window_markers();
 	mig = window_migration();
 	window_agree(p1);
