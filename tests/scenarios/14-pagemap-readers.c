@@ -40,9 +40,9 @@
  * by a task inside PID's process tree count, wherever the target is.
  *
  * Expected figures, from Debian's 6.1 and 6.12 sources:
- * - Setup, in T: NSHM written pages of a MAP_SHARED|MAP_ANONYMOUS mapping
- *   at a 2 MiB boundary (its page tables hold none of T's other pages),
- *   MADV_PAGEOUT (again while smaps Swap is short, at most PAGEOUT_TRIES
+ * - Setup, in T: each range at a 2 MiB boundary, alone in its page tables
+ *   (map_aligned()).  NSHM written pages of a MAP_SHARED|MAP_ANONYMOUS
+ *   mapping, MADV_PAGEOUT (again while smaps Swap is short, at most PAGEOUT_TRIES
  *   times): as in 05-shmem, try_to_unmap_one() leaves each PTE none (no
  *   marker without uffd-wp) and shmem_writepage() puts the swap entry in
  *   the xarray; smaps Swap (shmem_swap_usage) NSHM * 4 kB, pswpout +NSHM
@@ -271,14 +271,17 @@ static int t_uffd_wp(char *p, size_t n, int *uffdp)
 }
 
 /*
- * @npages (a multiple of PMD_PAGES) of MAP_SHARED|MAP_ANONYMOUS at a 2 MiB
- * boundary, inside a reservation whose rest is dropped (as in 11): its page
- * tables hold nothing else, so a read of its first pages ends in a table
- * whose other PTEs are its own swapped pages.
+ * @npages at a 2 MiB boundary, inside a PROT_NONE reservation kept up to
+ * the end of its last page table (the rest dropped): the page tables of the
+ * range hold no other mapping's pages.  6.1's pagemap_read() makes entries
+ * up to the end of a table whatever the count (window 1b): a read of a
+ * range that ends inside one meets only the empty reservation after it.
  */
-static char *map_aligned_shared(size_t npages)
+static char *map_aligned(size_t npages, int flags)
 {
-	size_t len = npages * SC_PAGE, rlen = len + PMD_BYTES;
+	size_t len = npages * SC_PAGE;
+	size_t tables = (len + PMD_BYTES - 1) & ~(PMD_BYTES - 1);
+	size_t rlen = tables + PMD_BYTES;
 	char *r, *a, *p;
 
 	r = mmap(NULL, rlen, PROT_NONE,
@@ -287,13 +290,15 @@ static char *map_aligned_shared(size_t npages)
 		tap_bail("target: mmap reservation: %s", strerror(errno));
 	a = (char *)(((uintptr_t)r + PMD_BYTES - 1) & ~(PMD_BYTES - 1));
 	p = mmap(a, len, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		 flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (p != a)
-		tap_bail("target: mmap MAP_SHARED|MAP_ANONYMOUS at %p: %s",
-			 (void *)a, strerror(errno));
+		tap_bail("target: mmap at %p: %s", (void *)a, strerror(errno));
+	if (madvise(a, len, MADV_NOHUGEPAGE))
+		tap_bail("target: MADV_NOHUGEPAGE: %s", strerror(errno));
 	if (a > r && munmap(r, a - r))
 		tap_bail("target: munmap reservation head: %s", strerror(errno));
-	if (a + len < r + rlen && munmap(a + len, r + rlen - (a + len)))
+	if (a + tables < r + rlen &&
+	    munmap(a + tables, r + rlen - (a + tables)))
 		tap_bail("target: munmap reservation tail: %s", strerror(errno));
 	return a;
 }
@@ -316,16 +321,10 @@ static void target_main(void)
 	close(r_cmd[1]);
 	close(r_res[0]);
 	close(r_res[1]);
-	shm = map_aligned_shared(NSHM);
-	wp = mmap(NULL, NWP * SC_PAGE, PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (wp == MAP_FAILED)
-		tap_bail("target: mmap MAP_SHARED|MAP_ANONYMOUS: %s",
-			 strerror(errno));
-	madvise(shm, NSHM * SC_PAGE, MADV_NOHUGEPAGE);
-	madvise(wp, NWP * SC_PAGE, MADV_NOHUGEPAGE);
+	shm = map_aligned(NSHM, MAP_SHARED);
+	wp = map_aligned(NWP, MAP_SHARED);
+	t_mig_region = map_aligned(NMIG, MAP_PRIVATE);
 	sc_fill(shm, NSHM, SEED);
-	t_mig_region = sc_map_anon(NMIG);
 	sc_fill(t_mig_region, NMIG, SEED + 1);
 	ret = t_uffd_wp(wp, NWP, &uffd);
 	su.shm = (uintptr_t)shm;
