@@ -42,11 +42,11 @@
  * Expected figures, from Debian's 6.1 and 6.12 sources:
  * - Setup, in T: each range at a 2 MiB boundary, alone in its page tables
  *   (map_aligned()).  NSHM written pages of a MAP_SHARED|MAP_ANONYMOUS
- *   mapping, MADV_PAGEOUT (again while smaps Swap is short, at most PAGEOUT_TRIES
- *   times): as in 05-shmem, try_to_unmap_one() leaves each PTE none (no
- *   marker without uffd-wp) and shmem_writepage() puts the swap entry in
- *   the xarray; smaps Swap (shmem_swap_usage) NSHM * 4 kB, pswpout +NSHM
- *   at least.  Outside any window.
+ *   mapping, MADV_PAGEOUT (again while smaps Swap is short, at most
+ *   PAGEOUT_TRIES times): as in 05-shmem, try_to_unmap_one() leaves each
+ *   PTE none (no marker without uffd-wp) and shmem_writepage() puts the
+ *   swap entry in the xarray; smaps Swap (shmem_swap_usage) NSHM * 4 kB,
+ *   pswpout +NSHM at least.  Outside any window.
  * - Window 1, R reads the NSHM entries once: pte_to_pagemap_entry() sees
  *   pte_none, sets neither PM_PRESENT nor PM_SWAP: R counts NSHM
  *   "neither"; P1 obs = viol = impact = NSHM (= smaps Swap / 4).  No
