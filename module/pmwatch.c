@@ -232,11 +232,20 @@ static const enum ss_rule ss_pmw_rules[] = {
 	SS_RULE_P1, SS_RULE_P2, SS_RULE_P3,
 };
 
+/* The first page of a callback a rule was told wrong about. */
+struct ss_pmw_first {
+	unsigned long addr;
+	u64 pte, pme;
+	u8 truth;
+	unsigned long vm_start, vm_end;
+};
+
 struct ss_pmw_judge {
 	struct ss_pmw_call *call;
 	enum ss_probe probe;
 	struct ss_judgement j;
-	u32 sampled;			/* rules sampled in this callback */
+	u32 sampled;			/* rules with a first[] */
+	struct ss_pmw_first first[ARRAY_SIZE(ss_pmw_rules)];
 };
 
 /* What pagemap.c's comparison calls a page of entry kind @kind. */
@@ -276,7 +285,6 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 			      struct vm_area_struct *vma)
 {
 	struct ss_judgement one = { };
-	struct ss_pte_view v;
 	unsigned int r;
 
 	if (xa && xa->shmem)
@@ -285,8 +293,6 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 		ss_judge_pagemap(t, pme, &one);
 	for (r = 0; r < ARRAY_SIZE(ss_pmw_rules); r++) {
 		enum ss_rule rule = ss_pmw_rules[r];
-		struct ss_evidence ev = { .mm = jg->call->walk->mm };
-
 		if (!(one.touched & BIT(rule)))
 			continue;
 		jg->j.obs[rule] += one.obs[rule];
@@ -298,18 +304,42 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 			ss_pmw_add(SS_PMW_UNJUDGED, one.unjudged[rule]);
 		if (!one.viol[rule] || (jg->sampled & BIT(rule)))
 			continue;
-		/* One sample per rule and callback: the first page told wrong. */
 		jg->sampled |= BIT(rule);
-		if (vma) {
-			ev.vm_start = vma->vm_start;
-			ev.vm_end = vma->vm_end;
-		}
-		ss_view_pte(__pte(pte), &v, NULL);
-		ss_sample_pagemap(rule, jg->probe, addr, pte, pme, &v, &ev,
-				  xa && xa->shmem && xa->s2 ?
-				  SS_PMT_SHMEM_SWAPPED :
-				  ss_pmw_truth_of_kind(t->kind));
+		jg->first[r] = (struct ss_pmw_first) {
+			.addr = addr, .pte = pte, .pme = pme,
+			.truth = xa && xa->shmem && xa->s2 ?
+				 SS_PMT_SHMEM_SWAPPED :
+				 ss_pmw_truth_of_kind(t->kind),
+			.vm_start = vma ? vma->vm_start : 0,
+			.vm_end = vma ? vma->vm_end : 0,
+		};
 	}
+}
+
+/*
+ * The callback's counts, and per rule one sample of all its violations
+ * (tracefs gets their number): the first page told wrong stands for them.
+ */
+static void ss_pmw_account(struct ss_pmw_judge *jg)
+{
+	struct ss_pte_view v;
+	unsigned int r;
+
+	for (r = 0; r < ARRAY_SIZE(ss_pmw_rules); r++) {
+		enum ss_rule rule = ss_pmw_rules[r];
+		const struct ss_pmw_first *f = &jg->first[r];
+		struct ss_evidence ev = {
+			.mm = jg->call->walk->mm,
+			.vm_start = f->vm_start, .vm_end = f->vm_end,
+		};
+
+		if (!(jg->sampled & BIT(rule)))
+			continue;
+		ss_view_pte(__pte(f->pte), &v, NULL);
+		ss_sample_pagemap(rule, jg->probe, f->addr, f->pte, f->pme, &v,
+				  &ev, f->truth, jg->j.viol[rule]);
+	}
+	ss_rules_account(&jg->j, SS_SOURCE_PAGEMAP, jg->call->addr);
 }
 
 /* Under the PTE lock pagemap_pmd_range holds: its entries, PTE by PTE. */
@@ -429,7 +459,7 @@ static int ss_pmw_site_pre(struct kprobe *kp, struct pt_regs *regs)
 	} else {
 		return 0;
 	}
-	ss_rules_account(&jg.j, SS_SOURCE_PAGEMAP, call->addr);
+	ss_pmw_account(&jg);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_pmw_site_pre);
@@ -654,7 +684,7 @@ int ss_pmw_hole_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 				  pm->buffer[call->pos0 + k], vma);
 	}
 	ss_pmw_add(SS_PMW_ENTRIES, n);
-	ss_rules_account(&jg.j, SS_SOURCE_PAGEMAP, call->addr);
+	ss_pmw_account(&jg);
 	return 0;
 }
 NOKPROBE_SYMBOL(ss_pmw_hole_ret);

@@ -53,10 +53,10 @@ void ss_sample(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 void ss_sample_pagemap(enum ss_rule rule, enum ss_probe probe,
 		       unsigned long addr, u64 pte, u64 pme,
 		       const struct ss_pte_view *v, struct ss_evidence *ev,
-		       u8 truth)
+		       u8 truth, u32 nr)
 {
 	ev->pm_truth = truth + 1;
-	ss_sample_ev(rule, probe, addr, pte, pme, v, ev, 1);
+	ss_sample_ev(rule, probe, addr, pte, pme, v, ev, nr);
 }
 
 /* The kernel function a sample was taken at, or the file that judged it. */

@@ -192,12 +192,13 @@ void ss_sample_ev(enum ss_rule rule, enum ss_probe probe, unsigned long addr,
 		  const struct ss_evidence *ev, u32 nr);
 /*
  * A pagemap entry @pme a reader was told about @addr of @ev->mm, whose
- * PTE was @pte and truth @truth (SS_PMT_*): one violation of @rule.
+ * PTE was @pte and truth @truth (SS_PMT_*): it stands for @nr violations
+ * of @rule.
  */
 void ss_sample_pagemap(enum ss_rule rule, enum ss_probe probe,
 		       unsigned long addr, u64 pte, u64 pme,
 		       const struct ss_pte_view *v, struct ss_evidence *ev,
-		       u8 truth);
+		       u8 truth, u32 nr);
 void ss_evidence_vma(struct ss_evidence *ev, struct vm_area_struct *vma,
 		     const struct ss_judgement *j);
 size_t ss_samples_memory(void);

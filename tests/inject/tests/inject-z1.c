@@ -48,7 +48,7 @@ static void expect_marker_sample(const char *line, const char *ctx)
 
 int main(void)
 {
-	struct in_rules r0, r1, r2, r3;
+	struct in_rules r0, r1, r2, r3, rp;
 	uint64_t e, fired0;
 	char line[1024] = "";
 	pid_t me = getpid();
@@ -108,6 +108,14 @@ int main(void)
 	if (sc_pagemap(0, p, N, &pm))
 		tap_bail("read pagemap: %s", strerror(errno));
 	EXPECT_EQ(N - 1, pm.none, "MADV_DONTNEED: pages neither present nor swapped");
+	/*
+	 * swapscope judges every pagemap read: both of ours met the marker
+	 * and were told PM_SWAP (P3).  The munmap's window starts after.
+	 */
+	in_rules_read(&rp);
+	EXPECT_EQ(2, rp.viol[SS_RULE_P3] - r1.viol[SS_RULE_P3],
+		  "pagemap reads: P3 +2 (the marker read twice as swap)");
+	r1 = rp;
 
 	/* ---- munmap ---- */
 	q = sc_map_anon(N);
@@ -135,6 +143,11 @@ int main(void)
 	tap_diag("munmap: page table of M %s the munmap (pagemap 0x%llx)",
 		 e & SC_PM_SWAP ? "outlived" : "did not outlive",
 		 (unsigned long long)e);
+	/* A surviving marker was read as swap: P3 +1 (see above). */
+	in_rules_read(&rp);
+	EXPECT_EQ(e & SC_PM_SWAP ? 1 : 0, rp.viol[SS_RULE_P3] - r2.viol[SS_RULE_P3],
+		  "munmap: pagemap read of M: P3 +1 per marker read as swap");
+	r2 = rp;
 	if (munmap(q, N * SC_PAGE))
 		tap_bail("munmap: %s", strerror(errno));
 	in_rules_read(&r3);
