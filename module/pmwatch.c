@@ -115,13 +115,16 @@ static struct ss_pmw_slot *ss_pmw_find(void)
 static void ss_pmw_release(struct ss_pmw_slot *s)
 {
 	WRITE_ONCE(s->call, NULL);
+	/* The slot's fields are written before another task may claim it. */
 	smp_store_release(&s->task, NULL);
 }
 
 /* ---- counters ---- */
 
-enum { SS_PMW_CALLS, SS_PMW_ENTRIES, SS_PMW_UNJUDGED, SS_PMW_BUSY,
-       SS_PMW_UNSEEN, SS_PMW_NR };
+enum {
+	SS_PMW_CALLS, SS_PMW_ENTRIES, SS_PMW_UNJUDGED, SS_PMW_BUSY,
+	SS_PMW_UNSEEN, SS_PMW_NR
+};
 static DEFINE_PER_CPU(u64, ss_pmw_count[SS_PMW_NR]);
 
 static void ss_pmw_add(int what, u64 n)
@@ -303,6 +306,7 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 		ss_judge_pagemap(t, pme, &one);
 	for (r = 0; r < ARRAY_SIZE(ss_pmw_rules); r++) {
 		enum ss_rule rule = ss_pmw_rules[r];
+
 		if (!(one.touched & BIT(rule)))
 			continue;
 		jg->j.obs[rule] += one.obs[rule];
