@@ -189,8 +189,13 @@ expected_errors() {
 	     sd && /swapscope: rule [A-Z][0-9] disabled itself: / { next }
 	     !(skip && /swapscope: /) && !(oom && /Call Trace:/)' "${1:--}"
 }
+# On the console a kernel message can land in the middle of a test line
+# ("ok - ...[  332.78] swapscope-test: expect-errors-begin"): each message
+# is put on a line of its own first, or its marker would be dropped with
+# the test line.
 offending=$({ expected_errors "$dmesg"
 	     sed '/^=====DMESG-BEGIN=====$/,/^=====DMESG-END=====$/d' "$console" |
+		sed 's/\(.\)\(\[ *[0-9][0-9]*\.[0-9]\{6\}\] \)/\1\n\2/g' |
 		grep -avE '^(ok |not ok|skip |#)' | expected_errors ; } |
 	grep -avE "$benign" | grep -a -m 1 -E "$bad" || true)
 if [ -n "$offending" ]; then
