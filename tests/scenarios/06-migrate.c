@@ -75,12 +75,6 @@ static _Atomic(char *) region2;
 static atomic_bool stop;
 static atomic_ulong nr_moves, nr_moved, nr_forks, nr_zaps, nr_sweeps;
 
-static long sys_move_pages(size_t count, void **pages, const int *nodes,
-			   int *status, int flags)
-{
-	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -123,7 +117,7 @@ static void *mover(void *arg)
 			nodes[i] = target;
 		}
 		/* MOVE_ALL: pages shared with a fork child move too. */
-		sys_move_pages(N, pages, nodes, status, MPOL_MF_MOVE_ALL);
+		sc_move_pages(N, pages, nodes, status, MPOL_MF_MOVE_ALL);
 		for (moved = 0, i = 0; i < N; i++)
 			moved += status[i] == target;
 		atomic_fetch_add(&nr_moved, moved);
@@ -132,7 +126,7 @@ static void *mover(void *arg)
 			for (i = 0; i < N2; i++)
 				pages2[i] = q + i * SC_PAGE;
 			/* May race with munmap: -EFAULT/-ENOENT are fine. */
-			sys_move_pages(N2, pages2, nodes, status,
+			sc_move_pages(N2, pages2, nodes, status,
 				       MPOL_MF_MOVE_ALL);
 		}
 		atomic_fetch_add(&nr_moves, 1);
@@ -209,7 +203,7 @@ static void move_all(int node)
 		nodes[i] = node;
 		status[i] = -1000;
 	}
-	ret = sys_move_pages(N, pages, nodes, status, MPOL_MF_MOVE);
+	ret = sc_move_pages(N, pages, nodes, status, MPOL_MF_MOVE);
 	EXPECT_EQ_I(0, ret, "move to node %d: move_pages() returns 0", node);
 	for (on = 0, i = 0; i < N; i++)
 		on += status[i] == node;
@@ -217,7 +211,7 @@ static void move_all(int node)
 		  node);
 	for (i = 0; i < N; i++)
 		status[i] = -1000;
-	ret = sys_move_pages(N, pages, NULL, status, 0);
+	ret = sc_move_pages(N, pages, NULL, status, 0);
 	for (on = 0, i = 0; i < N; i++)
 		on += status[i] == node;
 	EXPECT_TRUE(ret == 0 && on == N,

@@ -265,34 +265,16 @@ static char *mig_region;
 static atomic_bool mig_stop;
 static atomic_ulong mig_moved;
 
-static long sys_move_pages(size_t count, void **pages, const int *nodes,
-			   int *status, int flags)
-{
-	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
-}
-
 static void *mover(void *arg)
 {
-	static void *pages[R];
-	static int nodes[R], status[R];
 	unsigned long round;
-	cpu_set_t set;
-	size_t i;
 
 	(void)arg;
 	/* The other vCPU, so moves overlap the comparison in time. */
-	CPU_ZERO(&set);
-	CPU_SET(1, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	for (round = 0; !atomic_load(&mig_stop); round++) {
-		for (i = 0; i < R; i++) {
-			pages[i] = mig_region + i * SC_PAGE;
-			nodes[i] = round & 1;
-		}
-		sys_move_pages(R, pages, nodes, status, MPOL_MF_MOVE);
-		for (i = 0; i < R; i++)
-			atomic_fetch_add(&mig_moved, status[i] == nodes[i]);
-	}
+	sc_pin_thread(1);
+	for (round = 0; !atomic_load(&mig_stop); round++)
+		atomic_fetch_add(&mig_moved,
+				 sc_move_region(mig_region, R, round & 1));
 	return NULL;
 }
 

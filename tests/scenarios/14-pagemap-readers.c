@@ -209,33 +209,16 @@ static char *t_mig_region;
 static atomic_bool t_mig_stop;
 static atomic_ulong t_rounds, t_moved;
 
-static long sys_move_pages(size_t count, void **pages, const int *nodes,
-			   int *status, int flags)
-{
-	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
-}
-
 static void *t_mover(void *arg)
 {
-	static void *pages[NMIG];
-	static int nodes[NMIG], status[NMIG];
 	unsigned long round;
-	cpu_set_t set;
-	size_t i;
 
 	(void)arg;
 	/* The other vCPU: moves overlap R's reads (R stays on CPU 0). */
-	CPU_ZERO(&set);
-	CPU_SET(1, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	sc_pin_thread(1);
 	for (round = 0; !atomic_load(&t_mig_stop); round++) {
-		for (i = 0; i < NMIG; i++) {
-			pages[i] = t_mig_region + i * SC_PAGE;
-			nodes[i] = (round & 1) ? 0 : 1;
-		}
-		sys_move_pages(NMIG, pages, nodes, status, MPOL_MF_MOVE);
-		for (i = 0; i < NMIG; i++)
-			atomic_fetch_add(&t_moved, status[i] == nodes[i]);
+		atomic_fetch_add(&t_moved, sc_move_region(t_mig_region, NMIG,
+							  (round & 1) ? 0 : 1));
 		atomic_fetch_add(&t_rounds, 1);
 	}
 	return NULL;

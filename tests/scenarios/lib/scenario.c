@@ -8,6 +8,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/mempolicy.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -719,6 +722,43 @@ bool sc_pageout_leaves_young(void)
 bool sc_swapin_read_maps_writable(void)
 {
 	return sc_kernel() >= SC_KERNEL(6, 12);
+}
+
+long sc_move_pages(size_t count, void **pages, const int *nodes, int *status,
+		   int flags)
+{
+	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
+}
+
+size_t sc_move_region(char *p, size_t npages, int node)
+{
+	void **pages = calloc(npages, sizeof(*pages));
+	int *nodes = calloc(npages, sizeof(*nodes));
+	int *status = calloc(npages, sizeof(*status));
+	size_t i, moved = 0;
+
+	if (!pages || !nodes || !status)
+		tap_bail("sc_move_region: out of memory");
+	for (i = 0; i < npages; i++) {
+		pages[i] = p + i * SC_PAGE;
+		nodes[i] = node;
+	}
+	sc_move_pages(npages, pages, nodes, status, MPOL_MF_MOVE);
+	for (i = 0; i < npages; i++)
+		moved += status[i] == node;
+	free(pages);
+	free(nodes);
+	free(status);
+	return moved;
+}
+
+void sc_pin_thread(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
 bool sc_node_exists(int node)

@@ -195,6 +195,16 @@ void sc_sync_rss(void);
 int sc_pageout(void *p, size_t npages);
 /* Whether NUMA node @node has memory. */
 bool sc_node_exists(int node);
+/* move_pages(2) on this process (libc has no wrapper). */
+long sc_move_pages(size_t count, void **pages, const int *nodes, int *status,
+		   int flags);
+/*
+ * Move the @npages pages at @p to node @node (MPOL_MF_MOVE): the number
+ * that ended there.  For a thread racing migrations against a reader.
+ */
+size_t sc_move_region(char *p, size_t npages, int node);
+/* Pin the calling thread to @cpu. */
+void sc_pin_thread(int cpu);
 /*
  * The running kernel's series as VERSION * 1000 + PATCHLEVEL (6.1: 6001,
  * 6.12: 6012), from uname; the scenarios' figures differ per kernel
