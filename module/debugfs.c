@@ -99,7 +99,7 @@ static int health_show(struct seq_file *m, void *v)
 		seq_puts(m, "scope=none\n");
 	seq_printf(m, "scope_skipped=%llu\n", ss_scope_skipped_sum());
 	seq_printf(m, "events_reader=%d\n", ss_events_followed());
-	ss_pmw_show(m, NULL);
+	ss_pmw_show(m);
 	seq_printf(m, "memory_bytes=%zu\n",
 		   percpu + kret + vmem + ss_rsswatch_memory() +
 		   ss_refs_memory());

@@ -167,20 +167,6 @@ static u64 ss_pm_swap_frame(swp_entry_t entry)
 	return swp_type(entry) | (offset << MAX_SWAPFILES_SHIFT);
 }
 
-/*
- * A shmem page whose PTE holds nothing may sit in swap: shmem_writepage
- * leaves its swap entry as a value entry in the mapping's xarray.  A
- * swapin-error value (non_swap_entry) is data lost, not in swap.
- */
-static bool ss_pm_shmem_swapped(struct vm_area_struct *vma, unsigned long addr)
-{
-	void *entry;
-
-	entry = xa_load(&vma->vm_file->f_mapping->i_pages,
-			linear_page_index(vma, addr));
-	return xa_is_value(entry) && !non_swap_entry(radix_to_swp_entry(entry));
-}
-
 static void ss_pm_classify(struct ss_pm_page *pg, struct vm_area_struct *vma,
 			   unsigned long addr, bool shmem)
 {
@@ -189,30 +175,16 @@ static void ss_pm_classify(struct ss_pm_page *pg, struct vm_area_struct *vma,
 
 	ss_view_pte(pte, &v, NULL);
 	pg->t.kind = v.kind;
-	switch (v.kind) {
-	case SS_CNT_NONE:
-	case SS_CNT_UFFD_WP_MARKER:
-		pg->t.shmem_swapped = shmem && ss_pm_shmem_swapped(vma, addr);
+	pg->truth = ss_pm_truth_of_kind(v.kind);
+	switch (pg->truth) {
+	case SS_PMT_NONE:
+	case SS_PMT_MARKER:
+		pg->t.shmem_swapped = shmem && ss_shmem_swapped(vma, addr);
 		if (pg->t.shmem_swapped)
 			pg->truth = SS_PMT_SHMEM_SWAPPED;
-		else
-			pg->truth = v.kind == SS_CNT_NONE ? SS_PMT_NONE :
-							    SS_PMT_MARKER;
 		break;
-	case SS_CNT_PRESENT:
-		pg->truth = SS_PMT_PRESENT;
-		break;
-	case SS_CNT_SWAP:
-		pg->truth = SS_PMT_SWAP;
-		break;
-	case SS_CNT_MIGRATION_READ:
-	case SS_CNT_MIGRATION_READ_EXCL:
-	case SS_CNT_MIGRATION_WRITE:
-		pg->truth = SS_PMT_MIGRATION;
+	case SS_PMT_MIGRATION:
 		pg->t.migration_frame = ss_pm_swap_frame(pte_to_swp_entry(pte));
-		break;
-	default:
-		pg->truth = SS_PMT_OTHER;
 		break;
 	}
 }
@@ -250,8 +222,7 @@ static int ss_pm_truth(struct ss_pm_run *run, unsigned long start,
 			}
 			continue;
 		}
-		/* vma_is_shmem() is not exported; shmem_aops is. */
-		shmem = vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
+		shmem = ss_vma_is_shmem(vma);
 		for (k = 0; addr < vend; addr += PAGE_SIZE, i++, k++) {
 			run->page[i].pte = run->raw[k];
 			ss_pm_classify(&run->page[i], vma, addr, shmem);

@@ -132,21 +132,6 @@ static void ss_pmw_add(int what, u64 n)
 	this_cpu_add(ss_pmw_count[what], n);
 }
 
-void ss_pmw_totals(struct ss_pmw_totals *t)
-{
-	u64 sum[SS_PMW_NR] = { };
-	int cpu, i;
-
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < SS_PMW_NR; i++)
-			sum[i] += per_cpu(ss_pmw_count[i], cpu);
-	t->calls = sum[SS_PMW_CALLS];
-	t->entries = sum[SS_PMW_ENTRIES];
-	t->unjudged = sum[SS_PMW_UNJUDGED];
-	t->busy = sum[SS_PMW_BUSY];
-	t->unseen = sum[SS_PMW_UNSEEN];
-}
-
 void ss_pmw_reset(void)
 {
 	int cpu, i;
@@ -198,19 +183,23 @@ static struct ss_pagemapread *ss_pmw_buffer(struct mm_walk *walk)
 
 /* ---- the shmem side of a page's truth ---- */
 
-static bool ss_pmw_is_shmem(struct vm_area_struct *vma)
+bool ss_vma_is_shmem(struct vm_area_struct *vma)
 {
 	/* vma_is_shmem() is not exported; shmem_aops is. */
 	return vma && vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
 }
 
-/* Does the shmem mapping's xarray hold a swap entry for @addr of @vma? */
-static bool ss_pmw_xa_swapped(struct vm_area_struct *vma, unsigned long addr)
+/*
+ * A shmem page whose PTE holds nothing may sit in swap: shmem_writepage
+ * leaves its swap entry as a value entry in the mapping's xarray.  A
+ * swapin-error value (non_swap_entry) is data lost, not in swap.  Any
+ * context: xa_load() takes only the RCU read lock.
+ */
+bool ss_shmem_swapped(struct vm_area_struct *vma, unsigned long addr)
 {
 	void *entry = xa_load(&vma->vm_file->f_mapping->i_pages,
 			      linear_page_index(vma, addr));
 
-	/* A swapin-error value (non_swap_entry) is data lost, not swap. */
 	return xa_is_value(entry) && !non_swap_entry(radix_to_swp_entry(entry));
 }
 
@@ -231,10 +220,10 @@ static void ss_pmw_swapped_now(struct mm_struct *mm, unsigned long addr,
 		if (!vma || vma->vm_start >= end)
 			return;
 		a = max(a, vma->vm_start);
-		if (!ss_pmw_is_shmem(vma))
+		if (!ss_vma_is_shmem(vma))
 			continue;
 		for (; a < min(end, vma->vm_end); a += PAGE_SIZE)
-			if (ss_pmw_xa_swapped(vma, a))
+			if (ss_shmem_swapped(vma, a))
 				__set_bit((a - addr) >> PAGE_SHIFT, bits);
 	}
 }
@@ -261,8 +250,7 @@ struct ss_pmw_judge {
 	struct ss_pmw_first first[ARRAY_SIZE(ss_pmw_rules)];
 };
 
-/* What pagemap.c's comparison calls a page of entry kind @kind. */
-static u8 ss_pmw_truth_of_kind(u8 kind)
+u8 ss_pm_truth_of_kind(u8 kind)
 {
 	switch (kind) {
 	case SS_CNT_NONE:
@@ -323,7 +311,7 @@ static void ss_pmw_judge_page(struct ss_pmw_judge *jg, unsigned long addr,
 			.addr = addr, .pte = pte, .pme = pme,
 			.truth = xa && xa->shmem && xa->s2 ?
 				 SS_PMT_SHMEM_SWAPPED :
-				 ss_pmw_truth_of_kind(t->kind),
+				 ss_pm_truth_of_kind(t->kind),
 			.vm_start = vma ? vma->vm_start : 0,
 			.vm_end = vma ? vma->vm_end : 0,
 		};
@@ -362,7 +350,7 @@ static void ss_pmw_judge_ptes(struct ss_pmw_judge *jg, const u64 *pme,
 {
 	struct ss_pmw_call *call = jg->call;
 	struct vm_area_struct *vma = call->walk->vma;
-	bool shmem = ss_pmw_is_shmem(vma);
+	bool shmem = ss_vma_is_shmem(vma);
 	struct ss_page_truth t;
 	struct ss_pte_view v;
 	struct ss_pmw_xa xa;
@@ -389,7 +377,7 @@ static void ss_pmw_judge_ptes(struct ss_pmw_judge *jg, const u64 *pme,
 			xa.shmem = shmem;
 			if (shmem) {
 				xa.s0 = test_bit(k, call->swapped0);
-				xa.s2 = ss_pmw_xa_swapped(vma, addr);
+				xa.s2 = ss_shmem_swapped(vma, addr);
 			}
 			break;
 		case SS_CNT_MIGRATION_READ:
@@ -569,11 +557,6 @@ void ss_pmw_sites_unregister(void)
 	}
 }
 
-unsigned int ss_pmw_sites(void)
-{
-	return ss_pmw_nsites;
-}
-
 unsigned long ss_pmw_sites_missed(void)
 {
 	unsigned long n = 0;
@@ -649,7 +632,6 @@ static struct ss_pmw_slot *ss_pmw_enter(struct ss_pmw_call *call,
 		return NULL;
 	call->walk = walk;
 	call->addr = addr;
-	call->end = end;
 	call->pos0 = pm->pos;
 	call->seen = false;
 	/* Pages past what the reader asked for are made, never copied out. */
@@ -750,16 +732,20 @@ int ss_pmw_hole_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ss_pmw_hole_ret);
 
-int ss_pmw_show(struct seq_file *m, void *v)
+/* The counters, in enum order; calls: callbacks of readers in scope. */
+void ss_pmw_show(struct seq_file *m)
 {
-	struct ss_pmw_totals t;
+	static const char * const names[SS_PMW_NR] = {
+		"calls", "entries", "unjudged", "busy", "unseen",
+	};
+	int cpu, i;
+	u64 sum;
 
-	ss_pmw_totals(&t);
-	seq_printf(m, "pagemap_watch_sites=%u\n", ss_pmw_sites());
-	seq_printf(m, "pagemap_watch_calls=%llu\n", t.calls);
-	seq_printf(m, "pagemap_watch_entries=%llu\n", t.entries);
-	seq_printf(m, "pagemap_watch_unjudged=%llu\n", t.unjudged);
-	seq_printf(m, "pagemap_watch_busy=%llu\n", t.busy);
-	seq_printf(m, "pagemap_watch_unseen=%llu\n", t.unseen);
-	return 0;
+	seq_printf(m, "pagemap_watch_sites=%u\n", ss_pmw_nsites);
+	for (i = 0; i < SS_PMW_NR; i++) {
+		sum = 0;
+		for_each_possible_cpu(cpu)
+			sum += per_cpu(ss_pmw_count[i], cpu);
+		seq_printf(m, "pagemap_watch_%s=%llu\n", names[i], sum);
+	}
 }

@@ -23,7 +23,7 @@ struct ss_pmw_slot;
 struct ss_pmw_call {
 	struct mm_walk *walk;
 	pmd_t *pmd;			/* pagemap_pmd_range: its PMD */
-	unsigned long addr, end;
+	unsigned long addr;
 	int pos0;			/* the reader's buffer index at entry */
 	unsigned int npages;		/* pages of [addr, end) judged, capped */
 	bool seen;			/* the lock-site probe judged the call */
@@ -43,26 +43,29 @@ int ss_pmw_range_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 int ss_pmw_hole_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int ss_pmw_hole_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 
-/* The probes inside pagemap_pmd_range, where it holds the PTE lock. */
+/*
+ * The probes inside pagemap_pmd_range, where it holds the PTE lock: the
+ * pagemap probe's attachments (probes.c's ss_probe_slot hooks).
+ */
 int ss_pmw_sites_register(void *func);
 void ss_pmw_sites_unregister(void);
-unsigned int ss_pmw_sites(void);
 unsigned long ss_pmw_sites_missed(void);
 
 /* The on-demand comparison's own read (pagemap.c): judged here, once. */
 void ss_pmw_set_runner(struct task_struct *task);
 bool ss_pmw_live(void);
 
-/* Counters of what was and was not judged, for the pagemap_watch file. */
-struct ss_pmw_totals {
-	u64 calls;		/* callbacks of in-scope readers */
-	u64 entries;		/* entries judged */
-	u64 unjudged;		/* entries not judged exactly (truth moved) */
-	u64 busy;		/* reads not judged: no free reader slot */
-	u64 unseen;		/* entries made past every lock-site probe */
-};
-void ss_pmw_totals(struct ss_pmw_totals *t);
+/* health's pagemap_watch_* lines; reset zeroes them. */
 void ss_pmw_reset(void);
-int ss_pmw_show(struct seq_file *m, void *v);
+void ss_pmw_show(struct seq_file *m);
+
+/*
+ * A page's truth as pagemap.c's comparison and the watch both tell it:
+ * a shmem VMA, a swap entry in its mapping's xarray, and what a page of
+ * entry kind @kind is (SS_PMT_*).
+ */
+bool ss_vma_is_shmem(struct vm_area_struct *vma);
+bool ss_shmem_swapped(struct vm_area_struct *vma, unsigned long addr);
+u8 ss_pm_truth_of_kind(u8 kind);
 
 #endif /* SWAPSCOPE_PMWATCH_H */

@@ -133,6 +133,16 @@ struct ss_probe_slot {
 	/* time_handlers=1: the handlers the timed ones call */
 	kprobe_pre_handler_t pre;
 	kretprobe_handler_t entry, ret;
+	/*
+	 * Optional: probes of its own the probe needs to judge anything,
+	 * placed once it is registered (@addr: where it sits).  Without
+	 * them it is unavailable with @attach_reason; their missed hits
+	 * are its own.
+	 */
+	int (*attach)(void *addr);
+	void (*detach)(void);
+	unsigned long (*attached_missed)(void);
+	const char *attach_reason;
 };
 
 static DEFINE_PER_CPU(u64, ss_hits[SS_NR_PROBES]);
@@ -1242,7 +1252,14 @@ static struct ss_probe_slot ss_probes[SS_NR_PROBES] = {
 	SS_RP(SWAP_DUP, ss_dup_entry, ss_dup_ret, ss_ref_call),
 	SS_RP(FREE_SWAP, ss_free_entry, ss_free_ret, ss_ref_call),
 	SS_RP(PAGEMAP_READ, ss_pmw_read_entry, ss_pmw_read_ret, ss_pmw_read),
-	SS_RP(PAGEMAP, ss_pmw_range_entry, ss_pmw_range_ret, ss_pmw_call),
+	[SS_PROBE_PAGEMAP] = { .is_ret = true, .rp = {
+		.entry_handler = ss_pmw_range_entry,
+		.handler = ss_pmw_range_ret,
+		.data_size = sizeof(struct ss_pmw_call) },
+		.attach = ss_pmw_sites_register,
+		.detach = ss_pmw_sites_unregister,
+		.attached_missed = ss_pmw_sites_missed,
+		.attach_reason = "no-lock-site" },
 	SS_RP(PAGEMAP_HOLE, ss_pmw_hole_entry, ss_pmw_hole_ret, ss_pmw_call),
 };
 
@@ -1361,9 +1378,8 @@ static unsigned long ss_probe_missed(enum ss_probe id)
 	unsigned long n = p->is_ret ? p->rp.nmissed + p->rp.kp.nmissed :
 				      p->kp.nmissed;
 
-	/* pagemap's lock sites belong to it (pmwatch.c). */
-	if (id == SS_PROBE_PAGEMAP)
-		n += ss_pmw_sites_missed();
+	if (p->attached_missed && p->state == SS_PROBE_ACTIVE)
+		n += p->attached_missed();
 	return n;
 }
 
@@ -1379,24 +1395,25 @@ u64 ss_refs_missed(void)
 	       ss_probe_missed(SS_PROBE_RECLAIM);
 }
 
-/*
- * The pagemap probe judges nothing without its lock sites (pmwatch.c):
- * without them it is unavailable, with the reason.
- */
-static void ss_pmw_attach(struct ss_probe_slot *p)
+static void ss_probe_unregister(struct ss_probe_slot *p)
+{
+	if (p->is_ret)
+		unregister_kretprobe(&p->rp);
+	else
+		unregister_kprobe(&p->kp);
+}
+
+/* The probe's own attachments (->attach); 0, or the error undone. */
+static int ss_probe_attach(struct ss_probe_slot *p)
 {
 	int err;
 
-	if (p->state != SS_PROBE_ACTIVE)
-		return;
-	err = ss_pmw_sites_register(p->rp.kp.addr);
-	if (!err)
-		return;
-	unregister_kretprobe(&p->rp);
-	p->state = SS_PROBE_UNAVAILABLE;
-	p->reason = "no-lock-site";
-	pr_warn("probe %s on %s unavailable: %s (%d)\n", p->name, p->symbol,
-		p->reason, err);
+	if (!p->attach)
+		return 0;
+	err = p->attach(p->is_ret ? p->rp.kp.addr : p->kp.addr);
+	if (err)
+		ss_probe_unregister(p);
+	return err;
 }
 
 /* Register every probe it can; a failure leaves that one unavailable. */
@@ -1416,6 +1433,13 @@ void ss_probes_register(void)
 			continue;
 		}
 		err = ss_probe_register(p);
+		if (!err && ss_probe_attach(p)) {
+			p->state = SS_PROBE_UNAVAILABLE;
+			p->reason = p->attach_reason;
+			pr_warn("probe %s on %s unavailable: %s\n", p->name,
+				p->symbol, p->reason);
+			continue;
+		}
 		if (err) {
 			p->state = SS_PROBE_UNAVAILABLE;
 			p->reason = ss_register_reason(err);
@@ -1426,7 +1450,6 @@ void ss_probes_register(void)
 		p->state = SS_PROBE_ACTIVE;
 		p->reason = "-";
 	}
-	ss_pmw_attach(&ss_probes[SS_PROBE_PAGEMAP]);
 	/*
 	 * Counts of calls seen by other probes (swap_free() for S4, the
 	 * references of F1 and Z1) start only now, and only with those
@@ -1445,17 +1468,16 @@ void ss_probes_unregister(void)
 
 	WRITE_ONCE(ss_probes_ready, false);
 	ss_refs_set_ready(false);
-	ss_pmw_sites_unregister();
 
 	for (i = SS_NR_PROBES - 1; i >= 0; i--) {
 		struct ss_probe_slot *p = &ss_probes[i];
 
 		if (p->state != SS_PROBE_ACTIVE)
 			continue;
-		if (p->is_ret)
-			unregister_kretprobe(&p->rp);
-		else
-			unregister_kprobe(&p->kp);
+		/* Its attachments first: they find its calls in flight. */
+		if (p->detach)
+			p->detach();
+		ss_probe_unregister(p);
 		p->state = SS_PROBE_UNAVAILABLE;
 		p->reason = "unregistered";
 	}
